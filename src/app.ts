@@ -1,0 +1,93 @@
+/**
+ * buildApp(config): the kernel, then each feature in the guide's order. No listen() here:
+ * `server.ts` listens, tests use `app.inject` or listen on a random port.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { AppConfig } from './config.ts'
+import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
+import { MailDispatcher } from './kernel/mail/dispatcher.ts'
+import kernel, { type Clock } from './kernel/kernel.ts'
+import webKernel from './kernel/web/plugin.ts'
+import { logRequestSerializer } from './kernel/web/logging.ts'
+import { prepareDatabase } from './startup.ts'
+import { referenceDataRoutes } from './features/reference-data/index.ts'
+import { informationPagesRoutes } from './features/information-pages/index.ts'
+import { devMailboxRoutes } from './features/dev-mailbox/index.ts'
+import { sessionsPlugin } from './features/sessions/index.ts'
+import { registrationRoutes } from './features/registration/index.ts'
+import { emailConfirmationRoutes } from './features/email-confirmation/index.ts'
+import { loginRoutes } from './features/login/index.ts'
+import { lockoutRoutes } from './features/lockout/index.ts'
+import { passwordResetRoutes } from './features/password-reset/index.ts'
+import { myAccountRoutes } from './features/my-account/index.ts'
+import { accountAdministrationRoutes } from './features/account-administration/index.ts'
+
+export interface BuildOptions {
+  /** The clock every rule reads; tests pass a controllable one. */
+  now?: Clock
+  /** Start the mail dispatcher's poll loop (off in tests that drive delivery themselves). */
+  startMailDispatcher?: boolean
+  mailPollInterval?: number
+}
+
+export async function buildApp (config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile })
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      serializers: { req: logRequestSerializer },
+      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[masqué]' },
+    },
+    trustProxy: config.nodeEnv === 'production',
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    return503OnClosing: true,
+  })
+  const mail = new MailDispatcher({
+    db: handle.db,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    now,
+    pollInterval: options.mailPollInterval,
+    log: app.log,
+  })
+  app.addHook('onClose', async () => {
+    await mail.stop()
+    await handle.close()
+  })
+
+  try {
+    await prepareDatabase(handle.db, config, app.log, now)
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+
+  await app.register(kernel, { db: handle.db, engine: handle.engine, config, now, mail })
+  await app.register(webKernel, { config })
+
+  // GET /healthz: the process answers. GET /readyz: it can reach its database.
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await isDatabaseReachable(handle.db)
+    return reply.code(ready ? 200 : 503).send({ ready })
+  })
+
+  await app.register(sessionsPlugin)
+  await app.register(informationPagesRoutes)
+  await app.register(referenceDataRoutes)
+  await app.register(registrationRoutes)
+  await app.register(emailConfirmationRoutes)
+  await app.register(loginRoutes)
+  await app.register(lockoutRoutes)
+  await app.register(passwordResetRoutes)
+  await app.register(myAccountRoutes)
+  await app.register(accountAdministrationRoutes, { prefix: '/gestion' })
+  if (config.smtpUrl === undefined && config.nodeEnv !== 'production') {
+    await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
+  }
+
+  if (options.startMailDispatcher ?? true) app.addHook('onReady', async () => mail.start())
+  return app
+}

@@ -1,0 +1,156 @@
+/**
+ * Configuration: the environment variables (validated once, at start) and the rules block.
+ * Every number the guide gives lives in `defaultRules`, once, beside its source. Tests build the
+ * app with `{ ...defaultRules, … }` overrides instead of patching modules.
+ */
+import path from 'node:path'
+
+export const seconds = (n: number) => n * 1000
+export const minutes = (n: number) => seconds(n * 60)
+export const hours = (n: number) => minutes(n * 60)
+export const days = (n: number) => hours(n * 24)
+
+export const defaultRules = {
+  /** User guide §3.5: wrong passwords in a row before the account locks and an unlock email is sent. */
+  maximumFailedPasswords: 3,
+  /** User guide §3.2: lifetime of the 8-digit login code, bound to the requesting browser. */
+  oneTimeCodeTtl: minutes(1),
+  /** Wrong codes accepted per code before it is void (ASVS 6.6.3). */
+  maximumWrongCodes: 5,
+  /** "Envoyer un nouveau code": minimum wait between two codes for one login attempt. */
+  oneTimeCodeResendInterval: seconds(20),
+  /** A login attempt (password accepted, code pending) is abandoned after this long. */
+  loginChallengeTtl: minutes(10),
+  /** User guide §3.3: a reset link stays valid this long and works once. */
+  passwordResetTtl: hours(6),
+  /** User guide §2.1: lifetime of the email confirmation link. */
+  emailConfirmationTtl: days(7),
+  /** User guide §3.5: lifetime of the unlock link. */
+  unlockTtl: hours(24),
+  /** User guide §3.4: idle time after which the session ends. */
+  sessionIdleTimeout: minutes(30),
+  /** Absolute session lifetime, whatever the activity (ASVS 7.3.2). */
+  sessionAbsoluteTimeout: hours(12),
+  /** User guide §2.1: password composition; the length is counted in Unicode code points. */
+  passwordMinimumLength: 8,
+  /** Longest password accepted: a bound on hashing cost (long-password denial of service). */
+  passwordMaximumLength: 256,
+  /** Presentation: access rights are reviewed at least once a year. */
+  accessReviewInterval: days(365),
+} as const
+
+export type Rules = { -readonly [K in keyof typeof defaultRules]: number }
+
+export interface AppConfig {
+  port: number
+  host: string
+  appBaseUrl: string
+  databaseUrl: string | undefined
+  sqliteFile: string
+  smtpUrl: string | undefined
+  mailFrom: string
+  appName: string
+  supportEmail: string
+  nodeEnv: 'development' | 'production' | 'test'
+  bootstrapSuperadmin: { email: string; password: string } | undefined
+  demoData: boolean
+  logLevel: string
+  rules: Rules
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Configuration invalide :\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Reads and validates the environment; throws ConfigError listing every wrong value at once. */
+export function loadConfig (env: Env = process.env): AppConfig {
+  const problems: string[] = []
+  const value = (name: string) => {
+    const v = env[name]?.trim()
+    return v === '' ? undefined : v
+  }
+
+  const nodeEnv = value('NODE_ENV') ?? 'development'
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV doit valoir development, production ou test (reçu « ${nodeEnv} »)`)
+  }
+  const production = nodeEnv === 'production'
+
+  const portText = value('PORT') ?? '3000'
+  const port = Number(portText)
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
+    problems.push(`PORT doit être un nombre entre 0 et 65535 (reçu « ${portText} »)`)
+  }
+
+  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1')
+  const appBaseUrl = (value('APP_BASE_URL') ?? `http://localhost:${portText}`).replace(/\/+$/, '')
+  if (!isHttpUrl(appBaseUrl)) {
+    problems.push(`APP_BASE_URL doit être une adresse http(s) complète (reçu « ${appBaseUrl} »)`)
+  } else if (production && !appBaseUrl.startsWith('https://')) {
+    problems.push('APP_BASE_URL doit être en https en production')
+  }
+
+  const databaseUrl = value('DATABASE_URL')
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL doit commencer par postgres:// (laissez-la vide pour SQLite)')
+  }
+
+  const smtpUrl = value('SMTP_URL')
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
+    problems.push('SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port')
+  }
+  if (production && smtpUrl === undefined) {
+    problems.push('SMTP_URL est obligatoire en production (la boîte de développement y est désactivée)')
+  }
+
+  const appName = value('APP_NAME') ?? 'BaMaRa'
+  const mailFrom = value('MAIL_FROM') ?? `${appName} <no-reply@bamara.localhost>`
+  const supportEmail = value('SUPPORT_EMAIL') ?? 'support.bamara@aphp.fr'
+  if (!/^[^@\s]+@[^@\s]+$/.test(supportEmail)) problems.push('SUPPORT_EMAIL doit être une adresse email')
+
+  const bootstrapEmail = value('BOOTSTRAP_SUPERADMIN_EMAIL')
+  const bootstrapPassword = env.BOOTSTRAP_SUPERADMIN_PASSWORD
+  if ((bootstrapEmail === undefined) !== (bootstrapPassword === undefined || bootstrapPassword === '')) {
+    problems.push('BOOTSTRAP_SUPERADMIN_EMAIL et BOOTSTRAP_SUPERADMIN_PASSWORD vont ensemble')
+  }
+
+  const demoText = value('DEMO_DATA')
+  if (demoText !== undefined && !['true', 'false', '1', '0'].includes(demoText)) {
+    problems.push(`DEMO_DATA doit valoir true ou false (reçu « ${demoText} »)`)
+  }
+  const demoData = demoText === undefined ? databaseUrl === undefined && !production : ['true', '1'].includes(demoText)
+  if (demoData && production) problems.push('DEMO_DATA est interdit en production (comptes de démonstration)')
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return {
+    port,
+    host,
+    appBaseUrl,
+    databaseUrl,
+    sqliteFile: value('SQLITE_FILE') ?? path.resolve('data', 'bamara.sqlite'),
+    smtpUrl,
+    mailFrom,
+    appName,
+    supportEmail,
+    nodeEnv: nodeEnv as AppConfig['nodeEnv'],
+    bootstrapSuperadmin: bootstrapEmail !== undefined && bootstrapPassword
+      ? { email: bootstrapEmail, password: bootstrapPassword }
+      : undefined,
+    demoData,
+    logLevel: value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    rules: { ...defaultRules },
+  }
+}
+
+function isHttpUrl (text: string) {
+  try {
+    const url = new URL(text)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
+  }
+}

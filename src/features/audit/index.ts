@@ -1,0 +1,1 @@
+export { recordEvent, neutralizeText, type AuditEvent } from './audit.ts'

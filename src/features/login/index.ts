@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify'
+
+// Placeholder until the feature lands.
+export async function loginRoutes (_app: FastifyInstance) {}

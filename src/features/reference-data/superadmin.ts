@@ -1,0 +1,31 @@
+/**
+ * Super-administrators: created by `npm run cli -- create-superadmin` or, at start, from
+ * BOOTSTRAP_SUPERADMIN_EMAIL/_PASSWORD — unless an account with that email already exists
+ * (whatever the demo data holds), so a deployment can always log in with them.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import { findAccountIdByEmail, insertAccount } from '../../kernel/accounts/accounts.ts'
+import { hashPassword } from '../../kernel/security/passwords.ts'
+
+export interface SuperadminFields { email: string; password: string; lastName?: string; firstName?: string }
+
+/** Returns false (and changes nothing) when an account with this email exists. */
+export async function createSuperadmin (db: Db, fields: SuperadminFields, now: number): Promise<boolean> {
+  if (await findAccountIdByEmail(db, fields.email)) return false
+  const passwordHash = await hashPassword(fields.password)
+  await db.transaction().execute(async (tx) => {
+    await insertAccount(tx, {
+      email: fields.email,
+      civility: 'm',
+      lastName: fields.lastName ?? 'Administrateur',
+      firstName: fields.firstName ?? 'Super',
+      professionCode: 'autre',
+      passwordHash,
+      siteIds: [],
+      confirmedAt: now,
+      activatedAt: now,
+      isSuperadmin: true,
+    }, now)
+  })
+  return true
+}

@@ -1,0 +1,51 @@
+/**
+ * The one query layer: Kysely over better-sqlite3 (embedded default) or pg (production).
+ * Everything above this module is written once for both engines; what must differ lives in
+ * `dialect.ts`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import type { Database } from './schema.ts'
+
+export type Db = Kysely<Database>
+export type Engine = 'sqlite' | 'postgres'
+
+// pg returns bigint (our instants, counts) as strings; every one of ours fits in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+export interface DatabaseHandle {
+  db: Db
+  engine: Engine
+  close: () => Promise<void>
+}
+
+export function openDatabase (options: { databaseUrl?: string; sqliteFile: string }): DatabaseHandle {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
+    // An idle client losing its connection (database restart) must not crash the process.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, engine: 'postgres', close: () => db.destroy() }
+  }
+  if (options.sqliteFile !== ':memory:') fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true })
+  const database = new SQLite(options.sqliteFile)
+  database.pragma('journal_mode = WAL')
+  database.pragma('foreign_keys = ON')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('synchronous = NORMAL')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return { db, engine: 'sqlite', close: () => db.destroy() }
+}
+
+/** True when the database answers a trivial query (readiness probe). */
+export async function isDatabaseReachable (db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Migrations run at start and by `npm run cli -- migrate`. One ordered list, the same on both
+ * engines; a migration is never edited once landed, only followed by a new one.
+ */
+import { Migrator, type Migration, type MigrationProvider } from 'kysely'
+import type { Db } from './database.ts'
+import * as foundation from './migrations/0001-foundation.ts'
+
+const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export async function migrateToLatest (db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,189 @@
+/**
+ * The database's tables, as Kysely sees them. Times are UTC instants stored as epoch
+ * milliseconds (bigint on PostgreSQL, integer on SQLite): one representation, compared in SQL
+ * the same way on both engines. Identifiers are random UUID strings (no guessable sequences).
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely'
+
+/** Epoch milliseconds (UTC). */
+export type Instant = number
+
+export interface HospitalTable {
+  id: string
+  name: string
+  /** FINESS legal-entity number: 9 characters, the first two the département (2A/2B for Corsica). */
+  finess: string
+  city: string
+  archived_at: Instant | null
+}
+
+export interface HospitalEmailDomainTable {
+  hospital_id: string
+  domain: string
+}
+
+/** Reference guide: CRMR coordinating/constituent site, CCMR, CRC, other, or the account-manager site. */
+export type SiteKind = 'crmrCoordinating' | 'crmrConstituent' | 'ccmr' | 'crc' | 'other' | 'accountAdministration'
+
+export interface SiteTable {
+  id: string
+  hospital_id: string
+  title: string
+  abbreviation: string | null
+  lead_name: string | null
+  kind: SiteKind
+  filiere: string | null
+  /** Lower-case, accent-free title, abbreviation and lead: what site searches match on. */
+  search_text: string
+  archived_at: Instant | null
+}
+
+export interface ProfessionTable {
+  code: string
+  label_fr: string
+  label_en: string
+  position: number
+  archived_at: Instant | null
+}
+
+export type Civility = 'mme' | 'm'
+
+export interface AccountTable {
+  id: string
+  /** Trimmed and lower-cased: unique ignoring case and surrounding spaces. */
+  email: string
+  civility: Civility
+  last_name: string
+  first_name: string
+  profession_code: string
+  password_hash: string
+  /** Lower-case, accent-free names and email: what the console's search matches on. */
+  search_text: string
+  created_at: Instant
+  email_confirmed_at: Instant | null
+  activated_at: Instant | null
+  activated_by: string | null
+  deactivated_at: Instant | null
+  deactivated_by: string | null
+  locked_at: Instant | null
+  failed_password_count: number
+  last_login_at: Instant | null
+  password_changed_at: Instant | null
+  is_superadmin: number
+  access_reviewed_at: Instant | null
+  access_reviewed_by: string | null
+}
+
+export interface AccountSiteTable {
+  account_id: string
+  site_id: string
+  added_at: Instant
+  added_by: string | null
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie's token: the database never holds a usable session id. */
+  id_digest: string
+  account_id: string
+  created_at: Instant
+  last_seen_at: Instant
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface LoginChallengeTable {
+  /** sha256 of the pre-login cookie token that binds the code to one browser. */
+  id_digest: string
+  account_id: string
+  code_digest: string
+  created_at: Instant
+  code_sent_at: Instant
+  code_expires_at: Instant
+  wrong_codes: number
+  codes_sent: number
+  return_to: string | null
+}
+
+export type TokenPurpose = 'emailConfirmation' | 'unlock' | 'passwordReset' | 'emailChange'
+
+export interface AccountTokenTable {
+  digest: string
+  account_id: string
+  purpose: TokenPurpose
+  created_at: Instant
+  expires_at: Instant
+  used_at: Instant | null
+  /** Purpose-specific data, e.g. the new address of an email change. Never a secret. */
+  payload: string | null
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed'
+
+export interface OutboxTable {
+  id: string
+  recipient: string
+  subject: string
+  /** Bodies hold links with tokens: they are erased once sent (kept only by the dev mailbox). */
+  text_body: string | null
+  html_body: string | null
+  template: string
+  created_at: Instant
+  status: OutboxStatus
+  attempts: number
+  next_attempt_at: Instant
+  claimed_until: Instant | null
+  sent_at: Instant | null
+  last_error: string | null
+}
+
+export interface RateLimitTable {
+  key: string
+  window_start: Instant
+  hits: number
+}
+
+export interface AuditEventTable {
+  id: string
+  seq: number
+  at: Instant
+  type: string
+  actor_id: string | null
+  actor_role: string | null
+  target_id: string | null
+  hospital_id: string | null
+  ip: string | null
+  user_agent: string | null
+  outcome: string
+  details: string | null
+  previous_hash: string
+  hash: string
+}
+
+export interface AuditChainHeadTable {
+  id: number
+  seq: number
+  hash: string
+}
+
+export interface Database {
+  hospital: HospitalTable
+  hospital_email_domain: HospitalEmailDomainTable
+  site: SiteTable
+  profession: ProfessionTable
+  account: AccountTable
+  account_site: AccountSiteTable
+  session: SessionTable
+  login_challenge: LoginChallengeTable
+  account_token: AccountTokenTable
+  outbox: OutboxTable
+  rate_limit: RateLimitTable
+  audit_event: AuditEventTable
+  audit_chain_head: AuditChainHeadTable
+}
+
+export type Account = Selectable<AccountTable>
+export type NewAccount = Insertable<AccountTable>
+export type AccountUpdate = Updateable<AccountTable>
+export type Site = Selectable<SiteTable>
+export type Hospital = Selectable<HospitalTable>
+export type OutboxRow = Selectable<OutboxTable>

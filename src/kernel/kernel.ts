@@ -1,0 +1,49 @@
+/**
+ * The kernel every feature stands on, as decorations of the Fastify instance: the database, the
+ * clock, the configuration and rules, and the mail dispatcher. Features never read
+ * process.env and never call Date.now(): tests swap the clock and the rules.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { AppConfig, Rules } from '../config.ts'
+import type { Db, Engine } from './db/database.ts'
+import type { MailDispatcher } from './mail/dispatcher.ts'
+import type { MailContext } from './mail/compose.ts'
+
+export type Clock = () => number
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+    engine: Engine
+    config: AppConfig
+    rules: Rules
+    now: Clock
+    mail: MailDispatcher
+    mailContext: MailContext
+  }
+}
+
+export interface KernelOptions {
+  db: Db
+  engine: Engine
+  config: AppConfig
+  now: Clock
+  mail: MailDispatcher
+}
+
+async function kernel (app: FastifyInstance, options: KernelOptions) {
+  app.decorate('db', options.db)
+  app.decorate('engine', options.engine)
+  app.decorate('config', options.config)
+  app.decorate('rules', options.config.rules)
+  app.decorate('now', options.now)
+  app.decorate('mail', options.mail)
+  app.decorate('mailContext', {
+    appName: options.config.appName,
+    supportEmail: options.config.supportEmail,
+    appBaseUrl: options.config.appBaseUrl,
+  })
+}
+
+export default fp(kernel, { name: 'kernel' })

@@ -1,0 +1,142 @@
+/**
+ * Delivers the outbox. Each instance polls for due emails and claims one row at a time with a
+ * conditional UPDATE (re-checked under the row lock on PostgreSQL), so several instances never
+ * send the same email twice. A failure is retried with back-off, across restarts; after
+ * `maximumAttempts` the email is marked failed and stays visible, never silently dropped.
+ * Sent emails lose their bodies (they hold single-use links), except in the dev mailbox.
+ */
+import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
+import type { Db } from '../db/database.ts'
+import type { OutboxRow } from '../db/schema.ts'
+import { minutes, seconds, hours } from '../../config.ts'
+
+export interface DispatcherOptions {
+  db: Db
+  /** Undefined: the dev mailbox (emails stay readable in the outbox, nothing leaves the machine). */
+  smtpUrl: string | undefined
+  mailFrom: string
+  now: () => number
+  pollInterval?: number
+  maximumAttempts?: number
+  log: { warn: (o: object, msg: string) => void; error: (o: object, msg: string) => void }
+}
+
+const claimDuration = minutes(2)
+
+export function retryDelay (attempts: number): number {
+  return Math.min(seconds(5) * 2 ** Math.max(0, attempts - 1), hours(1))
+}
+
+export class MailDispatcher {
+  private readonly transport: Transporter | undefined
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+
+  constructor (private readonly options: DispatcherOptions) {
+    this.transport = options.smtpUrl
+      ? nodemailer.createTransport(options.smtpUrl, { from: options.mailFrom })
+      : undefined
+  }
+
+  get keepsBodies () { return this.transport === undefined }
+
+  start () {
+    this.stopped = false
+    const loop = () => {
+      this.kick()
+      this.timer = setTimeout(loop, this.options.pollInterval ?? seconds(2))
+      this.timer.unref()
+    }
+    loop()
+  }
+
+  /** Delivers what is due now; called after a request queued an email, and by the poll. */
+  kick (): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = this.deliverDue()
+      .catch((error: unknown) => this.options.log.error({ err: error }, 'outbox delivery failed'))
+      .finally(() => {
+        this.running = undefined
+        if (this.again && !this.stopped) {
+          this.again = false
+          void this.kick()
+        }
+      })
+    return this.running
+  }
+
+  async stop () {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+    this.transport?.close()
+  }
+
+  /** Delivers every due email, one claim at a time; returns when none is left. */
+  async deliverDue (): Promise<void> {
+    for (;;) {
+      const row = await this.claimNext()
+      if (!row) return
+      await this.deliver(row)
+    }
+  }
+
+  private async claimNext (): Promise<OutboxRow | undefined> {
+    const { db, now } = this.options
+    const at = now()
+    const due = (qb: ReturnType<typeof db.updateTable<'outbox'>>) => qb
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', at)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
+    const candidate = await db.selectFrom('outbox').select('id')
+      .where('status', '=', 'pending').where('next_attempt_at', '<=', at)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
+      .orderBy('next_attempt_at').limit(1).executeTakeFirst()
+    if (!candidate) return undefined
+    const claimed = await due(db.updateTable('outbox'))
+      .where('id', '=', candidate.id)
+      .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
+      .returningAll()
+      .executeTakeFirst()
+    // Another instance won this row: look for the next one.
+    return claimed ?? this.claimNext()
+  }
+
+  private async deliver (row: OutboxRow) {
+    const { db, now } = this.options
+    try {
+      if (this.transport) {
+        await this.transport.sendMail({
+          to: row.recipient,
+          subject: row.subject,
+          text: row.text_body ?? '',
+          html: row.html_body ?? undefined,
+        })
+      }
+      await db.updateTable('outbox').where('id', '=', row.id).set({
+        status: 'sent',
+        sent_at: now(),
+        claimed_until: null,
+        last_error: null,
+        ...(this.transport ? { text_body: null, html_body: null } : {}),
+      }).execute()
+    } catch (error) {
+      const failedForGood = row.attempts >= (this.options.maximumAttempts ?? 15)
+      const message = error instanceof Error ? error.message : String(error)
+      this.options.log.warn({ outboxId: row.id, attempts: row.attempts, failedForGood }, 'email not sent yet')
+      await db.updateTable('outbox').where('id', '=', row.id).set({
+        status: failedForGood ? 'failed' : 'pending',
+        next_attempt_at: now() + retryDelay(row.attempts),
+        claimed_until: null,
+        last_error: message.slice(0, 500),
+      }).execute()
+    }
+  }
+}

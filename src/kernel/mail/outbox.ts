@@ -1,0 +1,44 @@
+/**
+ * The mail outbox. Every email is written here in the same transaction as the change that causes
+ * it (a rolled-back change sends nothing; a committed one always sends). The dispatcher
+ * (`dispatcher.ts`) delivers it.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Db } from '../db/database.ts'
+
+export interface Email {
+  to: string
+  subject: string
+  text: string
+  html: string
+  /** Which email this is (e.g. `emailConfirmation`): for the dev mailbox, tests and the audit. */
+  template: string
+}
+
+let counter = 0
+/** Ids sort in creation order (real time, then a per-process counter): the mailbox lists emails as they were queued. */
+function sortableId (): string {
+  counter = (counter + 1) % 1_679_616
+  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(6).toString('hex')}`
+}
+
+/** Queues an email inside the caller's transaction; `now` is the app clock's time. */
+export async function enqueueMail (tx: Db, email: Email, now: number): Promise<string> {
+  const id = sortableId()
+  await tx.insertInto('outbox').values({
+    id,
+    recipient: email.to,
+    subject: email.subject,
+    text_body: email.text,
+    html_body: email.html,
+    template: email.template,
+    created_at: now,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    claimed_until: null,
+    sent_at: null,
+    last_error: null,
+  }).execute()
+  return id
+}

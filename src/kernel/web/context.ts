@@ -1,0 +1,25 @@
+/**
+ * What every request carries for the pages: language, CSRF token, CSP nonce and the logged-in
+ * account (set by the sessions feature). Declared here so the kernel's layout can use them.
+ */
+import type { Lang } from './messages.ts'
+
+export interface CurrentAccount {
+  id: string
+  email: string
+  civility: 'mme' | 'm'
+  firstName: string
+  lastName: string
+  isSuperadmin: boolean
+  /** Hospitals whose « Site administrateur comptes » this active account holds. */
+  managedHospitalIds: string[]
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang
+    csrfToken: string
+    /** Set by the sessions feature when a valid session cookie came with the request. */
+    account: CurrentAccount | undefined
+  }
+}

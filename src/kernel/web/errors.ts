@@ -1,0 +1,29 @@
+/**
+ * Expected refusals that may arise deep in a flow and must reach the user as a clean 4xx/503.
+ * Everything else is a surprise: logged with request context (never bodies or tokens) and shown
+ * as a generic page with a 500.
+ */
+export class HttpProblem extends Error {
+  constructor (readonly statusCode: number, readonly title: string, readonly detail: string, readonly headers: Record<string, string> = {}) {
+    super(detail)
+  }
+}
+
+export class RateLimited extends Error {
+  readonly statusCode = 429
+  constructor (readonly retryAfterSeconds: number) { super('rate limited') }
+}
+
+export class CsrfRejected extends Error {
+  readonly statusCode = 403
+  constructor () { super('csrf token missing or wrong') }
+}
+
+const databaseUnavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', 'SQLITE_BUSY'])
+
+/** Database down or restarting: the request gets a 503 and the service recovers by itself. */
+export function isDatabaseUnavailable (error: unknown): boolean {
+  const e = error as { code?: string; message?: string }
+  return (e?.code !== undefined && databaseUnavailableCodes.has(e.code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(e?.message ?? '')
+}

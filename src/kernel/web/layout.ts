@@ -1,0 +1,79 @@
+/**
+ * The page layout (RGAA: language, skip link, landmarks, one h1, visible focus, a title that
+ * names the page). Pages render their `main` content; this wraps it. Works without JavaScript:
+ * the account menu is a <details>, logout and the language switch are small forms.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { html, type Html } from './html.ts'
+import { layoutMessages } from './messages.ts'
+
+export interface PageOptions {
+  title: string
+  body: Html
+  /** Extra scripts from /static, loaded with the CSP nonce. */
+  scripts?: string[]
+}
+
+export interface LayoutSettings { appName: string; supportEmail: string }
+
+export function csrfField (request: FastifyRequest): Html {
+  return html`<input type="hidden" name="_csrf" value="${request.csrfToken}">`
+}
+
+export function renderLayout (request: FastifyRequest, reply: FastifyReply, settings: LayoutSettings, page: PageOptions): Html {
+  const t = layoutMessages[request.lang]
+  const nonce = (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? ''
+  const account = request.account
+  const otherLang = request.lang === 'fr' ? 'en' : 'fr'
+  return html`<!doctype html>
+<html lang="${request.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} — ${settings.appName}</title>
+<link rel="stylesheet" href="/static/app.css">
+<script nonce="${nonce}" src="/static/app.js" defer></script>
+${(page.scripts ?? []).map((src) => html`<script nonce="${nonce}" src="/static/${src}" defer></script>`)}
+</head>
+<body>
+<a class="skip-link" href="#contenu">${t.skipToContent}</a>
+<header class="site-header" role="banner">
+  <div class="container header-row">
+    <p class="brand"><a href="/" title="${t.home} — ${settings.appName}">${settings.appName}</a>
+      <span class="tagline">${t.tagline}</span></p>
+    <div class="header-tools">
+      <form method="post" action="/langue" class="lang-switch">
+        ${csrfField(request)}
+        <input type="hidden" name="langue" value="${otherLang}">
+        <input type="hidden" name="retour" value="${request.url}">
+        <button type="submit" class="link-button" lang="${otherLang}" title="${t.switchLanguageHint}">${t.switchLanguage}</button>
+      </form>
+      ${account ? html`<details class="account-menu">
+        <summary aria-label="${t.accountMenu} : ${account.firstName} ${account.lastName}">${account.firstName} ${account.lastName}</summary>
+        <ul>
+          <li><a href="/mon-compte">${t.myAccount}</a></li>
+          ${account.isSuperadmin || account.managedHospitalIds.length > 0 ? html`<li><a href="/gestion">${t.administration}</a></li>` : ''}
+          <li><form method="post" action="/deconnexion">${csrfField(request)}<button type="submit" class="link-button">${t.logout}</button></form></li>
+        </ul>
+      </details>` : ''}
+    </div>
+  </div>
+</header>
+<main id="contenu" class="container" tabindex="-1">
+${page.body}
+</main>
+<footer class="site-footer" role="contentinfo">
+  <div class="container">
+    <nav aria-label="${t.footerNavigation}">
+      <ul class="footer-links">
+        <li><a href="/cgu">${t.terms}</a></li>
+        <li><a href="/aide">${t.help}</a></li>
+        <li><a href="mailto:${settings.supportEmail}">${t.contact} : ${settings.supportEmail}</a></li>
+      </ul>
+    </nav>
+    <p class="footer-name">${settings.appName}</p>
+  </div>
+</footer>
+</body>
+</html>`
+}

@@ -1,0 +1,84 @@
+/**
+ * The layout's own words (French first, English second). Each feature keeps its words in its
+ * own `messages.ts` with the same shape: `{ fr, en }`, English typed after French so no key is
+ * forgotten. The guide's wording is the contract for every French label it names.
+ */
+export type Lang = 'fr' | 'en'
+export const languages: readonly Lang[] = ['fr', 'en']
+
+const fr = {
+  skipToContent: 'Aller au contenu',
+  home: 'Accueil',
+  mainNavigation: 'Navigation principale',
+  footerNavigation: 'Liens utiles',
+  help: 'Aide',
+  terms: 'Conditions générales d’utilisation (CGU)',
+  contact: 'Contact du support',
+  switchLanguage: 'English',
+  switchLanguageHint: 'Switch to English',
+  accountMenu: 'Menu du compte',
+  myAccount: 'Mon compte',
+  logout: 'Déconnexion',
+  administration: 'Gestion des comptes',
+  tagline: 'Banque nationale de données maladies rares — gestion des comptes',
+  errorTitle: 'Une erreur est survenue',
+  errorBody: 'La demande n’a pas pu aboutir. Rechargez la page (F5) ; si le problème persiste, écrivez au support.',
+  notFoundTitle: 'Page introuvable',
+  notFoundBody: 'Cette page n’existe pas ou plus. Vérifiez l’adresse dans la barre de votre navigateur.',
+  badRequestTitle: 'Demande invalide',
+  badRequestBody: 'La demande envoyée n’est pas valide. Revenez à la page précédente et réessayez.',
+  tooLargeBody: 'Les données envoyées sont trop volumineuses.',
+  forbiddenTitle: 'Action non autorisée',
+  forbiddenBody: 'Vous n’avez pas le droit d’effectuer cette action.',
+  csrfBody: 'Le formulaire a expiré ou ne provient pas de cette application. Rechargez la page et recommencez.',
+  unavailableTitle: 'Service momentanément indisponible',
+  unavailableBody: 'Le service est très sollicité ou en maintenance. Réessayez dans quelques instants.',
+  tooManyTitle: 'Trop de tentatives',
+  tooManyBody: (minutes: number) => `Trop de demandes en peu de temps. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
+  formHasErrors: (count: number) => `Le formulaire contient ${count} erreur${count > 1 ? 's' : ''}. Corrigez ${count > 1 ? 'les champs signalés' : 'le champ signalé'}.`,
+  required: 'Ce champ est obligatoire.',
+  tooLong: (max: number) => `Ce champ est trop long (${max} caractères au plus).`,
+  invalid: 'La valeur de ce champ n’est pas valide.',
+  requiredFieldsNote: 'Tous les champs sont obligatoires sauf mention contraire.',
+  backHome: 'Retour à l’accueil',
+}
+
+const en: typeof fr = {
+  skipToContent: 'Skip to content',
+  home: 'Home',
+  mainNavigation: 'Main navigation',
+  footerNavigation: 'Useful links',
+  help: 'Help',
+  terms: 'Terms of use',
+  contact: 'Support contact',
+  switchLanguage: 'Français',
+  switchLanguageHint: 'Passer en français',
+  accountMenu: 'Account menu',
+  myAccount: 'My account',
+  logout: 'Log out',
+  administration: 'Account management',
+  tagline: 'French national rare-disease data bank — account management',
+  errorTitle: 'Something went wrong',
+  errorBody: 'The request could not be completed. Reload the page (F5); if the problem persists, write to support.',
+  notFoundTitle: 'Page not found',
+  notFoundBody: 'This page does not exist (any more). Check the address in your browser.',
+  badRequestTitle: 'Invalid request',
+  badRequestBody: 'The request sent is not valid. Go back to the previous page and try again.',
+  tooLargeBody: 'The data sent is too large.',
+  forbiddenTitle: 'Action not allowed',
+  forbiddenBody: 'You are not allowed to do this.',
+  csrfBody: 'The form has expired or does not come from this application. Reload the page and try again.',
+  unavailableTitle: 'Service temporarily unavailable',
+  unavailableBody: 'The service is very busy or under maintenance. Try again in a few moments.',
+  tooManyTitle: 'Too many attempts',
+  tooManyBody: (minutes: number) => `Too many requests in a short time. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`,
+  formHasErrors: (count: number) => `The form has ${count} error${count > 1 ? 's' : ''}. Please correct the marked field${count > 1 ? 's' : ''}.`,
+  required: 'This field is required.',
+  tooLong: (max: number) => `This field is too long (${max} characters at most).`,
+  invalid: 'The value of this field is not valid.',
+  requiredFieldsNote: 'All fields are required unless stated otherwise.',
+  backHome: 'Back to home',
+}
+
+export const layoutMessages = { fr, en }
+export type LayoutMessages = typeof fr

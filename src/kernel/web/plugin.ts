@@ -1,0 +1,182 @@
+/**
+ * The web kernel: cookies, forms, security headers (CSP with nonces), static files, language,
+ * CSRF protection on every state-changing request, page rendering, and the one error handler.
+ */
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import staticFiles from '@fastify/static'
+import { Type } from '@sinclair/typebox'
+import type { AppConfig } from '../../config.ts'
+import { issueToken, isWellFormedToken, safeEqual } from '../security/tokens.ts'
+import { Overloaded } from '../security/passwords.ts'
+import { html, renderToString, type Html } from './html.ts'
+import { renderLayout, type PageOptions } from './layout.ts'
+import { layoutMessages, languages, type Lang } from './messages.ts'
+import { CsrfRejected, HttpProblem, RateLimited, isDatabaseUnavailable } from './errors.ts'
+import { safeReturnPath } from './redirects.ts'
+import './context.ts'
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders a page in the layout, with `Cache-Control: no-store`. */
+    page: (options: PageOptions, statusCode?: number) => FastifyReply
+  }
+  interface FastifyInstance {
+    /** Cookie name and options: `__Host-` prefix and Secure when served over https. */
+    cookieName: (base: string) => string
+    cookieOptions: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean }
+  }
+}
+
+const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public')
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+export interface WebKernelOptions { config: AppConfig }
+
+async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
+  const secure = config.appBaseUrl.startsWith('https://')
+  const cookieName = (base: string) => (secure ? `__Host-${base}` : base)
+  const cookieOptions = { path: '/' as const, httpOnly: true as const, sameSite: 'lax' as const, secure }
+  app.decorate('cookieName', cookieName)
+  app.decorate('cookieOptions', cookieOptions)
+
+  await app.register(cookie)
+  await app.register(formbody, { bodyLimit: 1024 * 1024 })
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: config.nodeEnv === 'production'
+      ? { maxAge: 63072000, includeSubDomains: true }
+      : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(staticFiles, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
+
+  const langCookie = cookieName('langue')
+  const csrfCookie = cookieName('csrf')
+
+  app.decorateRequest('lang', 'fr')
+  app.decorateRequest('csrfToken', '')
+  app.decorateRequest('account', undefined)
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
+    const existing = request.cookies[csrfCookie]
+    if (isWellFormedToken(existing)) {
+      request.csrfToken = existing
+    } else if (!request.url.startsWith('/static/')) {
+      request.csrfToken = issueToken().token
+      reply.setCookie(csrfCookie, request.csrfToken, cookieOptions)
+    }
+  })
+
+  // The body must be parsed before the token in it can be checked, hence preHandler.
+  app.addHook('preHandler', async (request) => {
+    if (!unsafeMethods.has(request.method)) return
+    if (request.headers['sec-fetch-site'] === 'cross-site') throw new CsrfRejected()
+    const origin = request.headers.origin
+    if (origin !== undefined && origin !== new URL(config.appBaseUrl).origin && origin !== 'null') {
+      throw new CsrfRejected()
+    }
+    const sent = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token']
+    const expected = request.cookies[csrfCookie]
+    if (typeof sent !== 'string' || !isWellFormedToken(expected) || !safeEqual(sent, expected)) {
+      throw new CsrfRejected()
+    }
+  })
+
+  const settings = { appName: config.appName, supportEmail: config.supportEmail }
+  app.decorateReply('page', function (this: FastifyReply, options: PageOptions, statusCode = 200) {
+    const markup = renderLayout(this.request, this, settings, options)
+    return this.code(statusCode)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderToString(markup))
+  })
+
+  // POST /langue: the language switch in the header (a cookie, so a form, not a GET).
+  app.post('/langue', {
+    schema: { body: Type.Object({ langue: Type.String({ maxLength: 5 }), retour: Type.Optional(Type.String({ maxLength: 500 })) }) },
+    attachValidation: true,
+  }, async function switchLanguage (request, reply) {
+    const body = request.body as { langue?: string; retour?: string }
+    const lang = languages.find((l) => l === body.langue) ?? 'fr'
+    reply.setCookie(langCookie, lang, { ...cookieOptions, maxAge: 365 * 24 * 3600 })
+    return reply.redirect(safeReturnPath(body.retour), 303)
+  })
+
+  app.setNotFoundHandler(function showNotFound (request, reply) {
+    const t = layoutMessages[request.lang]
+    return reply.page({ title: t.notFoundTitle, body: messagePage(t.notFoundTitle, t.notFoundBody, t.backHome) }, 404)
+  })
+
+  app.setErrorHandler(function showError (error, request, reply) {
+    const t = layoutMessages[request.lang ?? 'fr']
+    const show = (status: number, title: string, detail: string) =>
+      reply.page({ title, body: messagePage(title, detail, t.backHome) }, status)
+    if (error instanceof HttpProblem) {
+      reply.headers(error.headers)
+      return show(error.statusCode, error.title, error.detail)
+    }
+    if (error instanceof RateLimited) {
+      reply.header('retry-after', String(error.retryAfterSeconds))
+      return show(429, t.tooManyTitle, t.tooManyBody(Math.ceil(error.retryAfterSeconds / 60)))
+    }
+    if (error instanceof CsrfRejected) {
+      request.log.warn({ reason: 'csrf' }, 'request refused')
+      return show(403, t.forbiddenTitle, t.csrfBody)
+    }
+    if (error instanceof Overloaded || isDatabaseUnavailable(error)) {
+      const { message, code } = error as { message?: string; code?: string }
+      request.log.error({ err: { message, code } }, 'service unavailable')
+      reply.header('retry-after', '5')
+      return show(503, t.unavailableTitle, t.unavailableBody)
+    }
+    const status = (error as { statusCode?: number }).statusCode
+    if (status === 413) return show(413, t.badRequestTitle, t.tooLargeBody)
+    if (status !== undefined && status >= 400 && status < 500) return show(status, t.badRequestTitle, t.badRequestBody)
+    request.log.error({ err: error }, 'unexpected error')
+    return show(500, t.errorTitle, t.errorBody)
+  })
+}
+
+function chooseLanguage (cookieValue: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (cookieValue === 'fr' || cookieValue === 'en') return cookieValue
+  // French first: English only when the browser prefers it to French.
+  const preferred = (acceptLanguage ?? '').split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';')
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1)
+      return { tag: tag.split('-')[0], q: Number.isFinite(q) ? q : 0 }
+    })
+    .filter((entry) => entry.tag === 'fr' || entry.tag === 'en')
+    .sort((a, b) => b.q - a.q)[0]
+  return preferred?.tag === 'en' ? 'en' : 'fr'
+}
+
+/** A simple page: a title, a paragraph and a link home. */
+export function messagePage (title: string, detail: string, backLabel: string): Html {
+  return html`<h1>${title}</h1><p>${detail}</p><p><a href="/">${backLabel}</a></p>`
+}
+
+export default fp(webKernel, { name: 'web' })
+

@@ -1,0 +1,16 @@
+/**
+ * Where the user may be sent back after login or a language switch: a path of this site only
+ * (no scheme, no host, no `//` or `/\` tricks), so no open redirect.
+ */
+export function safeReturnPath (value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || value.length > 500) return fallback
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
+  try {
+    const url = new URL(value, 'http://bamara.invalid')
+    if (url.host !== 'bamara.invalid') return fallback
+    return url.pathname + url.search
+  } catch {
+    return fallback
+  }
+}

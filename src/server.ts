@@ -1,0 +1,39 @@
+/**
+ * The process: reads the environment, builds the app, listens, and closes gracefully on
+ * SIGTERM/SIGINT (in-flight requests finish, new ones get 503, the dispatcher stops).
+ */
+import { ConfigError, loadConfig } from './config.ts'
+import { buildApp } from './app.ts'
+
+async function main () {
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+  const app = await buildApp(config)
+  let closing = false
+  const close = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const timer = setTimeout(() => process.exit(1), 20_000)
+    timer.unref()
+    await app.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void close('SIGTERM'))
+  process.on('SIGINT', () => void close('SIGINT'))
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(`${config.appName} prêt sur ${config.appBaseUrl}`)
+}
+
+main().catch((error: unknown) => {
+  console.error('Démarrage impossible :', error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,26 @@
+/**
+ * What runs before the app serves: migrations, the professions list, the demo data (embedded
+ * database in development only) and the bootstrap super-administrator.
+ */
+import type { FastifyBaseLogger } from 'fastify'
+import type { AppConfig } from './config.ts'
+import type { Db } from './kernel/db/database.ts'
+import { migrateToLatest } from './kernel/db/migrate.ts'
+import { seedProfessions, loadDemoData, createSuperadmin } from './features/reference-data/index.ts'
+
+export async function prepareDatabase (db: Db, config: AppConfig, log: FastifyBaseLogger, now: () => number) {
+  const applied = await migrateToLatest(db)
+  if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
+  await seedProfessions(db)
+  if (config.demoData) {
+    const created = await loadDemoData(db, now())
+    if (created.length > 0 && config.nodeEnv === 'development') {
+      // Demo passwords are printed in development only, for a newcomer to log in with.
+      log.info({ demoAccounts: created }, 'demo accounts created')
+    }
+  }
+  if (config.bootstrapSuperadmin) {
+    const created = await createSuperadmin(db, config.bootstrapSuperadmin, now())
+    if (created) log.info({ email: config.bootstrapSuperadmin.email }, 'bootstrap super-administrator created')
+  }
+}
