@@ -33,7 +33,7 @@ export async function createTestDatabase (): Promise<TestDatabase> {
       drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
     }
   }
-  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   await admin.query(`create database ${name}`)

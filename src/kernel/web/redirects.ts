@@ -5,6 +5,7 @@
 export function safeReturnPath (value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 500) return fallback
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback
   try {
     const url = new URL(value, 'http://bamara.invalid')

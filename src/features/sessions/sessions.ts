@@ -1,0 +1,87 @@
+/**
+ * Sessions: user guide §3.4 « Session expirée » and « Se déconnecter ».
+ * A session exists only after the password and the emailed code. Its id is 256 random bits,
+ * new at every login (no fixation), stored as a digest. The cookie has no expiry date, so
+ * closing the browser ends it; the server ends it after rules.sessionIdleTimeout without
+ * activity and after rules.sessionAbsoluteTimeout in any case.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import type { Rules } from '../../config.ts'
+import type { CurrentAccount } from '../../kernel/web/context.ts'
+import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
+
+/** Activity is written at most this often: the idle timeout stays exact to within it. */
+const touchInterval = 30_000
+
+export interface SessionMeta { ip?: string | null; userAgent?: string | null }
+
+/** Creates a session inside the caller's transaction; returns the raw token for the cookie. */
+export async function createSession (tx: Db, accountId: string, now: number, meta: SessionMeta = {}): Promise<string> {
+  const { token, digest } = issueToken()
+  await tx.insertInto('session').values({
+    id_digest: digest,
+    account_id: accountId,
+    created_at: now,
+    last_seen_at: now,
+    ip: meta.ip?.slice(0, 64) ?? null,
+    user_agent: meta.userAgent?.slice(0, 300) ?? null,
+  }).execute()
+  return token
+}
+
+export type SessionLookup =
+  | { outcome: 'valid'; account: CurrentAccount; sessionDigest: string }
+  | { outcome: 'expired' }
+  | { outcome: 'none' }
+
+/**
+ * Finds the live session for a cookie token and refreshes its activity. An expired session is
+ * deleted; a session whose account is no longer active (deactivated, locked) is deleted too.
+ */
+export async function findLiveSession (db: Db, token: string, rules: Rules, now: number): Promise<SessionLookup> {
+  const digest = digestToken(token)
+  const row = await db.selectFrom('session')
+    .innerJoin('account', 'account.id', 'session.account_id')
+    .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
+      'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
+      'account.deactivated_at', 'account.locked_at', 'account.email_confirmed_at'])
+    .where('session.id_digest', '=', digest)
+    .executeTakeFirst()
+  if (!row) return { outcome: 'none' }
+  const idle = now - Number(row.last_seen_at) > rules.sessionIdleTimeout
+  const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
+  const usable = row.activated_at !== null && row.deactivated_at === null && row.locked_at === null && row.email_confirmed_at !== null
+  if (idle || tooOld || !usable) {
+    await db.deleteFrom('session').where('id_digest', '=', digest).execute()
+    return { outcome: idle || tooOld ? 'expired' : 'none' }
+  }
+  if (now - Number(row.last_seen_at) >= touchInterval) {
+    await db.updateTable('session').set({ last_seen_at: now }).where('id_digest', '=', digest).execute()
+  }
+  return {
+    outcome: 'valid',
+    sessionDigest: digest,
+    account: {
+      id: row.id,
+      email: row.email,
+      civility: row.civility,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      isSuperadmin: row.is_superadmin === 1,
+      managedHospitalIds: await findManagedHospitalIds(db, row.id),
+    },
+  }
+}
+
+export async function destroySession (db: Db, token: string): Promise<string | undefined> {
+  const row = await db.deleteFrom('session').where('id_digest', '=', digestToken(token)).returning('account_id').executeTakeFirst()
+  return row?.account_id
+}
+
+/** Ends every session of an account (deactivation, password reset), except one if asked. */
+export async function invalidateAccountSessions (tx: Db, accountId: string, options: { exceptToken?: string } = {}): Promise<void> {
+  let query = tx.deleteFrom('session').where('account_id', '=', accountId)
+  if (options.exceptToken) query = query.where('id_digest', '!=', digestToken(options.exceptToken))
+  await query.execute()
+}
