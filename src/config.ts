@@ -125,6 +125,12 @@ export function loadConfig (env: Env = process.env): AppConfig {
   const demoData = demoText === undefined ? databaseUrl === undefined && !production : ['true', '1'].includes(demoText)
   if (demoData && production) problems.push('DEMO_DATA est interdit en production (comptes de démonstration)')
 
+  const rules: Rules = { ...defaultRules }
+  const idle = positiveNumber('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60)
+  if (idle !== undefined) rules.sessionIdleTimeout = minutes(idle)
+  const absolute = positiveNumber('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7)
+  if (absolute !== undefined) rules.sessionAbsoluteTimeout = hours(absolute)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     port,
@@ -142,7 +148,18 @@ export function loadConfig (env: Env = process.env): AppConfig {
       : undefined,
     demoData,
     logLevel: value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
-    rules: { ...defaultRules },
+    rules,
+  }
+
+  function positiveNumber (name: string, min: number, max: number): number | undefined {
+    const text = value(name)
+    if (text === undefined) return undefined
+    const n = Number(text)
+    if (!/^\d+$/.test(text) || n < min || n > max) {
+      problems.push(`${name} doit être un nombre entier entre ${min} et ${max} (reçu « ${text} »)`)
+      return undefined
+    }
+    return n
   }
 }
 

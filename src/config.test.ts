@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, defaultRules, hours, loadConfig, minutes } from './config.ts'
+
+function problemsOf (env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('configuration (foundation issue)', () => {
+  it('starts with the embedded database, the dev mailbox and demo data by default', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.databaseUrl).toBeUndefined()
+    expect(config.smtpUrl).toBeUndefined()
+    expect(config.demoData).toBe(true)
+    expect(config.appName).toBe('BaMaRa')
+    expect(config.rules).toEqual(defaultRules)
+  })
+
+  it('turns demo data off by default with PostgreSQL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).demoData).toBe(false)
+  })
+
+  it('lists every wrong value at once, in French', () => {
+    const problems = problemsOf({ PORT: 'abc', APP_BASE_URL: 'ftp://x', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://x', NODE_ENV: 'prod', DEMO_DATA: 'peut-être' })
+    expect(problems).toHaveLength(6)
+    expect(problems.join('\n')).toMatch(/PORT doit être un nombre/)
+    expect(problems.join('\n')).toMatch(/APP_BASE_URL doit être une adresse http/)
+  })
+
+  it('refuses production without https, without SMTP, or with demo data', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', APP_BASE_URL: 'http://bamara.example', DEMO_DATA: 'true', DATABASE_URL: 'postgres://u@h/db' })
+    expect(problems.join('\n')).toMatch(/https en production/)
+    expect(problems.join('\n')).toMatch(/SMTP_URL est obligatoire/)
+    expect(problems.join('\n')).toMatch(/DEMO_DATA est interdit en production/)
+  })
+
+  it('requires the bootstrap email and password together', () => {
+    expect(problemsOf({ BOOTSTRAP_SUPERADMIN_EMAIL: 'admin@chu.fr' })).toHaveLength(1)
+    const config = loadConfig({ BOOTSTRAP_SUPERADMIN_EMAIL: 'admin@chu.fr', BOOTSTRAP_SUPERADMIN_PASSWORD: 'Un-Mot-De-Passe-7' })
+    expect(config.bootstrapSuperadmin?.email).toBe('admin@chu.fr')
+  })
+
+  it('makes the session timeouts configurable, within bounds', () => {
+    const config = loadConfig({ SESSION_IDLE_TIMEOUT_MINUTES: '15', SESSION_ABSOLUTE_TIMEOUT_HOURS: '8' })
+    expect(config.rules.sessionIdleTimeout).toBe(minutes(15))
+    expect(config.rules.sessionAbsoluteTimeout).toBe(hours(8))
+    expect(problemsOf({ SESSION_IDLE_TIMEOUT_MINUTES: '0' })).toHaveLength(1)
+  })
+})
