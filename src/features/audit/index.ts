@@ -1,1 +1,1 @@
-export { recordEvent, neutralizeText, type AuditEvent } from './audit.ts'
+export { recordEvent, neutralizeText, verifyAuditChain, type AuditEvent, type ChainVerification } from './audit.ts'
