@@ -35,6 +35,16 @@ export const defaultRules = {
   passwordMinimumLength: 8,
   /** Longest password accepted: a bound on hashing cost (long-password denial of service). */
   passwordMaximumLength: 256,
+  /** User guide §2.1: window over which registrations and confirmation-email resends are counted. */
+  registrationRateWindow: hours(1),
+  /** Registrations per client address per window (generous: a hospital's staff share one address behind its proxy). */
+  registrationsPerAddress: 30,
+  /** Registrations per email address per window: each one emails that address (no mailbox flooding). */
+  registrationsPerEmail: 5,
+  /** « Renvoyer l'email de confirmation » (user guide §5): requests per client address per window. */
+  confirmationResendsPerAddress: 30,
+  /** « Renvoyer l'email de confirmation »: requests per email address per window. */
+  confirmationResendsPerEmail: 3,
   /** Presentation: access rights are reviewed at least once a year. */
   accessReviewInterval: days(365),
 } as const
