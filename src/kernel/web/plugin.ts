@@ -67,6 +67,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
       ? { maxAge: 63072000, includeSubDomains: true }
       : false,
     referrerPolicy: { policy: 'same-origin' },
+    xFrameOptions: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   })
   await app.register(staticFiles, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
