@@ -28,3 +28,16 @@ export function emailDomain (email: string): string {
 export function escapeLike (term: string): string {
   return term.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
+
+/**
+ * An address worth sending to: one @, a dotted domain, no spaces or control characters, within
+ * RFC 5321's lengths (64 for the local part, 254 in all). Deliverability is proven by the link.
+ */
+export function isWellFormedEmail (email: string): boolean {
+  const trimmed = email.trim()
+  const at = trimmed.lastIndexOf('@')
+  if (trimmed.length > 254 || at < 1 || at > 64) return false
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  return /^[^\s@\u0000-\u001f\u007f<>(),;:"[\]\\]+@[^\s@\u0000-\u001f\u007f<>(),;:"[\]\\]+\.[^\s@\u0000-\u001f\u007f<>(),;:"[\]\\.]{2,}$/u.test(trimmed) &&
+    !/\.\.|^\.|\.@|@\.|@-/.test(trimmed)
+}
