@@ -1,4 +1,10 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function emailConfirmationRoutes (_app: FastifyInstance) {}
+/**
+ * Email confirmation (user guide §2.1, §5; admin guide §6). Public API: the routes, and
+ * `sendConfirmationEmail` for registration, login (unconfirmed account) and the admin console
+ * (« Renvoyer le mail de confirmation »).
+ */
+export { emailConfirmationRoutes } from './email-confirmation.routes.ts'
+export {
+  sendConfirmationEmail, resendConfirmationEmail, confirmationValidDays,
+  type ConfirmationEmailDeps, type RequestMeta,
+} from './email-confirmation.ts'

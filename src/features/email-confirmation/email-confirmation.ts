@@ -1,0 +1,105 @@
+/**
+ * Email confirmation: user guide §2.1 (the link of « BaMaRa - Veuillez confirmer votre adresse
+ * email ») and §5 « En cas de difficultés » (a new confirmation email); admin guide §6
+ * « Renvoyer la demande de validation de l'adresse email ».
+ *
+ * The link is single-use and valid `rules.emailConfirmationTtl`; a new link voids the older ones.
+ * The GET page only shows a button; the POST consumes the token in one conditional UPDATE, so of
+ * two parallel uses exactly one confirms. Confirming does not log in and does not activate: an
+ * account manager (or, for an account-manager site, a super-administrator) activates.
+ */
+import type { Rules } from '../../config.ts'
+import type { Db } from '../../kernel/db/database.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { normalizeEmail } from '../../kernel/text.ts'
+import { recordEvent } from '../audit/index.ts'
+import { confirmationEmail } from './emails/confirmation-email.ts'
+import {
+  findAccountAwaitingConfirmation, findAccountHospitalId, findConfirmationRecipient,
+  hasAccountManagerSite, markEmailConfirmed,
+} from './email-confirmation.queries.ts'
+
+/** What sending a confirmation link needs from the app (the Fastify instance fits). */
+export interface ConfirmationEmailDeps {
+  mailContext: MailContext
+  rules: Pick<Rules, 'emailConfirmationTtl'>
+}
+
+export interface ConfirmationDeps extends ConfirmationEmailDeps {
+  db: Db
+  rules: Pick<Rules, 'emailConfirmationTtl' | 'registrationRateWindow' | 'confirmationResendsPerAddress' | 'confirmationResendsPerEmail'>
+}
+
+export interface RequestMeta { ip: string; userAgent: string | undefined }
+
+const day = 24 * 3600 * 1000
+
+/** The link's validity in whole days, as the emails and pages state it. */
+export function confirmationValidDays (rules: Pick<Rules, 'emailConfirmationTtl'>): number {
+  return Math.max(1, Math.round(rules.emailConfirmationTtl / day))
+}
+
+/**
+ * Issues a new confirmation link for the account (voiding its older ones) and queues the email,
+ * in the caller's transaction. The caller calls `app.mail.kick()` after the commit.
+ */
+export async function sendConfirmationEmail (tx: Db, deps: ConfirmationEmailDeps, accountId: string, now: number): Promise<void> {
+  const account = await findConfirmationRecipient(tx, accountId)
+  if (!account) throw new Error('confirmation email for a missing account')
+  const token = await issueAccountToken(tx, accountId, 'emailConfirmation', deps.rules.emailConfirmationTtl, now)
+  const recipient = { email: account.email, civility: account.civility, lastName: account.last_name }
+  await enqueueMail(tx, confirmationEmail(deps.mailContext, recipient, token, confirmationValidDays(deps.rules)), now)
+}
+
+export type ConfirmationResult =
+  | { outcome: 'confirmed'; accountManagerRequest: boolean }
+  | { outcome: 'invalidLink' } // unknown, used, replaced or expired: one answer
+
+/** POST /confirmation: consumes the link and confirms the address, with its audit row. */
+export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknown, meta: RequestMeta, now: number): Promise<ConfirmationResult> {
+  return deps.db.transaction().execute(async (tx) => {
+    const consumed = await consumeAccountToken(tx, token, 'emailConfirmation', now)
+    if (!consumed) return { outcome: 'invalidLink' } as const
+    await markEmailConfirmed(tx, consumed.accountId, now)
+    const accountManagerRequest = await hasAccountManagerSite(tx, consumed.accountId)
+    await recordEvent(tx, {
+      type: 'account.emailConfirmed',
+      actorId: consumed.accountId,
+      targetId: consumed.accountId,
+      hospitalId: await findAccountHospitalId(tx, consumed.accountId),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      details: { accountManagerRequest },
+    }, now)
+    return { outcome: 'confirmed', accountManagerRequest } as const
+  })
+}
+
+/**
+ * « Renvoyer l'email de confirmation »: a new link only when the address belongs to an account
+ * still awaiting confirmation. The caller shows the same answer in every case (no enumeration);
+ * the limits stop a mailbox from being flooded. Returns whether an email was queued.
+ */
+export async function resendConfirmationEmail (deps: ConfirmationDeps, email: string, meta: RequestMeta, now: number): Promise<boolean> {
+  const window = deps.rules.registrationRateWindow
+  await enforceRateLimit(deps.db, `confirmationResend:ip:${meta.ip}`, { limit: deps.rules.confirmationResendsPerAddress, window }, now)
+  await enforceRateLimit(deps.db, `confirmationResend:email:${normalizeEmail(email)}`, { limit: deps.rules.confirmationResendsPerEmail, window }, now)
+  return deps.db.transaction().execute(async (tx) => {
+    const account = await findAccountAwaitingConfirmation(tx, email)
+    if (!account) return false
+    await sendConfirmationEmail(tx, deps, account.id, now)
+    await recordEvent(tx, {
+      type: 'account.confirmationEmailResent',
+      actorId: null,
+      targetId: account.id,
+      hospitalId: await findAccountHospitalId(tx, account.id),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      details: { requestedBy: 'user' },
+    }, now)
+    return true
+  })
+}
