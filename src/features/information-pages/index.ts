@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function informationPagesRoutes (_app: FastifyInstance) {}
+/**
+ * Information pages: home, terms of use (CGU), help (the user guide) and support contact.
+ */
+export { informationPagesRoutes } from './information-pages.routes.ts'
+export { describeDuration } from './information-pages.ts'
