@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function registrationRoutes (_app: FastifyInstance) {}
+/**
+ * Registration (user guide §2.1 « S'inscrire »). Public API: the routes, and the personal-address
+ * check the account managers' console uses to flag gmail.com, orange.fr, … (admin guide §4.1).
+ */
+export { registrationRoutes } from './registration.routes.ts'
+export { isPersonalEmailDomain, personalEmailDomains } from './personal-email-domains.ts'

@@ -1,0 +1,56 @@
+/**
+ * Database access of the registration (explicit columns, executor first).
+ */
+import type { Db } from '../../kernel/db/database.ts'
+
+export function listHospitals (db: Db) {
+  return db.selectFrom('hospital').select(['id', 'name', 'city'])
+    .where('archived_at', 'is', null)
+    .orderBy('name').orderBy('id')
+    .execute()
+}
+
+export function findHospital (db: Db, hospitalId: string) {
+  return db.selectFrom('hospital').select(['id', 'name'])
+    .where('id', '=', hospitalId).where('archived_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export type RegistrationSite = Awaited<ReturnType<typeof listHospitalSites>>[number]
+
+/** The hospital's open sites, its « Site administrateur comptes (…) » included, listed last. */
+export async function listHospitalSites (db: Db, hospitalId: string) {
+  const sites = await db.selectFrom('site')
+    .select(['id', 'title', 'abbreviation', 'lead_name', 'kind', 'search_text'])
+    .where('hospital_id', '=', hospitalId).where('archived_at', 'is', null)
+    .orderBy('title').orderBy('id')
+    .execute()
+  return [...sites.filter((s) => s.kind !== 'accountAdministration'), ...sites.filter((s) => s.kind === 'accountAdministration')]
+}
+
+export function findProfession (db: Db, code: string) {
+  return db.selectFrom('profession').select(['code', 'label_fr'])
+    .where('code', '=', code).where('archived_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export function findAccountByEmail (db: Db, normalizedEmail: string) {
+  return db.selectFrom('account').select(['id']).where('email', '=', normalizedEmail).executeTakeFirst()
+}
+
+/** Super-administrators who can act on a request now: confirmed, activated, not deactivated. */
+export function listActiveSuperadmins (db: Db) {
+  return db.selectFrom('account').select(['id', 'email', 'civility', 'last_name'])
+    .where('is_superadmin', '=', 1)
+    .where('email_confirmed_at', 'is not', null)
+    .where('activated_at', 'is not', null)
+    .where('deactivated_at', 'is', null)
+    .orderBy('email')
+    .execute()
+}
+
+/** A unique-constraint violation, on either engine (two registrations of one address racing). */
+export function isUniqueViolation (error: unknown): boolean {
+  const code = (error as { code?: string })?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

@@ -1,0 +1,134 @@
+/**
+ * Routes of the registration (user guide §2.1): the form, its submission, and the page saying an
+ * email is on its way. A bad form comes back with a message per field and a 400.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
+import { listProfessions } from '../reference-data/index.ts'
+import { confirmationValidDays } from '../email-confirmation/index.ts'
+import { checkRegistration, registerAccount, type RegistrationCheck, type RegistrationField, type RegistrationInput } from './registration.ts'
+import { findHospital, listHospitalSites, listHospitals } from './registration.queries.ts'
+import { emptyRegistrationValues, registrationFormPage, type RegistrationFormValues } from './views/registration-form.ts'
+import { registrationSentPage } from './views/registration-sent.ts'
+import { messages, passwordRuleReasons } from './messages.ts'
+
+const optionalText = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
+
+/** Lengths bound the work done on a form; the password's own limit is checked (and named) by the policy. */
+const RegistrationForm = Type.Object({
+  civilite: optionalText(10),
+  nom: optionalText(100),
+  prenom: optionalText(100),
+  email: optionalText(254),
+  motDePasse: optionalText(1024),
+  confirmationMotDePasse: optionalText(1024),
+  profession: optionalText(100),
+  hopital: optionalText(64),
+  sites: Type.Optional(Type.Union([
+    Type.String({ maxLength: 64 }),
+    Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 }),
+  ])),
+  cgu: optionalText(10),
+})
+type RegistrationBody = Static<typeof RegistrationForm>
+
+const HospitalQuery = Type.Object({ hopital: optionalText(64) })
+
+export async function registrationRoutes (app: FastifyInstance) {
+  async function showForm (reply: FastifyReply, hospitalId: string | undefined, values: RegistrationFormValues, errors: FieldErrors, status: number) {
+    const chosenHospital = hospitalId ? await findHospital(app.db, hospitalId) : undefined
+    const body = registrationFormPage(reply.request, {
+      values,
+      errors,
+      hospitals: await listHospitals(app.db),
+      chosenHospital,
+      sites: chosenHospital ? await listHospitalSites(app.db, chosenHospital.id) : [],
+      professions: await listProfessions(app.db),
+      passwordMinimumLength: app.rules.passwordMinimumLength,
+      passwordMaximumLength: app.rules.passwordMaximumLength,
+    })
+    return reply.page({ title: messages[reply.request.lang].title, body, scripts: ['registration.js', 'password-rules.js'] }, status)
+  }
+
+  // GET /inscription  (and /inscription?hopital=ID once the hospital is chosen)
+  app.get('/inscription', {
+    schema: { querystring: HospitalQuery }, attachValidation: true,
+  }, async function showRegistrationForm (request, reply) {
+    const hospitalId = request.validationError ? undefined : (request.query as Static<typeof HospitalQuery>).hopital
+    return showForm(reply, hospitalId, emptyRegistrationValues, {}, 200)
+  })
+
+  // POST /inscription
+  app.post('/inscription', {
+    schema: { body: RegistrationForm }, attachValidation: true,
+  }, async function registerFromForm (request, reply) {
+    const form = readForm(request.body)
+    if (request.validationError) {
+      return showForm(reply, form.hospitalId, formValues(form), fieldErrorsFrom(request.lang, request.validationError.validation), 400)
+    }
+    const check = await checkRegistration(app.db, form, app.rules)
+    if (check.outcome === 'invalid') {
+      return showForm(reply, form.hospitalId, formValues(form), problemMessages(request.lang, check, app.rules), 400)
+    }
+    await registerAccount(app, check.registration, { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
+    void app.mail.kick()
+    return reply.redirect('/inscription/envoyee', 303)
+  })
+
+  // GET /inscription/envoyee
+  app.get('/inscription/envoyee', async function showRegistrationSent (request, reply) {
+    const body = registrationSentPage(request, app.config.appName, confirmationValidDays(app.rules))
+    return reply.page({ title: messages[request.lang].sentTitle, body })
+  })
+}
+
+/** The submitted form as the flow reads it; values of the wrong type (after a schema failure) are dropped. */
+function readForm (raw: unknown): RegistrationInput {
+  const body = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof RegistrationBody, unknown>>
+  const text = (value: unknown, max: number) => (typeof value === 'string' && value.length <= max ? value : undefined)
+  const sites = Array.isArray(body.sites) ? body.sites : [body.sites]
+  return {
+    civility: text(body.civilite, 10),
+    lastName: text(body.nom, 100),
+    firstName: text(body.prenom, 100),
+    email: text(body.email, 254),
+    password: text(body.motDePasse, 1024),
+    passwordConfirmation: text(body.confirmationMotDePasse, 1024),
+    professionCode: text(body.profession, 100),
+    hospitalId: text(body.hopital, 64) || undefined,
+    siteIds: sites.slice(0, 200).map((id) => text(id, 64)).filter((id): id is string => id !== undefined && id !== ''),
+    cguAccepted: body.cgu === 'oui',
+  }
+}
+
+/** What the page shows again after an error: everything but the passwords. */
+function formValues (form: RegistrationInput): RegistrationFormValues {
+  return {
+    civility: form.civility ?? '',
+    lastName: form.lastName ?? '',
+    firstName: form.firstName ?? '',
+    email: form.email ?? '',
+    professionCode: form.professionCode ?? '',
+    siteIds: form.siteIds,
+    cguAccepted: form.cguAccepted,
+  }
+}
+
+const fieldsInPageOrder: RegistrationField[] = [
+  'hopital', 'civilite', 'nom', 'prenom', 'email', 'motDePasse', 'confirmationMotDePasse', 'profession', 'sites', 'cgu',
+]
+
+function problemMessages (lang: 'fr' | 'en', check: Extract<RegistrationCheck, { outcome: 'invalid' }>, rules: { passwordMinimumLength: number; passwordMaximumLength: number }): FieldErrors {
+  const t = messages[lang]
+  const limits = { min: rules.passwordMinimumLength, max: rules.passwordMaximumLength }
+  const errors: FieldErrors = {}
+  for (const field of fieldsInPageOrder) {
+    const problem = check.problems[field]
+    if (!problem) continue
+    errors[field] = problem === 'passwordBroken'
+      ? t.passwordBroken(check.brokenPasswordRules.map((rule) => passwordRuleReasons[lang][rule](limits)))
+      : t[problem]
+  }
+  return errors
+}

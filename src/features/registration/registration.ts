@@ -1,0 +1,216 @@
+/**
+ * Registration: user guide §2.1 « Formulaire d'inscription ».
+ *
+ * The form is checked in full on the server: each field gets its own message and the password
+ * policy names every rule it breaks. A valid registration creates an unconfirmed account and
+ * emails it a confirmation link, in one transaction with the audit row. An address that already
+ * has an account gets the very same answer, a notice email instead, and nothing changes; both
+ * paths hash the password so they cost the same time. A registration on a « Site administrateur
+ * comptes » is a request to the super-administrators, who are notified in the same transaction.
+ */
+import type { Rules } from '../../config.ts'
+import type { Db } from '../../kernel/db/database.ts'
+import type { Civility } from '../../kernel/db/schema.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { insertAccount } from '../../kernel/accounts/accounts.ts'
+import { checkPasswordPolicy, hashPassword, type PasswordRule } from '../../kernel/security/passwords.ts'
+import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
+import { recordEvent } from '../audit/index.ts'
+import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
+import { isPersonalEmailDomain } from './personal-email-domains.ts'
+import { existingAccountNotice } from './emails/existing-account-notice.ts'
+import { accountManagerRequestEmail } from './emails/account-manager-request.ts'
+import {
+  findAccountByEmail, findHospital, findProfession, isUniqueViolation, listActiveSuperadmins, listHospitalSites,
+} from './registration.queries.ts'
+import type { RegistrationMessages } from './messages.ts'
+
+/** The form's fields, named as in the page (French URLs, French field names). */
+export type RegistrationField =
+  | 'civilite' | 'nom' | 'prenom' | 'email' | 'motDePasse' | 'confirmationMotDePasse'
+  | 'profession' | 'hopital' | 'sites' | 'cgu'
+
+export interface RegistrationInput {
+  civility?: string
+  lastName?: string
+  firstName?: string
+  email?: string
+  password?: string
+  passwordConfirmation?: string
+  professionCode?: string
+  hospitalId?: string
+  siteIds: string[]
+  cguAccepted: boolean
+}
+
+export interface ValidRegistration {
+  civility: Civility
+  lastName: string
+  firstName: string
+  email: string
+  password: string
+  profession: { code: string; label: string }
+  hospital: { id: string; name: string }
+  siteIds: string[]
+  accountManagerRequest: boolean
+  personalEmail: boolean
+}
+
+/** A problem is the key of its message in `messages.ts`. */
+export type RegistrationProblem = keyof Pick<RegistrationMessages,
+  | 'civilityRequired' | 'lastNameRequired' | 'firstNameRequired' | 'nameInvalid' | 'emailRequired'
+  | 'emailInvalid' | 'passwordRequired' | 'passwordBroken' | 'passwordConfirmationRequired' | 'passwordMismatch'
+  | 'professionRequired' | 'professionUnknown' | 'hospitalRequired' | 'hospitalUnknown' | 'sitesRequired'
+  | 'sitesOfAnotherHospital' | 'cguRequired'>
+
+export type RegistrationCheck =
+  | { outcome: 'valid'; registration: ValidRegistration }
+  | { outcome: 'invalid'; problems: Partial<Record<RegistrationField, RegistrationProblem>>; brokenPasswordRules: PasswordRule[] }
+
+const namePattern = /^\p{L}[\p{L}\p{M} '’.-]*$/u
+
+/** Checks every field (all problems at once, so the form shows them together). */
+export async function checkRegistration (db: Db, input: RegistrationInput, rules: Rules): Promise<RegistrationCheck> {
+  const problems: Partial<Record<RegistrationField, RegistrationProblem>> = {}
+  const civility = input.civility === 'mme' || input.civility === 'm' ? input.civility : undefined
+  if (!civility) problems.civilite = 'civilityRequired'
+  const lastName = input.lastName?.trim() ?? ''
+  const firstName = input.firstName?.trim() ?? ''
+  if (lastName === '') problems.nom = 'lastNameRequired'
+  else if (!namePattern.test(lastName)) problems.nom = 'nameInvalid'
+  if (firstName === '') problems.prenom = 'firstNameRequired'
+  else if (!namePattern.test(firstName)) problems.prenom = 'nameInvalid'
+  const email = normalizeEmail(input.email ?? '')
+  if (email === '') problems.email = 'emailRequired'
+  else if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
+
+  const profession = input.professionCode ? await findProfession(db, input.professionCode) : undefined
+  if (!input.professionCode) problems.profession = 'professionRequired'
+  else if (!profession) problems.profession = 'professionUnknown'
+
+  const hospital = input.hospitalId ? await findHospital(db, input.hospitalId) : undefined
+  if (!input.hospitalId) problems.hopital = 'hospitalRequired'
+  else if (!hospital) problems.hopital = 'hospitalUnknown'
+  const siteIds = [...new Set(input.siteIds)]
+  const hospitalSites = hospital ? await listHospitalSites(db, hospital.id) : []
+  if (siteIds.length === 0) problems.sites = 'sitesRequired'
+  else if (hospital && !siteIds.every((id) => hospitalSites.some((site) => site.id === id))) problems.sites = 'sitesOfAnotherHospital'
+  if (!input.cguAccepted) problems.cgu = 'cguRequired'
+
+  const password = input.password ?? ''
+  const personalWords = [lastName, firstName, email.slice(0, email.lastIndexOf('@')), hospital?.name ?? '']
+  const brokenPasswordRules = password === '' ? [] : checkPasswordPolicy(password, rules, personalWords)
+  if (password === '') problems.motDePasse = 'passwordRequired'
+  else if (brokenPasswordRules.length > 0) problems.motDePasse = 'passwordBroken'
+  if (!input.passwordConfirmation) problems.confirmationMotDePasse = 'passwordConfirmationRequired'
+  else if (password !== '' && input.passwordConfirmation !== password) problems.confirmationMotDePasse = 'passwordMismatch'
+
+  if (Object.keys(problems).length > 0 || !civility || !profession || !hospital) {
+    return { outcome: 'invalid', problems, brokenPasswordRules }
+  }
+  const adminSiteIds = new Set(hospitalSites.filter((s) => s.kind === 'accountAdministration').map((s) => s.id))
+  return {
+    outcome: 'valid',
+    registration: {
+      civility,
+      lastName,
+      firstName,
+      email,
+      password,
+      profession: { code: profession.code, label: profession.label_fr },
+      hospital,
+      siteIds,
+      accountManagerRequest: siteIds.some((id) => adminSiteIds.has(id)),
+      personalEmail: isPersonalEmailDomain(email),
+    },
+  }
+}
+
+export interface RegistrationDeps {
+  db: Db
+  mailContext: MailContext
+  rules: Rules
+}
+
+export type RegistrationResult =
+  | { outcome: 'registered'; accountId: string }
+  | { outcome: 'existingEmail' } // the caller answers exactly as for 'registered'
+
+/** Creates the account (or notifies the owner of an existing address). Throws RateLimited past the limits. */
+export async function registerAccount (deps: RegistrationDeps, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+  const window = deps.rules.registrationRateWindow
+  await enforceRateLimit(deps.db, `registration:ip:${meta.ip}`, { limit: deps.rules.registrationsPerAddress, window }, now)
+  await enforceRateLimit(deps.db, `registration:email:${registration.email}`, { limit: deps.rules.registrationsPerEmail, window }, now)
+  // Hashed before knowing whether the address exists, outside the transaction: both paths cost the same.
+  const passwordHash = await hashPassword(registration.password)
+  try {
+    return await deps.db.transaction().execute(async (tx) => {
+      const existing = await findAccountByEmail(tx, registration.email)
+      if (existing) return noticeExistingAccount(tx, deps, existing.id, registration, meta, now)
+      return createAccount(tx, deps, registration, passwordHash, meta, now)
+    })
+  } catch (error) {
+    // A parallel registration of the same address won the insert: this one met an existing account.
+    if (!isUniqueViolation(error)) throw error
+    return deps.db.transaction().execute(async (tx) => {
+      const existing = await findAccountByEmail(tx, registration.email)
+      if (!existing) throw error
+      return noticeExistingAccount(tx, deps, existing.id, registration, meta, now)
+    })
+  }
+}
+
+async function createAccount (tx: Db, deps: RegistrationDeps, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+  const accountId = await insertAccount(tx, {
+    email: registration.email,
+    civility: registration.civility,
+    lastName: registration.lastName,
+    firstName: registration.firstName,
+    professionCode: registration.profession.code,
+    passwordHash,
+    siteIds: registration.siteIds,
+  }, now)
+  await sendConfirmationEmail(tx, deps, accountId, now)
+  if (registration.accountManagerRequest) await notifySuperadmins(tx, deps, registration, now)
+  await recordEvent(tx, {
+    type: 'account.registered',
+    actorId: accountId,
+    targetId: accountId,
+    hospitalId: registration.hospital.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    details: { siteIds: registration.siteIds, accountManagerRequest: registration.accountManagerRequest, personalEmail: registration.personalEmail },
+  }, now)
+  return { outcome: 'registered', accountId }
+}
+
+async function notifySuperadmins (tx: Db, deps: RegistrationDeps, registration: ValidRegistration, now: number): Promise<void> {
+  const request = {
+    civility: registration.civility,
+    lastName: registration.lastName,
+    firstName: registration.firstName,
+    email: registration.email,
+    profession: registration.profession.label,
+    hospitalName: registration.hospital.name,
+    personalEmail: registration.personalEmail,
+  }
+  for (const superadmin of await listActiveSuperadmins(tx)) {
+    await enqueueMail(tx, accountManagerRequestEmail(deps.mailContext, superadmin.email, request), now)
+  }
+}
+
+async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+  await enqueueMail(tx, existingAccountNotice(deps.mailContext, registration.email), now)
+  await recordEvent(tx, {
+    type: 'account.registrationAttemptOnExistingEmail',
+    outcome: 'refused',
+    actorId: null,
+    targetId: accountId,
+    hospitalId: registration.hospital.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  }, now)
+  return { outcome: 'existingEmail' }
+}
