@@ -1,8 +1,16 @@
-import type { FastifyInstance } from 'fastify'
-
+/**
+ * Reference data: hospitals, their sites and email domains, professions, demo data, the CSV
+ * import and the first super-administrator. Other features read hospitals and sites only
+ * through the query functions exported here.
+ */
 export { seedProfessions, listProfessions } from './professions.ts'
-export { createSuperadmin } from './superadmin.ts'
-export { loadDemoData, type DemoAccount } from './demo-data.ts'
-
-// Placeholder until the reference-data routes land (site search for the forms).
-export async function referenceDataRoutes (_app: FastifyInstance) {}
+export { createSuperadmin, type SuperadminFields } from './superadmin.ts'
+export { loadDemoData, demoPassword, type DemoAccount } from './demo-data.ts'
+export { importReferenceData, type ImportKind, type ImportResult, type ImportError } from './reference-import.ts'
+export { findFinessProblem } from './finess.ts'
+export {
+  listHospitals, findHospital, hospitalEmailDomains, listSitesOfHospital, searchSites, findSitesByIds,
+  accountAdministrationSiteTitle, type HospitalSummary, type SiteSummary, type SiteSearch,
+} from './reference-data.queries.ts'
+export { messages as referenceDataMessages } from './messages.ts'
+export { referenceDataRoutes } from './reference-data.routes.ts'
