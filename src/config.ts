@@ -23,6 +23,25 @@ export const defaultRules = {
   loginChallengeTtl: minutes(10),
   /** User guide §3.3: a reset link stays valid this long and works once. */
   passwordResetTtl: hours(6),
+  /**
+   * Rate limits of « Mot de passe oublié ? » (ASVS 2.4.1), counted over passwordResetRateLimitWindow.
+   * Reset emails per address typed (known or not, so the limit reveals nothing): a mailbox
+   * cannot be flooded.
+   */
+  passwordResetRequestsPerAccount: 5,
+  /** Reset requests per IP address (one client spraying addresses). */
+  passwordResetRequestsPerIp: 20,
+  /** New passwords submitted from reset links, per IP address (each may cost a hash). */
+  passwordResetAttemptsPerIp: 20,
+  passwordResetRateLimitWindow: hours(1),
+  /**
+   * « Envoyer la demande » answers no sooner than this (ASVS 6.3.8): a known address costs a few
+   * more database writes than an unknown one, and this floor hides the difference.
+   */
+  passwordResetRequestMinimumDuration: 150,
+  /** « Mon compte »: password changes tried per account, wrong current passwords included. */
+  passwordChangeAttemptsPerAccount: 5,
+  passwordChangeRateLimitWindow: minutes(15),
   /** User guide §2.1: lifetime of the email confirmation link. */
   emailConfirmationTtl: days(7),
   /** User guide §3.5: lifetime of the unlock link. */

@@ -1,0 +1,23 @@
+/**
+ * The notice « BaMaRa - Votre mot de passe a été modifié » (ASVS 6.3.7), sent after a reset and
+ * after a change from « Mon compte », so the owner learns of a change they did not make.
+ */
+import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
+import type { Email } from '../../../kernel/mail/outbox.ts'
+import type { PasswordOwner } from '../password-reset.queries.ts'
+import { frenchDateTime, greetingFor } from './greeting.ts'
+
+export function passwordChangedEmail (mail: MailContext, owner: PasswordOwner, now: number): Email {
+  return composeEmail(mail, {
+    template: 'passwordChanged',
+    to: owner.email,
+    subject: 'Votre mot de passe a été modifié',
+    greeting: greetingFor(owner),
+    paragraphs: [
+      `Le mot de passe de votre compte ${mail.appName} a été modifié le ${frenchDateTime(now)} (heure de Paris).`,
+      'Par sécurité, les autres sessions ouvertes avec votre compte ont été fermées.',
+      `Si vous n’êtes pas à l’origine de ce changement, cliquez sur « Mot de passe oublié ? » en bas du cadre de connexion pour choisir un nouveau mot de passe, et prévenez le support : ${mail.supportEmail}.`,
+    ],
+    action: { label: 'Se connecter', url: `${mail.appBaseUrl}/connexion` },
+  })
+}

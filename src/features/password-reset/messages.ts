@@ -1,0 +1,98 @@
+/**
+ * Words of the forgotten-password pages (user guide §3.3). The guide names the button
+ * « Envoyer la demande », the fields « nouveau mot de passe » / « confirmez votre nouveau mot de
+ * passe » and the button « changer mon mot de passe »: those labels are kept word for word.
+ * The password rules' names are shared with « Mon compte » through this feature's index.ts.
+ */
+import type { PasswordRule } from '../../kernel/security/passwords.ts'
+
+const fr = {
+  errorPrefix: 'Erreur',
+  forgotTitle: 'Mot de passe oublié',
+  forgotIntro: 'Saisissez l’adresse email qui vous sert d’identifiant. Si un compte existe avec cette adresse, vous recevrez un email pour changer votre mot de passe.',
+  emailLabel: 'Adresse email professionnelle',
+  emailHint: 'Format attendu : nom@hopital.fr',
+  emailInvalid: 'Saisissez une adresse email valide, au format nom@hopital.fr.',
+  sendRequest: 'Envoyer la demande',
+  backToLogin: 'Retour à la connexion',
+  sentTitle: 'Demande envoyée',
+  sentBody: (hours: number) => `Si un compte existe avec l’adresse indiquée, vous allez recevoir un email intitulé « BaMaRa - Changez votre mot de passe » pour réinitialiser votre mot de passe. Le lien qu’il contient n’est valable que pendant ${hours} heures.`,
+  sentHelp: 'Pensez à vérifier vos courriers indésirables. Si vous ne recevez rien, vérifiez que vous avez saisi l’adresse avec laquelle vous vous êtes inscrit(e).',
+  resetTitle: 'Changer mon mot de passe',
+  resetIntro: 'Saisissez votre nouveau mot de passe une première fois, puis une seconde fois pour le confirmer.',
+  newPasswordLabel: 'Nouveau mot de passe',
+  confirmationLabel: 'Confirmez votre nouveau mot de passe',
+  rulesIntro: 'Votre mot de passe doit contenir :',
+  changePassword: 'Changer mon mot de passe',
+  passwordsDiffer: 'Les deux mots de passe ne sont pas identiques. Saisissez strictement le même mot de passe dans les deux champs.',
+  invalidLinkTitle: 'Lien de réinitialisation invalide ou expiré',
+  invalidLinkBody: (hours: number) => `Ce lien ne permet plus de changer votre mot de passe : il n’est valable que pendant ${hours} heures, ne sert qu’une fois, et une nouvelle demande remplace les liens envoyés auparavant. Vérifiez que vous avez ouvert le lien du dernier email reçu, ou faites une nouvelle demande.`,
+  askAgain: 'Faire une nouvelle demande',
+  rules: {
+    tooShort: (min: number) => `au moins ${min} caractères`,
+    tooLong: (max: number) => `au plus ${max} caractères`,
+    lowercase: () => 'une lettre minuscule',
+    uppercase: () => 'une lettre majuscule',
+    digit: () => 'un chiffre',
+    special: () => 'un caractère spécial (par exemple ! ? - _ # @)',
+    common: () => 'pas de mot de passe courant ni de mot lié à l’application (BaMaRa, maladies rares…)',
+    personal: () => 'pas votre nom, votre prénom ni votre adresse email',
+  } satisfies Record<PasswordRule, (limit: number) => string>,
+  ruleBroken: {
+    tooShort: (min: number) => `Le mot de passe est trop court : au moins ${min} caractères.`,
+    tooLong: (max: number) => `Le mot de passe est trop long : au plus ${max} caractères.`,
+    lowercase: () => 'Le mot de passe doit contenir une lettre minuscule.',
+    uppercase: () => 'Le mot de passe doit contenir une lettre majuscule.',
+    digit: () => 'Le mot de passe doit contenir un chiffre.',
+    special: () => 'Le mot de passe doit contenir un caractère spécial.',
+    common: () => 'Ce mot de passe est trop courant ou trop lié à l’application : choisissez-en un autre.',
+    personal: () => 'Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre adresse email.',
+  } satisfies Record<PasswordRule, (limit: number) => string>,
+}
+
+const en: typeof fr = {
+  errorPrefix: 'Error',
+  forgotTitle: 'Forgotten password',
+  forgotIntro: 'Enter the email address you log in with. If an account exists with this address, you will receive an email to change your password.',
+  emailLabel: 'Professional email address',
+  emailHint: 'Expected format: name@hospital.fr',
+  emailInvalid: 'Enter a valid email address, in the format name@hospital.fr.',
+  sendRequest: 'Send the request',
+  backToLogin: 'Back to login',
+  sentTitle: 'Request sent',
+  sentBody: (hours: number) => `If an account exists with this address, you will receive an email entitled « BaMaRa - Changez votre mot de passe » to reset your password. Its link is valid for ${hours} hours only.`,
+  sentHelp: 'Check your spam folder. If nothing arrives, check that you entered the address you registered with.',
+  resetTitle: 'Change my password',
+  resetIntro: 'Enter your new password once, then a second time to confirm it.',
+  newPasswordLabel: 'New password',
+  confirmationLabel: 'Confirm your new password',
+  rulesIntro: 'Your password must contain:',
+  changePassword: 'Change my password',
+  passwordsDiffer: 'The two passwords are not identical. Type exactly the same password in both fields.',
+  invalidLinkTitle: 'Invalid or expired reset link',
+  invalidLinkBody: (hours: number) => `This link can no longer change your password: it is valid for ${hours} hours, works once, and a new request replaces the links sent before. Check that you opened the link of the latest email, or make a new request.`,
+  askAgain: 'Make a new request',
+  rules: {
+    tooShort: (min: number) => `at least ${min} characters`,
+    tooLong: (max: number) => `at most ${max} characters`,
+    lowercase: () => 'a lower-case letter',
+    uppercase: () => 'an upper-case letter',
+    digit: () => 'a digit',
+    special: () => 'a special character (for example ! ? - _ # @)',
+    common: () => 'no common password nor a word tied to the application (BaMaRa, rare diseases…)',
+    personal: () => 'not your last name, first name or email address',
+  },
+  ruleBroken: {
+    tooShort: (min: number) => `The password is too short: at least ${min} characters.`,
+    tooLong: (max: number) => `The password is too long: at most ${max} characters.`,
+    lowercase: () => 'The password must contain a lower-case letter.',
+    uppercase: () => 'The password must contain an upper-case letter.',
+    digit: () => 'The password must contain a digit.',
+    special: () => 'The password must contain a special character.',
+    common: () => 'This password is too common or too tied to the application: choose another one.',
+    personal: () => 'The password must contain neither your last name, first name nor email address.',
+  },
+}
+
+export const messages = { fr, en }
+export type PasswordResetMessages = typeof fr

@@ -1,0 +1,93 @@
+/**
+ * Forgotten password: user guide §3.3 « Mot de passe oublié ».
+ * « Envoyer la demande » always gets the same answer, known address or not (ASVS 6.3.8): both
+ * paths do the same lookup and write one audit row in one transaction; only a known address
+ * gets a token and the email « BaMaRa - Changez votre mot de passe ». The link works once,
+ * for rules.passwordResetTtl, and a new request voids the older links. Following it and choosing
+ * a valid new password unlocks the account and ends every session; the user then logs in
+ * normally (password and emailed code): a reset never opens a session (ASVS 6.4.3).
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import type { Rules } from '../../config.ts'
+import { hours } from '../../config.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { hashPassword } from '../../kernel/security/passwords.ts'
+import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { digestToken } from '../../kernel/security/tokens.ts'
+import { normalizeEmail } from '../../kernel/text.ts'
+import { recordEvent } from '../audit/index.ts'
+import { passwordResetEmail } from './emails/reset-link.ts'
+import { findNewPasswordProblems, replaceAccountPassword, type NewPasswordProblems } from './new-password.ts'
+import { findPasswordOwnerByEmail, findPasswordOwnerByResetToken } from './password-reset.queries.ts'
+
+export interface PasswordResetDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
+export interface RequestMeta { ip: string; userAgent: string | null }
+
+/** Hours a reset link stays valid, as the pages and the email say it. */
+export function resetLinkHours (rules: Rules): number {
+  return Math.round(rules.passwordResetTtl / hours(1))
+}
+
+/** « Envoyer la demande ». Returns nothing the caller could show: the page is the same for every address. */
+export async function requestPasswordReset (deps: PasswordResetDeps, email: string, meta: RequestMeta): Promise<void> {
+  const now = deps.now()
+  const address = normalizeEmail(email)
+  const window = deps.rules.passwordResetRateLimitWindow
+  await enforceRateLimit(deps.db, `password-reset:ip:${meta.ip}`, { limit: deps.rules.passwordResetRequestsPerIp, window }, now)
+  // Keyed on the digest of what was typed, known or not: the 429 reveals nothing, stores no address.
+  await enforceRateLimit(deps.db, `password-reset:email:${digestToken(address)}`, { limit: deps.rules.passwordResetRequestsPerAccount, window }, now)
+  // Real elapsed time (the app clock may be frozen in tests): known and unknown addresses
+  // answer after the same floor, so timing tells nothing (an issued link costs 3 more writes).
+  const started = performance.now()
+  const owner = await findPasswordOwnerByEmail(deps.db, address)
+  await deps.db.transaction().execute(async (tx) => {
+    if (owner) {
+      const token = await issueAccountToken(tx, owner.id, 'passwordReset', deps.rules.passwordResetTtl, now)
+      await enqueueMail(tx, passwordResetEmail(deps.mailContext, owner, token, resetLinkHours(deps.rules)), now)
+    }
+    await recordEvent(tx, {
+      type: 'password.resetRequested',
+      outcome: owner ? 'success' : 'failure',
+      targetId: owner?.id ?? null,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      details: owner ? undefined : { reason: 'unknownEmail' },
+    }, now)
+  })
+  await waitUntil(started + deps.rules.passwordResetRequestMinimumDuration)
+}
+
+function waitUntil (instant: number): Promise<void> {
+  const remaining = instant - performance.now()
+  return remaining > 0 ? new Promise((resolve) => setTimeout(resolve, remaining)) : Promise.resolve()
+}
+
+export type PasswordResetResult =
+  | { outcome: 'reset' }
+  | { outcome: 'invalidLink' } // unknown, used, expired or voided by a newer request
+  | { outcome: 'refused'; problems: NewPasswordProblems }
+
+export interface NewPasswordForm { token: string; password: string; confirmation: string }
+
+/** « Changer mon mot de passe » from the emailed link. Of two parallel uses of one link, exactly one resets. */
+export async function resetPasswordWithLink (deps: PasswordResetDeps, form: NewPasswordForm, meta: RequestMeta): Promise<PasswordResetResult> {
+  const limit = { limit: deps.rules.passwordResetAttemptsPerIp, window: deps.rules.passwordResetRateLimitWindow }
+  await enforceRateLimit(deps.db, `password-reset:submit-ip:${meta.ip}`, limit, deps.now())
+  const owner = await findPasswordOwnerByResetToken(deps.db, form.token, deps.now())
+  if (!owner) return { outcome: 'invalidLink' }
+  const problems = findNewPasswordProblems(deps.rules, owner, form.password, form.confirmation)
+  if (problems) return { outcome: 'refused', problems }
+
+  const passwordHash = await hashPassword(form.password) // slow: outside the transaction
+  return deps.db.transaction().execute(async (tx): Promise<PasswordResetResult> => {
+    const now = deps.now()
+    const consumed = await consumeAccountToken(tx, form.token, 'passwordReset', now)
+    if (consumed?.accountId !== owner.id) return { outcome: 'invalidLink' }
+    await replaceAccountPassword(tx, deps.mailContext, owner, {
+      passwordHash, unlock: true, event: 'password.reset', ip: meta.ip, userAgent: meta.userAgent,
+    }, now)
+    return { outcome: 'reset' }
+  })
+}
