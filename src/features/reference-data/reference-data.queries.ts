@@ -103,10 +103,11 @@ export async function searchSites (db: Db, search: SiteSearch): Promise<SiteSumm
   for (const word of words) {
     query = query.where(sql<boolean>`search_text like ${`%${escapeLike(word)}%`} escape '\\'`)
   }
-  // The account-manager site sorts last, then titles: the same order as listSitesOfHospital.
+  // Account-manager site last, then by folded title (close to French order on both engines);
+  // the page is sorted again exactly by compareSites.
   const rows = await query
     .orderBy(sql`case when kind = 'accountAdministration' then 1 else 0 end`)
-    .orderBy('title')
+    .orderBy('search_text')
     .limit(search.limit ?? 50)
     .execute()
   return rows.map(toSiteSummary).sort(compareSites)
