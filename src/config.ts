@@ -21,6 +21,29 @@ export const defaultRules = {
   oneTimeCodeResendInterval: seconds(20),
   /** A login attempt (password accepted, code pending) is abandoned after this long. */
   loginChallengeTtl: minutes(10),
+  /** « Envoyer un nouveau code »: codes one login attempt may send; then the password is asked again. */
+  maximumCodesPerChallenge: 5,
+  /**
+   * Rate limits of the login steps, counted in the database over this window (ASVS 2.4.1).
+   * The password step is also bounded per account by the lockout (maximumFailedPasswords).
+   */
+  loginRateLimitWindow: minutes(15),
+  /** Password step, per IP address. Generous: a hospital's users often share one address. */
+  loginAttemptsPerIp: 100,
+  /**
+   * Password step, per email typed. Every attempt is counted, but only attempts on an unknown
+   * or locked account are refused: a correct password on an unlocked account is never turned
+   * away, so nobody can use this limit to lock an account out beyond the guide's lockout.
+   */
+  loginAttemptsPerAccount: 10,
+  /** Code step and « Envoyer un nouveau code », per IP address. */
+  oneTimeCodeAttemptsPerIp: 100,
+  /** Code step, per account (only someone who typed the right password can spend these). */
+  oneTimeCodeAttemptsPerAccount: 30,
+  /** Login codes emailed per account (password step and resends): bounds the mails sent. */
+  oneTimeCodesSentPerAccount: 10,
+  /** Unlock link submissions per IP address. */
+  unlockAttemptsPerIp: 30,
   /** User guide §3.3: a reset link stays valid this long and works once. */
   passwordResetTtl: hours(6),
   /**

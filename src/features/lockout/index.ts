@@ -1,4 +1,9 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function lockoutRoutes (_app: FastifyInstance) {}
+/**
+ * Lockout's public API: user guide §3.5, admin guide §7. Login calls the counter functions;
+ * the admin console calls sendUnlockEmail (« Renvoyer le mail de déverrouillage »).
+ */
+export { lockoutRoutes } from './lockout.routes.ts'
+export {
+  isAccountLocked, lockAccount, recordFailedPassword, resetFailedPasswordCount, sendUnlockEmail, unlockAccountByToken,
+  type LockoutSettings, type RequestMeta, type UnlockResult,
+} from './lockout.ts'

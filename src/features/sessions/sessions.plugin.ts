@@ -5,6 +5,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findLiveSession } from './sessions.ts'
+import { logoutRoutes } from './logout.routes.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 
@@ -46,6 +47,8 @@ async function sessions (app: FastifyInstance) {
     request.sessionExpired = found.outcome === 'expired'
     app.clearSessionCookie(reply)
   })
+
+  await app.register(logoutRoutes)
 }
 
 export const sessionsPlugin = fp(sessions, { name: 'sessions', dependencies: ['kernel', 'web'] })

@@ -10,6 +10,7 @@ import type { Rules } from '../../config.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
 import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
+import { recordEvent } from '../audit/index.ts'
 
 /** Activity is written at most this often: the idle timeout stays exact to within it. */
 const touchInterval = 30_000
@@ -52,9 +53,13 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
   const idle = now - Number(row.last_seen_at) > rules.sessionIdleTimeout
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
   const usable = row.activated_at !== null && row.deactivated_at === null && row.locked_at === null && row.email_confirmed_at !== null
-  if (idle || tooOld || !usable) {
+  if (idle || tooOld) {
+    await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now)
+    return { outcome: 'expired' }
+  }
+  if (!usable) {
     await db.deleteFrom('session').where('id_digest', '=', digest).execute()
-    return { outcome: idle || tooOld ? 'expired' : 'none' }
+    return { outcome: 'none' }
   }
   if (now - Number(row.last_seen_at) >= touchInterval) {
     await db.updateTable('session').set({ last_seen_at: now }).where('id_digest', '=', digest).execute()
@@ -72,6 +77,14 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
       managedHospitalIds: await findManagedHospitalIds(db, row.id),
     },
   }
+}
+
+/** Deletes an expired session and records `session.expired` once, even if requests race. */
+async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const deleted = await tx.deleteFrom('session').where('id_digest', '=', digest).returning('account_id').executeTakeFirst()
+    if (deleted) await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, details: { reason } }, now)
+  })
 }
 
 export async function destroySession (db: Db, token: string): Promise<string | undefined> {

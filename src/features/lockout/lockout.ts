@@ -1,0 +1,95 @@
+/**
+ * Lockout: user guide §3.5 « Compte verrouillé »; admin guide §7 « Renvoyer l'email de
+ * déverrouillage de compte ».
+ * After rules.maximumFailedPasswords wrong passwords in a row the account is locked and one
+ * unlock link (valid rules.unlockTtl, single use) is emailed, in the transaction that locks it.
+ * Attempts on a locked account change nothing and send nothing (the login flow does not call
+ * in here for them). A correct password on an unlocked account resets the count. The link
+ * unlocks the account; it does not log in. An account manager can send a new link.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import type { Rules } from '../../config.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { recordEvent } from '../audit/index.ts'
+import { unlockEmail } from './emails/unlock-email.ts'
+import {
+  clearFailuresIfUnlocked, clearLock, findLockedAccountRecipient, incrementFailedPasswordCount, setLockedIfUnlocked,
+} from './lockout.queries.ts'
+
+/** What lockout needs from the app: `app` itself fits. */
+export interface LockoutSettings { rules: Rules; mailContext: MailContext }
+
+/** Who acted, for the audit trail. */
+export interface RequestMeta { ip?: string | null; userAgent?: string | null }
+
+export function isAccountLocked (account: { locked_at: number | null }): boolean {
+  return account.locked_at !== null
+}
+
+/**
+ * Counts one wrong password (in SQL, so parallel failures are all counted) and locks the account
+ * when the count reaches the maximum. `locked` is true only for the one call that locked it.
+ */
+export async function recordFailedPassword (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = {}) {
+  const failedPasswordCount = await incrementFailedPasswordCount(tx, accountId) ?? 0
+  if (failedPasswordCount < settings.rules.maximumFailedPasswords) return { failedPasswordCount, locked: false }
+  const locked = await lockAccount(tx, accountId, settings, now, meta)
+  return { failedPasswordCount, locked }
+}
+
+/**
+ * Locks an unlocked account, emails the unlock link and records `account.locked`, all in the
+ * caller's transaction. Returns false (and sends nothing) when it was already locked.
+ */
+export async function lockAccount (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = {}): Promise<boolean> {
+  if (!await setLockedIfUnlocked(tx, accountId, now)) return false
+  await sendUnlockEmail(tx, accountId, settings, now)
+  await recordEvent(tx, { type: 'account.locked', targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)
+  return true
+}
+
+/**
+ * Queues « Déverrouillez votre compte » with a new single-use link (older links die). Also used
+ * by the admin console's « Renvoyer le mail de déverrouillage ». False when the account is not locked.
+ */
+export async function sendUnlockEmail (tx: Db, accountId: string, settings: LockoutSettings, now: number): Promise<boolean> {
+  const account = await findLockedAccountRecipient(tx, accountId)
+  if (!account) return false
+  const token = await issueAccountToken(tx, accountId, 'unlock', settings.rules.unlockTtl, now)
+  await enqueueMail(tx, unlockEmail(settings.mailContext, {
+    to: account.email,
+    civility: account.civility,
+    lastName: account.last_name,
+    failures: settings.rules.maximumFailedPasswords,
+    token,
+    ttl: settings.rules.unlockTtl,
+  }), now)
+  return true
+}
+
+/**
+ * A correct password: the count goes back to zero. Returns false when the account is locked at
+ * this moment (checked in the same UPDATE), so a correct password racing the wrong ones that
+ * lock the account is refused.
+ */
+export function resetFailedPasswordCount (tx: Db, accountId: string): Promise<boolean> {
+  return clearFailuresIfUnlocked(tx, accountId)
+}
+
+export type UnlockResult = { outcome: 'unlocked'; accountId: string } | { outcome: 'invalidLink' }
+
+/** Uses the emailed link once: unlocks the account and zeroes its count. Does not log in. */
+export async function unlockAccountByToken (db: Db, token: unknown, now: number, meta: RequestMeta = {}): Promise<UnlockResult> {
+  return db.transaction().execute(async (tx) => {
+    const consumed = await consumeAccountToken(tx, token, 'unlock', now)
+    if (!consumed) return { outcome: 'invalidLink' } as const
+    await clearLock(tx, consumed.accountId)
+    await recordEvent(tx, {
+      type: 'account.unlocked', actorId: consumed.accountId, targetId: consumed.accountId,
+      ip: meta.ip, userAgent: meta.userAgent, details: { via: 'emailLink' },
+    }, now)
+    return { outcome: 'unlocked', accountId: consumed.accountId } as const
+  })
+}

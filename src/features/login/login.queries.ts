@@ -1,0 +1,105 @@
+/**
+ * Login's SQL: the account as the password step needs it, and the login challenge (the pending
+ * login between the password and the code). Every change to a challenge is one conditional
+ * statement, so parallel submissions cannot evaluate more codes than allowed or use one twice.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
+
+/** The only place login reads the password hash. */
+export function findAccountForLogin (db: Db, normalizedEmail: string) {
+  return db.selectFrom('account')
+    .select(['id', 'password_hash', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+    .where('email', '=', normalizedEmail)
+    .executeTakeFirst()
+}
+
+/** State and contact of an account, read inside a transaction to decide on fresh data. */
+export function findAccountState (tx: Db, accountId: string) {
+  return tx.selectFrom('account')
+    .select(['id', 'email', 'civility', 'last_name', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+    .where('id', '=', accountId)
+    .executeTakeFirst()
+}
+
+/** Whether the account registered on a « Site administrateur comptes » (activated by super-administrators). */
+export async function hasAccountAdministrationSite (db: Db, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .select('site.id')
+    .where('account_site.account_id', '=', accountId)
+    .where('site.kind', '=', 'accountAdministration')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
+  await tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId).execute()
+}
+
+/** One pending login per account: a new password step ends the others (and their codes). */
+export async function deleteAccountChallenges (tx: Db, accountId: string): Promise<void> {
+  await tx.deleteFrom('login_challenge').where('account_id', '=', accountId).execute()
+}
+
+export async function insertChallenge (tx: Db, challenge: LoginChallengeTable): Promise<void> {
+  await tx.insertInto('login_challenge').values(challenge).execute()
+}
+
+const challengeColumns = ['id_digest', 'account_id', 'code_digest', 'created_at', 'code_sent_at', 'code_expires_at', 'wrong_codes', 'codes_sent', 'return_to'] as const
+
+export function findChallenge (db: Db, idDigest: string) {
+  return db.selectFrom('login_challenge').select(challengeColumns).where('id_digest', '=', idDigest).executeTakeFirst()
+}
+
+export async function deleteChallenge (tx: Db, idDigest: string): Promise<void> {
+  await tx.deleteFrom('login_challenge').where('id_digest', '=', idDigest).execute()
+}
+
+/**
+ * Spends one of the current code's attempts before the code is compared, so a burst of parallel
+ * guesses evaluates at most `maximumWrongCodes` of them. Undefined when the challenge is gone,
+ * too old, its code expired or its attempts spent.
+ */
+export function reserveCodeAttempt (tx: Db, idDigest: string, limits: { maximumWrongCodes: number; startedAfter: number; now: number }) {
+  return tx.updateTable('login_challenge')
+    .set((eb) => ({ wrong_codes: eb('wrong_codes', '+', 1) }))
+    .where('id_digest', '=', idDigest)
+    .where('wrong_codes', '<', limits.maximumWrongCodes)
+    .where('code_expires_at', '>', limits.now)
+    .where('created_at', '>', limits.startedAfter)
+    .returning(challengeColumns)
+    .executeTakeFirst()
+}
+
+/** Uses the challenge once: of two parallel correct codes, one gets the row. */
+export function consumeChallenge (tx: Db, idDigest: string, codeDigest: string) {
+  return tx.deleteFrom('login_challenge')
+    .where('id_digest', '=', idDigest)
+    .where('code_digest', '=', codeDigest)
+    .returning(['account_id', 'return_to'])
+    .executeTakeFirst()
+}
+
+/**
+ * « Envoyer un nouveau code »: replaces the code (the old one dies) if the last one was sent long
+ * enough ago and the attempt may still send codes. Undefined otherwise.
+ */
+export function renewChallengeCode (tx: Db, idDigest: string, codeDigest: string, limits: {
+  now: number; expiresAt: number; sentBefore: number; maximumCodes: number; startedAfter: number
+}) {
+  return tx.updateTable('login_challenge')
+    .set((eb) => ({
+      code_digest: codeDigest,
+      code_sent_at: limits.now,
+      code_expires_at: limits.expiresAt,
+      wrong_codes: 0,
+      codes_sent: eb('codes_sent', '+', 1),
+    }))
+    .where('id_digest', '=', idDigest)
+    .where('code_sent_at', '<=', limits.sentBefore)
+    .where('codes_sent', '<', limits.maximumCodes)
+    .where('created_at', '>', limits.startedAfter)
+    .returning('account_id')
+    .executeTakeFirst()
+}

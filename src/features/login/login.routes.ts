@@ -1,0 +1,152 @@
+/**
+ * Login pages: user guide §3.1 « Connexion », §3.2 « Procédure d'authentification », §3.4
+ * « Session expirée » (the return to the page one was on). The handlers translate HTTP to the
+ * flows in `password-step.ts` and `one-time-code.ts` and their outcomes back to pages.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
+import { safeReturnPath } from '../../kernel/web/redirects.ts'
+import { checkPassword } from './password-step.ts'
+import { findPendingLogin, sendNewOneTimeCode, submitOneTimeCode } from './one-time-code.ts'
+import { loginPage, type LoginPageState, type Notice } from './views/login-page.ts'
+import { codePage, type CodePageState } from './views/code-page.ts'
+import { statusPage, statusTitle } from './views/status-page.ts'
+import { messages } from './messages.ts'
+
+const Flag = Type.Optional(Type.String({ maxLength: 5 }))
+const LoginQuery = Type.Object({
+  retour: Type.Optional(Type.String({ maxLength: 500 })),
+  expiree: Flag, deconnecte: Flag, deverrouille: Flag, recommencer: Flag,
+})
+const LoginForm = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  retour: Type.Optional(Type.String({ maxLength: 500 })),
+})
+const CodeQuery = Type.Object({ nouveau: Flag })
+const CodeForm = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) })
+
+type LoginQuery = Static<typeof LoginQuery>
+
+export async function loginRoutes (app: FastifyInstance) {
+  /** Binds the pending login to this browser: HttpOnly, no expiry date, random. */
+  const preLoginCookie = app.cookieName('preconnexion')
+  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null })
+
+  function renderLogin (request: FastifyRequest, reply: FastifyReply, state: LoginPageState, status = 200) {
+    return reply.page({ title: messages[request.lang].loginTitle, body: loginPage(request, state) }, status)
+  }
+
+  function renderCode (request: FastifyRequest, reply: FastifyReply, state: CodePageState, status = 200) {
+    return reply.page({ title: messages[request.lang].codeTitle, body: codePage(request, state) }, status)
+  }
+
+  function startAgain (reply: FastifyReply, returnTo: string) {
+    reply.clearCookie(preLoginCookie, app.cookieOptions)
+    const query = new URLSearchParams({ recommencer: '1' })
+    if (returnTo !== '/') query.set('retour', returnTo)
+    return reply.redirect(`/connexion?${query.toString()}`, 303)
+  }
+
+  function noticeFor (request: FastifyRequest, query: LoginQuery): Notice | undefined {
+    const t = messages[request.lang]
+    if (query.expiree === '1') return { kind: 'info', text: t.sessionExpired }
+    if (query.deconnecte === '1') return { kind: 'success', text: t.loggedOut }
+    if (query.deverrouille === '1') return { kind: 'success', text: t.unlocked }
+    if (query.recommencer === '1') return { kind: 'info', text: t.restart }
+    return undefined
+  }
+
+  // GET /connexion?retour=…&expiree=1
+  app.get<{ Querystring: LoginQuery }>('/connexion', {
+    schema: { querystring: LoginQuery }, attachValidation: true,
+  }, async function showLoginForm (request, reply) {
+    const query = request.validationError ? {} : request.query
+    const returnTo = safeReturnPath(query.retour)
+    if (request.account) return reply.redirect(returnTo, 303)
+    return renderLogin(request, reply, { returnTo, notice: noticeFor(request, query) })
+  })
+
+  // POST /connexion
+  app.post<{ Body: Static<typeof LoginForm> }>('/connexion', {
+    schema: { body: LoginForm }, attachValidation: true,
+  }, async function logInWithPassword (request, reply) {
+    const body = (request.body ?? {}) as Partial<Static<typeof LoginForm>>
+    const returnTo = safeReturnPath(body.retour)
+    const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
+    if (request.validationError) {
+      const errors = fieldErrorsFrom(request.lang, request.validationError.validation)
+      return renderLogin(request, reply, { email, returnTo, errors }, 400)
+    }
+    const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, meta(request))
+    void app.mail.kick()
+    if (result.outcome === 'codeSent') {
+      reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
+      return reply.redirect('/connexion/code', 303)
+    }
+    if (result.outcome === 'rejected') {
+      return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
+    }
+    return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
+  })
+
+  // GET /connexion/code
+  app.get<{ Querystring: Static<typeof CodeQuery> }>('/connexion/code', {
+    schema: { querystring: CodeQuery }, attachValidation: true,
+  }, async function showCodeForm (request, reply) {
+    const browserToken = request.cookies[preLoginCookie]
+    if (!browserToken) return reply.redirect('/connexion', 303)
+    const pending = await findPendingLogin(app, browserToken)
+    if (!pending) return startAgain(reply, '/')
+    const notice: Notice | undefined = !request.validationError && request.query.nouveau === '1'
+      ? { kind: 'success', text: messages[request.lang].newCodeSent }
+      : undefined
+    return renderCode(request, reply, { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl, notice })
+  })
+
+  // POST /connexion/code
+  app.post<{ Body: Static<typeof CodeForm> }>('/connexion/code', {
+    schema: { body: CodeForm }, attachValidation: true,
+  }, async function logInWithCode (request, reply) {
+    const t = messages[request.lang]
+    const browserToken = request.cookies[preLoginCookie]
+    const pending = await findPendingLogin(app, browserToken)
+    if (!pending) return startAgain(reply, '/')
+    const page = { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl }
+    if (request.validationError) {
+      return renderCode(request, reply, { ...page, errors: fieldErrorsFrom(request.lang, request.validationError.validation) }, 400)
+    }
+    const code = request.body.code.replace(/\s/g, '')
+    if (!/^\d{8}$/.test(code)) return renderCode(request, reply, { ...page, errors: { code: t.codeFormat } }, 400)
+    const result = await submitOneTimeCode(app, browserToken, code, { ...meta(request), sessionToken: request.cookies[app.sessionCookie] })
+    switch (result.outcome) {
+      case 'loggedIn':
+        reply.clearCookie(preLoginCookie, app.cookieOptions)
+        app.setSessionCookie(reply, result.sessionToken)
+        return reply.redirect(result.returnTo, 303)
+      case 'wrongCode':
+        return renderCode(request, reply, { ...page, errors: { code: t.wrongCode(result.remaining) } }, 401)
+      case 'codeExpired':
+        return renderCode(request, reply, { ...page, notice: { kind: 'error', text: t.codeExpired } }, 401)
+      case 'codeVoid':
+        return renderCode(request, reply, { ...page, notice: { kind: 'error', text: t.codeVoid } }, 401)
+      case 'restart':
+        return startAgain(reply, result.returnTo)
+    }
+  })
+
+  // POST /connexion/nouveau-code
+  app.post('/connexion/nouveau-code', async function sendNewCode (request, reply) {
+    const browserToken = request.cookies[preLoginCookie]
+    const result = await sendNewOneTimeCode(app, browserToken, meta(request))
+    void app.mail.kick()
+    if (result.outcome === 'codeSent') return reply.redirect('/connexion/code?nouveau=1', 303)
+    if (result.outcome === 'restart') return startAgain(reply, result.returnTo)
+    const pending = await findPendingLogin(app, browserToken)
+    if (!pending) return startAgain(reply, '/')
+    reply.header('retry-after', String(result.waitSeconds))
+    const notice: Notice = { kind: 'error', text: messages[request.lang].resendTooSoon(result.waitSeconds) }
+    return renderCode(request, reply, { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl, notice }, 429)
+  })
+}

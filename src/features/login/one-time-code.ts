@@ -1,0 +1,175 @@
+/**
+ * Login, code step: user guide §3.2 « Procédure d'authentification ».
+ * The code works only with the pre-login cookie of the browser that gave the password, for
+ * rules.oneTimeCodeTtl, once. Each code allows rules.maximumWrongCodes attempts, spent before
+ * the comparison so parallel guesses cannot exceed it; « Envoyer un nouveau code » replaces the
+ * code (the old one dies) at most once per rules.oneTimeCodeResendInterval and
+ * rules.maximumCodesPerChallenge times, after which the password is asked again. Success, in
+ * one transaction: the challenge is deleted, a new session created, the login recorded.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import { accountStatus } from '../../kernel/accounts/accounts.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { digestOneTimeCode, digestToken, isWellFormedToken, issueOneTimeCode, safeEqual } from '../../kernel/security/tokens.ts'
+import { safeReturnPath } from '../../kernel/web/redirects.ts'
+import { recordEvent } from '../audit/index.ts'
+import { isAccountLocked, type RequestMeta } from '../lockout/index.ts'
+import { createSession, destroySession } from '../sessions/index.ts'
+import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
+import {
+  consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
+} from './login.queries.ts'
+import type { LoginContext } from './password-step.ts'
+
+export type CodeStepResult =
+  | { outcome: 'loggedIn'; sessionToken: string; returnTo: string }
+  | { outcome: 'wrongCode'; remaining: number }
+  | { outcome: 'codeExpired' }
+  /** Too many wrong codes: this code is void, a new one must be asked for. */
+  | { outcome: 'codeVoid' }
+  /** No pending login for this browser (any more): back to the password. */
+  | { outcome: 'restart'; returnTo: string }
+
+export type ResendResult =
+  | { outcome: 'codeSent' }
+  | { outcome: 'tooSoon'; waitSeconds: number }
+  | { outcome: 'restart'; returnTo: string }
+
+type Challenge = NonNullable<Awaited<ReturnType<typeof findChallenge>>>
+
+const restartHome = { outcome: 'restart', returnTo: '/' } as const
+const restartFrom = (challenge: { return_to: string | null }) => ({ outcome: 'restart', returnTo: safeReturnPath(challenge.return_to) }) as const
+
+/** The pending login of this browser, if it is still in time; for the code page. */
+export async function findPendingLogin (ctx: LoginContext, browserToken: unknown) {
+  if (!isWellFormedToken(browserToken)) return undefined
+  const challenge = await findChallenge(ctx.db, digestToken(browserToken))
+  if (!challenge || isChallengeTooOld(ctx, challenge)) return undefined
+  const account = await findAccountState(ctx.db, challenge.account_id)
+  return account ? { email: account.email } : undefined
+}
+
+export async function submitOneTimeCode (ctx: LoginContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
+  const { db, rules } = ctx
+  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  if (!isWellFormedToken(browserToken)) return restartHome
+  const challengeId = digestToken(browserToken)
+  const pending = await findChallenge(db, challengeId)
+  if (!pending) return restartHome
+  await enforceRateLimit(db, `login:code:account:${pending.account_id}`, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
+  const now = ctx.now()
+  return db.transaction().execute(async (tx): Promise<CodeStepResult> => {
+    const challenge = await reserveCodeAttempt(tx, challengeId, {
+      maximumWrongCodes: rules.maximumWrongCodes, startedAfter: now - rules.loginChallengeTtl, now,
+    })
+    if (!challenge) return explainUnusableCode(ctx, tx, challengeId, now)
+    if (!safeEqual(digestOneTimeCode(challengeId, code), challenge.code_digest)) {
+      return refuseWrongCode(ctx, tx, challenge, meta, now)
+    }
+    const consumed = await consumeChallenge(tx, challengeId, challenge.code_digest)
+    if (!consumed) return restartFrom(challenge)
+    const account = await findAccountState(tx, consumed.account_id)
+    if (!account || isAccountLocked(account) || accountStatus(account) !== 'active') {
+      await recordEvent(tx, codeRejectedEvent(consumed.account_id, 'accountNotUsable', meta), now)
+      return restartHome
+    }
+    // A session cookie the browser already had (perhaps planted) is ended, never adopted.
+    if (meta.sessionToken) await destroySession(tx, meta.sessionToken)
+    const sessionToken = await createSession(tx, account.id, now, meta)
+    await setLastLoginAt(tx, account.id, now)
+    await recordEvent(tx, { type: 'login.succeeded', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent }, now)
+    return { outcome: 'loggedIn', sessionToken, returnTo: safeReturnPath(consumed.return_to) }
+  })
+}
+
+async function refuseWrongCode (ctx: LoginContext, tx: Db, challenge: Challenge, meta: RequestMeta, now: number): Promise<CodeStepResult> {
+  await recordEvent(tx, codeRejectedEvent(challenge.account_id, 'wrongCode', meta), now)
+  const remaining = ctx.rules.maximumWrongCodes - challenge.wrong_codes
+  if (remaining > 0) return { outcome: 'wrongCode', remaining }
+  if (challenge.codes_sent >= ctx.rules.maximumCodesPerChallenge) {
+    await deleteChallenge(tx, challenge.id_digest)
+    return restartFrom(challenge)
+  }
+  return { outcome: 'codeVoid' }
+}
+
+/** Why no attempt could be spent: gone, too old, spent or expired. */
+async function explainUnusableCode (ctx: LoginContext, tx: Db, challengeId: string, now: number): Promise<CodeStepResult> {
+  const challenge = await findChallenge(tx, challengeId)
+  if (!challenge) return restartHome
+  if (isChallengeTooOld(ctx, challenge) || (isChallengeExhausted(ctx, challenge) && isCodeDead(ctx, challenge, now))) {
+    await deleteChallenge(tx, challengeId)
+    return restartFrom(challenge)
+  }
+  if (challenge.wrong_codes >= ctx.rules.maximumWrongCodes) return { outcome: 'codeVoid' }
+  return { outcome: 'codeExpired' }
+}
+
+/** « Envoyer un nouveau code ». */
+export async function sendNewOneTimeCode (ctx: LoginContext, browserToken: unknown, meta: RequestMeta): Promise<ResendResult> {
+  const { db, rules } = ctx
+  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  if (!isWellFormedToken(browserToken)) return restartHome
+  const challengeId = digestToken(browserToken)
+  const pending = await findChallenge(db, challengeId)
+  if (!pending) return restartHome
+  const now = ctx.now()
+  const waitSeconds = Math.ceil((Number(pending.code_sent_at) + rules.oneTimeCodeResendInterval - now) / 1000)
+  if (waitSeconds > 0) return { outcome: 'tooSoon', waitSeconds }
+  await enforceRateLimit(db, `login:codes:account:${pending.account_id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, now)
+  return db.transaction().execute(async (tx): Promise<ResendResult> => {
+    const code = issueOneTimeCode()
+    const renewed = await renewChallengeCode(tx, challengeId, digestOneTimeCode(challengeId, code), {
+      now,
+      expiresAt: now + rules.oneTimeCodeTtl,
+      sentBefore: now - rules.oneTimeCodeResendInterval,
+      maximumCodes: rules.maximumCodesPerChallenge,
+      startedAfter: now - rules.loginChallengeTtl,
+    })
+    if (!renewed) return explainRefusedResend(ctx, tx, challengeId, now)
+    const account = await findAccountState(tx, renewed.account_id)
+    if (!account || isAccountLocked(account) || accountStatus(account) !== 'active') {
+      await deleteChallenge(tx, challengeId)
+      return restartFrom(pending)
+    }
+    await enqueueMail(tx, oneTimeCodeEmail(ctx.mailContext, {
+      to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: rules.oneTimeCodeTtl,
+    }), now)
+    await recordEvent(tx, {
+      type: 'login.codeSent', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent, details: { resend: true },
+    }, now)
+    return { outcome: 'codeSent' }
+  })
+}
+
+/** Why no new code: gone, too old or out of codes (start again), or another request just sent one. */
+async function explainRefusedResend (ctx: LoginContext, tx: Db, challengeId: string, now: number): Promise<ResendResult> {
+  const challenge = await findChallenge(tx, challengeId)
+  if (!challenge) return restartHome
+  if (isChallengeTooOld(ctx, challenge) || isChallengeExhausted(ctx, challenge)) {
+    await deleteChallenge(tx, challengeId)
+    return restartFrom(challenge)
+  }
+  const waitSeconds = Math.ceil((Number(challenge.code_sent_at) + ctx.rules.oneTimeCodeResendInterval - now) / 1000)
+  return { outcome: 'tooSoon', waitSeconds: Math.max(1, waitSeconds) }
+}
+
+function isChallengeTooOld (ctx: LoginContext, challenge: Pick<Challenge, 'created_at'>): boolean {
+  return Number(challenge.created_at) <= ctx.now() - ctx.rules.loginChallengeTtl
+}
+
+function isChallengeExhausted (ctx: LoginContext, challenge: Pick<Challenge, 'codes_sent'>): boolean {
+  return challenge.codes_sent >= ctx.rules.maximumCodesPerChallenge
+}
+
+function isCodeDead (ctx: LoginContext, challenge: Pick<Challenge, 'wrong_codes' | 'code_expires_at'>, now: number): boolean {
+  return challenge.wrong_codes >= ctx.rules.maximumWrongCodes || Number(challenge.code_expires_at) <= now
+}
+
+function codeRejectedEvent (accountId: string, reason: string, meta: RequestMeta) {
+  return {
+    type: 'login.codeRejected', outcome: 'failure' as const, actorId: accountId, targetId: accountId,
+    ip: meta.ip, userAgent: meta.userAgent, details: { reason },
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Login, password step: user guide §3.1 « Connexion ».
+ * An unknown email, a wrong password and a locked account get one answer (`rejected`), at the
+ * same cost: unknown emails verify a dummy hash. Only a correct password on an unlocked account
+ * may learn why it cannot go on (email not confirmed, not yet activated, deactivated). Otherwise
+ * a login challenge starts: an 8-digit code is emailed, bound to this browser by a random
+ * pre-login cookie whose digest identifies the challenge.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import type { Rules } from '../../config.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { accountStatus } from '../../kernel/accounts/accounts.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passwords.ts'
+import { digestOneTimeCode, digestToken, issueOneTimeCode, issueToken } from '../../kernel/security/tokens.ts'
+import { normalizeEmail } from '../../kernel/text.ts'
+import { RateLimited } from '../../kernel/web/errors.ts'
+import { recordEvent } from '../audit/index.ts'
+import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
+import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
+import {
+  deleteAccountChallenges, findAccountForLogin, findAccountState, hasAccountAdministrationSite, insertChallenge,
+} from './login.queries.ts'
+
+/** What the login flows need from the app: `app` itself fits. */
+export interface LoginContext { db: Db; rules: Rules; mailContext: MailContext; now: () => number }
+
+export type PasswordStepResult =
+  | { outcome: 'codeSent'; browserToken: string }
+  /** Unknown email, wrong password or locked account: one message, status and body. */
+  | { outcome: 'rejected' }
+  | { outcome: 'unconfirmed'; email: string }
+  | { outcome: 'pendingActivation'; byOperators: boolean }
+  | { outcome: 'deactivated' }
+
+export interface PasswordForm { email: string; password: string; returnTo: string }
+
+const rejected = { outcome: 'rejected' } as const
+
+export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta: RequestMeta): Promise<PasswordStepResult> {
+  const { db, rules } = ctx
+  const email = normalizeEmail(form.email)
+  await enforceRateLimit(db, `login:password:ip:${meta.ip}`, { limit: rules.loginAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  const account = await findAccountForLogin(db, email)
+  await countAttemptOnEmail(ctx, email, account !== undefined && !isAccountLocked(account))
+  if (!account) {
+    await verifyDummyPassword(form.password)
+    await db.transaction().execute((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.now()))
+    return rejected
+  }
+  const correct = await verifyPassword(account.password_hash, form.password)
+  // Locked when read: the attempt changes nothing and sends nothing, whatever the password.
+  if (isAccountLocked(account)) {
+    await db.transaction().execute((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
+    return rejected
+  }
+  if (!correct) {
+    await db.transaction().execute(async (tx) => {
+      await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)
+      await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
+    })
+    return rejected
+  }
+  await enforceRateLimit(db, `login:codes:account:${account.id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
+  return acceptPassword(ctx, account.id, form.returnTo, meta)
+}
+
+/**
+ * Per-email limit. Every attempt counts, so unknown and known emails reach the limit alike; but
+ * it refuses only attempts that cannot succeed anyway (unknown email, locked account): a
+ * correct password on an unlocked account is never refused by it, so nobody can use it to lock
+ * an account out beyond the guide's lockout. The key is a digest: no typed email is stored.
+ */
+async function countAttemptOnEmail (ctx: LoginContext, email: string, accountIsOpen: boolean): Promise<void> {
+  const rule = { limit: ctx.rules.loginAttemptsPerAccount, window: ctx.rules.loginRateLimitWindow }
+  try {
+    await enforceRateLimit(ctx.db, `login:password:email:${digestToken(email)}`, rule, ctx.now())
+  } catch (error) {
+    if (!(error instanceof RateLimited) || !accountIsOpen) throw error
+  }
+}
+
+/**
+ * The correct password. The lock is checked again in the transaction that creates the
+ * challenge (the counter reset is conditional on `locked_at is null`): wrong passwords sent in
+ * parallel that locked the account meanwhile win, and this attempt is refused like any other.
+ */
+async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: string, meta: RequestMeta): Promise<PasswordStepResult> {
+  const now = ctx.now()
+  const result = await ctx.db.transaction().execute(async (tx): Promise<PasswordStepResult> => {
+    if (!await resetFailedPasswordCount(tx, accountId)) {
+      await recordRejection(tx, accountId, 'locked', meta, now)
+      return rejected
+    }
+    const account = await findAccountState(tx, accountId)
+    if (!account) return rejected
+    const status = accountStatus(account)
+    if (status !== 'active') {
+      await recordRejection(tx, accountId, status, meta, now)
+      if (status === 'unconfirmed') return { outcome: 'unconfirmed', email: account.email }
+      if (status === 'deactivated') return { outcome: 'deactivated' }
+      return { outcome: 'pendingActivation', byOperators: false }
+    }
+    const browser = issueToken()
+    const code = issueOneTimeCode()
+    await deleteAccountChallenges(tx, accountId)
+    await insertChallenge(tx, {
+      id_digest: browser.digest,
+      account_id: accountId,
+      code_digest: digestOneTimeCode(browser.digest, code),
+      created_at: now,
+      code_sent_at: now,
+      code_expires_at: now + ctx.rules.oneTimeCodeTtl,
+      wrong_codes: 0,
+      codes_sent: 1,
+      return_to: returnTo === '/' ? null : returnTo,
+    })
+    await enqueueMail(tx, oneTimeCodeEmail(ctx.mailContext, {
+      to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: ctx.rules.oneTimeCodeTtl,
+    }), now)
+    await recordEvent(tx, { type: 'login.codeSent', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)
+    return { outcome: 'codeSent', browserToken: browser.token }
+  })
+  if (result.outcome === 'pendingActivation') {
+    return { outcome: 'pendingActivation', byOperators: await hasAccountAdministrationSite(ctx.db, accountId) }
+  }
+  return result
+}
+
+function recordRejection (tx: Db, accountId: string | undefined, reason: string, meta: RequestMeta, now: number) {
+  return recordEvent(tx, {
+    type: 'login.passwordRejected', outcome: reason === 'wrongPassword' || reason === 'unknownEmail' ? 'failure' : 'refused',
+    actorId: accountId ?? null, targetId: accountId ?? null, ip: meta.ip, userAgent: meta.userAgent, details: { reason },
+  }, now)
+}
