@@ -45,7 +45,7 @@ const fr = {
   /** Filled in by public/registration.js: {shown} and {total}. */
   siteFilterCount: '{shown} site(s) affiché(s) sur {total}',
   cguLabel: 'J’accepte les conditions générales d’utilisation',
-  cguLink: 'Lire les conditions générales d’utilisation (CGU)',
+  cguLink: 'Lire les conditions générales d’utilisation (CGU) (nouvelle fenêtre)',
   submit: 'S’inscrire',
   alreadyRegistered: 'Vous avez déjà un compte ?',
   login: 'Se connecter',
@@ -127,7 +127,7 @@ const en: typeof fr = {
   siteFilterHint: 'by title, abbreviation or lead’s name',
   siteFilterCount: '{shown} site(s) shown out of {total}',
   cguLabel: 'I accept the terms of use',
-  cguLink: 'Read the terms of use',
+  cguLink: 'Read the terms of use (new window)',
   submit: 'Register',
   alreadyRegistered: 'Already have an account?',
   login: 'Log in',
