@@ -1,4 +1,2 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function myAccountRoutes (_app: FastifyInstance) {}
+/** « Mon compte »: the logged-in user's data, sites, last login and password change. */
+export { myAccountRoutes } from './my-account.routes.ts'
