@@ -97,7 +97,16 @@ export function isEditableBy (manager: Manager, accountHospitalIds: readonly str
   return accountHospitalIds.length > 0 && accountHospitalIds.every((id) => manager.hospitalIds.includes(id))
 }
 
-export function holdsAccountManagerSite (account: Pick<ManagedAccount, 'sites'>): boolean {
+/** What the scope rules look at: enough of a listed line or of a loaded account. */
+export interface ScopeSubject {
+  id: string
+  is_superadmin: number
+  activated_at: number | null
+  hospitalIds: readonly string[]
+  sites: ReadonlyArray<{ kind: SiteKind }>
+}
+
+export function holdsAccountManagerSite (account: Pick<ScopeSubject, 'sites'>): boolean {
   return account.sites.some((s) => s.kind === 'accountAdministration')
 }
 
@@ -105,7 +114,7 @@ export function holdsAccountManagerSite (account: Pick<ManagedAccount, 'sites'>)
  * Accounts only a super-administrator changes: super-administrators and account managers who
  * were activated (a pending request on the account-manager site stays correctable, guide §4.1).
  */
-function isProtectedFrom (manager: Manager, account: ManagedAccount): boolean {
+function isProtectedFrom (manager: Manager, account: ScopeSubject): boolean {
   if (manager.isSuperadmin || account.id === manager.id) return false
   return account.is_superadmin === 1 || (holdsAccountManagerSite(account) && account.activated_at !== null)
 }
@@ -120,27 +129,27 @@ export type ScopeRefusal =
   | 'siteOutOfScope'
 
 /** Whether this manager may change anything on this account at all (edit, actions). */
-export function refusalToChange (manager: Manager, account: ManagedAccount): ScopeRefusal | undefined {
+export function refusalToChange (manager: Manager, account: ScopeSubject): ScopeRefusal | undefined {
   if (!isEditableBy(manager, account.hospitalIds)) return 'severalHospitals'
   if (isProtectedFrom(manager, account)) return 'protectedAccount'
   return undefined
 }
 
-export function refusalToActivate (manager: Manager, account: ManagedAccount): ScopeRefusal | undefined {
+export function refusalToActivate (manager: Manager, account: ScopeSubject): ScopeRefusal | undefined {
   const refusal = refusalToChange(manager, account)
   if (refusal) return refusal
   if (!manager.isSuperadmin && holdsAccountManagerSite(account)) return 'accountManagerActivationForbidden'
   return undefined
 }
 
-export function refusalToDeactivate (manager: Manager, account: ManagedAccount): ScopeRefusal | undefined {
+export function refusalToDeactivate (manager: Manager, account: ScopeSubject): ScopeRefusal | undefined {
   if (account.id === manager.id) return 'selfDeactivation'
   return refusalToChange(manager, account)
 }
 
 export interface CandidateSite { hospitalId: string; kind: SiteKind }
 
-export function refusalToAddSite (manager: Manager, account: ManagedAccount, site: CandidateSite): ScopeRefusal | undefined {
+export function refusalToAddSite (manager: Manager, account: ScopeSubject, site: CandidateSite): ScopeRefusal | undefined {
   const refusal = refusalToChange(manager, account)
   if (refusal) return refusal
   if (manager.isSuperadmin) return undefined
@@ -149,7 +158,7 @@ export function refusalToAddSite (manager: Manager, account: ManagedAccount, sit
   return undefined
 }
 
-export function refusalToRemoveSite (manager: Manager, account: ManagedAccount, site: CandidateSite): ScopeRefusal | undefined {
+export function refusalToRemoveSite (manager: Manager, account: ScopeSubject, site: CandidateSite): ScopeRefusal | undefined {
   const refusal = refusalToChange(manager, account)
   if (refusal) return refusal
   if (account.id === manager.id && site.kind === 'accountAdministration') return 'ownAccountManagerSite'

@@ -1,4 +1,9 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function accountAdministrationRoutes (_app: FastifyInstance) {}
+/**
+ * Account administration (admin guide « L'interface de gestion » §1–7): the console of account
+ * managers and super-administrators, mounted at /gestion by app.ts.
+ */
+export { accountAdministrationRoutes, administrationRouteRegistry } from './account-administration.routes.ts'
+export {
+  selectManagedAccounts, requireManagedAccount, findManagedAccount, isEditableBy, managerFrom,
+  type Manager, type ManagedAccount,
+} from './hospital-scope.ts'

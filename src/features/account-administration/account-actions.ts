@@ -1,0 +1,174 @@
+/**
+ * The « Actions » menu: admin guide §4 « Activer un compte utilisateur », §5 « Désactiver un
+ * compte utilisateur », §6 « Renvoyer la demande de validation de l'adresse email », §7
+ * « Renvoyer l'email de déverrouillage de compte ».
+ *
+ * Each action is allowed only in the states the guide gives, checked again on the server inside
+ * the transaction that changes the state (a conditional UPDATE, so two parallel clicks change it
+ * once). Out of scope → the same 404 as a missing account; escalation → 403; wrong state → 409.
+ * A refusal changes nothing. Each change writes its email and its audit row in its transaction.
+ */
+import type { Rules } from '../../config.ts'
+import type { Db } from '../../kernel/db/database.ts'
+import type { MailContext } from '../../kernel/mail/compose.ts'
+import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { accountStatus, type AccountState } from '../../kernel/accounts/accounts.ts'
+import { recordEvent } from '../audit/index.ts'
+import { sendConfirmationEmail } from '../email-confirmation/index.ts'
+import { sendUnlockEmail } from '../lockout/index.ts'
+import { invalidateAccountSessions } from '../sessions/index.ts'
+import { accountActivatedEmail } from './emails/account-activated.ts'
+import {
+  findManagedAccount, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
+  type ManagedAccount, type Manager, type ScopeRefusal, type ScopeSubject,
+} from './hospital-scope.ts'
+
+export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock'
+export type StateAction = Exclude<ActionKind, 'edit'>
+
+/** What a console change needs: the app's pieces, who acts, from where, and when. */
+export interface ConsoleContext {
+  db: Db
+  rules: Rules
+  mailContext: MailContext
+  manager: Manager
+  meta: { ip: string; userAgent: string | undefined }
+  now: number
+}
+
+export type Refusal =
+  | { outcome: 'refused'; status: 403; scope: ScopeRefusal }
+  | { outcome: 'refused'; status: 409; state: StateAction }
+
+export type ActionResult = { outcome: 'done'; account: ManagedAccount } | Refusal
+
+type StateSubject = AccountState & { locked_at: number | null }
+
+/** The guide's state rule of each action (§4–7), the same for the menu and the server. */
+export function isAllowedInState (action: StateAction, account: StateSubject): boolean {
+  const status = accountStatus(account)
+  switch (action) {
+    case 'activate': return status === 'pendingActivation' || (status === 'deactivated' && account.email_confirmed_at !== null)
+    case 'deactivate': return status === 'active'
+    case 'resendConfirmation': return status === 'unconfirmed'
+    case 'resendUnlock': return account.locked_at !== null
+  }
+}
+
+/** The entries of a line's « Actions » menu: none when the account is read-only for this manager. */
+export function availableActions (manager: Manager, account: ScopeSubject & StateSubject): ActionKind[] {
+  if (refusalToChange(manager, account)) return []
+  const actions: ActionKind[] = ['edit']
+  if (isAllowedInState('activate', account) && !refusalToActivate(manager, account)) actions.push('activate')
+  if (isAllowedInState('deactivate', account) && !refusalToDeactivate(manager, account)) actions.push('deactivate')
+  if (isAllowedInState('resendConfirmation', account)) actions.push('resendConfirmation')
+  if (isAllowedInState('resendUnlock', account)) actions.push('resendUnlock')
+  return actions
+}
+
+const scopeRefused = (scope: ScopeRefusal): Refusal => ({ outcome: 'refused', status: 403, scope })
+const stateRefused = (state: StateAction): Refusal => ({ outcome: 'refused', status: 409, state })
+
+function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
+  return {
+    actorId: ctx.manager.id,
+    actorRole: ctx.manager.isSuperadmin ? 'superadmin' : 'accountManager',
+    targetId: account.id,
+    hospitalId: account.hospitalIds.find((id) => ctx.manager.hospitalIds.includes(id)) ?? account.hospitalIds[0] ?? null,
+    ip: ctx.meta.ip,
+    userAgent: ctx.meta.userAgent,
+  }
+}
+
+/**
+ * « Activer le compte » (§4): a pending account, or a deactivated one coming back. An account on
+ * the account-manager site is activated only by a super-administrator. Activation counts as an
+ * access review (annual review, Présentation).
+ */
+export async function activateAccount (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await requireManagedAccount(tx, ctx.manager, accountId)
+    const refusal = refusalToActivate(ctx.manager, account)
+    if (refusal) return scopeRefused(refusal)
+    if (!isAllowedInState('activate', account)) return stateRefused('activate')
+    const updated = await tx.updateTable('account')
+      .set({
+        activated_at: ctx.now, activated_by: ctx.manager.id, deactivated_at: null, deactivated_by: null,
+        access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
+      })
+      .where('id', '=', account.id).where('email_confirmed_at', 'is not', null)
+      .where((eb) => eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) !== 1) return stateRefused('activate')
+    await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
+    await recordEvent(tx, {
+      type: 'admin.accountActivated',
+      ...auditFields(ctx, account),
+      details: { previousStatus: accountStatus(account) },
+    }, ctx.now)
+    return { outcome: 'done', account }
+  })
+}
+
+/** « Désactiver le compte » (§5): only an active account; its sessions end at once; nothing deleted. */
+export async function deactivateAccount (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await requireManagedAccount(tx, ctx.manager, accountId)
+    const refusal = refusalToDeactivate(ctx.manager, account)
+    if (refusal) return scopeRefused(refusal)
+    if (!isAllowedInState('deactivate', account)) return stateRefused('deactivate')
+    const updated = await tx.updateTable('account')
+      .set({ deactivated_at: ctx.now, deactivated_by: ctx.manager.id })
+      .where('id', '=', account.id).where('deactivated_at', 'is', null)
+      .where('activated_at', 'is not', null).where('email_confirmed_at', 'is not', null)
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
+    await invalidateAccountSessions(tx, account.id)
+    await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(ctx, account) }, ctx.now)
+    return { outcome: 'done', account }
+  })
+}
+
+/** « Renvoyer le mail de confirmation » (§6): only « Email non confirmé »; a new link voids the old. */
+export async function resendConfirmationEmailFor (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await requireManagedAccount(tx, ctx.manager, accountId)
+    const refusal = refusalToChange(ctx.manager, account)
+    if (refusal) return scopeRefused(refusal)
+    if (!isAllowedInState('resendConfirmation', account)) return stateRefused('resendConfirmation')
+    await sendConfirmationEmail(tx, ctx, account.id, ctx.now)
+    await recordEvent(tx, { type: 'admin.confirmationEmailResent', ...auditFields(ctx, account) }, ctx.now)
+    return { outcome: 'done', account }
+  })
+}
+
+/** « Renvoyer le mail de déverrouillage » (§7): only a locked account; a new link voids the old. */
+export async function resendUnlockEmailFor (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await requireManagedAccount(tx, ctx.manager, accountId)
+    const refusal = refusalToChange(ctx.manager, account)
+    if (refusal) return scopeRefused(refusal)
+    if (!isAllowedInState('resendUnlock', account)) return stateRefused('resendUnlock')
+    const sent = await sendUnlockEmail(tx, account.id, ctx, ctx.now)
+    if (!sent) return stateRefused('resendUnlock')
+    await recordEvent(tx, { type: 'admin.unlockEmailResent', ...auditFields(ctx, account) }, ctx.now)
+    return { outcome: 'done', account }
+  })
+}
+
+export interface BulkLine { accountId: string; name: string; result: ActionResult | { outcome: 'notFound' } }
+
+/** Bulk activation: each selected account goes through `activateAccount`, one transaction each. */
+export async function activateAccounts (ctx: ConsoleContext, accountIds: readonly string[]): Promise<BulkLine[]> {
+  const lines: BulkLine[] = []
+  for (const accountId of new Set(accountIds)) {
+    const account = await findManagedAccount(ctx.db, ctx.manager, accountId)
+    if (!account) {
+      lines.push({ accountId, name: '', result: { outcome: 'notFound' } })
+      continue
+    }
+    const result = await activateAccount(ctx, accountId)
+    lines.push({ accountId, name: `${account.last_name} ${account.first_name}`, result })
+  }
+  return lines
+}

@@ -1,0 +1,139 @@
+/**
+ * The console's reads (admin guide « L'interface de gestion » §1–3): the scoped user list with
+ * its filters and counts, the sites shown on each line, and the reference lists of the filters.
+ * Every account query starts from `selectManagedAccounts` (house style rule 10).
+ */
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Db } from '../../kernel/db/database.ts'
+import type { SiteKind } from '../../kernel/db/schema.ts'
+import { accountColumns, type AccountStatus } from '../../kernel/accounts/accounts.ts'
+import { escapeLike, foldForSearch } from '../../kernel/text.ts'
+import { selectManagedAccounts, type Manager } from './hospital-scope.ts'
+
+export const pageSize = 50
+
+export interface ListFilters {
+  status?: AccountStatus
+  lockedOnly?: boolean
+  siteId?: string
+  professionCode?: string
+  /** Super-administrators only; ignored for account managers (their scope is their hospitals). */
+  hospitalId?: string
+  search?: string
+  sort: 'registration' | 'name'
+  page: number
+}
+
+/** The SQL condition of each status of the guide (§2), derived like `accountStatus()`. */
+function statusCondition (status: AccountStatus): Expression<SqlBool> {
+  switch (status) {
+    case 'deactivated': return sql<SqlBool>`account.deactivated_at is not null`
+    case 'unconfirmed': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is null`
+    case 'pendingActivation': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is null`
+    case 'active': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is not null`
+  }
+}
+
+function accountsWithSiteIn (db: Db, column: 'site.id' | 'site.hospital_id', value: string) {
+  return db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
+    .select('account_site.account_id').where(column, '=', value)
+}
+
+function selectFilteredAccounts (db: Db, manager: Manager, filters: Omit<ListFilters, 'sort' | 'page'>) {
+  let query = selectManagedAccounts(db, manager)
+  if (manager.isSuperadmin && filters.hospitalId) query = query.where('account.id', 'in', accountsWithSiteIn(db, 'site.hospital_id', filters.hospitalId))
+  if (filters.siteId) query = query.where('account.id', 'in', accountsWithSiteIn(db, 'site.id', filters.siteId))
+  if (filters.status) query = query.where(statusCondition(filters.status))
+  if (filters.lockedOnly) query = query.where('account.locked_at', 'is not', null)
+  if (filters.professionCode) query = query.where('account.profession_code', '=', filters.professionCode)
+  const term = foldForSearch(filters.search ?? '')
+  if (term !== '') query = query.where(sql<SqlBool>`account.search_text like ${`%${escapeLike(term)}%`} escape '\\'`)
+  return query
+}
+
+/** One page of the list, and whether another follows (limit + 1: no count over the whole scope). */
+export async function listManagedAccounts (db: Db, manager: Manager, filters: ListFilters) {
+  let query = selectFilteredAccounts(db, manager, filters)
+    .leftJoin('profession', 'profession.code', 'account.profession_code')
+    .select([...accountColumns, 'profession.label_fr', 'profession.label_en'])
+  query = filters.sort === 'name'
+    ? query.orderBy('account.search_text').orderBy('account.id')
+    : query.orderBy('account.created_at', 'desc').orderBy('account.id', 'desc')
+  const rows = await query.limit(pageSize + 1).offset((filters.page - 1) * pageSize).execute()
+  return { rows: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize }
+}
+
+export type ListedAccount = Awaited<ReturnType<typeof listManagedAccounts>>['rows'][number]
+
+export type StatusCounts = Record<AccountStatus, number> & { locked: number }
+
+/** « 12 en attente d'activation »: counts over the whole scope (and hospital filter), not the search. */
+export async function countManagedAccountsByStatus (db: Db, manager: Manager, hospitalId?: string): Promise<StatusCounts> {
+  const count = (condition: Expression<SqlBool>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`
+  const row = await selectFilteredAccounts(db, manager, { hospitalId })
+    .select([
+      count(statusCondition('unconfirmed')).as('unconfirmed'),
+      count(statusCondition('pendingActivation')).as('pendingActivation'),
+      count(statusCondition('active')).as('active'),
+      count(statusCondition('deactivated')).as('deactivated'),
+      count(sql<SqlBool>`account.locked_at is not null`).as('locked'),
+    ])
+    .executeTakeFirstOrThrow()
+  return {
+    unconfirmed: Number(row.unconfirmed ?? 0),
+    pendingActivation: Number(row.pendingActivation ?? 0),
+    active: Number(row.active ?? 0),
+    deactivated: Number(row.deactivated ?? 0),
+    locked: Number(row.locked ?? 0),
+  }
+}
+
+export interface LineSite { accountId: string; siteId: string; hospitalId: string; hospitalName: string; title: string; abbreviation: string | null; kind: SiteKind }
+
+/** The « Sites » column of the listed lines, in one query. */
+export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promise<Map<string, LineSite[]>> {
+  const bySite = new Map<string, LineSite[]>()
+  if (accountIds.length === 0) return bySite
+  const rows = await db.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+    .select(['account_site.account_id', 'site.id', 'site.hospital_id', 'hospital.name', 'site.title', 'site.abbreviation', 'site.kind'])
+    .where('account_site.account_id', 'in', accountIds)
+    .orderBy('site.title')
+    .execute()
+  for (const r of rows) {
+    const line = bySite.get(r.account_id) ?? []
+    line.push({ accountId: r.account_id, siteId: r.id, hospitalId: r.hospital_id, hospitalName: r.name, title: r.title, abbreviation: r.abbreviation, kind: r.kind })
+    bySite.set(r.account_id, line)
+  }
+  return bySite
+}
+
+export function listHospitals (db: Db) {
+  return db.selectFrom('hospital').select(['id', 'name', 'city']).where('archived_at', 'is', null).orderBy('name').orderBy('id').execute()
+}
+
+export function listSitesOfHospitals (db: Db, hospitalIds: readonly string[]) {
+  if (hospitalIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('site').select(['id', 'title', 'abbreviation', 'hospital_id'])
+    .where('hospital_id', 'in', [...hospitalIds]).where('archived_at', 'is', null)
+    .orderBy('title').orderBy('id').execute()
+}
+
+/**
+ * Account-manager requests for the super-administrators: accounts registered on a
+ * « Site administrateur comptes » that no one activated yet.
+ */
+export function listAccountManagerRequests (db: Db) {
+  return db.selectFrom('account')
+    .innerJoin('account_site', 'account_site.account_id', 'account.id')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+    .select([...accountColumns, 'hospital.name as hospital_name'])
+    .where('site.kind', '=', 'accountAdministration')
+    .where('account.activated_at', 'is', null)
+    .where('account.deactivated_at', 'is', null)
+    .orderBy('account.created_at').orderBy('account.id')
+    .limit(500)
+    .execute()
+}

@@ -1,0 +1,71 @@
+/**
+ * Admin guide §4.1 « Points à vérifier avant d'activer un compte utilisateur »: the checks the
+ * activation page helps with, as automatic warnings. They inform; they never block (the manager
+ * decides). Personal mail domain, a domain that is not the hospital's, a registration on the
+ * account-manager site, and a possible duplicate person (same name, either order).
+ */
+import { sql, type SqlBool } from 'kysely'
+import type { Db } from '../../kernel/db/database.ts'
+import { emailDomain, escapeLike, foldForSearch } from '../../kernel/text.ts'
+import { holdsAccountManagerSite, selectManagedAccounts, type ManagedAccount, type Manager } from './hospital-scope.ts'
+
+// TODO(#4): use registration's isPersonalEmailDomain once its index.ts exports it.
+const personalEmailDomains = new Set([
+  'gmail.com', 'googlemail.com', 'yahoo.fr', 'yahoo.com', 'hotmail.fr', 'hotmail.com', 'outlook.fr', 'outlook.com',
+  'live.fr', 'live.com', 'msn.com', 'orange.fr', 'wanadoo.fr', 'free.fr', 'sfr.fr', 'neuf.fr', 'laposte.net',
+  'icloud.com', 'me.com', 'aol.com', 'gmx.fr', 'gmx.com', 'protonmail.com', 'proton.me', 'bbox.fr', 'numericable.fr',
+])
+
+export function isPersonalEmailDomain (domain: string): boolean {
+  return personalEmailDomains.has(domain.toLowerCase())
+}
+
+export type ActivationWarning =
+  | { kind: 'personalEmail'; domain: string }
+  | { kind: 'foreignDomain'; domain: string; expected: string[] }
+  | { kind: 'accountManagerSite' }
+  | { kind: 'duplicate'; inScope: Array<{ id: string; name: string; email: string }>; elsewhere: number }
+
+function isDomainOf (domain: string, hospitalDomain: string): boolean {
+  return domain === hospitalDomain || domain.endsWith(`.${hospitalDomain}`)
+}
+
+async function findHospitalDomains (db: Db, hospitalIds: readonly string[]): Promise<string[]> {
+  if (hospitalIds.length === 0) return []
+  const rows = await db.selectFrom('hospital_email_domain').select('domain')
+    .where('hospital_id', 'in', [...hospitalIds]).orderBy('domain').execute()
+  return rows.map((r) => r.domain)
+}
+
+/** Accounts whose folded « last first » or « first last » equals this account's (search_text starts with it). */
+function sameNameCondition (account: ManagedAccount) {
+  const last = foldForSearch(account.last_name)
+  const first = foldForSearch(account.first_name)
+  const prefixes = [`${last} ${first} `, `${first} ${last} `].map((p) => `${escapeLike(p)}%`)
+  return sql<SqlBool>`(account.search_text like ${prefixes[0]} escape '\\' or account.search_text like ${prefixes[1]} escape '\\')`
+}
+
+async function findPossibleDuplicates (db: Db, manager: Manager, account: ManagedAccount) {
+  const all = await db.selectFrom('account').select(({ fn }) => fn.countAll<number>().as('n'))
+    .where(sameNameCondition(account)).where('account.id', '!=', account.id).executeTakeFirstOrThrow()
+  const inScope = await selectManagedAccounts(db, manager)
+    .select(['account.id', 'account.last_name', 'account.first_name', 'account.email'])
+    .where(sameNameCondition(account)).where('account.id', '!=', account.id)
+    .orderBy('account.created_at').limit(10).execute()
+  return {
+    inScope: inScope.map((r) => ({ id: r.id, name: `${r.last_name} ${r.first_name}`, email: r.email })),
+    elsewhere: Math.max(0, Number(all.n) - inScope.length),
+  }
+}
+
+export async function findActivationWarnings (db: Db, manager: Manager, account: ManagedAccount): Promise<ActivationWarning[]> {
+  const warnings: ActivationWarning[] = []
+  const domain = emailDomain(account.email)
+  if (isPersonalEmailDomain(domain)) warnings.push({ kind: 'personalEmail', domain })
+  const expected = await findHospitalDomains(db, account.hospitalIds)
+  if (!expected.some((d) => isDomainOf(domain, d))) warnings.push({ kind: 'foreignDomain', domain, expected })
+  if (holdsAccountManagerSite(account)) warnings.push({ kind: 'accountManagerSite' })
+  const duplicates = await findPossibleDuplicates(db, manager, account)
+  if (duplicates.inScope.length > 0 || duplicates.elsewhere > 0) warnings.push({ kind: 'duplicate', ...duplicates })
+  return warnings
+}

@@ -1,0 +1,83 @@
+/**
+ * What every console route shares: the role guard, the context a flow needs, the translation of a
+ * refusal into a clean 403/409 page, and the audit of every refusal (`admin.actionRefused`,
+ * ASVS 8.2.1 / 16.3.2) in one onError hook. A refusal never changes anything.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { HttpProblem, CsrfRejected } from '../../kernel/web/errors.ts'
+import { recordEvent } from '../audit/index.ts'
+import type { ConsoleContext, Refusal } from './account-actions.ts'
+import { managerFrom, type Manager, type ScopeRefusal } from './hospital-scope.ts'
+import { messages } from './messages.ts'
+
+/** A refusal the console explains; `reason` is what the audit row keeps (never French text). */
+export class ConsoleRefusal extends HttpProblem {
+  constructor (statusCode: number, title: string, detail: string, readonly reason: string) {
+    super(statusCode, title, detail)
+  }
+}
+
+export function managerOf (request: FastifyRequest): Manager {
+  if (!request.account) throw new Error('console route without the role guard')
+  return managerFrom(request.account)
+}
+
+export function consoleContext (app: FastifyInstance, request: FastifyRequest): ConsoleContext {
+  return {
+    db: app.db,
+    rules: app.rules,
+    mailContext: app.mailContext,
+    manager: managerOf(request),
+    meta: { ip: request.ip, userAgent: request.headers['user-agent'] },
+    now: app.now(),
+  }
+}
+
+export function scopeRefusalProblem (request: FastifyRequest, scope: ScopeRefusal): ConsoleRefusal {
+  const t = messages[request.lang]
+  return new ConsoleRefusal(403, t.refusedTitle, t.refusal[scope], scope)
+}
+
+export function refusalProblem (request: FastifyRequest, refusal: Refusal): ConsoleRefusal {
+  const t = messages[request.lang]
+  if (refusal.status === 403) return scopeRefusalProblem(request, refusal.scope)
+  return new ConsoleRefusal(409, t.refusedTitle, t.wrongState[refusal.state], `wrongState:${refusal.state}`)
+}
+
+function reasonOf (error: unknown, status: number): string {
+  if (error instanceof ConsoleRefusal) return error.reason
+  if (error instanceof CsrfRejected) return 'csrf'
+  if (status === 404) return 'notFoundOrOutOfScope'
+  if (status === 403) return 'roleRequired'
+  return 'refused'
+}
+
+/** Records a refused console request (403/404/409) in its own transaction: nothing else changed. */
+export async function recordRefusal (app: FastifyInstance, request: FastifyRequest, status: number, reason: string, targetId?: string): Promise<void> {
+  const account = request.account
+  const params = request.params as { id?: unknown } | undefined
+  const target = targetId ?? (typeof params?.id === 'string' ? params.id.slice(0, 64) : null)
+  await app.db.transaction().execute((tx) => recordEvent(tx, {
+    type: 'admin.actionRefused',
+    outcome: 'refused',
+    actorId: account?.id ?? null,
+    actorRole: account ? (account.isSuperadmin ? 'superadmin' : account.managedHospitalIds.length > 0 ? 'accountManager' : 'user') : null,
+    targetId: target,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+    details: { method: request.method, route: request.routeOptions.url, status, reason },
+  }, app.now()))
+}
+
+/** Registers the audit of refusals on the console's routes (an encapsulated hook). */
+export function auditConsoleRefusals (app: FastifyInstance) {
+  app.addHook('onError', async (request, _reply, error) => {
+    const status = (error as { statusCode?: number }).statusCode
+    if (status !== 403 && status !== 404 && status !== 409) return
+    try {
+      await recordRefusal(app, request, status, reasonOf(error, status))
+    } catch (auditError) {
+      request.log.error({ err: auditError }, 'refusal not audited')
+    }
+  })
+}
