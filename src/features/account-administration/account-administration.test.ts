@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { TestBrowser } from '../../../test/helpers/browser.ts'
+import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
+import { signIn } from '../../../test/helpers/session.ts'
+
+describe(`account administration console (admin guide « L'interface de gestion », ${testEngine})`, () => {
+  let t: TestApp
+  let a: TestHospital
+  let b: TestHospital
+  let managerA: string
+  let managerB: string
+  let superadmin: string
+  let counter = 0
+
+  beforeAll(async () => {
+    t = await buildTestApp()
+    ;({ a, b } = await createTwoHospitals(t.db))
+    managerA = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], lastName: 'Admin', firstName: 'Démo' })
+    managerB = await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId], lastName: 'Admin', firstName: 'Bérénice' })
+    superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
+  })
+  afterAll(async () => { await t.close() })
+
+  const user = (fields: Partial<Parameters<typeof createAccount>[1]> & { siteIds: string[] }) =>
+    createAccount(t.db, { email: `user${++counter}@chu-a.fr`, ...fields })
+  const browserOf = async (accountId: string) => {
+    const browser = new TestBrowser(t.app)
+    await signIn(t, browser, accountId)
+    return browser
+  }
+  const account = (id: string) => t.db.selectFrom('account')
+    .select(['email', 'last_name', 'first_name', 'activated_at', 'activated_by', 'deactivated_at', 'access_reviewed_at'])
+    .where('id', '=', id).executeTakeFirstOrThrow()
+  const siteIdsOf = async (id: string) => (await t.db.selectFrom('account_site').select('site_id').where('account_id', '=', id).execute()).map((r) => r.site_id).sort()
+  const auditTypes = async (targetId: string) => (await t.db.selectFrom('audit_event').select('type').where('target_id', '=', targetId).orderBy('seq').execute()).map((r) => r.type)
+
+  describe('the user list (§1–2)', () => {
+    it("shows a manager their hospital's users, their own account marked, and never another hospital's", async () => {
+      await user({ siteIds: [a.siteIds[0] as string], lastName: 'Lévêque', firstName: 'Anaïs', state: 'pendingActivation' })
+      await createAccount(t.db, { email: 'secret@chu-b.fr', siteIds: [b.siteIds[0] as string], lastName: 'Secret', firstName: 'Bernard' })
+      const page = await (await browserOf(managerA)).get('/gestion')
+      expect(page.statusCode).toBe(200)
+      expect(page.body).toContain('Lévêque')
+      expect(page.body).toContain('(vous)')
+      expect(page.body).toContain('En attente d’activation')
+      expect(page.body).not.toContain('secret@chu-b.fr')
+      const other = await (await browserOf(managerB)).get('/gestion')
+      expect(other.body).toContain('secret@chu-b.fr')
+      expect(other.body).not.toContain('Lévêque')
+    })
+
+    it('finds « Lévêque » when searching « leveque », ignoring case and accents', async () => {
+      const browser = await browserOf(managerA)
+      const found = await browser.get('/gestion?q=LEVEQUE')
+      expect(found.body).toContain('Lévêque')
+      const none = await browser.get('/gestion?q=zzz%25')
+      expect(none.body).toContain('Aucun compte ne correspond')
+    })
+
+    it('filters by status and locked, and counts each status', async () => {
+      await user({ siteIds: [a.siteIds[1] as string], lastName: 'Verrou', firstName: 'Victor', locked: true })
+      await user({ siteIds: [a.siteIds[1] as string], lastName: 'Nonconfirme', firstName: 'Nina', state: 'unconfirmed' })
+      const browser = await browserOf(managerA)
+      const pending = await browser.get('/gestion?statut=en-attente')
+      expect(pending.body).toContain('Lévêque')
+      expect(pending.body).not.toContain('Nonconfirme')
+      const locked = await browser.get('/gestion?verrouille=1')
+      expect(locked.body).toContain('Verrou')
+      expect(locked.body).not.toContain('Lévêque')
+      expect(locked.body).toMatch(/🔒<\/span> Verrouillé/)
+      const all = await browser.get('/gestion')
+      const pendingCount = await t.db.selectFrom('account').innerJoin('account_site', 'account_site.account_id', 'account.id')
+        .innerJoin('site', 'site.id', 'account_site.site_id').select('account.id').distinct()
+        .where('site.hospital_id', '=', a.id).where('account.email_confirmed_at', 'is not', null).where('account.activated_at', 'is', null).execute()
+      expect(all.body).toContain(`${pendingCount.length} en attente d’activation`)
+    })
+
+    it('refuses malformed filters with a 400 page, never a 500', async () => {
+      const browser = await browserOf(managerA)
+      for (const url of ['/gestion?page=-1', '/gestion?page=abc', `/gestion?q=${'x'.repeat(500)}`, '/gestion?q=a&q=b', '/gestion?statut=nimporte', '/gestion?tri=%00']) {
+        const response = await browser.get(url)
+        expect(response.statusCode, url).toBeLessThan(500)
+      }
+    })
+
+    it('shows a user of several hospitals read-only to a manager, with the explanation', async () => {
+      const both = await user({ siteIds: [a.siteIds[0] as string, b.siteIds[0] as string], lastName: 'Deuxhopitaux', firstName: 'Denise' })
+      const page = await (await browserOf(managerA)).get('/gestion?q=deuxhopitaux')
+      expect(page.body).toContain('Inscrit sur plusieurs hôpitaux')
+      expect(page.body).not.toContain(`href="/gestion/comptes/${both}"`)
+      const asSuper = await (await browserOf(superadmin)).get('/gestion?q=deuxhopitaux')
+      expect(asSuper.body).toContain(`href="/gestion/comptes/${both}"`)
+    })
+  })
+
+  describe('activation (§4)', () => {
+    it('activates a pending user, emails them a login link and lets them in', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], email: 'anne.martin@gmail.com', lastName: 'Martin', firstName: 'Anne', state: 'pendingActivation' })
+      const browser = await browserOf(managerA)
+      const checklist = await browser.get(`/gestion/comptes/${id}/activer`)
+      expect(checklist.statusCode).toBe(200)
+      expect(checklist.body).toContain('est-ce que l’email est bien un email institutionnel')
+      expect(checklist.body).toContain('domaine de messagerie personnelle (gmail.com)')
+      expect(checklist.body).toContain('n’est pas celui de l’hôpital (chu-a.fr)')
+      const response = await browser.post(`/gestion/comptes/${id}/activer`, {})
+      expect(response.statusCode).toBe(303)
+      const after = await account(id)
+      expect(after.activated_at).toBe(t.clock.now())
+      expect(after.activated_by).toBe(managerA)
+      expect(after.access_reviewed_at).toBe(t.clock.now())
+      const email = await lastEmailTo(t.db, 'anne.martin@gmail.com')
+      expect(email.subject).toBe('BaMaRa - Votre compte vient d\'être activé')
+      expect(email.text).toContain('http://bamara.test/connexion')
+      expect(await auditTypes(id)).toContain('admin.accountActivated')
+      const list = await browser.get(response.headers.location as string)
+      expect(list.body).toContain('Le compte de Martin Anne est activé')
+      const userBrowser = await browserOf(id)
+      expect((await userBrowser.get('/gestion')).statusCode).toBe(403)
+    })
+
+    it('refuses to activate an active account (409) and changes nothing', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string] })
+      const before = await account(id)
+      const response = await (await browserOf(managerA)).post(`/gestion/comptes/${id}/activer`, {})
+      expect(response.statusCode).toBe(409)
+      expect(response.body).toContain('Seuls les comptes « En attente d’activation »')
+      expect(await account(id)).toEqual(before)
+      expect(await emailsTo(t.db, before.email)).toHaveLength(0)
+      expect(await auditTypes(id)).toContain('admin.actionRefused')
+    })
+
+    it('flags a possible duplicate person on the checklist', async () => {
+      await user({ siteIds: [a.siteIds[0] as string], lastName: 'Dubois', firstName: 'Hélène' })
+      const id = await user({ siteIds: [a.siteIds[1] as string], lastName: 'Hélène', firstName: 'DUBOIS', state: 'pendingActivation' })
+      const page = await (await browserOf(managerA)).get(`/gestion/comptes/${id}/activer`)
+      expect(page.body).toContain('Doublon possible : 1 autre compte au même nom')
+    })
+
+    it("refuses a manager who activates a registration on the account-manager site; a super-administrator can", async () => {
+      const id = await user({ siteIds: [a.adminSiteId], email: 'futur.gestionnaire@chu-a.fr', state: 'pendingActivation' })
+      const refused = await (await browserOf(managerA)).post(`/gestion/comptes/${id}/activer`, {})
+      expect(refused.statusCode).toBe(403)
+      expect(refused.body).toContain('seul un super-administrateur peut l’activer')
+      expect((await account(id)).activated_at).toBeNull()
+      const superBrowser = await browserOf(superadmin)
+      const queue = await superBrowser.get('/gestion/demandes-gestionnaires')
+      expect(queue.body).toContain('futur.gestionnaire@chu-a.fr')
+      const checklist = await superBrowser.get(`/gestion/comptes/${id}/activer`)
+      expect(checklist.body).toContain('inscrit sur le « Site administrateur comptes »')
+      expect((await superBrowser.post(`/gestion/comptes/${id}/activer`, {})).statusCode).toBe(303)
+      expect((await account(id)).activated_by).toBe(superadmin)
+    })
+
+    it('activates the selected accounts in bulk, each checked on its own', async () => {
+      const ok1 = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation' })
+      const ok2 = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation' })
+      const active = await user({ siteIds: [a.siteIds[0] as string] })
+      const ofB = await createAccount(t.db, { email: 'bulk@chu-b.fr', siteIds: [b.siteIds[0] as string], state: 'pendingActivation' })
+      const browser = await browserOf(managerA)
+      const confirm = await browser.post('/gestion/comptes/activation-groupee', { comptes: [ok1, ok2, active, ofB] })
+      expect(confirm.statusCode).toBe(200)
+      expect(confirm.body).toContain('Activer 2 comptes')
+      const result = await browser.post('/gestion/comptes/activation-groupee', { comptes: [ok1, ok2, active, ofB], confirmer: '1' })
+      expect(result.statusCode).toBe(200)
+      expect(result.body).toContain('Activé')
+      expect(result.body).toContain('Non activé')
+      expect((await account(ok1)).activated_at).not.toBeNull()
+      expect((await account(ok2)).activated_at).not.toBeNull()
+      expect((await account(ofB)).activated_at).toBeNull()
+    })
+
+    it('activates once when two requests race', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation', email: 'race@chu-a.fr' })
+      const browser = await browserOf(managerA)
+      const answers = await Promise.all([browser.post(`/gestion/comptes/${id}/activer`, {}), browser.post(`/gestion/comptes/${id}/activer`, {})])
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([303, 409])
+      expect(await emailsTo(t.db, 'race@chu-a.fr')).toHaveLength(1)
+    })
+  })
+
+  describe('deactivation (§5)', () => {
+    it("ends the user's open session at once, keeps the account, and allows reactivation", async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], email: 'depart@chu-a.fr' })
+      const userBrowser = await browserOf(id)
+      expect((await userBrowser.get('/gestion')).statusCode).toBe(403)
+      const browser = await browserOf(managerA)
+      expect((await browser.get(`/gestion/comptes/${id}/desactiver`)).body).toContain('ne sera pas supprimé')
+      expect((await browser.post(`/gestion/comptes/${id}/desactiver`, {})).statusCode).toBe(303)
+      expect((await account(id)).deactivated_at).toBe(t.clock.now())
+      const next = await userBrowser.get('/gestion')
+      expect(next.statusCode).toBe(303)
+      expect(next.headers.location).toMatch(/^\/connexion/)
+      expect((await browser.post(`/gestion/comptes/${id}/desactiver`, {})).statusCode).toBe(409)
+      expect((await browser.post(`/gestion/comptes/${id}/activer`, {})).statusCode).toBe(303)
+      expect((await account(id)).deactivated_at).toBeNull()
+    })
+
+    it('refuses a manager who deactivates themselves', async () => {
+      const response = await (await browserOf(managerA)).post(`/gestion/comptes/${managerA}/desactiver`, {})
+      expect(response.statusCode).toBe(403)
+      expect(response.body).toContain('Vous ne pouvez pas désactiver votre propre compte')
+      expect((await account(managerA)).deactivated_at).toBeNull()
+    })
+  })
+
+  describe('resending emails (§6–7)', () => {
+    it('resends the confirmation email only to an unconfirmed account', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], state: 'unconfirmed', email: 'oubli@chu-a.fr' })
+      const browser = await browserOf(managerA)
+      expect((await browser.post(`/gestion/comptes/${id}/renvoyer-confirmation`, {})).statusCode).toBe(303)
+      expect((await lastEmailTo(t.db, 'oubli@chu-a.fr')).subject).toBe('BaMaRa - Veuillez confirmer votre adresse email')
+      const active = await user({ siteIds: [a.siteIds[0] as string] })
+      expect((await browser.post(`/gestion/comptes/${active}/renvoyer-confirmation`, {})).statusCode).toBe(409)
+    })
+
+    it('resends the unlock email only to a locked account', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], locked: true, email: 'bloque@chu-a.fr' })
+      const browser = await browserOf(managerA)
+      expect((await browser.post(`/gestion/comptes/${id}/renvoyer-deverrouillage`, {})).statusCode).toBe(303)
+      expect((await lastEmailTo(t.db, 'bloque@chu-a.fr')).subject).toBe('BaMaRa - Déverrouillez votre compte')
+      const notLocked = await user({ siteIds: [a.siteIds[0] as string] })
+      expect((await browser.post(`/gestion/comptes/${notLocked}/renvoyer-deverrouillage`, {})).statusCode).toBe(409)
+    })
+  })
+
+  describe('editing a user (§3)', () => {
+    it('swaps last and first name in one click', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], lastName: 'Claire', firstName: 'Dupont' })
+      const browser = await browserOf(managerA)
+      const form = await browser.get(`/gestion/comptes/${id}`)
+      expect(form.body).toContain('Inverser nom et prénom')
+      const response = await browser.post(`/gestion/comptes/${id}`, { civilite: 'mme', nom: 'Claire', prenom: 'Dupont', profession: 'medecin', email: `user${counter}@chu-a.fr`, action: 'inverser' })
+      expect(response.statusCode).toBe(303)
+      expect(await account(id)).toMatchObject({ last_name: 'Dupont', first_name: 'Claire' })
+      expect(await auditTypes(id)).toContain('admin.accountEdited')
+      const found = await browser.get('/gestion?q=dupont claire')
+      expect(found.body).toContain(`/gestion/comptes/${id}`)
+    })
+
+    it('adds a site found by its abbreviation and by its lead, and refuses to remove the last site', async () => {
+      const id = await user({ siteIds: [a.siteIds[2] as string] })
+      const browser = await browserOf(managerA)
+      const byAbbreviation = await browser.get(`/gestion/comptes/${id}?site=Malo`)
+      expect(byAbbreviation.body).toContain('MALO — Malformations ORL rares')
+      expect(byAbbreviation.body).not.toContain('CHU de Test B)')
+      const byLead = await browser.get(`/gestion/comptes/${id}?site=leveque`)
+      expect(byLead.body).toContain('MARHEA — Maladies rénales rares')
+      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.siteIds[0] as string })).statusCode).toBe(200)
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0], a.siteIds[2]].sort())
+      expect((await browser.post(`/gestion/comptes/${id}/sites/retirer`, { site: a.siteIds[2] as string })).statusCode).toBe(200)
+      const last = await browser.post(`/gestion/comptes/${id}/sites/retirer`, { site: a.siteIds[0] as string })
+      expect(last.statusCode).toBe(409)
+      expect(last.body).toContain('un profil doit toujours avoir au moins un site de renseigné')
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
+      expect(await auditTypes(id)).toEqual(expect.arrayContaining(['admin.siteAdded', 'admin.siteRemoved', 'admin.actionRefused']))
+    })
+
+    it("refuses a manager who adds an account-manager site or a site of another hospital", async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string] })
+      const browser = await browserOf(managerA)
+      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(403)
+      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: b.siteIds[0] as string })).statusCode).toBe(403)
+      expect((await browser.post(`/gestion/comptes/${managerA}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(403)
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
+      expect((await browser.post(`/gestion/comptes/${managerA}/sites/ajouter`, { site: a.siteIds[1] as string })).statusCode).toBe(200)
+      expect((await browser.post(`/gestion/comptes/${managerA}/sites/retirer`, { site: a.adminSiteId })).statusCode).toBe(403)
+      expect(await siteIdsOf(managerA)).toContain(a.adminSiteId)
+      const superBrowser = await browserOf(superadmin)
+      expect((await superBrowser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(200)
+      expect(await siteIdsOf(id)).toContain(a.adminSiteId)
+    })
+
+    it('changes the email only once the new address is confirmed, and tells the old one', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], email: 'ancienne@chu-a.fr' })
+      const browser = await browserOf(managerA)
+      const response = await browser.post(`/gestion/comptes/${id}`, { civilite: 'mme', nom: 'Dupont', prenom: 'Claire', profession: 'medecin', email: ' Nouvelle@CHU-A.fr ' })
+      expect(response.statusCode).toBe(200)
+      expect(response.body).toContain('Un lien de confirmation a été envoyé à nouvelle@chu-a.fr')
+      expect((await account(id)).email).toBe('ancienne@chu-a.fr')
+      expect((await lastEmailTo(t.db, 'ancienne@chu-a.fr')).subject).toBe('BaMaRa - Changement de votre adresse email')
+      const link = pathOfLinkIn(await lastEmailTo(t.db, 'nouvelle@chu-a.fr'))
+      const holder = new TestBrowser(t.app)
+      const page = await holder.get(link)
+      expect(page.statusCode).toBe(200)
+      expect(page.headers['referrer-policy']).toBe('no-referrer')
+      expect((await account(id)).email).toBe('ancienne@chu-a.fr')
+      const token = new URL(link, 'http://x').searchParams.get('jeton') as string
+      const done = await holder.post('/gestion/changement-email', { jeton: token })
+      expect(done.statusCode).toBe(200)
+      expect((await account(id)).email).toBe('nouvelle@chu-a.fr')
+      expect((await holder.post('/gestion/changement-email', { jeton: token })).statusCode).toBe(400)
+    })
+
+    it('refuses an email already used by another account', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string] })
+      const response = await (await browserOf(managerA)).post(`/gestion/comptes/${id}`, { civilite: 'm', nom: 'X', prenom: 'Y', profession: 'medecin', email: 'gestion@chu-b.fr' })
+      expect(response.statusCode).toBe(400)
+      expect(response.body).toContain('déjà celle d’un autre compte')
+    })
+
+    it('answers fuzzed form values with a 4xx, never a 500', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string] })
+      const browser = await browserOf(managerA)
+      const forms: Array<Record<string, string | string[]>> = [
+        {}, { civilite: 'x', nom: '', prenom: '', profession: '', email: '' }, { civilite: ['mme', 'm'], nom: 'a', prenom: 'b', profession: 'medecin', email: 'a@b.fr' },
+        { civilite: 'mme', nom: 'a'.repeat(5000), prenom: 'b', profession: 'medecin', email: 'a@b.fr' },
+        { civilite: 'mme', nom: 'a', prenom: 'b', profession: 'inconnue', email: 'pas-un-email' },
+        { civilite: 'mme', nom: '   ', prenom: 'b', profession: 'medecin', email: 'a@b.fr', action: 'supprimer' },
+      ]
+      for (const form of forms) {
+        const response = await browser.post(`/gestion/comptes/${id}`, form)
+        expect(response.statusCode, JSON.stringify(form).slice(0, 80)).toBeGreaterThanOrEqual(400)
+        expect(response.statusCode).toBeLessThan(500)
+      }
+      for (const path of ['sites/ajouter', 'sites/retirer']) {
+        for (const form of [{}, { site: ['a', 'b'] }, { site: 'x'.repeat(300) }, { site: 'not-a-site' }]) {
+          const response = await browser.post(`/gestion/comptes/${id}/${path}`, form)
+          expect(response.statusCode).toBeGreaterThanOrEqual(400)
+          expect(response.statusCode).toBeLessThan(500)
+        }
+      }
+      for (const url of ['/gestion/comptes/not-a-uuid', '/gestion/comptes/%00', `/gestion/comptes/${'a'.repeat(300)}/activer`]) {
+        const response = await browser.get(url)
+        expect(response.statusCode, url).toBeGreaterThanOrEqual(400)
+        expect(response.statusCode).toBeLessThan(500)
+      }
+      expect((await browser.post('/gestion/comptes/activation-groupee', { comptes: Array.from({ length: 300 }, () => 'x') })).statusCode).toBe(400)
+    })
+
+    it('refuses a form without its CSRF token (403) and changes nothing', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation' })
+      const response = await (await browserOf(managerA)).post(`/gestion/comptes/${id}/activer`, {}, { csrf: false })
+      expect(response.statusCode).toBe(403)
+      expect((await account(id)).activated_at).toBeNull()
+    })
+  })
+})
