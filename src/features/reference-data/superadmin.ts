@@ -6,6 +6,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import { findAccountIdByEmail, insertAccount } from '../../kernel/accounts/accounts.ts'
 import { hashPassword } from '../../kernel/security/passwords.ts'
+import { recordEvent } from '../audit/index.ts'
 
 export interface SuperadminFields { email: string; password: string; lastName?: string; firstName?: string }
 
@@ -14,7 +15,7 @@ export async function createSuperadmin (db: Db, fields: SuperadminFields, now: n
   if (await findAccountIdByEmail(db, fields.email)) return false
   const passwordHash = await hashPassword(fields.password)
   await db.transaction().execute(async (tx) => {
-    await insertAccount(tx, {
+    const id = await insertAccount(tx, {
       email: fields.email,
       civility: 'm',
       lastName: fields.lastName ?? 'Administrateur',
@@ -26,6 +27,7 @@ export async function createSuperadmin (db: Db, fields: SuperadminFields, now: n
       activatedAt: now,
       isSuperadmin: true,
     }, now)
+    await recordEvent(tx, { type: 'account.superadminCreated', outcome: 'success', actorRole: 'system', targetId: id }, now)
   })
   return true
 }

@@ -1,0 +1,257 @@
+/**
+ * The command line (foundation issue, « Pages and operations »): `npm run cli -- <command>`.
+ *
+ *   migrate                              apply the migrations and seed the professions
+ *   import-hospitals <fichier.csv>       import hospitals (établissements), all or nothing
+ *   import-sites <fichier.csv>           import sites, all or nothing
+ *   import <etablissements|sites> <f>    the same two, by kind
+ *   create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]
+ *                                        password from SUPERADMIN_PASSWORD, else asked (hidden)
+ *   demo-data                            load the demo data (refused in production)
+ *
+ * It reads the same environment as the server (DATABASE_URL, SQLITE_FILE, NODE_ENV…), runs the
+ * migrations before any command (as the server does at start), speaks French and exits with a
+ * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
+ * The file format of the imports is described in `features/reference-data/reference-import.ts`.
+ */
+import fs from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { ConfigError, loadConfig, type AppConfig } from './config.ts'
+import { openDatabase, type Db } from './kernel/db/database.ts'
+import { migrateToLatest } from './kernel/db/migrate.ts'
+import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
+import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
+
+export interface CliIo {
+  env: Record<string, string | undefined>
+  out: (line: string) => void
+  err: (line: string) => void
+  /** Reads a password without echoing it; undefined when no terminal is attached. */
+  readPassword: (prompt: string) => Promise<string | undefined>
+  now: () => number
+}
+
+export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const
+
+const usage = `Usage : npm run cli -- <commande>
+
+  migrate                                   applique les migrations
+  import-hospitals <fichier.csv>            importe les établissements (tout ou rien)
+  import-sites <fichier.csv>                importe les sites (tout ou rien)
+  import <etablissements|sites> <fichier>   idem, par type
+  create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]
+                                            crée un super-administrateur ; mot de passe lu dans
+                                            SUPERADMIN_PASSWORD ou demandé (jamais en argument)
+  demo-data                                 charge les données de démonstration (hors production)`
+
+const passwordRuleMessages: Record<PasswordRule, string> = {
+  tooShort: 'au moins 8 caractères',
+  tooLong: 'au plus 256 caractères',
+  lowercase: 'au moins une lettre minuscule',
+  uppercase: 'au moins une lettre majuscule',
+  digit: 'au moins un chiffre',
+  special: 'au moins un caractère spécial',
+  common: 'pas un mot de passe courant ni un mot du service',
+  personal: 'ne pas contenir le nom ni l’adresse email',
+}
+
+/** Runs one command; returns the process exit code. */
+export async function runCli (args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(usage)
+    return command === undefined ? exitCodes.usage : exitCodes.ok
+  }
+  const commands: Record<string, (db: Db, config: AppConfig) => Promise<number>> = {
+    migrate: async () => exitCodes.ok,
+    'import-hospitals': (db) => importFile(db, 'hospitals', rest, io),
+    'import-sites': (db) => importFile(db, 'sites', rest, io),
+    import: (db) => importByKind(db, rest, io),
+    'create-superadmin': (db, config) => createSuperadminFromCli(db, config, rest, io),
+    'demo-data': (db, config) => loadDemoDataFromCli(db, config, io),
+  }
+  const run = commands[command]
+  if (!run) {
+    io.err(`Commande inconnue : « ${command} ».\n\n${usage}`)
+    return exitCodes.usage
+  }
+
+  let config: AppConfig
+  try {
+    config = loadConfig(io.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message)
+      return exitCodes.usage
+    }
+    throw error
+  }
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile })
+  try {
+    const applied = await migrateToLatest(handle.db)
+    await seedProfessions(handle.db)
+    if (command === 'migrate') io.out(applied.length > 0 ? `Migrations appliquées : ${applied.join(', ')}.` : 'La base est déjà à jour.')
+    return await run(handle.db, config)
+  } catch (error) {
+    io.err(`Échec : ${error instanceof Error ? error.message : String(error)}`)
+    return exitCodes.failed
+  } finally {
+    await handle.close()
+  }
+}
+
+async function importByKind (db: Db, args: string[], io: CliIo): Promise<number> {
+  const [kindName, ...rest] = args
+  const kinds: Record<string, ImportKind> = { etablissements: 'hospitals', 'établissements': 'hospitals', hospitals: 'hospitals', sites: 'sites' }
+  const kind = kinds[kindName ?? '']
+  if (!kind) {
+    io.err('Indiquez le type : « import etablissements <fichier> » ou « import sites <fichier> ».')
+    return exitCodes.usage
+  }
+  return importFile(db, kind, rest, io)
+}
+
+async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo): Promise<number> {
+  const [file, ...extra] = args
+  if (file === undefined || extra.length > 0) {
+    io.err(`Indiquez un seul fichier CSV : npm run cli -- ${kind === 'hospitals' ? 'import-hospitals' : 'import-sites'} <fichier.csv>`)
+    return exitCodes.usage
+  }
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch {
+    io.err(`Impossible de lire le fichier « ${file} ».`)
+    return exitCodes.failed
+  }
+  const result = await importReferenceData(db, text, kind, io.now())
+  const what = kind === 'hospitals' ? 'établissements' : 'sites'
+  if (result.outcome === 'rejected') {
+    io.err(`Import refusé : ${result.errors.length} erreur${result.errors.length > 1 ? 's' : ''} dans « ${file} ». Rien n’a été enregistré.`)
+    for (const error of result.errors) io.err(`  ligne ${error.line} : ${error.message}`)
+    return exitCodes.failed
+  }
+  io.out(`Import des ${what} terminé : ${result.created} créé(s), ${result.updated} mis à jour, ${result.unchanged} inchangé(s).`)
+  return exitCodes.ok
+}
+
+/** `--name value` pairs; undefined when an option is unknown or lacks its value. */
+function readOptions (args: string[], allowed: string[]): Record<string, string> | string {
+  const options: Record<string, string> = {}
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i] as string
+    const value = args[i + 1]
+    if (!name.startsWith('--') || !allowed.includes(name.slice(2))) return `option inconnue : « ${name} »`
+    if (value === undefined || value.startsWith('--')) return `l’option ${name} attend une valeur`
+    options[name.slice(2)] = value
+  }
+  return options
+}
+
+async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[], io: CliIo): Promise<number> {
+  if (args.some((arg) => arg.startsWith('--password') || arg.startsWith('--mot-de-passe'))) {
+    io.err('Le mot de passe ne se passe jamais en argument (il serait visible dans la liste des processus). Utilisez la variable SUPERADMIN_PASSWORD ou la saisie masquée.')
+    return exitCodes.usage
+  }
+  const options = readOptions(args, ['email', 'nom', 'prenom'])
+  if (typeof options === 'string') {
+    io.err(`${options}.\nUsage : npm run cli -- create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]`)
+    return exitCodes.usage
+  }
+  const email = options.email?.trim() ?? ''
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254) {
+    io.err('Indiquez une adresse email valide : --email prenom.nom@chu-exemple.fr')
+    return exitCodes.usage
+  }
+  const password = await readNewPassword(io)
+  if (password === undefined) return exitCodes.usage
+  const broken = checkPasswordPolicy(password, config.rules, [email, options.nom ?? '', options.prenom ?? ''])
+  if (broken.length > 0) {
+    io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages[rule]).join(' ; ')}.`)
+    return exitCodes.failed
+  }
+  const created = await createSuperadmin(db, { email, password, lastName: options.nom, firstName: options.prenom }, io.now())
+  if (!created) {
+    io.err(`Un compte existe déjà avec l’adresse ${email} : rien n’a été créé.`)
+    return exitCodes.failed
+  }
+  io.out(`Super-administrateur ${email} créé (compte actif).`)
+  return exitCodes.ok
+}
+
+async function readNewPassword (io: CliIo): Promise<string | undefined> {
+  const fromEnv = io.env.SUPERADMIN_PASSWORD
+  if (fromEnv) return fromEnv
+  const first = await io.readPassword('Mot de passe du super-administrateur : ')
+  if (first === undefined) {
+    io.err('Saisie du mot de passe impossible ou interrompue (pas de terminal ?) : définissez la variable SUPERADMIN_PASSWORD.')
+    return undefined
+  }
+  const second = await io.readPassword('Confirmez le mot de passe : ')
+  if (first !== second) {
+    io.err('Les deux saisies du mot de passe diffèrent.')
+    return undefined
+  }
+  return first
+}
+
+async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  if (config.nodeEnv === 'production') {
+    io.err('Les données de démonstration sont interdites en production.')
+    return exitCodes.failed
+  }
+  const accounts = await loadDemoData(db, io.now())
+  if (accounts.length === 0) {
+    io.out('Des établissements existent déjà : les données de démonstration n’ont pas été chargées.')
+    return exitCodes.ok
+  }
+  io.out(`Données de démonstration chargées. Comptes (mot de passe commun : ${accounts[0]?.password}) :`)
+  for (const account of accounts) io.out(`  ${account.email} — ${account.status}${account.note ? ` (${account.note})` : ''}`)
+  return exitCodes.ok
+}
+
+/** Reads a line from the terminal without echoing it (raw mode), or undefined without a terminal. */
+function readHiddenLine (prompt: string): Promise<string | undefined> {
+  const input = process.stdin
+  if (!input.isTTY) return Promise.resolve(undefined)
+  process.stdout.write(prompt)
+  return new Promise((resolve) => {
+    let typed = ''
+    const finish = (value: string | undefined) => {
+      input.setRawMode(false)
+      input.pause()
+      input.off('data', onData)
+      process.stdout.write('\n')
+      resolve(value)
+    }
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return finish(typed)
+        if (char === '\u0003' || char === '\u0004') return finish(undefined)
+        if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('')
+        else typed += char
+      }
+    }
+    input.setRawMode(true)
+    input.resume()
+    input.on('data', onData)
+  })
+}
+
+async function main () {
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    readPassword: readHiddenLine,
+    now: Date.now,
+  })
+  process.exitCode = code
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error('Échec :', error instanceof Error ? error.message : error)
+    process.exitCode = exitCodes.failed
+  })
+}
