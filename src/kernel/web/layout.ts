@@ -31,6 +31,7 @@ export function renderLayout (request: FastifyRequest, reply: FastifyReply, sett
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} — ${settings.appName}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 <script nonce="${nonce}" src="/static/app.js" defer></script>
 ${(page.scripts ?? []).map((src) => html`<script nonce="${nonce}" src="/static/${src}" defer></script>`)}
