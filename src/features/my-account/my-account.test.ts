@@ -130,6 +130,7 @@ describe(`my account (${testEngine})`, () => {
       ['Abcdefgh12', 'un caractère spécial'],
       ['Password1!', 'trop courant'],
       ['Martin-Lilas-42!', 'ni votre nom'],
+      ['Test-Lilas-42!', 'ni le nom de votre hôpital'],
     ]
     for (const [password, message] of cases) {
       const response = await browser.post('/mon-compte/mot-de-passe', changeForm(testPassword, password))

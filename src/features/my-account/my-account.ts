@@ -10,7 +10,7 @@ import type { MailContext } from '../../kernel/mail/compose.ts'
 import { hashPassword, verifyPassword } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { recordEvent } from '../audit/index.ts'
-import { findNewPasswordProblems, findPasswordOwnerById, replaceAccountPassword, type NewPasswordProblems } from '../password-reset/index.ts'
+import { findNewPasswordProblems, findPasswordOwnerById, findPersonalWords, replaceAccountPassword, type NewPasswordProblems } from '../password-reset/index.ts'
 import { findPasswordHash } from './my-account.queries.ts'
 
 export interface MyAccountDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
@@ -27,7 +27,7 @@ export async function changeMyPassword (deps: MyAccountDeps, session: CurrentSes
   const owner = await findPasswordOwnerById(deps.db, session.accountId)
   const currentHash = await findPasswordHash(deps.db, session.accountId)
   if (!owner || currentHash === undefined) throw new Error('the session account has disappeared')
-  const problems = findNewPasswordProblems(deps.rules, owner, form.password, form.confirmation)
+  const problems = findNewPasswordProblems(deps.rules, await findPersonalWords(deps.db, owner), form.password, form.confirmation)
   if (problems) return { outcome: 'refused', problems }
 
   // Every check of the current password counts: a stolen session cannot try passwords one after another.

@@ -13,18 +13,19 @@ import { checkPasswordPolicy, type PasswordRule } from '../../kernel/security/pa
 import { recordEvent } from '../audit/index.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
 import { passwordChangedEmail } from './emails/password-changed.ts'
-import { deleteLoginChallenges, setPasswordHash, type PasswordOwner } from './password-reset.queries.ts'
+import { deleteLoginChallenges, listAccountHospitalNames, setPasswordHash, type PasswordOwner } from './password-reset.queries.ts'
 
 export interface NewPasswordProblems { brokenRules: PasswordRule[]; mismatch: boolean }
 
-/** The user's own words a password must not contain: names and the email's local part. */
-export function personalWords (owner: Pick<PasswordOwner, 'first_name' | 'last_name' | 'email'>): string[] {
-  return [owner.first_name, owner.last_name, owner.email.slice(0, owner.email.lastIndexOf('@'))]
+/** The user's own words a password must not contain: names, the email's local part, hospitals. */
+export async function findPersonalWords (db: Db, owner: PasswordOwner): Promise<string[]> {
+  const hospitals = await listAccountHospitalNames(db, owner.id)
+  return [owner.first_name, owner.last_name, owner.email.slice(0, owner.email.lastIndexOf('@')), ...hospitals]
 }
 
 /** What is wrong with a new password and its confirmation; undefined when it is acceptable. */
-export function findNewPasswordProblems (rules: Rules, owner: PasswordOwner, password: string, confirmation: string): NewPasswordProblems | undefined {
-  const brokenRules = checkPasswordPolicy(password, rules, personalWords(owner))
+export function findNewPasswordProblems (rules: Rules, personalWords: string[], password: string, confirmation: string): NewPasswordProblems | undefined {
+  const brokenRules = checkPasswordPolicy(password, rules, personalWords)
   const mismatch = password !== confirmation
   return brokenRules.length > 0 || mismatch ? { brokenRules, mismatch } : undefined
 }

@@ -48,3 +48,14 @@ export async function setPasswordHash (tx: Db, accountId: string, passwordHash: 
 export async function deleteLoginChallenges (tx: Db, accountId: string): Promise<void> {
   await tx.deleteFrom('login_challenge').where('account_id', '=', accountId).execute()
 }
+
+/** Names of the hospitals whose sites the account holds (words its password must not contain). */
+export async function listAccountHospitalNames (db: Db, accountId: string): Promise<string[]> {
+  const rows = await db.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+    .select('hospital.name').distinct()
+    .where('account_site.account_id', '=', accountId)
+    .execute()
+  return rows.map((r) => r.name)
+}

@@ -26,7 +26,7 @@ const NewPasswordForm = Type.Object({
 const LinkQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
 
 /** Where a successful reset lands: the login page, which shows the success message. */
-export const afterResetPath = '/connexion?mot-de-passe=modifie'
+export const afterResetPath = '/connexion?reinitialise=1'
 
 const looksLikeEmail = (value: string) => /^[^@\s\p{C}]+@[^@\s\p{C}]+\.[^@\s\p{C}]+$/u.test(value.trim())
 

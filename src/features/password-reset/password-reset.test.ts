@@ -70,10 +70,12 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
     expect(page.body).toContain('Changer mon mot de passe')
     expect(page.body).toContain('autocomplete="new-password"')
     expect(page.body).toContain(`name="jeton" value="${tokenOf(link)}"`)
+    expect(page.body).toContain('data-password-rules="nouveauMotDePasse"')
+    expect(page.body).toContain('src="/static/password-rules.js"')
 
     const done = await browser.post('/reinitialisation', resetForm(tokenOf(link)))
     expect(done.statusCode).toBe(303)
-    expect(done.headers.location).toBe('/connexion?mot-de-passe=modifie')
+    expect(done.headers.location).toBe('/connexion?reinitialise=1')
     expect(done.headers['referrer-policy']).toBe('no-referrer')
 
     const hash = await storedHash(id)
@@ -117,7 +119,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   })
 
   it('takes about the same time for known and unknown addresses', async () => {
-    const timing = await buildTestApp({ rules: { passwordResetRequestsPerIp: 10_000, passwordResetRequestsPerAccount: 10_000, passwordResetRequestMinimumDuration: 40 } })
+    const timing = await buildTestApp({ rules: { passwordResetRequestsPerIp: 10_000, passwordResetRequestsPerAccount: 10_000, passwordResetRequestMinimumDuration: 100 } })
     try {
       const { a } = await createTwoHospitals(timing.db)
       await createAccount(timing.db, { email: 'connu@chu-a.fr', siteIds: [a.siteIds[0] as string] })
@@ -131,13 +133,15 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
       const known: number[] = []
       const unknown: number[] = []
       for (let i = 0; i < 3; i++) { await time('connu@chu-a.fr'); await time(`inconnu${i}@chu-a.fr`) } // warm-up
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 15; i++) {
         known.push(await time('connu@chu-a.fr'))
         unknown.push(await time(`inconnu.${i}@chu-a.fr`))
       }
       const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number
-      // Both paths do one lookup and one transaction; no hashing, no extra round trip worth a millisecond.
-      expect(Math.abs(median(known) - median(unknown))).toBeLessThan(3)
+      // A known address costs a few more writes (about a millisecond); both answer after the
+      // minimum duration, so only scheduling noise separates them (wide margin: shared CI cores).
+      expect(Math.min(...known, ...unknown)).toBeGreaterThanOrEqual(100)
+      expect(Math.abs(median(known) - median(unknown))).toBeLessThan(20)
     } finally {
       await timing.close()
     }
@@ -246,6 +250,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
       ['Bamara-2026!', 'trop courant'],
       ['Dupont-Lilas-42!', 'ni votre nom'],
       ['Claire-Lilas-42!', 'ni votre nom'],
+      ['Test-Lilas-42!', 'ni le nom de votre hôpital'],
       [`Aa1!${'x'.repeat(253)}`, 'trop long : au plus 256 caractères'],
     ]
     for (const [password, message] of cases) {

@@ -19,7 +19,7 @@ import { digestToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { passwordResetEmail } from './emails/reset-link.ts'
-import { findNewPasswordProblems, replaceAccountPassword, type NewPasswordProblems } from './new-password.ts'
+import { findNewPasswordProblems, findPersonalWords, replaceAccountPassword, type NewPasswordProblems } from './new-password.ts'
 import { findPasswordOwnerByEmail, findPasswordOwnerByResetToken } from './password-reset.queries.ts'
 
 export interface PasswordResetDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
@@ -61,7 +61,7 @@ export async function requestPasswordReset (deps: PasswordResetDeps, email: stri
 
 function waitUntil (instant: number): Promise<void> {
   const remaining = instant - performance.now()
-  return remaining > 0 ? new Promise((resolve) => setTimeout(resolve, remaining)) : Promise.resolve()
+  return remaining > 0 ? new Promise((resolve) => setTimeout(resolve, Math.ceil(remaining))) : Promise.resolve()
 }
 
 export type PasswordResetResult =
@@ -77,7 +77,7 @@ export async function resetPasswordWithLink (deps: PasswordResetDeps, form: NewP
   await enforceRateLimit(deps.db, `password-reset:submit-ip:${meta.ip}`, limit, deps.now())
   const owner = await findPasswordOwnerByResetToken(deps.db, form.token, deps.now())
   if (!owner) return { outcome: 'invalidLink' }
-  const problems = findNewPasswordProblems(deps.rules, owner, form.password, form.confirmation)
+  const problems = findNewPasswordProblems(deps.rules, await findPersonalWords(deps.db, owner), form.password, form.confirmation)
   if (problems) return { outcome: 'refused', problems }
 
   const passwordHash = await hashPassword(form.password) // slow: outside the transaction

@@ -1,10 +1,9 @@
 /**
  * The « nouveau mot de passe » / « confirmez votre nouveau mot de passe » pair with the list of
  * rules (user guide §2.1), shared by the reset page and « Mon compte ». Without JavaScript the
- * list is plain guidance and the server names each broken rule; `password-rules.js`, when
- * present, ticks the rules as the user types (progressive enhancement).
+ * list is plain guidance and the server names each broken rule; `password-rules.js` (from the
+ * registration page, same markup) ticks the rules as the user types (progressive enhancement).
  */
-import fs from 'node:fs'
 import type { Rules } from '../../../config.ts'
 import type { PasswordRule } from '../../../kernel/security/passwords.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
@@ -16,11 +15,11 @@ import { messages } from '../messages.ts'
 export const newPasswordField = 'nouveauMotDePasse'
 export const confirmationField = 'confirmation'
 
-const shownRules: PasswordRule[] = ['tooShort', 'lowercase', 'uppercase', 'digit', 'special', 'common', 'personal']
+/** Rules the script can tick as the user types (the names `public/password-rules.js` knows). */
+const liveRules = ['length', 'lowercase', 'uppercase', 'digit', 'special'] as const
 
-/** The live-rules script of the registration page, when it has landed. */
-export const passwordRulesScripts: string[] =
-  fs.existsSync(new URL('../../../../public/password-rules.js', import.meta.url)) ? ['password-rules.js'] : []
+/** The registration page's script: it ticks each rule of the list as the user types. */
+export const passwordRulesScripts: string[] = ['password-rules.js']
 
 function ruleLimit (rule: PasswordRule, rules: Rules): number {
   return rule === 'tooLong' ? rules.passwordMaximumLength : rules.passwordMinimumLength
@@ -46,12 +45,13 @@ export function newPasswordFields (lang: Lang, rules: Rules, errors: FieldErrors
   const t = messages[lang]
   return html`<div class="field">
     <label for="${newPasswordField}">${t.newPasswordLabel}</label>
-    <input type="password" id="${newPasswordField}" name="${newPasswordField}" autocomplete="new-password" required maxlength="${rules.passwordMaximumLength}" data-password-rules="regles-mot-de-passe"${invalidAttributes(errors, newPasswordField, 'regles-mot-de-passe')}>
+    <input type="password" id="${newPasswordField}" name="${newPasswordField}" autocomplete="new-password" required maxlength="${rules.passwordMaximumLength}"${invalidAttributes(errors, newPasswordField, 'regles-mot-de-passe')}>
     <div id="regles-mot-de-passe">
       <p class="hint">${t.rulesIntro}</p>
-      <ul class="rules" aria-live="polite">
-        ${shownRules.map((rule) => html`<li data-rule="${rule}">${t.rules[rule](ruleLimit(rule, rules))}</li>`)}
+      <ul class="rules" data-password-rules="${newPasswordField}" data-minimum-length="${rules.passwordMinimumLength}" data-met="${t.ruleMet}" data-not-met="${t.ruleNotMet}">
+        ${liveRules.map((rule) => html`<li data-rule="${rule}">${t.rules[rule](rules.passwordMinimumLength)}<span class="visually-hidden" data-rule-state></span></li>`)}
       </ul>
+      <p class="hint">${t.rulesHint}</p>
     </div>
     ${fieldError(errors, newPasswordField)}
   </div>
