@@ -315,7 +315,7 @@ describe(`account administration console (admin guide « L'interface de gestion 
         expect(response.statusCode).toBeLessThan(500)
       }
       for (const path of ['sites/ajouter', 'sites/retirer']) {
-        for (const form of [{}, { site: ['a', 'b'] }, { site: 'x'.repeat(300) }, { site: 'not-a-site' }]) {
+        for (const form of [{}, { site: ['a', 'b'] }, { site: 'x'.repeat(300) }, { site: 'not-a-site' }] as Array<Record<string, string | string[]>>) {
           const response = await browser.post(`/gestion/comptes/${id}/${path}`, form)
           expect(response.statusCode).toBeGreaterThanOrEqual(400)
           expect(response.statusCode).toBeLessThan(500)

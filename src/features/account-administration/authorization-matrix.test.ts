@@ -1,0 +1,185 @@
+/**
+ * The authorization matrix (house style rule 10, ASVS 8.2.1–8.2.2, 8.4.1): every console route ×
+ * {anonymous, user, manager of A, manager of B, super-administrator} × target {user of A, user of
+ * B, user of A and B, account manager of A}, with the expected outcome and, for refusals, proof
+ * that nothing changed. A console route missing from the matrix fails the first test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, createTwoHospitals, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { TestBrowser } from '../../../test/helpers/browser.ts'
+import { signIn } from '../../../test/helpers/session.ts'
+import { administrationRouteRegistry } from './index.ts'
+
+type Actor = 'anonymous' | 'user' | 'managerA' | 'managerB' | 'superadmin'
+type Target = 'userA' | 'userB' | 'userAB' | 'accountManagerA'
+/** login: sent to /connexion; ok: allowed (and a POST changes the target); forbidden 403; notFound 404; unchanged: 200 but nothing done. */
+type Outcome = 'login' | 'ok' | 'forbidden' | 'notFound' | 'unchanged'
+
+const actors: Actor[] = ['anonymous', 'user', 'managerA', 'managerB', 'superadmin']
+const targets: Target[] = ['userA', 'userB', 'userAB', 'accountManagerA']
+
+/** Who may act on whom (every per-account route): a manager acts in their hospital only, never on a multi-hospital user or another manager. */
+const onTarget: Record<Actor, Record<Target, Outcome>> = {
+  anonymous: { userA: 'login', userB: 'login', userAB: 'login', accountManagerA: 'login' },
+  user: { userA: 'forbidden', userB: 'forbidden', userAB: 'forbidden', accountManagerA: 'forbidden' },
+  managerA: { userA: 'ok', userB: 'notFound', userAB: 'forbidden', accountManagerA: 'forbidden' },
+  managerB: { userA: 'notFound', userB: 'ok', userAB: 'forbidden', accountManagerA: 'notFound' },
+  superadmin: { userA: 'ok', userB: 'ok', userAB: 'ok', accountManagerA: 'ok' },
+}
+
+interface TargetFixture { id: string; email: string; addSiteId: string; removeSiteId: string }
+
+interface RouteCase {
+  /** The target's state before the request (the state the action needs). */
+  state: TestAccountState
+  locked?: boolean
+  send: (browser: TestBrowser, target: TargetFixture) => ReturnType<TestBrowser['get']>
+  expected: (actor: Actor, target: Target) => Outcome
+}
+
+const perAccount = (actor: Actor, target: Target) => onTarget[actor][target]
+
+const matrix: Record<string, RouteCase> = {
+  'GET /gestion/comptes/:id': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}`), expected: perAccount },
+  'POST /gestion/comptes/:id': {
+    state: 'active',
+    send: (b, t) => b.post(`/gestion/comptes/${t.id}`, { civilite: 'm', nom: 'Nouveau', prenom: 'Nom', profession: 'medecin', email: t.email }),
+    expected: perAccount,
+  },
+  'POST /gestion/comptes/:id/sites/ajouter': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/sites/ajouter`, { site: t.addSiteId }), expected: perAccount },
+  'POST /gestion/comptes/:id/sites/retirer': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/sites/retirer`, { site: t.removeSiteId }), expected: perAccount },
+  'GET /gestion/comptes/:id/activer': { state: 'pendingActivation', send: (b, t) => b.get(`/gestion/comptes/${t.id}/activer`), expected: perAccount },
+  'POST /gestion/comptes/:id/activer': { state: 'pendingActivation', send: (b, t) => b.post(`/gestion/comptes/${t.id}/activer`, {}), expected: perAccount },
+  'GET /gestion/comptes/:id/desactiver': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}/desactiver`), expected: perAccount },
+  'POST /gestion/comptes/:id/desactiver': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/desactiver`, {}), expected: perAccount },
+  'POST /gestion/comptes/:id/renvoyer-confirmation': {
+    state: 'unconfirmed',
+    send: (b, t) => b.post(`/gestion/comptes/${t.id}/renvoyer-confirmation`, {}),
+    // An unconfirmed account-manager registration is no manager yet: its hospital's manager may resend the link.
+    expected: (actor, target) => (actor === 'managerA' && target === 'accountManagerA' ? 'ok' : perAccount(actor, target)),
+  },
+  'POST /gestion/comptes/:id/renvoyer-deverrouillage': { state: 'active', locked: true, send: (b, t) => b.post(`/gestion/comptes/${t.id}/renvoyer-deverrouillage`, {}), expected: perAccount },
+  'POST /gestion/comptes/activation-groupee': {
+    state: 'pendingActivation',
+    send: (b, t) => b.post('/gestion/comptes/activation-groupee', { comptes: t.id, confirmer: '1' }),
+    // The bulk page always answers; each account is activated only where the single action would be.
+    expected: (actor, target) => {
+      const single = perAccount(actor, target)
+      return single === 'login' || single === 'forbidden' && actor === 'user' ? single : single === 'ok' ? 'ok' : 'unchanged'
+    },
+  },
+}
+
+/** Routes without a target account. */
+const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expected: Record<Actor, Outcome | 400> }> = {
+  'GET /gestion': { method: 'GET', url: '/gestion', expected: { anonymous: 'login', user: 'forbidden', managerA: 'ok', managerB: 'ok', superadmin: 'ok' } },
+  'GET /gestion/demandes-gestionnaires': {
+    method: 'GET', url: '/gestion/demandes-gestionnaires',
+    expected: { anonymous: 'login', user: 'forbidden', managerA: 'forbidden', managerB: 'forbidden', superadmin: 'ok' },
+  },
+  // Public: the link of the email-change email; the single-use token is the only key (none here: 400).
+  'GET /gestion/changement-email': { method: 'GET', url: '/gestion/changement-email', expected: { anonymous: 400, user: 400, managerA: 400, managerB: 400, superadmin: 400 } },
+  'POST /gestion/changement-email': { method: 'POST', url: '/gestion/changement-email', expected: { anonymous: 400, user: 400, managerA: 400, managerB: 400, superadmin: 400 } },
+}
+
+describe(`authorization matrix of the console (${testEngine})`, () => {
+  let t: TestApp
+  let a: TestHospital
+  let b: TestHospital
+  const browsers = {} as Record<Actor, TestBrowser>
+  let counter = 0
+
+  beforeAll(async () => {
+    t = await buildTestApp()
+    ;({ a, b } = await createTwoHospitals(t.db))
+    const ids: Record<Exclude<Actor, 'anonymous'>, string> = {
+      user: await createAccount(t.db, { email: 'simple@chu-a.fr', siteIds: [a.siteIds[0] as string] }),
+      managerA: await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }),
+      managerB: await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId] }),
+      superadmin: await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true }),
+    }
+    browsers.anonymous = new TestBrowser(t.app)
+    for (const actor of ['user', 'managerA', 'managerB', 'superadmin'] as const) {
+      browsers[actor] = new TestBrowser(t.app)
+      await signIn(t, browsers[actor], ids[actor])
+    }
+  })
+  afterAll(async () => { await t.close() })
+
+  async function createTarget (target: Target, route: RouteCase): Promise<TargetFixture> {
+    const site = (h: TestHospital, i: number) => h.siteIds[i] as string
+    const sites: Record<Target, { siteIds: string[]; add: string; remove: string; domain: string }> = {
+      userA: { siteIds: [site(a, 0), site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
+      userB: { siteIds: [site(b, 0), site(b, 2)], add: site(b, 1), remove: site(b, 2), domain: 'chu-b.fr' },
+      userAB: { siteIds: [site(a, 0), site(b, 0), site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
+      accountManagerA: { siteIds: [a.adminSiteId, site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
+    }
+    const spec = sites[target]
+    const email = `cible${++counter}@${spec.domain}`
+    const id = await createAccount(t.db, { email, siteIds: spec.siteIds, state: route.state, locked: route.locked })
+    return { id, email, addSiteId: spec.add, removeSiteId: spec.remove }
+  }
+
+  async function snapshot (id: string): Promise<string> {
+    const account = await t.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
+    const sites = await t.db.selectFrom('account_site').select('site_id').where('account_id', '=', id).orderBy('site_id').execute()
+    const tokens = await t.db.selectFrom('account_token').select(['digest', 'used_at']).where('account_id', '=', id).orderBy('digest').execute()
+    return JSON.stringify({ account, sites, tokens })
+  }
+
+  it('lists every console route, so a new route must be added here', () => {
+    const registered = [...administrationRouteRegistry].map((r) => r.replace(/(.)\/$/, '$1'))
+    expect(new Set(registered)).toEqual(new Set([...Object.keys(matrix), ...Object.keys(withoutTarget)]))
+  })
+
+  for (const [route, spec] of Object.entries(withoutTarget)) {
+    it(`${route}: ${actors.map((actor) => `${actor} → ${spec.expected[actor]}`).join(', ')}`, async () => {
+      for (const actor of actors) {
+        const browser = browsers[actor]
+        const response = spec.method === 'GET' ? await browser.get(spec.url) : await browser.post(spec.url, {})
+        const expected = spec.expected[actor]
+        if (expected === 'login') {
+          expect(response.statusCode, actor).toBe(303)
+          expect(response.headers.location, actor).toMatch(/^\/connexion/)
+        } else if (expected === 'ok') expect(response.statusCode, actor).toBe(200)
+        else if (expected === 'forbidden') expect(response.statusCode, actor).toBe(403)
+        else expect(response.statusCode, actor).toBe(expected)
+      }
+    })
+  }
+
+  for (const [route, spec] of Object.entries(matrix)) {
+    it(`${route} answers each actor and target as the matrix says`, async () => {
+      const mismatches: string[] = []
+      for (const actor of actors) {
+        for (const target of targets) {
+          const fixture = await createTarget(target, spec)
+          const before = await snapshot(fixture.id)
+          const response = await spec.send(browsers[actor], fixture)
+          const changed = before !== await snapshot(fixture.id)
+          const expected = spec.expected(actor, target)
+          const status = response.statusCode
+          const isLogin = status === 303 && /^\/connexion/.test(String(response.headers.location))
+          const actual: Outcome = isLogin ? 'login'
+            : status === 403 ? 'forbidden'
+              : status === 404 ? 'notFound'
+                : status < 400 && (changed || route.startsWith('GET')) ? 'ok'
+                  : status === 200 && !changed ? 'unchanged'
+                    : `status ${status}` as Outcome
+          if (actual !== expected) mismatches.push(`${actor} × ${target}: expected ${expected}, got ${actual}`)
+          if (expected !== 'ok' && changed) mismatches.push(`${actor} × ${target}: refused but the account changed`)
+          if (route.startsWith('GET') && changed) mismatches.push(`${actor} × ${target}: a GET changed the account`)
+        }
+      }
+      expect(mismatches).toEqual([])
+    })
+  }
+
+  it('audits every refusal of a logged-in actor', async () => {
+    const refusals = await t.db.selectFrom('audit_event').select(['actor_id', 'outcome', 'details'])
+      .where('type', '=', 'admin.actionRefused').execute()
+    expect(refusals.length).toBeGreaterThan(40)
+    expect(refusals.every((r) => r.outcome === 'refused' && r.actor_id !== null)).toBe(true)
+  })
+})
