@@ -144,6 +144,8 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
       if (c.state === 'unconfirmed') {
         expect(right.body).toContain('action="/confirmation/renvoyer"')
         expect(right.body).toContain(`name="email" value="${email}"`)
+        expect((await browser.post('/confirmation/renvoyer', { email })).statusCode).toBe(303)
+        expect((await emailsTo(t.db, email)).length).toBeGreaterThan(0)
       }
     }
   })
@@ -273,5 +275,39 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     for (const secret of [testPassword, wrongPassword, code, unlockToken, preLogin, session]) {
       expect(dump.includes(secret), secret).toBe(false)
     }
+  })
+})
+
+describe(`login rate limits (${testEngine})`, () => {
+  let t: TestApp
+  let siteId: string
+  beforeAll(async () => {
+    t = await buildTestApp({ rules: { loginAttemptsPerIp: 3, oneTimeCodeAttemptsPerIp: 3 } })
+    siteId = (await createTwoHospitals(t.db)).a.siteIds[0] as string
+  })
+  afterAll(async () => { await t.close() })
+
+  it('limits password attempts per IP address, with a French message and Retry-After', async () => {
+    const browser = new TestBrowser(t.app)
+    for (let i = 0; i < 3; i++) expect((await submitPassword(browser, `x${i}@chu-a.fr`, wrongPassword)).statusCode).toBe(401)
+    const limited = await submitPassword(browser, 'x9@chu-a.fr', wrongPassword)
+    expect(limited.statusCode).toBe(429)
+    expect(limited.body).toContain('Trop de demandes en peu de temps')
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+  })
+
+  it('limits code attempts and resends per IP address', async () => {
+    t.clock.advance(t.config.rules.loginRateLimitWindow)
+    const email = 'limite.code@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [siteId] })
+    const browser = new TestBrowser(t.app)
+    await submitPassword(browser, email)
+    const code = await lastLoginCode(t, email)
+    const wrong = String((Number(code) + 1) % 100_000_000).padStart(8, '0')
+    for (let i = 0; i < 2; i++) expect((await browser.post('/connexion/code', { code: wrong })).statusCode).toBe(401)
+    expect((await browser.post('/connexion/nouveau-code', {})).statusCode).toBe(429) // too soon (20 s)
+    const limited = await browser.post('/connexion/code', { code })
+    expect(limited.statusCode).toBe(429)
+    expect(limited.body).toContain('Trop de demandes en peu de temps')
   })
 })
