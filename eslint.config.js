@@ -26,6 +26,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The feature-boundary rule is for src/features; tests import the shared test helpers.
+    files: ['test/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['src/kernel/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

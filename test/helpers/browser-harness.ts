@@ -288,38 +288,37 @@ export class SmtpCapture {
   readonly messages: CapturedEmail[] = []
   /** true: every message gets a 451 (temporary failure), as when the mail relay is down. */
   failing = false
-  private constructor (private readonly server: SMTPServer, readonly port: number) {}
+  port = 0
+  private readonly server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData: (stream, session, callback) => {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        if (this.failing) {
+          callback(Object.assign(new Error('Service temporairement indisponible'), { responseCode: 451 }))
+          return
+        }
+        const recipients = session.envelope.rcptTo.map((r) => r.address)
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : ''
+        const parsed = parseEmail(Buffer.concat(chunks).toString('latin1'))
+        this.messages.push({ ...parsed, recipients, to: recipients[0] ?? '', from, template: '', receivedAt: Date.now() })
+        callback()
+      })
+    },
+  })
 
   get url () { return `smtp://127.0.0.1:${this.port}` }
 
   static async start (): Promise<SmtpCapture> {
-    let capture: SmtpCapture | undefined
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData (stream, session, callback) {
-        const chunks: Buffer[] = []
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-        stream.on('end', () => {
-          if (capture?.failing) {
-            const refusal = Object.assign(new Error('Service temporairement indisponible'), { responseCode: 451 })
-            callback(refusal)
-            return
-          }
-          const recipients = session.envelope.rcptTo.map((r) => r.address)
-          const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : ''
-          capture?.messages.push({ ...parseEmail(Buffer.concat(chunks).toString('latin1')), recipients, to: recipients[0] ?? '', from, template: '', receivedAt: Date.now() })
-          callback()
-        })
-      },
-    })
+    const capture = new SmtpCapture()
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => resolve())
+      capture.server.once('error', reject)
+      capture.server.listen(0, '127.0.0.1', () => resolve())
     })
-    const address = (server as unknown as { server: net.Server }).server.address() as net.AddressInfo
-    capture = new SmtpCapture(server, address.port)
+    capture.port = ((capture.server as unknown as { server: net.Server }).server.address() as net.AddressInfo).port
     return capture
   }
 
