@@ -3,7 +3,7 @@ import { hours, minutes } from '../../config.ts'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
-import { emailsTo, lastEmailTo, linkIn, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
+import { codeIn, emailsTo, lastEmailTo, linkIn, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { verifyPassword } from '../../kernel/security/passwords.ts'
 
@@ -94,6 +94,17 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
       .where('target_id', '=', id).orderBy('seq').execute()
     expect(events.map((e) => e.type)).toEqual(['password.resetRequested', 'password.reset'])
     for (const e of events) expect(e.details ?? '').not.toContain(tokenOf(link))
+
+    // The next login still needs the emailed code (ASVS 6.4.3), and the old password is dead.
+    const oldPassword = await new TestBrowser(t.app).post('/connexion', { email, password: testPassword })
+    expect(oldPassword.headers.location).not.toBe('/connexion/code')
+    const login = await browser.post('/connexion', { email, password: newPassword })
+    expect(login.statusCode).toBe(303)
+    expect(login.headers.location).toBe('/connexion/code')
+    expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    const code = await browser.post('/connexion/code', { code: codeIn(await lastEmailTo(t.db, email)) })
+    expect(code.statusCode).toBe(303)
+    expect((await browser.get('/mon-compte')).statusCode).toBe(200)
   })
 
   it('answers an unknown address byte for byte like a known one, and emails nobody', async () => {

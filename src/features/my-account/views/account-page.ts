@@ -34,10 +34,10 @@ function groupByHospital (sites: MySite[]): Array<{ name: string; sites: MySite[
 
 function detailsSection (lang: Lang, account: MyAccount): Html {
   const t = messages[lang]
-  const row = (label: string, value: string) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`
+  const row = (label: string, value: string) => html`<dt>${label}</dt><dd>${value}</dd>`
   return html`<section aria-labelledby="mes-informations">
 <h2 id="mes-informations">${t.detailsTitle}</h2>
-<table>
+<dl>
   ${row(t.civility, t.civilities[account.civility])}
   ${row(t.lastName, account.last_name)}
   ${row(t.firstName, account.first_name)}
@@ -46,7 +46,7 @@ function detailsSection (lang: Lang, account: MyAccount): Html {
   ${row(t.status, t.statuses[accountStatus(account)])}
   ${row(t.lastLogin, account.last_login_at === null ? t.neverLoggedIn : formatInstant(lang, account.last_login_at))}
   ${account.password_changed_at === null ? '' : row(t.passwordChangedAt, formatInstant(lang, account.password_changed_at))}
-</table>
+</dl>
 </section>`
 }
 
