@@ -1,4 +1,1 @@
-import type { FastifyInstance } from 'fastify'
-
-// Placeholder until the feature lands.
-export async function devMailboxRoutes (_app: FastifyInstance) {}
+export { devMailboxRoutes } from './dev-mailbox.routes.ts'
