@@ -157,6 +157,12 @@ describe(`information pages (${testEngine})`, () => {
       expect(response.body).toContain('une capture de votre écran')
       expect(response.body).toContain('Ne communiquez jamais votre mot de passe')
     })
+
+    it('is linked from the footer of every page, beside the support address', async () => {
+      const body = (await new TestBrowser(t.app).get('/cgu')).body
+      expect(body).toMatch(/<footer[\s\S]*<a href="\/contact">Contact du support<\/a>[\s\S]*<\/footer>/)
+      expect(body).toMatch(new RegExp(`<footer[\\s\\S]*href="mailto:${supportEmail}"`))
+    })
   })
 
   describe('every page', () => {

@@ -69,7 +69,7 @@ ${page.body}
       <ul class="footer-links">
         <li><a href="/cgu">${t.terms}</a></li>
         <li><a href="/aide">${t.help}</a></li>
-        <li><a href="mailto:${settings.supportEmail}">${t.contact} : ${settings.supportEmail}</a></li>
+        <li><a href="/contact">${t.contact}</a> : <a href="mailto:${settings.supportEmail}">${settings.supportEmail}</a></li>
       </ul>
     </nav>
     <p class="footer-name">${settings.appName}</p>

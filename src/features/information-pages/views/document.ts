@@ -38,7 +38,7 @@ function tableOfContents (sections: DocumentSection[]): Html {
 }
 
 function sectionView (t: InformationMessages, section: DocumentSection): Html {
-  return html`<section class="document-section" aria-labelledby="${section.id}">
+  return html`<section class="document-section">
 <h2 id="${section.id}">${section.title}</h2>
 ${section.body}
 ${(section.subsections ?? []).map((sub) => html`<h3 id="${sub.id}">${sub.title}</h3>

@@ -12,7 +12,7 @@ export function termsEn ({ appName, supportEmail }: GuideFacts): DocumentContent
     title: 'Terms of use',
     intro: html`<p>These terms of use govern access to the account service of ${appName}, the French
 national rare-disease data bank, and the use of these accounts. Registering means accepting them in full.
-This is a translation: the French version (« Conditions générales d’utilisation ») prevails.</p>`,
+This is a translation: the French version (<span lang="fr">« Conditions générales d’utilisation »</span>) prevails.</p>`,
     sections: [
       { id: 'article-1', title: 'Article 1 — Purpose', body: html`<p>${appName} collects a minimum data set for each rare-disease patient followed in a reference, competence or resource centre. This service lets the professionals of these centres request an account, sign in and manage their access to the data of the rare-disease sites where they work.</p>` },
       { id: 'article-2', title: 'Article 2 — Definitions', body: html`<dl>
