@@ -23,8 +23,8 @@ import {
   type ManagedAccount, type Manager, type ScopeRefusal, type ScopeSubject,
 } from './hospital-scope.ts'
 
-export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock'
-export type StateAction = Exclude<ActionKind, 'edit'>
+export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock' | 'delete'
+export type StateAction = Exclude<ActionKind, 'edit' | 'delete'>
 
 /** What a console change needs: the app's pieces, who acts, from where, and when. */
 export interface ConsoleContext {
@@ -63,6 +63,7 @@ export function availableActions (manager: Manager, account: ScopeSubject & Stat
   if (isAllowedInState('deactivate', account) && !refusalToDeactivate(manager, account)) actions.push('deactivate')
   if (isAllowedInState('resendConfirmation', account)) actions.push('resendConfirmation')
   if (isAllowedInState('resendUnlock', account)) actions.push('resendUnlock')
+  if (manager.isSuperadmin && account.id !== manager.id) actions.push('delete')
   return actions
 }
 

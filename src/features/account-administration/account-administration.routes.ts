@@ -31,8 +31,9 @@ import {
 import { messages } from './messages.ts'
 import { accountListPage, statusSlugs, type ListLine, type ListQueryValues } from './views/account-list.ts'
 import {
-  activationPage, bulkConfirmationPage, bulkResultPage, deactivationPage, fullName, managerRequestsPage,
+  activationPage, bulkConfirmationPage, bulkResultPage, deactivationPage, deletionPage, fullName, managerRequestsPage,
 } from './views/account-actions.ts'
+import { deleteAccountDefinitively } from './account-deletion.ts'
 
 /** Every console route ("METHOD /gestion/…"), filled as they register: the authorization matrix test's list. */
 export const administrationRouteRegistry = new Set<string>()
@@ -75,6 +76,7 @@ async function professionLabel (app: FastifyInstance, request: FastifyRequest, c
 
 /** The notice after an action (post/redirect/get): named only when the account is in scope. */
 async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: ListQueryType): Promise<string | undefined> {
+  if (query.fait === 'supprime') return messages[request.lang].deletionDone
   if (!query.fait || !query.compte) return undefined
   const account = await findManagedAccount(app.db, managerOf(request), query.compte)
   if (!account) return undefined
@@ -141,6 +143,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     const t = messages[request.lang]
     return reply.page({
       title: t.listTitle,
+      scripts: ['administration.js'],
       body: accountListPage({
         t, lang: request.lang, csrf: csrfField(request), isSuperadmin: manager.isSuperadmin, values, counts, lines,
         page: filters.page, hasNextPage: list.hasNextPage, professions, sites, hospitals,
@@ -252,6 +255,36 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       return ''
     }
     return reply.page({ title: t.bulkResultTitle, body: bulkResultPage(t, lines, reasonOf) })
+  })
+
+  const DeletionForm = Type.Object({ confirmation: Type.String({ maxLength: 254 }) })
+
+  // GET /gestion/comptes/:id/supprimer (super-administrators)
+  app.get('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: idParams } }, async function showDeletion (request, reply) {
+    const manager = managerOf(request)
+    const account = await requireActionTarget(request, (a) => (a.id === manager.id ? 'selfDeletion' : undefined))
+    const t = messages[request.lang]
+    return reply.page({
+      title: t.deleteTitle(fullName(account)),
+      body: deletionPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), undefined),
+    })
+  })
+
+  // POST /gestion/comptes/:id/supprimer
+  app.post('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: idParams, body: DeletionForm }, attachValidation: true }, async function deleteFromConsole (request, reply) {
+    const typed = request.validationError ? '' : (request.body as Static<typeof DeletionForm>).confirmation
+    const ctx = consoleContext(app, request)
+    const result = await deleteAccountDefinitively(ctx, (request.params as IdParams).id, typed)
+    if (result.outcome === 'refused') throw refusalProblem(request, result)
+    if (result.outcome === 'confirmationMismatch') {
+      const t = messages[request.lang]
+      const account = await requireManagedAccount(app.db, ctx.manager, (request.params as IdParams).id, request.lang)
+      return reply.page({
+        title: `Erreur — ${t.deleteTitle(fullName(account))}`,
+        body: deletionPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), t.deleteMismatch),
+      }, 400)
+    }
+    return reply.redirect('/gestion?fait=supprime', 303)
   })
 
   await app.register(accountEditRoutes)

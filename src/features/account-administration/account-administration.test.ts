@@ -205,6 +205,29 @@ describe(`account administration console (admin guide « L'interface de gestion 
     })
   })
 
+  describe('definitive deletion (super-administrators)', () => {
+    it('deletes only after the email is typed, ends the sessions and keeps a pseudonymous audit trace', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], email: 'erreur.inscription@chu-a.fr' })
+      const userBrowser = await browserOf(id)
+      const superBrowser = await browserOf(superadmin)
+      const refusedByManager = await (await browserOf(managerA)).post(`/gestion/comptes/${id}/supprimer`, { confirmation: 'erreur.inscription@chu-a.fr' })
+      expect(refusedByManager.statusCode).toBe(403)
+      const mismatch = await superBrowser.post(`/gestion/comptes/${id}/supprimer`, { confirmation: 'autre@chu-a.fr' })
+      expect(mismatch.statusCode).toBe(400)
+      expect(mismatch.body).toContain('rien n’a été supprimé')
+      expect(await t.db.selectFrom('account').select('id').where('id', '=', id).executeTakeFirst()).toBeDefined()
+      const done = await superBrowser.post(`/gestion/comptes/${id}/supprimer`, { confirmation: ' Erreur.Inscription@chu-a.fr' })
+      expect(done.statusCode).toBe(303)
+      expect(await t.db.selectFrom('account').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined()
+      expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toEqual([])
+      expect((await userBrowser.get('/mon-compte')).statusCode).not.toBe(200)
+      const trace = await t.db.selectFrom('audit_event').select(['details']).where('type', '=', 'admin.accountDeleted').where('target_id', '=', id).executeTakeFirstOrThrow()
+      expect(trace.details).not.toContain('erreur.inscription')
+      expect((await superBrowser.get(done.headers.location as string)).body).toContain('supprimé définitivement')
+      expect((await superBrowser.post(`/gestion/comptes/${superadmin}/supprimer`, { confirmation: 'super@bndmr.fr' })).statusCode).toBe(403)
+    })
+  })
+
   describe('resending emails (§6–7)', () => {
     it('resends the confirmation email only to an unconfirmed account', async () => {
       const id = await user({ siteIds: [a.siteIds[0] as string], state: 'unconfirmed', email: 'oubli@chu-a.fr' })

@@ -39,6 +39,7 @@ interface RouteCase {
 }
 
 const perAccount = (actor: Actor, target: Target) => onTarget[actor][target]
+const superadminOnly = (actor: Actor): Outcome => (actor === 'anonymous' ? 'login' : actor === 'superadmin' ? 'ok' : 'forbidden')
 
 const matrix: Record<string, RouteCase> = {
   'GET /gestion/comptes/:id': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}`), expected: perAccount },
@@ -60,6 +61,8 @@ const matrix: Record<string, RouteCase> = {
     expected: (actor, target) => (actor === 'managerA' && target === 'accountManagerA' ? 'ok' : perAccount(actor, target)),
   },
   'POST /gestion/comptes/:id/renvoyer-deverrouillage': { state: 'active', locked: true, send: (b, t) => b.post(`/gestion/comptes/${t.id}/renvoyer-deverrouillage`, {}), expected: perAccount },
+  'GET /gestion/comptes/:id/supprimer': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}/supprimer`), expected: superadminOnly },
+  'POST /gestion/comptes/:id/supprimer': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/supprimer`, { confirmation: t.email }), expected: superadminOnly },
   'POST /gestion/comptes/activation-groupee': {
     state: 'pendingActivation',
     send: (b, t) => b.post('/gestion/comptes/activation-groupee', { comptes: t.id, confirmer: '1' }),

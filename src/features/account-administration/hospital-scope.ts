@@ -125,6 +125,7 @@ export type ScopeRefusal =
   | 'accountManagerSiteForbidden'
   | 'accountManagerActivationForbidden'
   | 'selfDeactivation'
+  | 'selfDeletion'
   | 'ownAccountManagerSite'
   | 'siteOutOfScope'
 

@@ -100,3 +100,15 @@ ${requests.length === 0 ? html`<p>${t.requestsNone}</p>` : html`<table>
 </table>`}
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
+
+export function deletionPage (t: AdministrationMessages, lang: 'fr' | 'en', csrf: Html, account: ManagedAccount, profession: string, error: string | undefined): Html {
+  return html`<h1>${t.deleteTitle(fullName(account))}</h1>
+${error ? html`<div class="alert alert-error" role="alert" tabindex="-1" id="erreurs"><p><a href="#confirmation">${error}</a></p></div>` : ''}
+${summary(t, lang, account, profession)}
+<p>${t.deleteIntro}</p>
+<form method="post" action="/gestion/comptes/${account.id}/supprimer">${csrf}
+  <div class="field"><label for="confirmation">${t.deleteConfirmLabel(account.email)}</label>
+    <input type="text" id="confirmation" name="confirmation" autocomplete="off" maxlength="254" required${error ? html` aria-invalid="true"` : ''}></div>
+  <button type="submit" class="danger">${t.delete}</button> <a href="/gestion">${t.cancel}</a>
+</form>`
+}

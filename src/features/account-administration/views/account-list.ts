@@ -107,6 +107,7 @@ function actionsMenu (p: ListPage, line: ListLine, name: string): Html {
       case 'deactivate': return html`<li><a href="/gestion/comptes/${id}/desactiver">${t.deactivate}</a></li>`
       case 'resendConfirmation': return html`<li><form method="post" action="/gestion/comptes/${id}/renvoyer-confirmation">${p.csrf}<button type="submit" class="link-button">${t.resendConfirmation}</button></form></li>`
       case 'resendUnlock': return html`<li><form method="post" action="/gestion/comptes/${id}/renvoyer-deverrouillage">${p.csrf}<button type="submit" class="link-button">${t.resendUnlock}</button></form></li>`
+      case 'delete': return html`<li><a href="/gestion/comptes/${id}/supprimer">${t.delete}</a></li>`
     }
   }
   return html`<details class="actions-menu"><summary>${t.columns.actions}<span class="visually-hidden"> — ${name}</span></summary>
