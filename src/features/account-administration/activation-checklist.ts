@@ -7,18 +7,8 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import { emailDomain, escapeLike, foldForSearch } from '../../kernel/text.ts'
+import { isPersonalEmailDomain } from '../registration/index.ts'
 import { holdsAccountManagerSite, selectManagedAccounts, type ManagedAccount, type Manager } from './hospital-scope.ts'
-
-// TODO(#4): use registration's isPersonalEmailDomain once its index.ts exports it.
-const personalEmailDomains = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.fr', 'yahoo.com', 'hotmail.fr', 'hotmail.com', 'outlook.fr', 'outlook.com',
-  'live.fr', 'live.com', 'msn.com', 'orange.fr', 'wanadoo.fr', 'free.fr', 'sfr.fr', 'neuf.fr', 'laposte.net',
-  'icloud.com', 'me.com', 'aol.com', 'gmx.fr', 'gmx.com', 'protonmail.com', 'proton.me', 'bbox.fr', 'numericable.fr',
-])
-
-export function isPersonalEmailDomain (domain: string): boolean {
-  return personalEmailDomains.has(domain.toLowerCase())
-}
 
 export type ActivationWarning =
   | { kind: 'personalEmail'; domain: string }
@@ -61,7 +51,7 @@ async function findPossibleDuplicates (db: Db, manager: Manager, account: Manage
 export async function findActivationWarnings (db: Db, manager: Manager, account: ManagedAccount): Promise<ActivationWarning[]> {
   const warnings: ActivationWarning[] = []
   const domain = emailDomain(account.email)
-  if (isPersonalEmailDomain(domain)) warnings.push({ kind: 'personalEmail', domain })
+  if (isPersonalEmailDomain(account.email)) warnings.push({ kind: 'personalEmail', domain })
   const expected = await findHospitalDomains(db, account.hospitalIds)
   if (!expected.some((d) => isDomainOf(domain, d))) warnings.push({ kind: 'foreignDomain', domain, expected })
   if (holdsAccountManagerSite(account)) warnings.push({ kind: 'accountManagerSite' })
