@@ -16,6 +16,8 @@ const fr = {
   sessionExpired: 'Votre session a expiré. Reconnectez-vous pour retourner sur la page d’où vous avez été déconnecté.',
   loggedOut: 'Vous êtes déconnecté.',
   unlocked: 'Votre compte est déverrouillé. Vous pouvez à présent vous connecter.',
+  /** After « Changer mon mot de passe » (user guide §3.3: « Vous serez redirigé vers la page de connexion »). */
+  passwordReset: 'Votre mot de passe a été changé. Connectez-vous avec votre nouveau mot de passe.',
   restart: 'Votre demande de connexion n’est plus valable. Saisissez à nouveau votre adresse email et votre mot de passe : un nouveau code vous sera envoyé.',
 
   unconfirmedTitle: 'Adresse email non confirmée',
@@ -43,6 +45,7 @@ const fr = {
   codeExpired: 'Ce code a expiré. Cliquez sur « Envoyer un nouveau code ».',
   codeVoid: 'Trop de codes incorrects : ce code n’est plus valable. Cliquez sur « Envoyer un nouveau code ».',
   newCodeSent: 'Un nouveau code vient de vous être envoyé. Le précédent n’est plus valable.',
+  codeEmailDelayed: 'L’email contenant votre code n’a pas encore pu être envoyé. Il partira dès que possible ; s’il ne vous parvient pas, utilisez « Envoyer un nouveau code » dans un instant.',
   resendTooSoon: (seconds: number) => `Un code vient de vous être envoyé. Attendez ${seconds} seconde${seconds > 1 ? 's' : ''} avant d’en demander un nouveau.`,
 }
 
@@ -59,6 +62,7 @@ const en: typeof fr = {
   sessionExpired: 'Your session has expired. Log in again to go back to the page you were on.',
   loggedOut: 'You are logged out.',
   unlocked: 'Your account is unlocked. You can now log in.',
+  passwordReset: 'Your password has been changed. Log in with your new password.',
   restart: 'Your login attempt is no longer valid. Enter your email address and password again: a new code will be sent to you.',
 
   unconfirmedTitle: 'Email address not confirmed',
@@ -86,6 +90,7 @@ const en: typeof fr = {
   codeExpired: 'This code has expired. Click “Send a new code”.',
   codeVoid: 'Too many wrong codes: this code is no longer valid. Click “Send a new code”.',
   newCodeSent: 'A new code has just been sent to you. The previous one is no longer valid.',
+  codeEmailDelayed: 'The email with your code could not be sent yet. It will leave as soon as possible; if it does not reach you, use “Send a new code” in a moment.',
   resendTooSoon: (seconds: number) => `A code has just been sent. Wait ${seconds} second${seconds > 1 ? 's' : ''} before asking for a new one.`,
 }
 
