@@ -88,13 +88,13 @@ export async function requireManagedAccount (db: Db, manager: Manager, accountId
 }
 
 /**
- * Admin guide §3.4.3: a user registered in several hospitals is read-only for an account manager
- * (name link and « Actions » disabled), unless the manager manages every one of those hospitals;
- * a super-administrator edits everyone.
+ * Admin guide §3.4.3: a user registered in several different hospitals is read-only for every
+ * account manager (name link and « Actions » disabled), even one who manages all of them: the
+ * guide states it without exception. A super-administrator edits everyone.
  */
 export function isEditableBy (manager: Manager, accountHospitalIds: readonly string[]): boolean {
   if (manager.isSuperadmin) return true
-  return accountHospitalIds.length > 0 && accountHospitalIds.every((id) => manager.hospitalIds.includes(id))
+  return accountHospitalIds.length === 1 && manager.hospitalIds.includes(accountHospitalIds[0] as string)
 }
 
 /** What the scope rules look at: enough of a listed line or of a loaded account. */
