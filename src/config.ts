@@ -19,6 +19,11 @@ export const defaultRules = {
   maximumWrongCodes: 5,
   /** "Envoyer un nouveau code": minimum wait between two codes for one login attempt. */
   oneTimeCodeResendInterval: seconds(20),
+  /**
+   * After queuing a login code, the page waits at most this long for the dispatcher's first
+   * attempt, so that it can say plainly when the email could not be sent yet (SMTP down).
+   */
+  oneTimeCodeEmailWait: seconds(3),
   /** A login attempt (password accepted, code pending) is abandoned after this long. */
   loginChallengeTtl: minutes(10),
   /** « Envoyer un nouveau code »: codes one login attempt may send; then the password is asked again. */

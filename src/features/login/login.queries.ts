@@ -103,3 +103,18 @@ export function renewChallengeCode (tx: Db, idDigest: string, codeDigest: string
     .returning('account_id')
     .executeTakeFirst()
 }
+
+/**
+ * Whether the login code email queued at `sentAt` for this address has not left yet although
+ * the dispatcher tried (SMTP down or slow): the code page then says so.
+ */
+export async function isOneTimeCodeEmailDelayed (db: Db, recipient: string, sentAt: number): Promise<boolean> {
+  const row = await db.selectFrom('outbox')
+    .select(['status', 'attempts'])
+    .where('recipient', '=', recipient)
+    .where('template', '=', 'oneTimeCode')
+    .where('created_at', '>=', sentAt)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc')
+    .executeTakeFirst()
+  return row !== undefined && row.status !== 'sent' && row.attempts > 0
+}

@@ -9,6 +9,7 @@ import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { checkPassword } from './password-step.ts'
 import { findPendingLogin, sendNewOneTimeCode, submitOneTimeCode } from './one-time-code.ts'
+import { isOneTimeCodeEmailDelayed } from './login.queries.ts'
 import { loginPage, type LoginPageState, type Notice } from './views/login-page.ts'
 import { codePage, type CodePageState } from './views/code-page.ts'
 import { statusPage, statusTitle } from './views/status-page.ts'
@@ -49,6 +50,17 @@ export async function loginRoutes (app: FastifyInstance) {
     return reply.redirect(`/connexion?${query.toString()}`, 303)
   }
 
+  /**
+   * The code lives one minute: give the dispatcher a short, bounded moment to send it, so the
+   * code page can tell whether it left (SMTP down: it says so, and the email stays queued).
+   */
+  async function letCodeEmailLeave () {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, app.rules.oneTimeCodeEmailWait) })
+    await Promise.race([app.mail.kick(), timeout])
+    clearTimeout(timer)
+  }
+
   function noticeFor (request: FastifyRequest, query: LoginQuery): Notice | undefined {
     const t = messages[request.lang]
     if (query.expiree === '1') return { kind: 'info', text: t.sessionExpired }
@@ -81,14 +93,16 @@ export async function loginRoutes (app: FastifyInstance) {
       return renderLogin(request, reply, { email, returnTo, errors }, 400)
     }
     const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, meta(request))
-    void app.mail.kick()
     if (result.outcome === 'codeSent') {
+      await letCodeEmailLeave()
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
       return reply.redirect('/connexion/code', 303)
     }
     if (result.outcome === 'rejected') {
+      void app.mail.kick()
       return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
     }
+    void app.mail.kick()
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
   })
 
@@ -100,9 +114,10 @@ export async function loginRoutes (app: FastifyInstance) {
     if (!browserToken) return reply.redirect('/connexion', 303)
     const pending = await findPendingLogin(app, browserToken)
     if (!pending) return startAgain(reply, '/')
-    const notice: Notice | undefined = !request.validationError && request.query.nouveau === '1'
-      ? { kind: 'success', text: messages[request.lang].newCodeSent }
-      : undefined
+    const t = messages[request.lang]
+    const notice: Notice | undefined = await isOneTimeCodeEmailDelayed(app.db, pending.email, pending.codeSentAt)
+      ? { kind: 'info', text: t.codeEmailDelayed }
+      : !request.validationError && request.query.nouveau === '1' ? { kind: 'success', text: t.newCodeSent } : undefined
     return renderCode(request, reply, { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl, notice })
   })
 
@@ -141,8 +156,10 @@ export async function loginRoutes (app: FastifyInstance) {
   app.post('/connexion/nouveau-code', async function sendNewCode (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
     const result = await sendNewOneTimeCode(app, browserToken, meta(request))
-    void app.mail.kick()
-    if (result.outcome === 'codeSent') return reply.redirect('/connexion/code?nouveau=1', 303)
+    if (result.outcome === 'codeSent') {
+      await letCodeEmailLeave()
+      return reply.redirect('/connexion/code?nouveau=1', 303)
+    }
     if (result.outcome === 'restart') return startAgain(reply, result.returnTo)
     const pending = await findPendingLogin(app, browserToken)
     if (!pending) return startAgain(reply, '/')

@@ -45,6 +45,7 @@ const fr = {
   codeExpired: 'Ce code a expiré. Cliquez sur « Envoyer un nouveau code ».',
   codeVoid: 'Trop de codes incorrects : ce code n’est plus valable. Cliquez sur « Envoyer un nouveau code ».',
   newCodeSent: 'Un nouveau code vient de vous être envoyé. Le précédent n’est plus valable.',
+  codeEmailDelayed: 'L’email contenant votre code n’a pas encore pu être envoyé. Il partira dès que possible ; s’il ne vous parvient pas, utilisez « Envoyer un nouveau code » dans un instant.',
   resendTooSoon: (seconds: number) => `Un code vient de vous être envoyé. Attendez ${seconds} seconde${seconds > 1 ? 's' : ''} avant d’en demander un nouveau.`,
 }
 
@@ -89,6 +90,7 @@ const en: typeof fr = {
   codeExpired: 'This code has expired. Click “Send a new code”.',
   codeVoid: 'Too many wrong codes: this code is no longer valid. Click “Send a new code”.',
   newCodeSent: 'A new code has just been sent to you. The previous one is no longer valid.',
+  codeEmailDelayed: 'The email with your code could not be sent yet. It will leave as soon as possible; if it does not reach you, use “Send a new code” in a moment.',
   resendTooSoon: (seconds: number) => `A code has just been sent. Wait ${seconds} second${seconds > 1 ? 's' : ''} before asking for a new one.`,
 }
 

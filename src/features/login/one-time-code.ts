@@ -47,7 +47,7 @@ export async function findPendingLogin (ctx: LoginContext, browserToken: unknown
   const challenge = await findChallenge(ctx.db, digestToken(browserToken))
   if (!challenge || isChallengeTooOld(ctx, challenge)) return undefined
   const account = await findAccountState(ctx.db, challenge.account_id)
-  return account ? { email: account.email } : undefined
+  return account ? { email: account.email, codeSentAt: Number(challenge.code_sent_at) } : undefined
 }
 
 export async function submitOneTimeCode (ctx: LoginContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
