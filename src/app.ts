@@ -21,6 +21,8 @@ import { lockoutRoutes } from './features/lockout/index.ts'
 import { passwordResetRoutes } from './features/password-reset/index.ts'
 import { myAccountRoutes } from './features/my-account/index.ts'
 import { accountAdministrationRoutes } from './features/account-administration/index.ts'
+import { auditRoutes } from './features/audit/index.ts'
+import { accessReviewRoutes } from './features/access-review/index.ts'
 
 export interface BuildOptions {
   /** The clock every rule reads; tests pass a controllable one. */
@@ -28,6 +30,8 @@ export interface BuildOptions {
   /** Start the mail dispatcher's poll loop (off in tests that drive delivery themselves). */
   startMailDispatcher?: boolean
   mailPollInterval?: number
+  /** Where the logs go (tests capture them to search for secrets); stdout by default. */
+  logStream?: NodeJS.WritableStream
 }
 
 export async function buildApp (config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -38,6 +42,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       level: config.logLevel,
       serializers: { req: logRequestSerializer },
       redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[masqué]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     trustProxy: config.nodeEnv === 'production',
     bodyLimit: 1024 * 1024,
@@ -84,6 +89,8 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(passwordResetRoutes)
   await app.register(myAccountRoutes)
   await app.register(accountAdministrationRoutes, { prefix: '/gestion' })
+  await app.register(auditRoutes, { prefix: '/gestion/journal' })
+  await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
   if (config.smtpUrl === undefined && config.nodeEnv !== 'production') {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }

@@ -94,6 +94,10 @@ export const defaultRules = {
   confirmationResendsPerEmail: 3,
   /** Presentation: access rights are reviewed at least once a year. */
   accessReviewInterval: days(365),
+  /** Access review: account managers get a reminder when reviews are still due this long after the first email. */
+  accessReviewReminderDelay: days(30),
+  /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
+  auditRetentionMonths: 12,
 } as const
 
 export type Rules = { -readonly [K in keyof typeof defaultRules]: number }
@@ -187,6 +191,8 @@ export function loadConfig (env: Env = process.env): AppConfig {
   if (idle !== undefined) rules.sessionIdleTimeout = minutes(idle)
   const absolute = positiveNumber('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7)
   if (absolute !== undefined) rules.sessionAbsoluteTimeout = hours(absolute)
+  const retention = positiveNumber('AUDIT_RETENTION_MONTHS', 1, 120)
+  if (retention !== undefined) rules.auditRetentionMonths = retention
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {

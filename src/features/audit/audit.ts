@@ -1,8 +1,17 @@
 /**
- * Audit trail: an append-only record of security-relevant events, written in the same
- * transaction as the change it records. Each event's hash covers its content and the previous
- * event's hash, so an edited or deleted row breaks the chain (see `verifyAuditChain`).
- * Never pass a password, code, token or session id in `details`.
+ * Audit trail (issue 5 « Audit trail »; presentation: traceability of who did what): an
+ * append-only record of security-relevant events, written in the same transaction as the change
+ * it records. Each event's hash covers its content and the previous event's hash, so an edited
+ * or deleted row breaks the chain (see `verifyAuditChain`). Never pass a password, code, token or
+ * session id in `details`.
+ *
+ * `recordEvent` completes what a feature leaves out: the actor's role (superadmin,
+ * accountManager or user) when only the actor is given, and the target's hospital when no
+ * hospital is given (`hospitalId: null` means « none » and is kept). The viewer scopes on it.
+ *
+ * Retention (`purgeAuditEvents`): events older than rules.auditRetentionMonths are deleted from
+ * the start of the chain only, and an `audit.purged` event records up to which event; the
+ * verification then accepts exactly that gap at the start and no other.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
@@ -27,6 +36,9 @@ export function neutralizeText (value: string | null | undefined, maxLength = 50
 }
 
 export async function recordEvent (tx: Db, event: AuditEvent, now: number): Promise<void> {
+  // Looked up before the chain head is taken: the head's row lock is held as briefly as possible.
+  const actorRole = event.actorRole !== undefined ? event.actorRole : event.actorId ? await findAccountRole(tx, event.actorId) : null
+  const hospitalId = event.hospitalId !== undefined ? event.hospitalId : event.targetId ? await findFirstHospitalId(tx, event.targetId) : null
   const head = await tx.updateTable('audit_chain_head')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
     .where('id', '=', 1)
@@ -38,9 +50,9 @@ export async function recordEvent (tx: Db, event: AuditEvent, now: number): Prom
     at: now,
     type: event.type,
     actor_id: event.actorId ?? null,
-    actor_role: event.actorRole ?? null,
+    actor_role: actorRole ?? null,
     target_id: event.targetId ?? null,
-    hospital_id: event.hospitalId ?? null,
+    hospital_id: hospitalId ?? null,
     ip: neutralizeText(event.ip, 64),
     user_agent: neutralizeText(event.userAgent, 300),
     outcome: event.outcome ?? 'success',
@@ -50,6 +62,32 @@ export async function recordEvent (tx: Db, event: AuditEvent, now: number): Prom
   const hash = chainHash(row)
   await tx.insertInto('audit_event').values({ ...row, hash }).execute()
   await tx.updateTable('audit_chain_head').set({ hash }).where('id', '=', 1).execute()
+}
+
+/** superadmin, accountManager (holds an account-manager site) or user; null for an unknown id. */
+async function findAccountRole (tx: Db, accountId: string): Promise<string | null> {
+  const account = await tx.selectFrom('account').select(['is_superadmin']).where('id', '=', accountId).executeTakeFirst()
+  if (!account) return null
+  if (account.is_superadmin === 1) return 'superadmin'
+  const managerSite = await tx.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .select('site.id')
+    .where('account_site.account_id', '=', accountId)
+    .where('site.kind', '=', 'accountAdministration')
+    .executeTakeFirst()
+  return managerSite ? 'accountManager' : 'user'
+}
+
+/** The target's hospital (the first by id when it has sites in several; the viewer also scopes by sites). */
+async function findFirstHospitalId (tx: Db, accountId: string): Promise<string | null> {
+  const row = await tx.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .select('site.hospital_id')
+    .where('account_site.account_id', '=', accountId)
+    .orderBy('site.hospital_id')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.hospital_id ?? null
 }
 
 export function chainHash (row: Record<string, unknown> & { previous_hash: string }): string {
@@ -63,6 +101,8 @@ export type ChainVerification = { intact: true; events: number } | { intact: fal
 /** Re-computes every hash in order; names the first event whose link or content was altered. */
 export async function verifyAuditChain (db: Db): Promise<ChainVerification> {
   let previous: { seq: number; hash: string } | undefined
+  let firstSeq: number | undefined
+  let purgedThroughSeq = 0
   let count = 0
   const pageSize = 1000
   for (;;) {
@@ -78,6 +118,8 @@ export async function verifyAuditChain (db: Db): Promise<ChainVerification> {
       if (chainHash({ ...row, seq }) !== row.hash) {
         return { intact: false, brokenAtSeq: seq, reason: 'content altered' }
       }
+      if (row.type === purgeEventType) purgedThroughSeq = Math.max(purgedThroughSeq, purgedThrough(row.details))
+      firstSeq ??= seq
       previous = { seq, hash: row.hash }
       count++
     }
@@ -87,5 +129,53 @@ export async function verifyAuditChain (db: Db): Promise<ChainVerification> {
   if (previous && (Number(head.seq) !== previous.seq || head.hash !== previous.hash)) {
     return { intact: false, brokenAtSeq: previous.seq + 1, reason: 'latest events removed' }
   }
+  // A gap at the start is a purge only when an audit.purged event says so, up to that event.
+  if (firstSeq !== undefined && firstSeq !== purgedThroughSeq + 1) {
+    return { intact: false, brokenAtSeq: firstSeq, reason: 'events removed at the start without a purge record' }
+  }
+  if (firstSeq === undefined && previous === undefined && Number(head.seq) !== 0) {
+    return { intact: false, brokenAtSeq: 1, reason: 'every event removed' }
+  }
   return { intact: true, events: count }
+}
+
+const purgeEventType = 'audit.purged'
+
+function purgedThrough (details: string | null): number {
+  try {
+    const value = (JSON.parse(details ?? '{}') as { throughSeq?: unknown }).throughSeq
+    return typeof value === 'number' ? value : 0
+  } catch {
+    return 0
+  }
+}
+
+/** The first instant still kept: `months` calendar months before now (UTC). */
+export function auditRetentionCutoff (now: number, months: number): number {
+  const cutoff = new Date(now)
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months)
+  return cutoff.getTime()
+}
+
+export type PurgeResult = { removed: number; throughSeq: number; cutoff: number }
+
+/**
+ * Deletes the events older than the retention, from the start of the chain only (up to the last
+ * event before the first one still within retention), and records `audit.purged` in the same
+ * transaction. Never removes an event after one that is kept, so the chain stays verifiable.
+ */
+export async function purgeAuditEvents (db: Db, now: number, retentionMonths: number, meta: { actorRole?: string } = {}): Promise<PurgeResult> {
+  const cutoff = auditRetentionCutoff(now, retentionMonths)
+  return db.transaction().execute(async (tx) => {
+    const firstKept = await tx.selectFrom('audit_event').select((eb) => eb.fn.min('seq').as('seq')).where('at', '>=', cutoff).executeTakeFirst()
+    const last = await tx.selectFrom('audit_event').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+    const throughSeq = firstKept?.seq !== null && firstKept?.seq !== undefined ? Number(firstKept.seq) - 1 : Number(last?.seq ?? 0)
+    const deleted = await tx.deleteFrom('audit_event').where('seq', '<=', throughSeq).executeTakeFirst()
+    const removed = Number(deleted.numDeletedRows)
+    await recordEvent(tx, {
+      type: purgeEventType, actorRole: meta.actorRole ?? 'cli', hospitalId: null,
+      details: { throughSeq, removed, cutoff: new Date(cutoff).toISOString(), retentionMonths },
+    }, now)
+    return { removed, throughSeq, cutoff }
+  })
 }

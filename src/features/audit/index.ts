@@ -1,1 +1,9 @@
-export { recordEvent, neutralizeText, verifyAuditChain, type AuditEvent, type ChainVerification } from './audit.ts'
+export {
+  recordEvent, neutralizeText, verifyAuditChain, purgeAuditEvents, auditRetentionCutoff,
+  type AuditEvent, type ChainVerification, type PurgeResult,
+} from './audit.ts'
+export { auditRoutes } from './audit.routes.ts'
+export { auditRefusedRequests } from './refusals.ts'
+export { csvCell, csvLine, csvByteOrderMark, csvDownloadHeaders, type CsvCell } from './csv.ts'
+export { formatUtc } from './views/journal.ts'
+export { messages as auditMessages } from './messages.ts'

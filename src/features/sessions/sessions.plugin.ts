@@ -38,7 +38,7 @@ async function sessions (app: FastifyInstance) {
     if (request.url.startsWith('/static/')) return
     const token = request.cookies[sessionCookie]
     if (!token) return
-    const found = await findLiveSession(app.db, token, app.rules, app.now())
+    const found = await findLiveSession(app.db, token, app.rules, app.now(), { ip: request.ip, userAgent: request.headers['user-agent'] })
     if (found.outcome === 'valid') {
       request.account = found.account
       reply.header('cache-control', 'no-store')

@@ -40,7 +40,7 @@ export type SessionLookup =
  * Finds the live session for a cookie token and refreshes its activity. An expired session is
  * deleted; a session whose account is no longer active (deactivated, locked) is deleted too.
  */
-export async function findLiveSession (db: Db, token: string, rules: Rules, now: number): Promise<SessionLookup> {
+export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: { ip?: string; userAgent?: string } = {}): Promise<SessionLookup> {
   const digest = digestToken(token)
   const row = await db.selectFrom('session')
     .innerJoin('account', 'account.id', 'session.account_id')
@@ -54,7 +54,7 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
   const usable = row.activated_at !== null && row.deactivated_at === null && row.locked_at === null && row.email_confirmed_at !== null
   if (idle || tooOld) {
-    await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now)
+    await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now, meta)
     return { outcome: 'expired' }
   }
   if (!usable) {
@@ -80,10 +80,10 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
 }
 
 /** Deletes an expired session and records `session.expired` once, even if requests race. */
-async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number): Promise<void> {
+async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number, meta: { ip?: string; userAgent?: string }): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('session').where('id_digest', '=', digest).returning('account_id').executeTakeFirst()
-    if (deleted) await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, details: { reason } }, now)
+    if (deleted) await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent, details: { reason } }, now)
   })
 }
 

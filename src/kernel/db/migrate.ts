@@ -6,10 +6,12 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely'
 import type { Db } from './database.ts'
 import * as foundation from './migrations/0001-foundation.ts'
 import * as administration from './migrations/0002-administration.ts'
+import * as accessReview from './migrations/0003-access-review.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-administration': administration,
+  '0003-access-review': accessReview,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -165,6 +165,22 @@ export interface AuditChainHeadTable {
   hash: string
 }
 
+export interface AccessReviewCampaignTable {
+  /** One open campaign per hospital: from reviews becoming due until none is left. */
+  hospital_id: string
+  started_at: Instant
+}
+
+export type AccessReviewNoticeKind = 'due' | 'reminder'
+
+export interface AccessReviewNoticeTable {
+  hospital_id: string
+  manager_id: string
+  kind: AccessReviewNoticeKind
+  campaign_started_at: Instant
+  sent_at: Instant
+}
+
 export interface Database {
   hospital: HospitalTable
   hospital_email_domain: HospitalEmailDomainTable
@@ -179,6 +195,8 @@ export interface Database {
   rate_limit: RateLimitTable
   audit_event: AuditEventTable
   audit_chain_head: AuditChainHeadTable
+  access_review_campaign: AccessReviewCampaignTable
+  access_review_notice: AccessReviewNoticeTable
 }
 
 export type Account = Selectable<AccountTable>

@@ -1,0 +1,121 @@
+/**
+ * The journal in the console (issue 5 « Viewer »), mounted at /gestion/journal: account managers
+ * see the events about their hospitals' users, super-administrators all; filters by user, event
+ * type and period; pagination; CSV export of the filtered events (itself recorded).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
+import { requireRole } from '../sessions/index.ts'
+import { recordEvent } from './audit.ts'
+import { listAuditEvents, type AuditFilters, type AuditViewer, type ListedEvent } from './audit.queries.ts'
+import { csvByteOrderMark, csvDownloadHeaders, csvLine } from './csv.ts'
+import { messages, type AuditMessages } from './messages.ts'
+import { auditRefusedRequests } from './refusals.ts'
+import { formatUtc, journalPage, type JournalValues } from './views/journal.ts'
+
+const pageSize = 50
+const csvBatch = 1000
+/** An export larger than this is cut (a narrower period gives the rest). */
+const csvMaximumEvents = 100_000
+
+const datePattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+const JournalQuery = Type.Object({
+  utilisateur: Type.Optional(Type.String({ maxLength: 200 })),
+  action: Type.Optional(Type.String({ maxLength: 80 })),
+  du: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+  au: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+  page: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+})
+type JournalQueryType = Static<typeof JournalQuery>
+
+export function viewerOf (request: FastifyRequest): AuditViewer {
+  const account = request.account
+  if (!account) throw new Error('journal route without the role guard')
+  return { id: account.id, isSuperadmin: account.isSuperadmin, hospitalIds: account.managedHospitalIds }
+}
+
+/** A calendar day (UTC) as epoch ms, or undefined when the text is not a real date. */
+export function parseDay (text: string | undefined): number | undefined {
+  if (!text || !new RegExp(datePattern).test(text)) return undefined
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number]
+  const at = Date.UTC(y, m - 1, d)
+  return new Date(at).getUTCDate() === d && new Date(at).getUTCMonth() === m - 1 ? at : undefined
+}
+
+const oneDay = 24 * 60 * 60 * 1000
+
+type ReadQuery = { values: JournalValues; filters: AuditFilters; errors: FieldErrors; page: number }
+
+function readQuery (request: FastifyRequest, t: AuditMessages): ReadQuery {
+  const raw = (request.validationError ? {} : request.query) as JournalQueryType
+  const errors: FieldErrors = request.validationError ? fieldErrorsFrom(request.lang, request.validationError.validation) : {}
+  const values: JournalValues = {
+    utilisateur: (raw.utilisateur ?? '').trim(),
+    action: raw.action ?? '',
+    du: raw.du ?? '',
+    au: raw.au ?? '',
+  }
+  const from = parseDay(values.du)
+  const to = parseDay(values.au)
+  if (values.du !== '' && from === undefined) errors.du = t.invalidDate
+  if (values.au !== '' && to === undefined) errors.au = t.invalidDate
+  if (from !== undefined && to !== undefined && from > to) errors.au = t.periodReversed
+  if (errors.du) errors.du = t.invalidDate
+  if (errors.au && errors.au !== t.periodReversed) errors.au = t.invalidDate
+  const filters: AuditFilters = Object.keys(errors).length > 0
+    ? {}
+    : { user: values.utilisateur || undefined, type: values.action || undefined, from, until: to === undefined ? undefined : to + oneDay }
+  return { values, filters, errors, page: Math.max(1, Number(raw.page ?? '1')) }
+}
+
+function csvRow (t: AuditMessages, event: ListedEvent): string {
+  return csvLine([
+    formatUtc(event.at), event.type, t.eventLabels[event.type] ?? event.type, event.outcome,
+    event.actorEmail ?? event.actorId, event.actorRole, event.targetEmail ?? event.targetId, event.hospitalName,
+    event.ip, event.userAgent, event.details, event.seq,
+  ])
+}
+
+export async function auditRoutes (app: FastifyInstance) {
+  auditRefusedRequests(app)
+  const asManager = { preHandler: requireRole('accountManager') }
+
+  // GET /gestion/journal?utilisateur=…&action=…&du=…&au=…&page=…
+  app.get('', { ...asManager, schema: { querystring: JournalQuery }, attachValidation: true }, async function showJournal (request, reply) {
+    const t = messages[request.lang]
+    const query = readQuery(request, t)
+    const invalid = Object.keys(query.errors).length > 0
+    const events = invalid ? [] : await listAuditEvents(app.db, viewerOf(request), query.filters, { limit: pageSize + 1, offset: (query.page - 1) * pageSize })
+    return reply.page({
+      title: t.title,
+      body: journalPage({
+        t, lang: request.lang, isSuperadmin: request.account?.isSuperadmin ?? false, values: query.values, errors: query.errors,
+        events: events.slice(0, pageSize), page: query.page, hasNextPage: events.length > pageSize,
+      }),
+    }, invalid ? 400 : 200)
+  })
+
+  // GET /gestion/journal.csv?utilisateur=…&action=…&du=…&au=…
+  app.get('.csv', { ...asManager, schema: { querystring: JournalQuery }, attachValidation: true }, async function exportJournal (request, reply) {
+    const t = messages.fr
+    const query = readQuery(request, t)
+    if (Object.keys(query.errors).length > 0) {
+      return reply.redirect(`/gestion/journal?${new URLSearchParams(Object.entries(query.values)).toString()}`, 303)
+    }
+    const viewer = viewerOf(request)
+    const lines = [csvByteOrderMark, csvLine(t.csvHeader)]
+    let exported = 0
+    while (exported < csvMaximumEvents) {
+      const batch = await listAuditEvents(app.db, viewer, query.filters, { limit: csvBatch, offset: exported })
+      for (const event of batch) lines.push(csvRow(t, event))
+      exported += batch.length
+      if (batch.length < csvBatch) break
+    }
+    await app.db.transaction().execute((tx) => recordEvent(tx, {
+      type: 'audit.exported', actorId: viewer.id, hospitalId: viewer.hospitalIds[0] ?? null, ip: request.ip, userAgent: request.headers['user-agent'],
+      details: { events: exported, filters: query.values },
+    }, app.now()))
+    return reply.headers(csvDownloadHeaders(`journal-bamara-${new Date(app.now()).toISOString().slice(0, 10)}.csv`)).send(lines.join(''))
+  })
+}

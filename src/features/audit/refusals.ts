@@ -1,0 +1,36 @@
+/**
+ * Refused requests on the audit and access-review pages (403 role, 404 out of scope, 409 state,
+ * CSRF) are recorded as `admin.actionRefused` (ASVS 8.2.1 / 16.3.2), in their own transaction:
+ * a refusal changes nothing else. The console keeps its own hook for its routes.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { CsrfRejected } from '../../kernel/web/errors.ts'
+import { recordEvent } from './audit.ts'
+
+function roleOf (request: FastifyRequest): string | null {
+  const account = request.account
+  if (!account) return null
+  return account.isSuperadmin ? 'superadmin' : account.managedHospitalIds.length > 0 ? 'accountManager' : 'user'
+}
+
+export function auditRefusedRequests (app: FastifyInstance): void {
+  app.addHook('onError', async (request, _reply, error) => {
+    const status = (error as { statusCode?: number }).statusCode ?? (error instanceof CsrfRejected ? 403 : undefined)
+    if (status !== 403 && status !== 404 && status !== 409) return
+    const params = request.params as { id?: unknown } | undefined
+    try {
+      await app.db.transaction().execute((tx) => recordEvent(tx, {
+        type: 'admin.actionRefused',
+        outcome: 'refused',
+        actorId: request.account?.id ?? null,
+        actorRole: roleOf(request),
+        targetId: typeof params?.id === 'string' ? params.id.slice(0, 64) : null,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+        details: { method: request.method, route: request.routeOptions.url, status, reason: error instanceof CsrfRejected ? 'csrf' : status === 404 ? 'notFoundOrOutOfScope' : 'refused' },
+      }, app.now()))
+    } catch (auditError) {
+      request.log.error({ err: auditError }, 'refusal not audited')
+    }
+  })
+}
