@@ -96,6 +96,11 @@ export const defaultRules = {
   accessReviewInterval: days(365),
   /** Access review: account managers get a reminder when reviews are still due this long after the first email. */
   accessReviewReminderDelay: days(30),
+  /**
+   * Issue 4 « Notifications »: an account manager receives at most one digest of the accounts of
+   * their hospitals waiting for activation per interval (`npm run cli -- send-activation-digests`).
+   */
+  activationDigestInterval: days(1),
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
 } as const

@@ -7,11 +7,13 @@ import type { Db } from './database.ts'
 import * as foundation from './migrations/0001-foundation.ts'
 import * as administration from './migrations/0002-administration.ts'
 import * as accessReview from './migrations/0003-access-review.ts'
+import * as notificationDigest from './migrations/0004-notification-digest.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-administration': administration,
   '0003-access-review': accessReview,
+  '0004-notification-digest': notificationDigest,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -181,6 +181,15 @@ export interface AccessReviewNoticeTable {
   sent_at: Instant
 }
 
+export type NotificationDigestKind = 'activationPending'
+
+/** Issue 4 « Notifications »: when an account manager last received a digest of this kind. */
+export interface NotificationDigestTable {
+  account_id: string
+  kind: NotificationDigestKind
+  last_sent_at: Instant
+}
+
 export interface Database {
   hospital: HospitalTable
   hospital_email_domain: HospitalEmailDomainTable
@@ -197,6 +206,7 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable
   access_review_campaign: AccessReviewCampaignTable
   access_review_notice: AccessReviewNoticeTable
+  notification_digest: NotificationDigestTable
 }
 
 export type Account = Selectable<AccountTable>
