@@ -27,6 +27,9 @@ export function openDatabase (options: { databaseUrl?: string; sqliteFile: strin
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on('error', () => {})
+    // Nor a checked-out client losing it between two queries (e.g. in a transaction): the
+    // query in progress, or the next one, fails and the request gets a 503.
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, engine: 'postgres', close: () => db.destroy() }
   }
