@@ -1,0 +1,105 @@
+/**
+ * The application under test, as its own process (`node --import tsx src/server.ts`), the way
+ * it runs in production, except NODE_ENV=development (production demands https and SMTP) with
+ * the demo data off and warnings-only logs. Memory is read from /proc/<pid>/status.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+
+export interface ServerTarget { sqliteFile?: string; databaseUrl?: string }
+
+export interface RunningServer {
+  pid: number
+  url: string
+  /** Milliseconds from spawn to the first `/readyz` answering 200. */
+  readyAfterMs: number
+  /** Resident memory (VmRSS) in MiB. */
+  rssMiB: () => number
+  stop: () => Promise<void>
+}
+
+export interface ServerOptions {
+  demoData?: boolean
+  /** Directory for a V8 CPU profile (`node --cpu-prof`), written when the server stops. */
+  cpuProfileDir?: string
+}
+
+const root = path.resolve(import.meta.dirname, '..', '..')
+
+export async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export function readRssMiB (pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0)
+    return kib / 1024
+  } catch {
+    return 0
+  }
+}
+
+export async function startServer (target: ServerTarget, options: ServerOptions = {}): Promise<RunningServer> {
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const name of ['DATABASE_URL', 'SQLITE_FILE', 'SMTP_URL', 'BOOTSTRAP_SUPERADMIN_EMAIL', 'BOOTSTRAP_SUPERADMIN_PASSWORD', 'APP_BASE_URL', 'HOST']) {
+    delete env[name]
+  }
+  Object.assign(env, {
+    PORT: String(port),
+    NODE_ENV: 'development',
+    DEMO_DATA: options.demoData ? 'true' : 'false',
+    LOG_LEVEL: 'warn',
+    ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_FILE: target.sqliteFile }),
+  })
+  const args = ['--import', 'tsx']
+  if (options.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir)
+  args.push('src/server.ts')
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  const readyAfterMs = await waitUntilReady(url, child, started, () => output)
+  return {
+    pid: child.pid!,
+    url,
+    readyAfterMs,
+    rssMiB: () => readRssMiB(child.pid!),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 25_000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+async function waitUntilReady (url: string, child: ChildProcess, started: number, output: () => string): Promise<number> {
+  const deadline = started + 60_000
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output()}`)
+    try {
+      const response = await fetch(`${url}/readyz`)
+      if (response.status === 200) return performance.now() - started
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`the server was not ready within 60 s:\n${output()}`)
+}

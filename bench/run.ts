@@ -1,0 +1,267 @@
+/**
+ * `npm run bench`: the benchmark suite of issue 7, on SQLite and on PostgreSQL.
+ *
+ * For each engine: a fresh database seeded with 100,000 accounts, the application started as
+ * its own process, then the scenarios over HTTP on loopback. Each login figure is divided by
+ * the raw argon2id rate measured in the same run (before and after, averaged), so the ratio
+ * holds on a noisy machine. Prints a table and writes `bench/results/<time>.json` and
+ * `bench/results/latest.json`.
+ *
+ * Environment:
+ *   BENCH_QUICK=1         short runs (smoke test; figures are indicative only)
+ *   BENCH_ENGINES=sqlite  engines to run (default: sqlite,postgres; PostgreSQL is skipped if down)
+ *   BENCH_ONLY=login,console  scenarios: hash, login, code, page, console, startup (default: all)
+ *   BENCH_PROFILE=1       `node --cpu-prof` on the server; prints the top functions
+ *   BENCH_DATABASE_URL    PostgreSQL server where a temporary database is created and dropped
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { measureRawVerifications, type HashRate } from './lib/argon2.ts'
+import { createDatabase, isPostgresReachable, type Engine } from './lib/databases.ts'
+import type { LoadResult } from './lib/load.ts'
+import { summarizeProfile, type ProfileSummary } from './lib/profile.ts'
+import { printTable, type Row } from './lib/report.ts'
+import {
+  consoleRequests, createSessions, liftLoopbackRateLimits, runAuthenticatedPage, runCodeStep, runPasswordStep,
+} from './lib/scenarios.ts'
+import { fullSize, seedBenchData } from './lib/seed.ts'
+import { startServer } from './lib/server.ts'
+
+const quick = process.env.BENCH_QUICK === '1'
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined
+const wants = (scenario: string) => !only || only.has(scenario)
+const profiling = process.env.BENCH_PROFILE === '1'
+const cores = os.availableParallelism()
+
+const settings = quick
+  ? { hashSeconds: 2, loginSeconds: 4, codeAmount: 400, pageSeconds: 3, consoleSeconds: 1, startupRuns: 2 }
+  : { hashSeconds: 10, loginSeconds: 20, codeAmount: 6000, pageSeconds: 15, consoleSeconds: 5, startupRuns: 5 }
+/** Enough requests in flight to keep every core hashing while others wait in the app's queue. */
+const loginConnections = cores * 4
+const pageConnections = 100
+
+interface EngineResult {
+  engine: Engine
+  seedSeconds: number
+  hashBefore?: HashRate
+  hashAfter?: HashRate
+  loginCorrect?: LoadResult
+  loginWrong?: LoadResult
+  codeStep?: LoadResult & { loggedIn: number }
+  myAccountPage?: LoadResult
+  console: Record<string, LoadResult>
+  rssIdleMiB?: number
+  rssLoadedMiB?: number
+  rssMaxMiB?: number
+  startupMs?: number[]
+  profile?: ProfileSummary
+}
+
+const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`)
+
+async function benchEngine (engine: Engine): Promise<EngineResult> {
+  const result: EngineResult = { engine, seedSeconds: 0, console: {} }
+  const needsServer = ['login', 'code', 'page', 'console'].some(wants)
+  if (needsServer || wants('hash')) await benchServedScenarios(engine, result, needsServer)
+  if (wants('startup')) result.startupMs = await measureStartup(engine)
+  return result
+}
+
+async function benchServedScenarios (engine: Engine, result: EngineResult, needsServer: boolean) {
+  const database = await createDatabase(engine)
+  const profileDir = profiling ? fs.mkdtempSync(path.join(os.tmpdir(), 'bamara-profile-')) : undefined
+  try {
+    const now = Date.now()
+    log(`${engine}: seeding ${fullSize.accounts} accounts…`)
+    const seeded = await seedBenchData(database.db, fullSize, now)
+    result.seedSeconds = seeded.seconds
+    log(`${engine}: seeded in ${seeded.seconds.toFixed(1)} s`)
+    await liftLoopbackRateLimits(database.db, now)
+
+    // Disjoint slices of the active accounts: no account meets a per-account limit or a lockout.
+    const accounts = seeded.loginAccounts
+    const slice = (from: number, to: number) => accounts.slice(Math.floor(accounts.length * from), Math.floor(accounts.length * to))
+    const correctAccounts = slice(0, 0.3)
+    const wrongAccounts = slice(0.3, 0.6)
+    const codeAccounts = slice(0.6, 0.9).slice(0, settings.codeAmount)
+    const pageAccounts = slice(0.9, 1).slice(0, 1000)
+
+    if (!needsServer) {
+      await measureHashes(result, 'before')
+      return
+    }
+    const server = await startServer(database.target, { cpuProfileDir: profileDir })
+    let rssMax = 0
+    const sampler = setInterval(() => { rssMax = Math.max(rssMax, server.rssMiB()) }, 200)
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      result.rssIdleMiB = server.rssMiB()
+      log(`${engine}: server ready in ${server.readyAfterMs.toFixed(0)} ms, idle RSS ${result.rssIdleMiB.toFixed(0)} MiB`)
+
+      if (wants('hash') || wants('login')) await measureHashes(result, 'before')
+      if (wants('login')) {
+        let loaded = 0
+        const loadSampler = setInterval(() => { loaded = Math.max(loaded, server.rssMiB()) }, 200)
+        log(`${engine}: password step, correct passwords, ${loginConnections} connections, ${settings.loginSeconds} s`)
+        result.loginCorrect = await runPasswordStep(server.url, correctAccounts, true, loginConnections, settings.loginSeconds)
+        log(`${engine}: password step, wrong passwords`)
+        result.loginWrong = await runPasswordStep(server.url, wrongAccounts, false, loginConnections, settings.loginSeconds)
+        clearInterval(loadSampler)
+        result.rssLoadedMiB = loaded
+      }
+      if (wants('hash') || wants('login')) await measureHashes(result, 'after')
+
+      if (wants('code')) {
+        log(`${engine}: code step, ${codeAccounts.length} logins, ${pageConnections} connections`)
+        result.codeStep = await runCodeStep(database.db, server.url, codeAccounts, Date.now(), pageConnections)
+      }
+      if (wants('page')) {
+        const tokens = await createSessions(database.db, pageAccounts.map((a) => a.id), Date.now())
+        log(`${engine}: /mon-compte, ${pageConnections} connections, ${settings.pageSeconds} s`)
+        result.myAccountPage = await runAuthenticatedPage(server.url, '/mon-compte', tokens, pageConnections, settings.pageSeconds)
+      }
+      if (wants('console')) {
+        const [managerToken] = await createSessions(database.db, [seeded.managerId], Date.now())
+        for (const request of consoleRequests) {
+          // A few requests first: the first of a query pays for its plan and cold pages.
+          await runAuthenticatedPage(server.url, request.path, [managerToken!], 1, 0.5)
+          result.console[request.name] = await runAuthenticatedPage(server.url, request.path, [managerToken!], 1, settings.consoleSeconds)
+          log(`${engine}: console ${request.name}: p95 ${result.console[request.name]!.p95.toFixed(1)} ms`)
+        }
+      }
+    } finally {
+      clearInterval(sampler)
+      result.rssMaxMiB = rssMax
+      await server.stop()
+    }
+    if (profileDir) {
+      const file = fs.readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'))
+      if (file) result.profile = summarizeProfile(path.join(profileDir, file))
+    }
+  } finally {
+    await database.drop()
+  }
+}
+
+async function measureHashes (result: EngineResult, when: 'before' | 'after') {
+  log(`${result.engine}: raw argon2id verifications (${when}), ${settings.hashSeconds} s`)
+  const rate = await measureRawVerifications(settings.hashSeconds)
+  if (when === 'before') result.hashBefore = rate
+  else result.hashAfter = rate
+}
+
+/** Scenario 5b: spawn → `/readyz` 200 on an empty database with the demo data. */
+async function measureStartup (engine: Engine): Promise<number[]> {
+  const times: number[] = []
+  for (let run = 0; run < settings.startupRuns; run++) {
+    const database = await createDatabase(engine, false)
+    try {
+      const server = await startServer(database.target, { demoData: true })
+      times.push(server.readyAfterMs)
+      await server.stop()
+    } finally {
+      await database.drop()
+    }
+  }
+  log(`${engine}: start-up ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
+  return times
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+function rowsFor (results: EngineResult[]): Row[] {
+  const by = (pick: (r: EngineResult) => number | undefined) =>
+    Object.fromEntries(results.map((r) => [r.engine, pick(r)])) as Partial<Record<Engine, number>>
+  const rawPerCore = (r: EngineResult) => {
+    const rates = [r.hashBefore, r.hashAfter].filter((h): h is HashRate => h !== undefined)
+    return rates.length ? rates.reduce((sum, h) => sum + h.perSecondPerCore, 0) / rates.length : undefined
+  }
+  const perCore = (load: LoadResult | undefined) => load ? load.perSecond / cores : undefined
+  const ratio = (load: LoadResult | undefined, r: EngineResult) => {
+    const raw = rawPerCore(r)
+    return load && raw ? load.perSecond / cores / raw : undefined
+  }
+  const rows: Row[] = [
+    { scenario: '1', measure: 'raw argon2id verifications /s/core (reference)', unit: '/s', values: by(rawPerCore) },
+    { scenario: '2', measure: 'password step, correct password: logins /s/core', unit: '/s', values: by((r) => perCore(r.loginCorrect)) },
+    { scenario: '2', measure: '… ratio to the raw rate', unit: '', values: by((r) => ratio(r.loginCorrect, r)), target: { op: '>=', value: 0.85 } },
+    { scenario: '2', measure: '… p99 latency', unit: 'ms', values: by((r) => r.loginCorrect?.p99) },
+    { scenario: '2', measure: 'password step, wrong password: attempts /s/core', unit: '/s', values: by((r) => perCore(r.loginWrong)) },
+    { scenario: '2', measure: '… ratio to the raw rate', unit: '', values: by((r) => ratio(r.loginWrong, r)), target: { op: '>=', value: 0.85 } },
+    { scenario: '3', measure: `code step: logins /s (${pageConnections} connections)`, unit: '/s', values: by((r) => r.codeStep?.perSecond) },
+    { scenario: '3', measure: '… p99 latency', unit: 'ms', values: by((r) => r.codeStep?.p99) },
+    { scenario: '3', measure: `/mon-compte: requests /s (${pageConnections} connections)`, unit: '/s', values: by((r) => r.myAccountPage?.perSecond) },
+    { scenario: '3', measure: '… p99 latency', unit: 'ms', values: by((r) => r.myAccountPage?.p99), target: { op: '<', value: 20 } },
+  ]
+  for (const request of consoleRequests) {
+    rows.push({ scenario: '4', measure: `/gestion ${request.name}: p95`, unit: 'ms', values: by((r) => r.console[request.name]?.p95), target: { op: '<', value: 25 } })
+  }
+  rows.push(
+    { scenario: '5', measure: 'RSS idle', unit: 'MiB', values: by((r) => r.rssIdleMiB), target: { op: '<', value: 200 } },
+    { scenario: '5', measure: 'RSS under scenario 2 (max)', unit: 'MiB', values: by((r) => r.rssLoadedMiB), target: { op: '<', value: 400 } },
+    { scenario: '5', measure: 'start-up to /readyz, demo data, median', unit: 'ms', values: by((r) => r.startupMs?.length ? median(r.startupMs) : undefined), target: { op: '<', value: 1500, only: 'sqlite' } },
+  )
+  return rows
+}
+
+function machine () {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model
+  return {
+    cores,
+    cpu,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30 * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  }
+}
+
+async function main () {
+  const startedAt = new Date()
+  const before = machine()
+  log(`${quick ? 'QUICK run (indicative figures only)' : 'full run'} on ${before.cores} cores, ${before.cpu}, load ${before.loadAverage.join(' ')}`)
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[]
+  const results: EngineResult[] = []
+  for (const engine of engines) {
+    if (engine === 'postgres' && !await isPostgresReachable()) {
+      log('PostgreSQL is not reachable (BENCH_DATABASE_URL): skipped')
+      continue
+    }
+    results.push(await benchEngine(engine))
+  }
+  const rows = rowsFor(results)
+  console.log()
+  printTable(rows, results.map((r) => r.engine))
+  for (const r of results) {
+    if (!r.profile) continue
+    console.log(`\nCPU profile of the server's main thread (${r.engine}, ${r.profile.sampledSeconds.toFixed(0)} s, idle ${r.profile.idlePercent}%): ${r.profile.file}`)
+    for (const f of r.profile.topFunctions) console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`)
+    console.log('  by area:')
+    for (const a of r.profile.byArea) console.log(`  ${a.selfPercent.toFixed(1).padStart(5)}%  ${a.name}`)
+  }
+  const unexpected = results.flatMap((r) => [
+    ['login correct', r.loginCorrect], ['login wrong', r.loginWrong], ['code step', r.codeStep], ['/mon-compte', r.myAccountPage],
+    ...Object.entries(r.console).map(([name, load]) => [`console ${name}`, load]),
+  ].filter(([, load]) => load && ((load as LoadResult).unexpected > 0 || (load as LoadResult).errors > 0))
+    .map(([name, load]) => `${r.engine} ${name as string}: ${JSON.stringify((load as LoadResult).statuses)}, errors ${(load as LoadResult).errors}`))
+  if (unexpected.length) console.log(`\nUnexpected answers (the figures above are not valid for these):\n  ${unexpected.join('\n  ')}`)
+
+  const report = { startedAt: startedAt.toISOString(), quick, settings, machine: before, loadAverageAtEnd: machine().loadAverage, rows, results, unexpected }
+  const dir = path.resolve(import.meta.dirname, 'results')
+  fs.mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`)
+  fs.writeFileSync(file, JSON.stringify(report, null, 2))
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2))
+  console.log(`\nResults: ${path.relative(process.cwd(), file)}`)
+  if (unexpected.length) process.exitCode = 1
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
