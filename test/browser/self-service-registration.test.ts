@@ -20,7 +20,8 @@ import {
 const person = { email: 'anne.lefevre@chu-a.fr', lastName: 'Lefèvre', firstName: 'Anne', password: 'Cerisier-en-fleur-27!' }
 const name = `${person.firstName} ${person.lastName}`
 
-describe('self-service in a real browser: register, confirm, log in, session expiry, logout', () => {
+// A long walkthrough in a real browser: more time than the default per test on a busy machine.
+describe('self-service in a real browser: register, confirm, log in, session expiry, logout', { timeout: 60_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   beforeAll(async () => {
