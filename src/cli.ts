@@ -8,6 +8,12 @@
  *   create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]
  *                                        password from SUPERADMIN_PASSWORD, else asked (hidden)
  *   demo-data                            load the demo data (refused in production)
+ *   verify-audit                         verify the audit chain; names the first broken event
+ *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
+ *   send-review-reminders                access review emails to account managers (once each)
+ *   daily-tasks                          purge-audit then send-review-reminders (for cron)
+ *   send-activation-digests              email account managers the accounts waiting for
+ *                                        activation (at most one digest a day each; for cron)
  *
  * It reads the same environment as the server (DATABASE_URL, SQLITE_FILE, NODE_ENV…), runs the
  * migrations before any command (as the server does at start), speaks French and exits with a
@@ -21,6 +27,9 @@ import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
+import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
+import { sendAccessReviewNotifications } from './features/access-review/index.ts'
+import { sendActivationDigests } from './features/activation-digest/index.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -42,7 +51,9 @@ const usage = `Usage : npm run cli -- <commande>
   create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]
                                             crée un super-administrateur ; mot de passe lu dans
                                             SUPERADMIN_PASSWORD ou demandé (jamais en argument)
-  demo-data                                 charge les données de démonstration (hors production)`
+  demo-data                                 charge les données de démonstration (hors production)
+  send-activation-digests                   envoie aux gestionnaires le récapitulatif des comptes en
+                                            attente d'activation (au plus un par jour ; pour cron)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -69,6 +80,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     import: (db) => importByKind(db, rest, io),
     'create-superadmin': (db, config) => createSuperadminFromCli(db, config, rest, io),
     'demo-data': (db, config) => loadDemoDataFromCli(db, config, io),
+    'send-activation-digests': (db, config) => sendActivationDigestsFromCli(db, config, io),
   }
   const run = commands[command]
   if (!run) {
@@ -210,6 +222,29 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
   return exitCodes.ok
 }
 
+async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
+  const result = await verifyAuditChain(db)
+  if (result.intact) {
+    io.out(`Journal d’audit intact : ${result.events} événement(s) vérifié(s).`)
+    return exitCodes.ok
+  }
+  io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
+  return exitCodes.failed
+}
+
+async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
+  io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  return exitCodes.ok
+}
+
+async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
+  const summary = await sendAccessReviewNotifications(db, mailContext, config.rules, io.now())
+  io.out(`Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`)
+  return exitCodes.ok
+}
+
 /** Reads a line from the terminal without echoing it (raw mode), or undefined without a terminal. */
 function readHiddenLine (prompt: string): Promise<string | undefined> {
   const input = process.stdin
@@ -254,4 +289,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     console.error('Échec :', error instanceof Error ? error.message : error)
     process.exitCode = exitCodes.failed
   })
+}
+
+async function sendActivationDigestsFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
+  const report = await sendActivationDigests(db, mailContext, config.rules, io.now())
+  io.out(`Récapitulatifs envoyés : ${report.sent} (gestionnaires : ${report.managers}, comptes signalés : ${report.accounts}).`)
+  return exitCodes.ok
 }
