@@ -90,6 +90,14 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
   })
 
+  // NUL never belongs in a form or a link, and PostgreSQL refuses it in text (a 500 otherwise).
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.query) || containsNul(request.body) || containsNul(request.params)) {
+      const t = layoutMessages[request.lang]
+      throw new HttpProblem(400, t.badRequestTitle, t.badRequestBody)
+    }
+  })
+
   // The body must be parsed before the token in it can be checked, hence preHandler.
   app.addHook('preHandler', async (request) => {
     if (!unsafeMethods.has(request.method)) return
@@ -172,6 +180,16 @@ function chooseLanguage (cookieValue: string | undefined, acceptLanguage: string
     .filter((entry) => entry.tag === 'fr' || entry.tag === 'en')
     .sort((a, b) => b.q - a.q)[0]
   return preferred?.tag === 'en' ? 'en' : 'fr'
+}
+
+/** True when a string, or a string inside (arrays, objects, a few levels down), holds U+0000. */
+function containsNul (value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 4 || typeof value !== 'object' || value === null) return false
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000') || containsNul(inner, depth + 1)) return true
+  }
+  return false
 }
 
 /** A simple page: a title, a paragraph and a link home. */
