@@ -8,6 +8,10 @@
  *   create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]
  *                                        password from SUPERADMIN_PASSWORD, else asked (hidden)
  *   demo-data                            load the demo data (refused in production)
+ *   verify-audit                         verify the audit chain; names the first broken event
+ *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
+ *   send-review-reminders                access review emails to account managers (once each)
+ *   daily-tasks                          purge-audit then send-review-reminders (for cron)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
  *
@@ -23,6 +27,8 @@ import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
+import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
+import { sendAccessReviewNotifications } from './features/access-review/index.ts'
 import { sendActivationDigests } from './features/activation-digest/index.ts'
 
 export interface CliIo {
@@ -213,6 +219,29 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
   }
   io.out(`Données de démonstration chargées. Comptes (mot de passe commun : ${accounts[0]?.password}) :`)
   for (const account of accounts) io.out(`  ${account.email} — ${account.status}${account.note ? ` (${account.note})` : ''}`)
+  return exitCodes.ok
+}
+
+async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
+  const result = await verifyAuditChain(db)
+  if (result.intact) {
+    io.out(`Journal d’audit intact : ${result.events} événement(s) vérifié(s).`)
+    return exitCodes.ok
+  }
+  io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
+  return exitCodes.failed
+}
+
+async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
+  io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  return exitCodes.ok
+}
+
+async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
+  const summary = await sendAccessReviewNotifications(db, mailContext, config.rules, io.now())
+  io.out(`Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`)
   return exitCodes.ok
 }
 
