@@ -214,7 +214,12 @@ describe(`outbox bodies with real SMTP (${testEngine})`, () => {
       const sent = await smtp.waitForEmail('claire@chu-a.fr')
       const token = jetonOf(new URL(/https?:\/\/\S+/.exec(sent.text)?.[0] ?? 'http://x').pathname + new URL(/https?:\/\/\S+/.exec(sent.text)?.[0] ?? 'http://x').search)
       expect(token.length).toBeGreaterThan(20)
-      const rows = await t.db.selectFrom('outbox').selectAll().execute()
+      // The request's own kick may be the one delivering: wait for its status update.
+      let rows = await t.db.selectFrom('outbox').selectAll().execute()
+      for (let i = 0; i < 50 && rows.some((r) => r.status !== 'sent'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        rows = await t.db.selectFrom('outbox').selectAll().execute()
+      }
       expect(rows.map((r) => [r.status, r.text_body, r.html_body])).toEqual([['sent', null, null]])
       expect(JSON.stringify(await t.db.selectFrom('account_token').selectAll().execute())).not.toContain(token)
     } finally {
