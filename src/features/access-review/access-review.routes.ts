@@ -1,3 +1,153 @@
-import type { FastifyInstance } from 'fastify'
+/**
+ * The access review in the console (issue 5), mounted at /gestion/revue-des-droits: the due
+ * reviews and the campaign's progress, « Confirmer les droits » for one or several accounts,
+ * and the report (printable page and CSV). Scope: hospital-scope.ts via access-review.queries.ts;
+ * an account out of scope gives the console's 404 and nothing changes; refusals are audited.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { HttpProblem } from '../../kernel/web/errors.ts'
+import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
+import { csrfField } from '../../kernel/web/layout.ts'
+import { layoutMessages } from '../../kernel/web/messages.ts'
+import { auditRefusedRequests, csvByteOrderMark, csvDownloadHeaders, csvLine, formatUtc, parseDay, recordEvent } from '../audit/index.ts'
+import { managerFrom, type Manager } from '../account-administration/index.ts'
+import { requireRole } from '../sessions/index.ts'
+import { confirmAccessReviews, findReviewReport } from './access-review.ts'
+import { countDueReviews, findHospitalNames, findReviewProgress, findSitesOfAccounts, listDueReviews } from './access-review.queries.ts'
+import { messages, type ReviewMessages } from './messages.ts'
+import { reviewPage } from './views/review-page.ts'
+import { reportPage, type ReportValues } from './views/report-page.ts'
 
-export async function accessReviewRoutes (_app: FastifyInstance) {}
+const shownDueReviews = 200
+const oneDay = 24 * 60 * 60 * 1000
+
+const ConfirmForm = Type.Object({
+  comptes: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })])),
+})
+type ConfirmFormType = Static<typeof ConfirmForm>
+
+const ReviewQuery = Type.Object({ fait: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) })
+
+const datePattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+const ReportQuery = Type.Object({
+  hopital: Type.Optional(Type.String({ maxLength: 64 })),
+  du: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+  au: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+})
+type ReportQueryType = Static<typeof ReportQuery>
+
+function reviewerOf (request: FastifyRequest): Manager {
+  if (!request.account) throw new Error('review route without the role guard')
+  return managerFrom(request.account)
+}
+
+function notFound (request: FastifyRequest): HttpProblem {
+  const t = layoutMessages[request.lang]
+  return new HttpProblem(404, t.notFoundTitle, t.notFoundBody)
+}
+
+type ReadReport = { values: ReportValues; errors: FieldErrors; hospitals: Array<{ id: string; name: string }>; from?: number; until?: number }
+
+async function readReportQuery (app: FastifyInstance, request: FastifyRequest, t: ReviewMessages): Promise<ReadReport> {
+  const reviewer = reviewerOf(request)
+  const hospitals = await findHospitalNames(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds)
+  const raw = (request.validationError ? {} : request.query) as ReportQueryType
+  const errors: FieldErrors = request.validationError ? fieldErrorsFrom(request.lang, request.validationError.validation) : {}
+  const today = new Date(app.now()).toISOString().slice(0, 10)
+  const yearAgo = new Date(app.now() - 365 * oneDay).toISOString().slice(0, 10)
+  const values: ReportValues = { hopital: raw.hopital ?? hospitals[0]?.id ?? '', du: raw.du || yearAgo, au: raw.au || today }
+  if (values.hopital !== '' && !hospitals.some((h) => h.id === values.hopital)) throw notFound(request)
+  if (values.hopital === '') errors.hopital = t.chooseHospital
+  const from = parseDay(values.du)
+  const to = parseDay(values.au)
+  if (from === undefined || errors.du) errors.du = t.invalidDate
+  if (to === undefined || errors.au) errors.au = t.invalidDate
+  else if (from !== undefined && from > to) errors.au = t.periodReversed
+  return { values, errors, hospitals, from, until: to === undefined ? undefined : to + oneDay }
+}
+
+export async function accessReviewRoutes (app: FastifyInstance) {
+  auditRefusedRequests(app)
+  const asManager = { preHandler: requireRole('accountManager') }
+
+  // GET /gestion/revue-des-droits?fait=<n>
+  app.get('', { ...asManager, schema: { querystring: ReviewQuery }, attachValidation: true }, async function showDueReviews (request, reply) {
+    const t = messages[request.lang]
+    const reviewer = reviewerOf(request)
+    const now = app.now()
+    const interval = app.rules.accessReviewInterval
+    const due = await listDueReviews(app.db, reviewer, now, interval, shownDueReviews)
+    const done = request.validationError ? undefined : (request.query as { fait?: string }).fait
+    return reply.page({
+      title: t.title,
+      body: reviewPage({
+        t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
+        progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, interval),
+        due, dueTotal: due.length < shownDueReviews ? due.length : await countDueReviews(app.db, reviewer, now, interval),
+        sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
+        notice: done === undefined ? undefined : t.confirmedNotice(Number(done)),
+        error: undefined,
+      }),
+    })
+  })
+
+  // POST /gestion/revue-des-droits/confirmer (comptes=<id>, one or several)
+  app.post('/confirmer', { ...asManager, schema: { body: ConfirmForm }, attachValidation: true }, async function confirmRights (request, reply) {
+    const t = messages[request.lang]
+    const body = request.validationError ? {} : request.body as ConfirmFormType
+    const ids = body.comptes === undefined ? [] : Array.isArray(body.comptes) ? body.comptes : [body.comptes]
+    if (request.validationError || ids.length === 0) {
+      const reviewer = reviewerOf(request)
+      const now = app.now()
+      const due = await listDueReviews(app.db, reviewer, now, app.rules.accessReviewInterval, shownDueReviews)
+      return reply.page({
+        title: t.title,
+        body: reviewPage({
+          t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
+          progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, app.rules.accessReviewInterval),
+          due, dueTotal: due.length, sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
+          notice: undefined, error: t.nothingSelected,
+        }),
+      }, 400)
+    }
+    const result = await confirmAccessReviews({
+      db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: { ip: request.ip, userAgent: request.headers['user-agent'] }, now: app.now(),
+    }, ids)
+    if (result.outcome === 'notFound') throw notFound(request)
+    return reply.redirect(`/gestion/revue-des-droits?fait=${result.confirmed.length}`, 303)
+  })
+
+  // GET /gestion/revue-des-droits/rapport?hopital=…&du=…&au=…
+  app.get('/rapport', { ...asManager, schema: { querystring: ReportQuery }, attachValidation: true }, async function showReviewReport (request, reply) {
+    const t = messages[request.lang]
+    const query = await readReportQuery(app, request, t)
+    const valid = Object.keys(query.errors).length === 0 && query.from !== undefined && query.until !== undefined
+    const hospitalName = query.hospitals.find((h) => h.id === query.values.hopital)?.name ?? ''
+    const report = valid ? { hospitalName, lines: await findReviewReport(app.db, query.values.hopital, query.from as number, query.until as number), generatedAt: app.now() } : undefined
+    return reply.page({
+      title: t.reportTitle,
+      body: reportPage({ t, lang: request.lang, hospitals: query.hospitals, values: query.values, errors: query.errors, report }),
+    }, valid ? 200 : 400)
+  })
+
+  // GET /gestion/revue-des-droits/rapport.csv?hopital=…&du=…&au=…
+  app.get('/rapport.csv', { ...asManager, schema: { querystring: ReportQuery }, attachValidation: true }, async function exportReviewReport (request, reply) {
+    const t = messages.fr
+    const query = await readReportQuery(app, request, t)
+    if (Object.keys(query.errors).length > 0 || query.from === undefined || query.until === undefined) {
+      return reply.redirect(`/gestion/revue-des-droits/rapport?${new URLSearchParams(Object.entries(query.values)).toString()}`, 303)
+    }
+    const hospitalName = query.hospitals.find((h) => h.id === query.values.hopital)?.name ?? ''
+    const lines = await findReviewReport(app.db, query.values.hopital, query.from, query.until)
+    const reviewer = reviewerOf(request)
+    await app.db.transaction().execute((tx) => recordEvent(tx, {
+      type: 'accessReview.reportExported', actorId: reviewer.id, hospitalId: query.values.hopital, ip: request.ip,
+      userAgent: request.headers['user-agent'], details: { from: query.values.du, to: query.values.au, lines: lines.length },
+    }, app.now()))
+    const body = [csvByteOrderMark, csvLine(t.csvHeader), ...lines.map((l) => csvLine([
+      formatUtc(l.at), l.hospitalName ?? hospitalName, l.reviewerEmail, l.reviewerRole, l.accountName, l.accountEmail, t.decisions[l.decision] ?? l.decision,
+    ]))].join('')
+    return reply.headers(csvDownloadHeaders(`revue-des-droits-${query.values.du}-${query.values.au}.csv`)).send(body)
+  })
+}

@@ -1,0 +1,67 @@
+/**
+ * The access review report (issue 5): a GET form (hospital, period), then the decisions table,
+ * printable as is (the layout's print styles hide the header, footer and forms).
+ */
+import { html, type Html } from '../../../kernel/web/html.ts'
+import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
+import { formatUtc } from '../../audit/index.ts'
+import type { ReportLine } from '../access-review.ts'
+import type { ReviewMessages } from '../messages.ts'
+
+export interface ReportValues { hopital: string; du: string; au: string }
+
+export interface ReportPage {
+  t: ReviewMessages
+  lang: 'fr' | 'en'
+  hospitals: Array<{ id: string; name: string }>
+  values: ReportValues
+  errors: FieldErrors
+  report: { hospitalName: string; lines: ReportLine[]; generatedAt: number } | undefined
+}
+
+export function reportQuery (values: ReportValues): string {
+  return new URLSearchParams(Object.entries(values)).toString()
+}
+
+function reportForm (p: ReportPage): Html {
+  const { t, values, errors } = p
+  return html`${errorSummary(p.lang, errors, { hopital: t.hospital, du: t.from, au: t.to })}
+<form method="get" action="/gestion/revue-des-droits/rapport" class="filters no-print" aria-labelledby="rapport-formulaire">
+  <h2 id="rapport-formulaire">${t.reportForm}</h2>
+  <p class="field"><label for="hopital">${t.hospital}</label>
+    <select id="hopital" name="hopital"${invalidAttributes(errors, 'hopital')}>
+      ${p.hospitals.map((h) => html`<option value="${h.id}"${values.hopital === h.id ? html` selected` : ''}>${h.name}</option>`)}
+    </select>${fieldError(errors, 'hopital')}</p>
+  <p class="field"><label for="du">${t.from}</label><span class="hint" id="du-aide">${t.dateHint}</span>
+    <input type="date" id="du" name="du" value="${values.du}"${invalidAttributes(errors, 'du', 'du-aide')}>${fieldError(errors, 'du')}</p>
+  <p class="field"><label for="au">${t.to}</label><span class="hint" id="au-aide">${t.dateHint}</span>
+    <input type="date" id="au" name="au" value="${values.au}"${invalidAttributes(errors, 'au', 'au-aide')}>${fieldError(errors, 'au')}</p>
+  <p class="form-actions"><button type="submit" class="primary">${t.show}</button></p>
+</form>`
+}
+
+function reportTable (p: ReportPage): Html {
+  const { t, report } = p
+  if (!report) return html``
+  const caption = t.reportCaption(report.hospitalName, p.values.du, p.values.au)
+  return html`<p class="no-print"><a class="button secondary" href="/gestion/revue-des-droits/rapport.csv?${reportQuery(p.values)}" download>${t.exportCsv}</a></p>
+${report.lines.length === 0
+    ? html`<h2>${caption}</h2><p role="status">${t.reportEmpty}</p>`
+    : html`<div class="table-scroll" role="region" aria-labelledby="rapport-legende" tabindex="0"><table class="report-table">
+  <caption id="rapport-legende">${caption}</caption>
+  <thead><tr><th scope="col">${t.reportColumns.at}</th><th scope="col">${t.reportColumns.reviewer}</th><th scope="col">${t.reportColumns.account}</th>
+    <th scope="col">${t.reportColumns.email}</th><th scope="col">${t.reportColumns.decision}</th></tr></thead>
+  <tbody>${report.lines.map((l) => html`<tr><td>${formatUtc(l.at)}</td><td>${l.reviewerEmail ?? '—'}</td><th scope="row">${l.accountName ?? '—'}</th>
+    <td>${l.accountEmail ?? '—'}</td><td>${t.decisions[l.decision] ?? l.decision}</td></tr>`)}</tbody>
+</table></div>`}
+<p class="hint">${t.generatedAt(formatUtc(report.generatedAt))}</p>`
+}
+
+export function reportPage (p: ReportPage): Html {
+  const { t } = p
+  return html`<p class="no-print"><a href="/gestion/revue-des-droits">${t.title}</a></p>
+<h1>${t.reportTitle}</h1>
+<p>${t.reportIntro}</p>
+${reportForm(p)}
+${reportTable(p)}`
+}
