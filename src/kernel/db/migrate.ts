@@ -8,12 +8,14 @@ import * as foundation from './migrations/0001-foundation.ts'
 import * as administration from './migrations/0002-administration.ts'
 import * as accessReview from './migrations/0003-access-review.ts'
 import * as notificationDigest from './migrations/0004-notification-digest.ts'
+import * as performance from './migrations/0005-performance.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-administration': administration,
   '0003-access-review': accessReview,
   '0004-notification-digest': notificationDigest,
+  '0005-performance': performance,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
