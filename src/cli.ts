@@ -53,7 +53,12 @@ const usage = `Usage : npm run cli -- <commande>
                                             SUPERADMIN_PASSWORD ou demandé (jamais en argument)
   demo-data                                 charge les données de démonstration (hors production)
   send-activation-digests                   envoie aux gestionnaires le récapitulatif des comptes en
-                                            attente d'activation (au plus un par jour ; pour cron)`
+                                            attente d'activation (au plus un par jour ; pour cron)
+  verify-audit                              vérifie la chaîne du journal d’audit
+  purge-audit                               supprime les événements plus anciens que la durée de
+                                            conservation (AUDIT_RETENTION_MONTHS, 12 mois par défaut)
+  send-review-reminders                     envoie les emails de revue des droits d’accès
+  daily-tasks                               purge-audit puis send-review-reminders (cron quotidien)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -81,6 +86,14 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'create-superadmin': (db, config) => createSuperadminFromCli(db, config, rest, io),
     'demo-data': (db, config) => loadDemoDataFromCli(db, config, io),
     'send-activation-digests': (db, config) => sendActivationDigestsFromCli(db, config, io),
+    'verify-audit': (db) => verifyAuditFromCli(db, io),
+    'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
+    'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
+    'daily-tasks': async (db, config) => {
+      const purged = await purgeAuditFromCli(db, config, io)
+      const sent = await sendReviewRemindersFromCli(db, config, io)
+      return Math.max(purged, sent)
+    },
   }
   const run = commands[command]
   if (!run) {
