@@ -21,6 +21,7 @@ import { lockoutRoutes } from './features/lockout/index.ts'
 import { passwordResetRoutes } from './features/password-reset/index.ts'
 import { myAccountRoutes } from './features/my-account/index.ts'
 import { accountAdministrationRoutes } from './features/account-administration/index.ts'
+import { referenceDataAdministrationRoutes } from './features/reference-data-administration/index.ts'
 import { auditRoutes } from './features/audit/index.ts'
 import { accessReviewRoutes } from './features/access-review/index.ts'
 
@@ -89,6 +90,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(passwordResetRoutes)
   await app.register(myAccountRoutes)
   await app.register(accountAdministrationRoutes, { prefix: '/gestion' })
+  await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
   if (config.smtpUrl === undefined && config.nodeEnv !== 'production') {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createHospital, createSite, createTwoHospitals, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { administrationRouteRegistry } from './index.ts'
@@ -86,6 +86,30 @@ const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expec
   'POST /gestion/changement-email': { method: 'POST', url: '/gestion/changement-email', expected: { anonymous: 400, user: 400, managerA: 400, managerB: 400, superadmin: 400 } },
 }
 
+/** Reference-data pages (super-administrators only), with the fixtures their URLs need. */
+interface ReferenceFixture { hospitalId: string; siteId: string; deletableSiteId: string }
+const referenceData: Record<string, { method: 'GET' | 'POST'; url: (f: ReferenceFixture) => string; form?: Record<string, string> }> = {
+  'GET /gestion/referentiel': { method: 'GET', url: () => '/gestion/referentiel' },
+  'GET /gestion/referentiel/etablissements/nouveau': { method: 'GET', url: () => '/gestion/referentiel/etablissements/nouveau' },
+  'POST /gestion/referentiel/etablissements': { method: 'POST', url: () => '/gestion/referentiel/etablissements', form: { nom: 'CHU matrice', finess: '590000030', ville: 'Lille', domaines: 'chu-matrice.fr' } },
+  'GET /gestion/referentiel/etablissements/:id': { method: 'GET', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}` },
+  'POST /gestion/referentiel/etablissements/:id': { method: 'POST', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}`, form: { nom: 'CHU de Test C', finess: '670000041', ville: 'Strasbourg', domaines: 'chu-c.fr' } },
+  'POST /gestion/referentiel/etablissements/:id/archiver': { method: 'POST', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}/archiver` },
+  'POST /gestion/referentiel/etablissements/:id/desarchiver': { method: 'POST', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}/desarchiver` },
+  'GET /gestion/referentiel/etablissements/:id/sites/nouveau': { method: 'GET', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}/sites/nouveau` },
+  'POST /gestion/referentiel/etablissements/:id/sites': { method: 'POST', url: (f) => `/gestion/referentiel/etablissements/${f.hospitalId}/sites`, form: { intitule: 'Site de la matrice', type: 'other' } },
+  'GET /gestion/referentiel/sites/:id': { method: 'GET', url: (f) => `/gestion/referentiel/sites/${f.siteId}` },
+  'POST /gestion/referentiel/sites/:id': { method: 'POST', url: (f) => `/gestion/referentiel/sites/${f.siteId}`, form: { intitule: 'Site modifié', type: 'crc', responsable: 'Martin' } },
+  'POST /gestion/referentiel/sites/:id/supprimer': { method: 'POST', url: (f) => `/gestion/referentiel/sites/${f.deletableSiteId}/supprimer` },
+  'POST /gestion/referentiel/sites/:id/desarchiver': { method: 'POST', url: (f) => `/gestion/referentiel/sites/${f.siteId}/desarchiver` },
+  'GET /gestion/referentiel/professions': { method: 'GET', url: () => '/gestion/referentiel/professions' },
+  'POST /gestion/referentiel/professions': { method: 'POST', url: () => '/gestion/referentiel/professions', form: { code: 'matrice', libelle_fr: 'Matrice', libelle_en: 'Matrix', ordre: '90' } },
+  'GET /gestion/referentiel/professions/:code': { method: 'GET', url: () => '/gestion/referentiel/professions/autre' },
+  'POST /gestion/referentiel/professions/:code': { method: 'POST', url: () => '/gestion/referentiel/professions/autre', form: { libelle_fr: 'Autre', libelle_en: 'Other', ordre: '99' } },
+  'POST /gestion/referentiel/professions/:code/archiver': { method: 'POST', url: () => '/gestion/referentiel/professions/autre/archiver' },
+  'POST /gestion/referentiel/professions/:code/desarchiver': { method: 'POST', url: () => '/gestion/referentiel/professions/autre/desarchiver' },
+}
+
 describe(`authorization matrix of the console (${testEngine})`, () => {
   let t: TestApp
   let a: TestHospital
@@ -133,7 +157,7 @@ describe(`authorization matrix of the console (${testEngine})`, () => {
 
   it('lists every console route, so a new route must be added here', () => {
     const registered = [...administrationRouteRegistry].map((r) => r.replace(/(.)\/$/, '$1'))
-    expect(new Set(registered)).toEqual(new Set([...Object.keys(matrix), ...Object.keys(withoutTarget)]))
+    expect(new Set(registered)).toEqual(new Set([...Object.keys(matrix), ...Object.keys(withoutTarget), ...Object.keys(referenceData)]))
   })
 
   for (const [route, spec] of Object.entries(withoutTarget)) {
@@ -178,6 +202,37 @@ describe(`authorization matrix of the console (${testEngine})`, () => {
       expect(mismatches).toEqual([])
     })
   }
+
+  it('reference-data pages: anonymous → login, user and managers → 403 (nothing changes), super-administrator → allowed', async () => {
+    const c = await createHospital(t.db, 'CHU de Test C', '670000041', 'chu-c.fr')
+    const fixture: ReferenceFixture = {
+      hospitalId: c.id,
+      siteId: c.siteIds[0] as string,
+      deletableSiteId: await createSite(t.db, c.id, { title: 'Site à supprimer', kind: 'other' }),
+    }
+    const referenceSnapshot = async () => JSON.stringify(await Promise.all([
+      t.db.selectFrom('hospital').selectAll().orderBy('id').execute(),
+      t.db.selectFrom('hospital_email_domain').selectAll().orderBy('hospital_id').orderBy('domain').execute(),
+      t.db.selectFrom('site').selectAll().orderBy('id').execute(),
+      t.db.selectFrom('profession').selectAll().orderBy('code').execute(),
+    ]))
+    const mismatches: string[] = []
+    for (const [route, spec] of Object.entries(referenceData)) {
+      for (const actor of actors) {
+        const before = await referenceSnapshot()
+        const browser = browsers[actor]
+        const response = spec.method === 'GET' ? await browser.get(spec.url(fixture)) : await browser.post(spec.url(fixture), spec.form ?? {})
+        const changed = before !== await referenceSnapshot()
+        const status = response.statusCode
+        const expected = actor === 'anonymous' ? 'login' : actor === 'superadmin' ? 'ok' : 'forbidden'
+        const actual = status === 303 && /^\/connexion/.test(String(response.headers.location)) ? 'login' : status === 403 ? 'forbidden' : status < 400 ? 'ok' : `status ${status}`
+        if (actual !== expected) mismatches.push(`${route} × ${actor}: expected ${expected}, got ${actual}`)
+        if (expected !== 'ok' && changed) mismatches.push(`${route} × ${actor}: refused but the reference data changed`)
+        if (spec.method === 'GET' && changed) mismatches.push(`${route} × ${actor}: a GET changed the reference data`)
+      }
+    }
+    expect(mismatches).toEqual([])
+  })
 
   it('audits every refusal of a logged-in actor', async () => {
     const refusals = await t.db.selectFrom('audit_event').select(['actor_id', 'outcome', 'details'])

@@ -7,10 +7,10 @@ export { seedProfessions, listProfessions } from './professions.ts'
 export { createSuperadmin, type SuperadminFields } from './superadmin.ts'
 export { loadDemoData, demoPassword, type DemoAccount } from './demo-data.ts'
 export { importReferenceData, type ImportKind, type ImportResult, type ImportError } from './reference-import.ts'
-export { findFinessProblem } from './finess.ts'
+export { findFinessProblem, type FinessProblem } from './finess.ts'
 export {
   listHospitals, findHospital, hospitalEmailDomains, listSitesOfHospital, searchSites, findSitesByIds,
-  accountAdministrationSiteTitle, type HospitalSummary, type SiteSummary, type SiteSearch,
+  accountAdministrationSiteTitle, siteSearchText, type HospitalSummary, type SiteSummary, type SiteSearch,
 } from './reference-data.queries.ts'
 export { messages as referenceDataMessages } from './messages.ts'
 export { referenceDataRoutes } from './reference-data.routes.ts'

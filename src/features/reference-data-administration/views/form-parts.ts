@@ -1,0 +1,22 @@
+/**
+ * Pieces shared by the reference-data pages: a labelled text field with its error, the notice
+ * after a change, and a one-button POST form (archive, unarchive, delete).
+ */
+import { html, type Html } from '../../../kernel/web/html.ts'
+import { fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
+
+export function textField (errors: FieldErrors, name: string, label: string, value: string, options: { maxlength: number; required?: boolean; hint?: string; multiline?: boolean }): Html {
+  const hintId = options.hint ? `${name}-aide` : undefined
+  const attributes = html`id="${name}" name="${name}" maxlength="${options.maxlength}" autocomplete="off"${options.required ? html` required` : ''}${invalidAttributes(errors, name, hintId)}`
+  return html`<div class="field"><label for="${name}">${label}${options.hint ? html`<span class="hint" id="${hintId}">${options.hint}</span>` : ''}</label>
+  ${options.multiline ? html`<textarea ${attributes} rows="4">${value}</textarea>` : html`<input type="text" ${attributes} value="${value}">`}
+  ${fieldError(errors, name)}</div>`
+}
+
+export function noticeBlock (notice: string | undefined): Html {
+  return notice ? html`<div class="alert alert-success" role="status"><p>${notice}</p></div>` : html``
+}
+
+export function buttonForm (csrf: Html, action: string, label: string, describedBy?: string): Html {
+  return html`<form method="post" action="${action}" class="inline-form">${csrf}<button type="submit" class="secondary"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${label}</button></form>`
+}

@@ -1,0 +1,52 @@
+/**
+ * Professions pages: the list with the creation form, and one profession's form (its code is
+ * fixed once created: accounts refer to it) with « Archiver » / « Désarchiver ».
+ */
+import { html, type Html } from '../../../kernel/web/html.ts'
+import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
+import type { Lang } from '../../../kernel/web/messages.ts'
+import type { ReferenceAdministrationMessages } from '../messages.ts'
+import type { ProfessionForm } from '../reference-data-administration.ts'
+import type { ProfessionRecord } from '../reference-data-administration.queries.ts'
+import { buttonForm, noticeBlock, textField } from './form-parts.ts'
+import { base } from './hospitals.ts'
+
+export type ProfessionValues = Required<ProfessionForm>
+
+function professionFields (t: ReferenceAdministrationMessages, lang: Lang, errors: FieldErrors, values: ProfessionValues, withCode: boolean): Html {
+  return html`${errorSummary(lang, errors, { code: t.code, libelle_fr: t.labelFr, libelle_en: t.labelEn, ordre: t.position })}
+  ${withCode ? textField(errors, 'code', t.code, values.code, { maxlength: 40, required: true, hint: t.codeHint }) : ''}
+  ${textField(errors, 'libelle_fr', t.labelFr, values.libelle_fr, { maxlength: 200, required: true })}
+  ${textField(errors, 'libelle_en', t.labelEn, values.libelle_en, { maxlength: 200, required: true })}
+  ${textField(errors, 'ordre', t.position, values.ordre, { maxlength: 4, required: true })}`
+}
+
+export function professionListPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  return html`<h1>${t.professions}</h1>
+${noticeBlock(notice)}
+<table><caption class="sr-only">${t.professions}</caption>
+<thead><tr><th scope="col">${t.position}</th><th scope="col">${t.code}</th><th scope="col">${t.labelFr}</th><th scope="col">${t.labelEn}</th><th scope="col">${t.state}</th></tr></thead>
+<tbody>${professions.map((p) => html`<tr><td>${p.position}</td><td><a href="${base}/professions/${p.code}">${p.code}</a></td><td>${p.labelFr}</td><td>${p.labelEn}</td><td>${p.archivedAt === null ? t.inUse : t.archived}</td></tr>`)}</tbody>
+</table>
+<h2 id="nouvelle-profession">${t.newProfession}</h2>
+<form method="post" action="${base}/professions" novalidate aria-labelledby="nouvelle-profession">${csrf}
+${professionFields(t, lang, errors, values, true)}
+<p><button type="submit" class="primary">${t.create}</button></p>
+</form>
+<p><a href="${base}">${t.backToReference}</a></p>`
+}
+
+export function professionPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  return html`<h1>${t.editProfessionTitle(profession.labelFr)}</h1>
+${noticeBlock(notice)}
+${profession.archivedAt !== null ? html`<p class="alert">${t.archived}</p>` : ''}
+<dl><dt>${t.code}</dt><dd>${profession.code}</dd></dl>
+<form method="post" action="${base}/professions/${profession.code}" novalidate>${csrf}
+${professionFields(t, lang, errors, values, false)}
+<p><button type="submit" class="primary">${t.save}</button></p>
+</form>
+<p>${profession.archivedAt === null
+    ? buttonForm(csrf, `${base}/professions/${profession.code}/archiver`, t.archive)
+    : buttonForm(csrf, `${base}/professions/${profession.code}/desarchiver`, t.unarchive)}</p>
+<p><a href="${base}/professions">${t.backToProfessions}</a></p>`
+}
