@@ -140,3 +140,23 @@ describe(`access review (« revue des droits d'accès ») (${testEngine})`, () =
     expect((await browserA.get(`/gestion/revue-des-droits/rapport?hopital=${a.id}&du=2026-13-01`)).statusCode).toBe(400)
   })
 })
+
+describe(`access review count on the console's landing page (${testEngine})`, () => {
+  it('shows the number of reviews due, linked to the review, and the journal link', async () => {
+    const t = await buildTestApp()
+    try {
+      const { a } = await createTwoHospitals(t.db)
+      const longAgo = t.clock.now() - days(400)
+      const manager = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], now: longAgo })
+      await createAccount(t.db, { email: 'alice@chu-a.fr', siteIds: [a.siteIds[0] as string], now: longAgo })
+      const browser = new TestBrowser(t.app)
+      await signIn(t, browser, manager)
+      const landing = await browser.get('/gestion')
+      expect(landing.statusCode).toBe(200)
+      expect(landing.body).toContain('<a href="/gestion/revue-des-droits">1 revue des droits d’accès à effectuer</a>')
+      expect(landing.body).toContain('<a href="/gestion/journal">Journal des événements</a>')
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -16,3 +16,4 @@ export { messages as accessReviewMessages } from './messages.ts'
 export function countDueReviews (db: Db, manager: Manager, now: number, interval: number = defaultRules.accessReviewInterval): Promise<number> {
   return countDue(db, manager, now, interval)
 }
+export { accessReviewConsoleLinks } from './views/console-links.ts'

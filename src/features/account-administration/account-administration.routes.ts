@@ -13,6 +13,8 @@ import { layoutMessages } from '../../kernel/web/messages.ts'
 import type { AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { listProfessions } from '../reference-data/index.ts'
 import { requireRole } from '../sessions/index.ts'
+import { accessReviewConsoleLinks, countDueReviews } from '../access-review/index.ts'
+import { html } from '../../kernel/web/html.ts'
 import {
   activateAccount, activateAccounts, availableActions, deactivateAccount, isAllowedInState,
   resendConfirmationEmailFor, resendUnlockEmailFor, type BulkLine,
@@ -144,11 +146,11 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     return reply.page({
       title: t.listTitle,
       scripts: ['administration.js'],
-      body: accountListPage({
+      body: html`${accountListPage({
         t, lang: request.lang, csrf: csrfField(request), isSuperadmin: manager.isSuperadmin, values, counts, lines,
         page: filters.page, hasNextPage: list.hasNextPage, professions, sites, hospitals,
         notice: await noticeFor(app, request, query),
-      }),
+      })}${accessReviewConsoleLinks(request.lang, await countDueReviews(app.db, manager, app.now(), app.rules.accessReviewInterval))}`,
     })
   })
 
