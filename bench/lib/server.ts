@@ -17,6 +17,8 @@ export interface RunningServer {
   readyAfterMs: number
   /** Resident memory (VmRSS) in MiB. */
   rssMiB: () => number
+  /** CPU time (user + system, all threads) the server used so far, in milliseconds. */
+  cpuMs: () => number
   stop: () => Promise<void>
 }
 
@@ -44,6 +46,17 @@ export function readRssMiB (pid: number): number {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
     const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0)
     return kib / 1024
+  } catch {
+    return 0
+  }
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+export function readCpuMs (pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
   } catch {
     return 0
   }
@@ -79,6 +92,7 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     url,
     readyAfterMs,
     rssMiB: () => readRssMiB(child.pid!),
+    cpuMs: () => readCpuMs(child.pid!),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 25_000)
