@@ -84,9 +84,11 @@ describe('account administration in a real browser: an account manager, keyboard
     await chooseAction(page, 'Durant Jean', 'Modifier')
     expect(pathOf(page)).toBe(`/gestion/comptes/${userId}`)
     expect(await h1Of(page)).toBe('Modifier le profil de Durant Jean')
-    await page.getByLabel('Nom', { exact: true }).fill('Durand')
-    await focusByTab(page, 'Enregistrer')
-    await navigating(page, () => page.keyboard.press('Enter'))
+    // Enter in « Nom » saves (the form's default button is « Enregistrer », not the swap button
+    // that comes first on the page).
+    const lastName = page.getByLabel('Nom', { exact: true })
+    await lastName.fill('Durand')
+    await navigating(page, () => lastName.press('Enter'))
     expect(await page.getByRole('status').innerText()).toContain('Les modifications sont enregistrées.')
     expect(await accountRow(userId)).toMatchObject({ last_name: 'Durand', first_name: 'Jean' })
 

@@ -64,9 +64,10 @@ describe('account administration without JavaScript, keyboard only', () => {
     await focusByTab(page, 'Hugo', 80)
     await navigating(page, () => page.keyboard.press('Enter'))
     expect(pathOf(page)).toBe(`/gestion/comptes/${userId}`)
-    await page.getByLabel('Prénom', { exact: true }).fill('Faure')
-    await focusByTab(page, 'Enregistrer', 40)
-    await navigating(page, () => page.keyboard.press('Enter'))
+    const firstName = page.getByLabel('Prénom', { exact: true })
+    await firstName.fill('Faure')
+    await navigating(page, () => firstName.press('Enter')) // Enter in a field: « Enregistrer »
+    expect(await page.getByRole('status').innerText()).toContain('Les modifications sont enregistrées.')
     await focusByTab(page, 'Inverser nom et prénom', 40)
     await navigating(page, () => page.keyboard.press('Enter'))
     expect(await page.getByRole('status').innerText()).toContain('Le nom et le prénom ont été inversés.')

@@ -35,11 +35,16 @@ function textField (p: EditPage, name: 'nom' | 'prenom' | 'email', label: string
   ${fieldError(p.errors, name)}</div>`
 }
 
+/**
+ * The identity form. Its first submit button is a hidden « Enregistrer »: Enter in a field submits
+ * with the form's first button, which would otherwise be « Inverser nom et prénom ».
+ */
 function identityForm (p: EditPage): Html {
   const { t, values } = p
   const labels = { civilite: t.civility, nom: t.lastName, prenom: t.firstName, profession: t.profession, email: t.email }
   return html`${errorSummary(p.lang, p.errors, labels)}
 <form method="post" action="/gestion/comptes/${p.account.id}" novalidate>${p.csrf}
+  <button type="submit" name="action" value="enregistrer" hidden tabindex="-1">${t.save}</button>
   <fieldset><legend>${t.identity}</legend>
     <fieldset class="choices"${invalidAttributes(p.errors, 'civilite')}><legend>${t.civility}</legend>
       <label><input type="radio" name="civilite" value="mme"${values.civilite === 'mme' ? html` checked` : ''}> ${t.civilityMme}</label>
