@@ -41,6 +41,11 @@ export const defaultRules = {
    * away, so nobody can use this limit to lock an account out beyond the guide's lockout.
    */
   loginAttemptsPerAccount: 10,
+  /**
+   * A refused password step answers no sooner than this after the password check (ASVS 6.3.8):
+   * a wrong password on a known account costs more writes than an unknown email (a few ms).
+   */
+  loginRefusalWriteMinimumDuration: 40,
   /** Code step and « Envoyer un nouveau code », per IP address. */
   oneTimeCodeAttemptsPerIp: 100,
   /** Code step, per account (only someone who typed the right password can spend these). */
@@ -67,6 +72,12 @@ export const defaultRules = {
    * more database writes than an unknown one, and this floor hides the difference.
    */
   passwordResetRequestMinimumDuration: 150,
+  /**
+   * « Valider » of the registration answers no sooner than this after the password is hashed
+   * (ASVS 6.3.8): creating an account costs more writes than noticing the owner of an existing
+   * address, and this floor hides the difference (about 10 ms on PostgreSQL).
+   */
+  registrationWriteMinimumDuration: 80,
   /** « Mon compte »: password changes tried per account, wrong current passwords included. */
   passwordChangeAttemptsPerAccount: 5,
   passwordChangeRateLimitWindow: minutes(15),

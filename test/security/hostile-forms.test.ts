@@ -73,6 +73,19 @@ const fuzzed: Record<string, FuzzedRoute> = {
   'POST /gestion/comptes/:id/sites/ajouter': { fields: ['site'], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/sites/ajouter`, valid: (ids) => ({ site: ids.sites[2] as string }) },
   'POST /gestion/comptes/:id/sites/retirer': { fields: ['site'], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/sites/retirer`, valid: (ids) => ({ site: ids.sites[1] as string }) },
   'POST /gestion/revue-des-droits/confirmer': { fields: ['comptes'], actors: consoleActors, valid: (ids) => ({ comptes: ids.target }) },
+  // The reference-data console (super-administrators), last: its archive and delete actions change the fixtures.
+  'POST /gestion/referentiel/etablissements': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/etablissements' },
+  'POST /gestion/referentiel/etablissements/:id': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}` },
+  'POST /gestion/referentiel/etablissements/:id/sites': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/sites` },
+  'POST /gestion/referentiel/professions': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions' },
+  'POST /gestion/referentiel/professions/:code': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions/medecin' },
+  'POST /gestion/referentiel/sites/:id': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/sites/${ids.sites[2] as string}` },
+  'POST /gestion/referentiel/professions/:code/archiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions/medecin/archiver' },
+  'POST /gestion/referentiel/professions/:code/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions/medecin/desarchiver' },
+  'POST /gestion/referentiel/sites/:id/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/sites/${ids.sites[2] as string}/desarchiver` },
+  'POST /gestion/referentiel/sites/:id/supprimer': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/sites/${ids.sites[2] as string}/supprimer` },
+  'POST /gestion/referentiel/etablissements/:id/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/desarchiver` },
+  'POST /gestion/referentiel/etablissements/:id/archiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/archiver` },
   'POST /gestion/changement-email': { fields: ['jeton'], actors: ['anonymous'], valid: () => ({ jeton: aToken }) },
 }
 

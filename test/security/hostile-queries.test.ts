@@ -56,6 +56,13 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /gestion/revue-des-droits': { params: ['fait'] },
   'GET /gestion/revue-des-droits/rapport': { params: ['hopital', 'du', 'au'] },
   'GET /gestion/revue-des-droits/rapport.csv': { params: ['hopital', 'du', 'au'] },
+  'GET /gestion/referentiel': { params: ['q', 'archives', 'page'] },
+  'GET /gestion/referentiel/etablissements/nouveau': { params: [] },
+  'GET /gestion/referentiel/etablissements/:id': { params: ['q'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}` },
+  'GET /gestion/referentiel/etablissements/:id/sites/nouveau': { params: [], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/sites/nouveau` },
+  'GET /gestion/referentiel/professions': { params: [] },
+  'GET /gestion/referentiel/professions/:code': { params: [], url: () => '/gestion/referentiel/professions/medecin' },
+  'GET /gestion/referentiel/sites/:id': { params: [], url: (ids) => `/gestion/referentiel/sites/${ids.site}` },
 }
 
 const hostileValue = fc.oneof(

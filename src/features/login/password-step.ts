@@ -46,24 +46,34 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
   await countAttemptOnEmail(ctx, email, account !== undefined && !isAccountLocked(account))
   if (!account) {
     await verifyDummyPassword(form.password)
+    const started = performance.now()
     await db.transaction().execute((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.now()))
-    return rejected
+    return refuseNoSoonerThan(started, rules)
   }
   const correct = await verifyPassword(account.password_hash, form.password)
+  // Real elapsed time from here: a wrong password costs more writes than an unknown email, the
+  // refusals all answer after the same floor (ASVS 6.3.8).
+  const started = performance.now()
   // Locked when read: the attempt changes nothing and sends nothing, whatever the password.
   if (isAccountLocked(account)) {
     await db.transaction().execute((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
-    return rejected
+    return refuseNoSoonerThan(started, rules)
   }
   if (!correct) {
     await db.transaction().execute(async (tx) => {
       await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)
       await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
     })
-    return rejected
+    return refuseNoSoonerThan(started, rules)
   }
   await enforceRateLimit(db, `login:codes:account:${account.id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
   return acceptPassword(ctx, account.id, form.returnTo, meta)
+}
+
+async function refuseNoSoonerThan (started: number, rules: LoginContext['rules']): Promise<PasswordStepResult> {
+  const remaining = started + rules.loginRefusalWriteMinimumDuration - performance.now()
+  if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(remaining)))
+  return rejected
 }
 
 /**

@@ -90,12 +90,11 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
   })
 
-  // NUL never belongs in a form or a link, and PostgreSQL refuses it in text (a 500 otherwise).
+  // NUL never belongs in a form or a link, and PostgreSQL refuses it in text (a 500 otherwise):
+  // it becomes U+FFFD, so the forms answer as for any other wrong character.
   app.addHook('preValidation', async (request) => {
-    if (containsNul(request.query) || containsNul(request.body) || containsNul(request.params)) {
-      const t = layoutMessages[request.lang]
-      throw new HttpProblem(400, t.badRequestTitle, t.badRequestBody)
-    }
+    request.query = replaceNul(request.query) as typeof request.query
+    request.body = replaceNul(request.body) as typeof request.body
   })
 
   // The body must be parsed before the token in it can be checked, hence preHandler.
@@ -182,14 +181,12 @@ function chooseLanguage (cookieValue: string | undefined, acceptLanguage: string
   return preferred?.tag === 'en' ? 'en' : 'fr'
 }
 
-/** True when a string, or a string inside (arrays, objects, a few levels down), holds U+0000. */
-function containsNul (value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (depth > 4 || typeof value !== 'object' || value === null) return false
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes('\u0000') || containsNul(inner, depth + 1)) return true
-  }
-  return false
+/** The value with every U+0000 (in strings, arrays and objects, a few levels down) replaced by U+FFFD. */
+function replaceNul (value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value
+  if (depth > 4 || typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map((inner) => replaceNul(inner, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll('\u0000', '\ufffd'), replaceNul(inner, depth + 1)]))
 }
 
 /** A simple page: a title, a paragraph and a link home. */
