@@ -21,6 +21,8 @@ declare module 'fastify' {
     now: Clock
     mail: MailDispatcher
     mailContext: MailContext
+    /** Every route registered ("METHOD /path"), for tests that must cover them all. */
+    routeList: readonly string[]
   }
 }
 
@@ -39,6 +41,13 @@ async function kernel (app: FastifyInstance, options: KernelOptions) {
   app.decorate('rules', options.config.rules)
   app.decorate('now', options.now)
   app.decorate('mail', options.mail)
+  const routeList: string[] = []
+  app.decorate('routeList', routeList)
+  // Hooks of this (non-encapsulated) plugin reach every route registered after it.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`)
+  })
   app.decorate('mailContext', {
     appName: options.config.appName,
     supportEmail: options.config.supportEmail,

@@ -37,9 +37,6 @@ import {
 } from './views/account-actions.ts'
 import { deleteAccountDefinitively } from './account-deletion.ts'
 
-/** Every console route ("METHOD /gestion/…"), filled as they register: the authorization matrix test's list. */
-export const administrationRouteRegistry = new Set<string>()
-
 const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 type IdParams = Static<typeof idParams>
 
@@ -94,10 +91,6 @@ async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: 
 }
 
 export async function accountAdministrationRoutes (app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of methods) if (method !== 'HEAD') administrationRouteRegistry.add(`${method} ${route.url}`)
-  })
   auditConsoleRefusals(app)
   const asManager = { preHandler: requireRole('accountManager') }
 

@@ -2,7 +2,7 @@
  * Account administration (admin guide « L'interface de gestion » §1–7): the console of account
  * managers and super-administrators, mounted at /gestion by app.ts.
  */
-export { accountAdministrationRoutes, administrationRouteRegistry } from './account-administration.routes.ts'
+export { accountAdministrationRoutes } from './account-administration.routes.ts'
 export {
   selectManagedAccounts, requireManagedAccount, findManagedAccount, isEditableBy, managerFrom,
   type Manager, type ManagedAccount,

@@ -12,7 +12,6 @@ import { csrfField } from '../../kernel/web/layout.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { requireRole } from '../sessions/index.ts'
-import { administrationRouteRegistry } from '../account-administration/index.ts'
 import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
   createHospital, createProfession, createSite, deleteOrArchiveSite, isUniqueViolation, readHospitalForm, readProfessionForm,
@@ -65,10 +64,6 @@ const siteValues = (s: SiteRecord): SiteValues => ({ intitule: s.title, abreviat
 const emptyProfession: ProfessionValues = { code: '', libelle_fr: '', libelle_en: '', ordre: '' }
 
 export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of methods) if (method !== 'HEAD') administrationRouteRegistry.add(`${method} ${route.url}`)
-  })
   const asSuperadmin = { preHandler: requireRole('superadmin') }
 
   function editor (request: FastifyRequest): EditorContext {
