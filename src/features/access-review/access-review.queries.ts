@@ -33,7 +33,15 @@ export function selectReviewableAccounts (db: Db, reviewer: Manager) {
   if (reviewer.hospitalIds.length > 0) {
     query = query.where('account.id', 'not in', sitesWhere(db).where('site.hospital_id', 'not in', [...reviewer.hospitalIds]))
   }
-  return query
+  // Admin guide §3.4.3: users registered in several hospitals are the super-administrators' to
+  // decide on, even for a manager of all those hospitals (as in the console).
+  return query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('account_site as mine')
+    .innerJoin('site as first_site', 'first_site.id', 'mine.site_id')
+    .innerJoin('account_site as other', 'other.account_id', 'mine.account_id')
+    .innerJoin('site as other_site', 'other_site.id', 'other.site_id')
+    .select('mine.site_id')
+    .whereRef('mine.account_id', '=', 'account.id')
+    .whereRef('first_site.hospital_id', '<>', 'other_site.hospital_id'))))
 }
 
 export function selectDueReviews (db: Db, reviewer: Manager, now: number, interval: number) {

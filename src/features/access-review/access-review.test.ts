@@ -160,3 +160,25 @@ describe(`access review count on the console's landing page (${testEngine})`, ()
     }
   })
 })
+
+describe(`access review of users registered in several hospitals (admin guide §3.4.3) (${testEngine})`, () => {
+  let t: TestApp
+  afterAll(async () => { await t?.close() })
+
+  it('leaves them to the super-administrators, even for a manager of every one of their hospitals', async () => {
+    t = await buildTestApp()
+    const { a, b } = await createTwoHospitals(t.db)
+    const activatedAt = t.clock.now()
+    const managerOfBoth = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId, b.adminSiteId], now: activatedAt })
+    const both = await createAccount(t.db, { email: 'deux@chu-a.fr', siteIds: [a.siteIds[0] as string, b.siteIds[0] as string], now: activatedAt })
+    await createAccount(t.db, { email: 'une@chu-a.fr', siteIds: [a.siteIds[0] as string], now: activatedAt })
+    t.clock.advance(days(366))
+    const manager = { id: managerOfBoth, isSuperadmin: false, hospitalIds: [a.id, b.id] }
+    expect(await countDueReviews(t.db, manager, t.clock.now())).toBe(1)
+    const browser = new TestBrowser(t.app)
+    await signIn(t, browser, managerOfBoth)
+    expect((await browser.post('/gestion/revue-des-droits/confirmer', { comptes: both })).statusCode).toBe(404)
+    const superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, now: activatedAt })
+    expect(await countDueReviews(t.db, { id: superadmin, isSuperadmin: true, hospitalIds: [] }, t.clock.now())).toBe(3)
+  })
+})

@@ -63,24 +63,28 @@ export async function confirmAccessReviews (ctx: ReviewContext, accountIds: read
     if (reviewable.length !== wanted.length) return { outcome: 'notFound' } as const
     const due = await selectDueReviews(tx, ctx.reviewer, ctx.now, ctx.rules.accessReviewInterval)
       .select(['account.id', 'account.access_reviewed_at']).where('account.id', 'in', wanted).execute()
-    const confirmed: Array<{ id: string; decision: ReviewDecision }> = []
+    // Every account row is written before any audit row: the audit chain's head is locked
+    // last, as in every other transaction, so concurrent logins cannot deadlock with a review.
+    const decisions = []
     for (const account of due) {
       const previousReview = account.access_reviewed_at === null ? null : Number(account.access_reviewed_at)
       const edits = await findEditsSince(tx, account.id, previousReview ?? 0)
-      const decision: ReviewDecision = edits.length > 0 ? 'edited' : 'confirmed'
       await markAccessReviewed(tx, account.id, ctx.reviewer.id, ctx.now)
+      decisions.push({ id: account.id, previousReview, edits, decision: (edits.length > 0 ? 'edited' : 'confirmed') as ReviewDecision })
+    }
+    for (const { id, previousReview, edits, decision } of decisions) {
       await recordEvent(tx, {
         type: 'accessReview.confirmed',
         actorId: ctx.reviewer.id,
         actorRole: ctx.reviewer.isSuperadmin ? 'superadmin' : 'accountManager',
-        targetId: account.id,
-        hospitalId: await hospitalOfReview(tx, ctx.reviewer, account.id),
+        targetId: id,
+        hospitalId: await hospitalOfReview(tx, ctx.reviewer, id),
         ip: ctx.meta.ip,
         userAgent: ctx.meta.userAgent,
         details: { decision, previousReview: previousReview === null ? null : new Date(previousReview).toISOString(), edits },
       }, ctx.now)
-      confirmed.push({ id: account.id, decision })
     }
+    const confirmed = decisions.map(({ id, decision }) => ({ id, decision }))
     return { outcome: 'done', confirmed, alreadyReviewed: wanted.length - due.length } as const
   })
 }

@@ -70,7 +70,8 @@ export function availableActions (manager: Manager, account: ScopeSubject & Stat
 const scopeRefused = (scope: ScopeRefusal): Refusal => ({ outcome: 'refused', status: 403, scope })
 const stateRefused = (state: StateAction): Refusal => ({ outcome: 'refused', status: 409, state })
 
-function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
+/** Who did what to whom, from where: the fields every console audit event carries. */
+export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
   return {
     actorId: ctx.manager.id,
     actorRole: ctx.manager.isSuperadmin ? 'superadmin' : 'accountManager',

@@ -11,7 +11,7 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
-import { escapeLike, foldForSearch, normalizeEmail } from '../../kernel/text.ts'
+import { escapeLike, foldForSearch, isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../audit/index.ts'
@@ -20,7 +20,7 @@ import {
   refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount,
   type ManagedAccount, type Manager, type ScopeRefusal,
 } from './hospital-scope.ts'
-import type { ConsoleContext } from './account-actions.ts'
+import { auditFields, type ConsoleContext } from './account-actions.ts'
 
 export interface IdentityForm {
   civility: Civility
@@ -42,19 +42,6 @@ export type SiteResult =
   | { outcome: 'refused'; status: 403; scope: ScopeRefusal }
   | { outcome: 'refused'; status: 409; problem: 'lastSite' | 'siteUnknown' }
 
-const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
-
-function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
-  return {
-    actorId: ctx.manager.id,
-    actorRole: ctx.manager.isSuperadmin ? 'superadmin' : 'accountManager',
-    targetId: account.id,
-    hospitalId: account.hospitalIds.find((id) => ctx.manager.hospitalIds.includes(id)) ?? account.hospitalIds[0] ?? null,
-    ip: ctx.meta.ip,
-    userAgent: ctx.meta.userAgent,
-  }
-}
-
 /** Takes the account's row lock first, so two parallel edits (two last sites removed) serialize. */
 async function lockAccountRow (tx: Db, accountId: unknown) {
   if (typeof accountId !== 'string') return
@@ -69,7 +56,7 @@ async function findEditProblems (tx: Db, account: ManagedAccount, form: Identity
   const profession = await tx.selectFrom('profession').select('code')
     .where('code', '=', form.professionCode).where('archived_at', 'is', null).executeTakeFirst()
   if (!profession && form.professionCode !== account.profession_code) problems.profession = 'professionUnknown'
-  if (!emailPattern.test(email) || email.length > 254) problems.email = 'emailInvalid'
+  if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
   else if (email !== account.email) {
     const owner = await tx.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst()
     if (owner) problems.email = 'emailTaken'

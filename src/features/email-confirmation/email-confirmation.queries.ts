@@ -27,16 +27,6 @@ export async function markEmailConfirmed (tx: Db, accountId: string, now: number
     .execute()
 }
 
-/** Whether the account registered on an account-manager site (its request goes to the super-administrators). */
-export async function hasAccountManagerSite (db: Db, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
-    .select('site.id')
-    .where('account_site.account_id', '=', accountId)
-    .where('site.kind', '=', 'accountAdministration')
-    .executeTakeFirst()
-  return row !== undefined
-}
 
 /** The hospital of the account's first site, for the audit row. */
 export async function findAccountHospitalId (db: Db, accountId: string): Promise<string | null> {

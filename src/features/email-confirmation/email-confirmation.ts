@@ -13,13 +13,14 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { confirmationEmail } from './emails/confirmation-email.ts'
 import {
   findAccountAwaitingConfirmation, findAccountHospitalId, findConfirmationRecipient,
-  hasAccountManagerSite, markEmailConfirmed,
+  markEmailConfirmed,
 } from './email-confirmation.queries.ts'
 
 /** What sending a confirmation link needs from the app (the Fastify instance fits). */
@@ -64,7 +65,7 @@ export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknow
     const consumed = await consumeAccountToken(tx, token, 'emailConfirmation', now)
     if (!consumed) return { outcome: 'invalidLink' } as const
     await markEmailConfirmed(tx, consumed.accountId, now)
-    const accountManagerRequest = await hasAccountManagerSite(tx, consumed.accountId)
+    const accountManagerRequest = await holdsAccountAdministrationSite(tx, consumed.accountId)
     await recordEvent(tx, {
       type: 'account.emailConfirmed',
       actorId: consumed.accountId,

@@ -22,16 +22,6 @@ export function findAccountState (tx: Db, accountId: string) {
     .executeTakeFirst()
 }
 
-/** Whether the account registered on a « Site administrateur comptes » (activated by super-administrators). */
-export async function hasAccountAdministrationSite (db: Db, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
-    .select('site.id')
-    .where('account_site.account_id', '=', accountId)
-    .where('site.kind', '=', 'accountAdministration')
-    .executeTakeFirst()
-  return row !== undefined
-}
 
 export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
   await tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId).execute()

@@ -9,7 +9,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
-import { accountStatus } from '../../kernel/accounts/accounts.ts'
+import { accountStatus, holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passwords.ts'
@@ -20,7 +20,7 @@ import { recordEvent } from '../audit/index.ts'
 import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
-  deleteAccountChallenges, findAccountForLogin, findAccountState, hasAccountAdministrationSite, insertChallenge,
+  deleteAccountChallenges, findAccountForLogin, findAccountState, insertChallenge,
 } from './login.queries.ts'
 
 /** What the login flows need from the app: `app` itself fits. */
@@ -133,7 +133,7 @@ async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: s
     return { outcome: 'codeSent', browserToken: browser.token }
   })
   if (result.outcome === 'pendingActivation') {
-    return { outcome: 'pendingActivation', byOperators: await hasAccountAdministrationSite(ctx.db, accountId) }
+    return { outcome: 'pendingActivation', byOperators: await holdsAccountAdministrationSite(ctx.db, accountId) }
   }
   return result
 }

@@ -105,3 +105,14 @@ export async function findManagedHospitalIds (db: Db, accountId: string): Promis
     .execute()
   return rows.map((r) => r.hospital_id)
 }
+
+/** Whether the account registered on a « Site administrateur comptes » (its activation is the super-administrators'). */
+export async function holdsAccountAdministrationSite (db: Db, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom('account_site')
+    .innerJoin('site', 'site.id', 'account_site.site_id')
+    .select('site.id')
+    .where('account_site.account_id', '=', accountId)
+    .where('site.kind', '=', 'accountAdministration')
+    .executeTakeFirst()
+  return row !== undefined
+}
