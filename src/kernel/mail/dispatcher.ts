@@ -136,6 +136,9 @@ export class MailDispatcher {
         next_attempt_at: now() + retryDelay(row.attempts),
         claimed_until: null,
         last_error: message.slice(0, 500),
+        // A failed-for-good email stays visible (recipient, subject, error) but loses the links
+        // and codes of its body: they must not outlive their purpose in the database.
+        ...(failedForGood && this.transport ? { text_body: null, html_body: null } : {}),
       }).execute()
     }
   }

@@ -21,6 +21,10 @@ describe('return paths after login (no open redirect)', () => {
   it.each([
     ['/gestion?page=2', '/gestion?page=2'],
     ['//evil.example/x', '/'],
+    ['/.//evil.example', '/'],
+    ['/..//evil.example', '/'],
+    ['/a/..//evil.example', '/'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
     ['/\\evil.example', '/'],
     ['https://evil.example', '/'],
     ['javascript:alert(1)', '/'],

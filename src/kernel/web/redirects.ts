@@ -10,7 +10,9 @@ export function safeReturnPath (value: unknown, fallback = '/'): string {
   try {
     const url = new URL(value, 'http://bamara.invalid')
     if (url.host !== 'bamara.invalid') return fallback
-    return url.pathname + url.search
+    // Dot segments are resolved by the URL parser: « /.//evil.example » becomes « //evil.example ».
+    const path = url.pathname + url.search
+    return path.startsWith('//') || path.startsWith('/\\') ? fallback : path
   } catch {
     return fallback
   }
