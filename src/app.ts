@@ -45,7 +45,10 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[masqué]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    trustProxy: config.nodeEnv === 'production',
+    // A hop count trusts that many proxies in front of the app (Fastify's types want a function).
+    trustProxy: typeof config.trustProxy === 'number'
+      ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+      : config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
@@ -93,7 +96,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
-  if (config.smtpUrl === undefined && config.nodeEnv !== 'production') {
+  if (config.devMailbox) {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }
 

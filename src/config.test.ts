@@ -52,4 +52,19 @@ describe('configuration (foundation issue)', () => {
     expect(config.rules.sessionAbsoluteTimeout).toBe(hours(8))
     expect(problemsOf({ SESSION_IDLE_TIMEOUT_MINUTES: '0' })).toHaveLength(1)
   })
+
+  it('keeps the dev mailbox on the developer\'s machine only', () => {
+    expect(loadConfig({}).devMailbox).toBe(true)
+    expect(loadConfig({ SMTP_URL: 'smtp://mail:25' }).devMailbox).toBe(false)
+    expect(problemsOf({ HOST: '0.0.0.0' }).join('\n')).toMatch(/SMTP_URL est obligatoire quand HOST/)
+    expect(problemsOf({ APP_BASE_URL: 'https://bamara.example' }).join('\n')).toMatch(/SMTP_URL est obligatoire/)
+    expect(problemsOf({ HOST: '0.0.0.0', SMTP_URL: 'smtp://mail:25' })).toEqual([])
+  })
+
+  it('believes X-Forwarded-For only from the configured proxies', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' }).trustProxy).toBe('10.0.0.0/8, 192.168.1.2')
+    expect(problemsOf({ TRUST_PROXY: 'true; rm -rf' }).join('\n')).toMatch(/TRUST_PROXY/)
+  })
 })

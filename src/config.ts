@@ -131,6 +131,10 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test'
   bootstrapSuperadmin: { email: string; password: string } | undefined
   demoData: boolean
+  /** Emails kept readable at /dev/mailbox: no SMTP_URL, outside production, on a local address only. */
+  devMailbox: boolean
+  /** Fastify's trustProxy: the load balancer(s) whose X-Forwarded-For may be believed. */
+  trustProxy: boolean | number | string
   logLevel: string
   rules: Rules
 }
@@ -180,6 +184,12 @@ export function loadConfig (env: Env = process.env): AppConfig {
   if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
     problems.push('SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port')
   }
+  // Without SMTP, emails (reset links included) are readable at /dev/mailbox: only on the
+  // developer's own machine, never on an address others can reach.
+  const localOnly = ['127.0.0.1', 'localhost', '::1'].includes(host) && appBaseUrl.startsWith('http://')
+  if (!production && smtpUrl === undefined && !localOnly) {
+    problems.push('SMTP_URL est obligatoire quand HOST ou APP_BASE_URL ne sont pas locaux : la boîte de développement (/dev/mailbox) ne doit pas être exposée')
+  }
   if (production && smtpUrl === undefined) {
     problems.push('SMTP_URL est obligatoire en production (la boîte de développement y est désactivée)')
   }
@@ -201,6 +211,14 @@ export function loadConfig (env: Env = process.env): AppConfig {
   }
   const demoData = demoText === undefined ? databaseUrl === undefined && !production : ['true', '1'].includes(demoText)
   if (demoData && production) problems.push('DEMO_DATA est interdit en production (comptes de démonstration)')
+
+  const trustProxyText = value('TRUST_PROXY')
+  let trustProxy: boolean | number | string = false
+  if (trustProxyText !== undefined) {
+    if (/^\d{1,2}$/.test(trustProxyText)) trustProxy = Number(trustProxyText)
+    else if (/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(trustProxyText)) trustProxy = trustProxyText
+    else problems.push(`TRUST_PROXY doit être un nombre de relais (ex. 1) ou une liste d'adresses IP/CIDR (reçu « ${trustProxyText} »)`)
+  }
 
   const rules: Rules = { ...defaultRules }
   const idle = positiveNumber('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60)
@@ -226,6 +244,8 @@ export function loadConfig (env: Env = process.env): AppConfig {
       ? { email: bootstrapEmail, password: bootstrapPassword }
       : undefined,
     demoData,
+    devMailbox: smtpUrl === undefined && !production,
+    trustProxy,
     logLevel: value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     rules,
   }
