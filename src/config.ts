@@ -78,6 +78,8 @@ export const defaultRules = {
    * address, and this floor hides the difference (about 10 ms on PostgreSQL).
    */
   registrationWriteMinimumDuration: 80,
+  /** « Renvoyer le mail de confirmation » answers no sooner than this, whoever the address is. */
+  confirmationResendMinimumDuration: 60,
   /** « Mon compte »: password changes tried per account, wrong current passwords included. */
   passwordChangeAttemptsPerAccount: 5,
   passwordChangeRateLimitWindow: minutes(15),

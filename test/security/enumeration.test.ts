@@ -107,11 +107,13 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
       rules: {
         loginAttemptsPerIp: 1e6, loginAttemptsPerAccount: 1e6, passwordResetRequestsPerIp: 1e6, passwordResetRequestsPerAccount: 1e6,
         registrationsPerAddress: 1e6, registrationsPerEmail: 1e6, maximumFailedPasswords: 1e6,
+        confirmationResendsPerAddress: 1e6, confirmationResendsPerEmail: 1e6,
       },
     })
     a = (await createTwoHospitals(t.db)).a
     await createAccount(t.db, { email: 'existe@chu-a.fr', siteIds: [a.siteIds[0] as string] })
     await createAccount(t.db, { email: 'verrouille@chu-a.fr', siteIds: [a.siteIds[0] as string], locked: true })
+    await createAccount(t.db, { email: 'attente@chu-a.fr', siteIds: [a.siteIds[0] as string], state: 'unconfirmed' })
   })
   afterAll(async () => { await t?.close() })
 
@@ -168,6 +170,19 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
       (i) => browser().post('/mot-de-passe-oublie', { email: `inconnu${i + 1000}@chu-a.fr` }),
     )
     console.info(`forgotten password: ${result.summary}`)
+    expect(result.gap, result.summary).toBeLessThan(detectableMs)
+  }, 60_000)
+
+  it(`takes the same time to resend a confirmation link for an unconfirmed and an unknown address (gap < ${detectableMs} ms)`, async () => {
+    const waiting = await browser().post('/confirmation/renvoyer', { email: 'attente@chu-a.fr' })
+    const unknown = await browser().post('/confirmation/renvoyer', { email: 'inconnu@chu-a.fr' })
+    expect(waiting.statusCode).toBe(303)
+    expect(masked(waiting)).toBe(masked(unknown))
+    const result = await compareTimes(
+      () => browser().post('/confirmation/renvoyer', { email: 'attente@chu-a.fr' }),
+      (i) => browser().post('/confirmation/renvoyer', { email: `inconnu${i + 2000}@chu-a.fr` }),
+    )
+    console.info(`confirmation resend: ${result.summary}`)
     expect(result.gap, result.summary).toBeLessThan(detectableMs)
   }, 60_000)
 })

@@ -15,6 +15,8 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { withMinimumDuration } from '../../kernel/security/timing.ts'
+import { digestToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { confirmationEmail } from './emails/confirmation-email.ts'
@@ -31,7 +33,7 @@ export interface ConfirmationEmailDeps {
 
 export interface ConfirmationDeps extends ConfirmationEmailDeps {
   db: Db
-  rules: Pick<Rules, 'emailConfirmationTtl' | 'registrationRateWindow' | 'confirmationResendsPerAddress' | 'confirmationResendsPerEmail'>
+  rules: Pick<Rules, 'emailConfirmationTtl' | 'registrationRateWindow' | 'confirmationResendsPerAddress' | 'confirmationResendsPerEmail' | 'confirmationResendMinimumDuration'>
 }
 
 export interface RequestMeta { ip: string; userAgent: string | undefined }
@@ -87,8 +89,9 @@ export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknow
 export async function resendConfirmationEmail (deps: ConfirmationDeps, email: string, meta: RequestMeta, now: number): Promise<boolean> {
   const window = deps.rules.registrationRateWindow
   await enforceRateLimit(deps.db, `confirmationResend:ip:${meta.ip}`, { limit: deps.rules.confirmationResendsPerAddress, window }, now)
-  await enforceRateLimit(deps.db, `confirmationResend:email:${normalizeEmail(email)}`, { limit: deps.rules.confirmationResendsPerEmail, window }, now)
-  return deps.db.transaction().execute(async (tx) => {
+  await enforceRateLimit(deps.db, `confirmationResend:email:${digestToken(normalizeEmail(email))}`, { limit: deps.rules.confirmationResendsPerEmail, window }, now)
+  // An unconfirmed account costs a token, an email and an audit row; any other address a read.
+  return withMinimumDuration(deps.rules.confirmationResendMinimumDuration, () => deps.db.transaction().execute(async (tx) => {
     const account = await findAccountAwaitingConfirmation(tx, email)
     if (!account) return false
     await sendConfirmationEmail(tx, deps, account.id, now)
@@ -102,5 +105,5 @@ export async function resendConfirmationEmail (deps: ConfirmationDeps, email: st
       details: { requestedBy: 'user' },
     }, now)
     return true
-  })
+  }))
 }

@@ -12,6 +12,7 @@ import type { MailContext } from '../../kernel/mail/compose.ts'
 import { accountStatus, holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passwords.ts'
 import { digestOneTimeCode, digestToken, issueOneTimeCode, issueToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
@@ -44,36 +45,28 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
   await enforceRateLimit(db, `login:password:ip:${meta.ip}`, { limit: rules.loginAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
   const account = await findAccountForLogin(db, email)
   await countAttemptOnEmail(ctx, email, account !== undefined && !isAccountLocked(account))
+  // After the hash, a wrong password costs more writes than an unknown email or a locked
+  // account: every refusal answers after the same floor (ASVS 6.3.8).
+  const refuse = (write: (tx: Db) => Promise<void>) =>
+    withMinimumDuration(rules.loginRefusalWriteMinimumDuration, async () => {
+      await db.transaction().execute(write)
+      return rejected
+    })
   if (!account) {
     await verifyDummyPassword(form.password)
-    const started = performance.now()
-    await db.transaction().execute((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.now()))
-    return refuseNoSoonerThan(started, rules)
+    return refuse((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.now()))
   }
   const correct = await verifyPassword(account.password_hash, form.password)
-  // Real elapsed time from here: a wrong password costs more writes than an unknown email, the
-  // refusals all answer after the same floor (ASVS 6.3.8).
-  const started = performance.now()
   // Locked when read: the attempt changes nothing and sends nothing, whatever the password.
-  if (isAccountLocked(account)) {
-    await db.transaction().execute((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
-    return refuseNoSoonerThan(started, rules)
-  }
+  if (isAccountLocked(account)) return refuse((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
   if (!correct) {
-    await db.transaction().execute(async (tx) => {
+    return refuse(async (tx) => {
       await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)
       await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
     })
-    return refuseNoSoonerThan(started, rules)
   }
   await enforceRateLimit(db, `login:codes:account:${account.id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
   return acceptPassword(ctx, account.id, form.returnTo, meta)
-}
-
-async function refuseNoSoonerThan (started: number, rules: LoginContext['rules']): Promise<PasswordStepResult> {
-  const remaining = started + rules.loginRefusalWriteMinimumDuration - performance.now()
-  if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(remaining)))
-  return rejected
 }
 
 /**

@@ -16,6 +16,7 @@ import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/ac
 import { hashPassword } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
+import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { passwordResetEmail } from './emails/reset-link.ts'
@@ -38,9 +39,11 @@ export async function requestPasswordReset (deps: PasswordResetDeps, email: stri
   await enforceRateLimit(deps.db, `password-reset:ip:${meta.ip}`, { limit: deps.rules.passwordResetRequestsPerIp, window }, now)
   // Keyed on the digest of what was typed, known or not: the 429 reveals nothing, stores no address.
   await enforceRateLimit(deps.db, `password-reset:email:${digestToken(address)}`, { limit: deps.rules.passwordResetRequestsPerAccount, window }, now)
-  // Real elapsed time (the app clock may be frozen in tests): known and unknown addresses
-  // answer after the same floor, so timing tells nothing (an issued link costs 3 more writes).
-  const started = performance.now()
+  // Known and unknown addresses answer after the same floor (an issued link costs 3 more writes).
+  await withMinimumDuration(deps.rules.passwordResetRequestMinimumDuration, () => recordResetRequest(deps, address, meta, now))
+}
+
+async function recordResetRequest (deps: PasswordResetDeps, address: string, meta: RequestMeta, now: number): Promise<void> {
   const owner = await findPasswordOwnerByEmail(deps.db, address)
   await deps.db.transaction().execute(async (tx) => {
     if (owner) {
@@ -56,12 +59,6 @@ export async function requestPasswordReset (deps: PasswordResetDeps, email: stri
       details: owner ? undefined : { reason: 'unknownEmail' },
     }, now)
   })
-  await waitUntil(started + deps.rules.passwordResetRequestMinimumDuration)
-}
-
-function waitUntil (instant: number): Promise<void> {
-  const remaining = instant - performance.now()
-  return remaining > 0 ? new Promise((resolve) => setTimeout(resolve, Math.ceil(remaining))) : Promise.resolve()
 }
 
 export type PasswordResetResult =

@@ -16,6 +16,8 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { insertAccount } from '../../kernel/accounts/accounts.ts'
 import { checkPasswordPolicy, hashPassword, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { withMinimumDuration } from '../../kernel/security/timing.ts'
+import { digestToken } from '../../kernel/security/tokens.ts'
 import { isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
@@ -142,22 +144,11 @@ export type RegistrationResult =
 export async function registerAccount (deps: RegistrationDeps, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   const window = deps.rules.registrationRateWindow
   await enforceRateLimit(deps.db, `registration:ip:${meta.ip}`, { limit: deps.rules.registrationsPerAddress, window }, now)
-  await enforceRateLimit(deps.db, `registration:email:${registration.email}`, { limit: deps.rules.registrationsPerEmail, window }, now)
+  await enforceRateLimit(deps.db, `registration:email:${digestToken(registration.email)}`, { limit: deps.rules.registrationsPerEmail, window }, now)
   // Hashed before knowing whether the address exists, outside the transaction: both paths cost the same.
   const passwordHash = await hashPassword(registration.password)
-  // Real elapsed time (the app clock may be frozen in tests): a new account costs more writes
-  // than the notice to an existing one; both answer after the same floor (ASVS 6.3.8).
-  const started = performance.now()
-  try {
-    return await writeRegistration(deps, registration, passwordHash, meta, now)
-  } finally {
-    await waitUntil(started + deps.rules.registrationWriteMinimumDuration)
-  }
-}
-
-function waitUntil (instant: number): Promise<void> {
-  const remaining = instant - performance.now()
-  return remaining > 0 ? new Promise((resolve) => setTimeout(resolve, Math.ceil(remaining))) : Promise.resolve()
+  // A new account costs more writes than the notice to an existing one: same floor for both.
+  return withMinimumDuration(deps.rules.registrationWriteMinimumDuration, () => writeRegistration(deps, registration, passwordHash, meta, now))
 }
 
 async function writeRegistration (deps: RegistrationDeps, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
