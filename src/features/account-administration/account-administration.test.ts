@@ -216,8 +216,11 @@ describe(`account administration console (admin guide « L'interface de gestion 
       expect(mismatch.statusCode).toBe(400)
       expect(mismatch.body).toContain('rien n’a été supprimé')
       expect(await t.db.selectFrom('account').select('id').where('id', '=', id).executeTakeFirst()).toBeDefined()
+      await new TestBrowser(t.app).post('/mot-de-passe-oublie', { email: 'erreur.inscription@chu-a.fr' })
+      expect(await emailsTo(t.db, 'erreur.inscription@chu-a.fr')).not.toEqual([])
       const done = await superBrowser.post(`/gestion/comptes/${id}/supprimer`, { confirmation: ' Erreur.Inscription@chu-a.fr' })
       expect(done.statusCode).toBe(303)
+      expect(await emailsTo(t.db, 'erreur.inscription@chu-a.fr')).toEqual([])
       expect(await t.db.selectFrom('account').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined()
       expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toEqual([])
       expect((await userBrowser.get('/mon-compte')).statusCode).not.toBe(200)
@@ -297,6 +300,10 @@ describe(`account administration console (admin guide « L'interface de gestion 
 
     it('changes the email only once the new address is confirmed, and tells the old one', async () => {
       const id = await user({ siteIds: [a.siteIds[0] as string], email: 'ancienne@chu-a.fr' })
+      const usersBrowser = await browserOf(id)
+      const oldReset = await new TestBrowser(t.app).post('/mot-de-passe-oublie', { email: 'ancienne@chu-a.fr' })
+      expect(oldReset.statusCode).toBe(303)
+      const oldResetLink = pathOfLinkIn(await lastEmailTo(t.db, 'ancienne@chu-a.fr'))
       const browser = await browserOf(managerA)
       const response = await browser.post(`/gestion/comptes/${id}`, { civilite: 'mme', nom: 'Dupont', prenom: 'Claire', profession: 'medecin', email: ' Nouvelle@CHU-A.fr ' })
       expect(response.statusCode).toBe(200)
@@ -314,6 +321,9 @@ describe(`account administration console (admin guide « L'interface de gestion 
       expect(done.statusCode).toBe(200)
       expect((await account(id)).email).toBe('nouvelle@chu-a.fr')
       expect((await holder.post('/gestion/changement-email', { jeton: token })).statusCode).toBe(400)
+      // The login changed: the user's open session ended, links sent to the old address are void.
+      expect((await usersBrowser.get('/mon-compte')).statusCode).toBe(303)
+      expect((await new TestBrowser(t.app).get(oldResetLink)).statusCode).toBe(400)
     })
 
     it('refuses an email already used by another account', async () => {

@@ -2,8 +2,10 @@
  * Definitive deletion of an account (admin guide §3.3: « Vous pouvez contacter l'équipe de la
  * BNDMR pour demander la suppression définitive des comptes erronés »): super-administrators
  * only, after typing the account's email. The account, its sites, sessions, login challenges and
- * tokens are removed; the audit trail keeps a pseudonymous trace (the random id, never the name
- * or address in the deletion event).
+ * tokens are removed, with the emails queued or kept for its address; the audit trail keeps a
+ * pseudonymous trace (the random id, never the name or address in the deletion event). Older
+ * audit events that quote the address (an email change's before → after) stay until the audit
+ * retention purges them: the hash chain cannot be edited (docs/security.md).
  */
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
@@ -23,6 +25,8 @@ export async function deleteAccountDefinitively (ctx: ConsoleContext, accountId:
     if (account.id === ctx.manager.id) return { outcome: 'refused', status: 403, scope: 'selfDeletion' } as const
     if (normalizeEmail(typedEmail) !== account.email) return { outcome: 'confirmationMismatch' } as const
     await tx.deleteFrom('account').where('id', '=', account.id).execute()
+    // Personal data goes with the account: the emails queued or kept for this address too.
+    await tx.deleteFrom('outbox').where('recipient', '=', account.email).execute()
     await recordEvent(tx, {
       type: 'admin.accountDeleted',
       actorId: ctx.manager.id,

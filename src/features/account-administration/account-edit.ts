@@ -6,7 +6,7 @@
  * A new email address is used only once its holder confirms it (a single-use link to the new
  * address, a notice to the old one). Every change is audited with its before → after values.
  */
-import type { Db } from '../../kernel/db/database.ts'
+import { isUniqueViolation, type Db } from '../../kernel/db/database.ts'
 import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
@@ -15,6 +15,7 @@ import { escapeLike, foldForSearch, isWellFormedEmail, normalizeEmail } from '..
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../audit/index.ts'
+import { invalidateAccountSessions } from '../sessions/index.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
 import {
   refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount,
@@ -130,27 +131,37 @@ export type EmailChangeResult =
 
 /** POST /gestion/changement-email: consumes the link and makes the new address the login. */
 export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleContext['meta'], now: number): Promise<EmailChangeResult> {
-  return db.transaction().execute(async (tx) => {
-    const consumed = await consumeAccountToken(tx, token, 'emailChange', now)
-    if (!consumed || !consumed.payload) return { outcome: 'invalidLink' } as const
-    const newEmail = consumed.payload
-    const owner = await tx.selectFrom('account').select('id').where('email', '=', newEmail).executeTakeFirst()
-    if (owner && owner.id !== consumed.accountId) return { outcome: 'taken' } as const
-    const account = await tx.selectFrom('account').select(['email', 'last_name', 'first_name'])
-      .where('id', '=', consumed.accountId).executeTakeFirstOrThrow()
-    await tx.updateTable('account')
-      .set({ email: newEmail, search_text: accountSearchText({ lastName: account.last_name, firstName: account.first_name, email: newEmail }) })
-      .where('id', '=', consumed.accountId).execute()
-    await recordEvent(tx, {
-      type: 'account.emailChanged',
-      actorId: consumed.accountId,
-      targetId: consumed.accountId,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      details: { before: account.email, after: newEmail },
-    }, now)
-    return { outcome: 'changed', email: newEmail } as const
-  })
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const consumed = await consumeAccountToken(tx, token, 'emailChange', now)
+      if (!consumed || !consumed.payload) return { outcome: 'invalidLink' } as const
+      const newEmail = consumed.payload
+      const owner = await tx.selectFrom('account').select('id').where('email', '=', newEmail).executeTakeFirst()
+      if (owner && owner.id !== consumed.accountId) return { outcome: 'taken' } as const
+      const account = await tx.selectFrom('account').select(['email', 'last_name', 'first_name'])
+        .where('id', '=', consumed.accountId).executeTakeFirstOrThrow()
+      await tx.updateTable('account')
+        .set({ email: newEmail, search_text: accountSearchText({ lastName: account.last_name, firstName: account.first_name, email: newEmail }) })
+        .where('id', '=', consumed.accountId).execute()
+      // The login changed: open sessions end, and links sent to the old address stop working.
+      await invalidateAccountSessions(tx, consumed.accountId)
+      await tx.updateTable('account_token').set({ used_at: now })
+        .where('account_id', '=', consumed.accountId).where('used_at', 'is', null).execute()
+      await recordEvent(tx, {
+        type: 'account.emailChanged',
+        actorId: consumed.accountId,
+        targetId: consumed.accountId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { before: account.email, after: newEmail },
+      }, now)
+      return { outcome: 'changed', email: newEmail } as const
+    })
+  } catch (error) {
+    // Two changes to the same new address confirmed at once: the second finds it taken.
+    if (isUniqueViolation(error)) return { outcome: 'taken' }
+    throw error
+  }
 }
 
 export function siteLabel (site: { title: string; abbreviation: string | null }): string {

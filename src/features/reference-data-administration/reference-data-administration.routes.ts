@@ -9,12 +9,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
+import { isUniqueViolation } from '../../kernel/db/database.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { requireRole } from '../sessions/index.ts'
 import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
-  createHospital, createProfession, createSite, deleteOrArchiveSite, isUniqueViolation, readHospitalForm, readProfessionForm,
+  createHospital, createProfession, createSite, deleteOrArchiveSite, readHospitalForm, readProfessionForm,
   readSiteForm, setHospitalArchived, setProfessionArchived, unarchiveSite, updateHospital, updateProfession, updateSite,
   type EditorContext, type HospitalForm, type Saved,
 } from './reference-data-administration.ts'

@@ -46,11 +46,6 @@ function audit (tx: Db, ctx: EditorContext, type: string, hospitalId: string | n
   }, ctx.now)
 }
 
-/** True for a unique-constraint violation (a parallel request took the FINESS number or the code). */
-export function isUniqueViolation (error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-}
 
 // ————— Hospitals —————
 

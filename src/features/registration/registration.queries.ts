@@ -49,8 +49,3 @@ export function listActiveSuperadmins (db: Db) {
     .execute()
 }
 
-/** A unique-constraint violation, on either engine (two registrations of one address racing). */
-export function isUniqueViolation (error: unknown): boolean {
-  const code = (error as { code?: string })?.code
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-}

@@ -9,7 +9,7 @@
  * comptes » is a request to the super-administrators, who are notified in the same transaction.
  */
 import type { Rules } from '../../config.ts'
-import type { Db } from '../../kernel/db/database.ts'
+import { isUniqueViolation, type Db } from '../../kernel/db/database.ts'
 import type { Civility } from '../../kernel/db/schema.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
@@ -25,7 +25,7 @@ import { isPersonalEmailDomain } from './personal-email-domains.ts'
 import { existingAccountNotice } from './emails/existing-account-notice.ts'
 import { accountManagerRequestEmail } from './emails/account-manager-request.ts'
 import {
-  findAccountByEmail, findHospital, findProfession, isUniqueViolation, listActiveSuperadmins, listHospitalSites,
+  findAccountByEmail, findHospital, findProfession, listActiveSuperadmins, listHospitalSites,
 } from './registration.queries.ts'
 import type { RegistrationMessages } from './messages.ts'
 

@@ -56,3 +56,9 @@ export async function isDatabaseReachable (db: Db): Promise<boolean> {
     return false
   }
 }
+
+/** A unique-constraint violation, on either engine: a parallel request took the same key. */
+export function isUniqueViolation (error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}
