@@ -9,6 +9,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/features/**'],
+    rules: {
       // A feature reaches another only through its public index.ts (HOUSE-STYLE rule 2).
       'no-restricted-imports': ['error', {
         patterns: [{
@@ -24,14 +29,5 @@ export default tseslint.config(
   {
     files: ['src/cli.ts', 'src/server.ts', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
-  },
-  {
-    // The feature-boundary rule is for src/features; tests import the shared test helpers.
-    files: ['test/**'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
-    files: ['src/kernel/**'],
-    rules: { 'no-restricted-imports': 'off' },
   },
 )

@@ -12,15 +12,16 @@ export async function prepareDatabase (db: Db, config: AppConfig, log: FastifyBa
   const applied = await migrateToLatest(db)
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
   await seedProfessions(db)
+  // Before the demo data: the deployment's super-administrator exists whatever the demo holds.
+  if (config.bootstrapSuperadmin) {
+    const created = await createSuperadmin(db, config.bootstrapSuperadmin, now())
+    if (created) log.info({ email: config.bootstrapSuperadmin.email }, 'bootstrap super-administrator created')
+  }
   if (config.demoData) {
     const created = await loadDemoData(db, now())
     if (created.length > 0 && config.nodeEnv === 'development') {
       // Demo passwords are printed in development only, for a newcomer to log in with.
       log.info({ demoAccounts: created }, 'demo accounts created')
     }
-  }
-  if (config.bootstrapSuperadmin) {
-    const created = await createSuperadmin(db, config.bootstrapSuperadmin, now())
-    if (created) log.info({ email: config.bootstrapSuperadmin.email }, 'bootstrap super-administrator created')
   }
 }

@@ -174,9 +174,13 @@ async function insertDemoAccounts (tx: Db, hospitals: Array<SeedHospital & { id:
     ...drawOrdinaryPeople(aphp, aphpDomain, 12, sitesOf(aphp).labelled, random),
     ...drawOrdinaryPeople(hcl, hclDomain, 5, sitesOf(hcl).labelled, random),
   ]
-  const superadminId = await insertDemoPerson(tx, people[1] as DemoPerson, passwordHash, undefined, now)
-  const created: DemoAccount[] = [{ email: (people[1] as DemoPerson).email, password: demoPassword, status: 'active', note: (people[1] as DemoPerson).note }]
-  for (const person of people.filter((_, index) => index !== 1)) {
+  // An address already taken (the bootstrap super-administrator's, say) keeps its owner: demo data
+  // never stands in the way of the accounts a deployment creates.
+  const taken = new Set((await tx.selectFrom('account').select('email').execute()).map((a) => a.email))
+  const demoSuperadmin = people[1] as DemoPerson
+  const superadminId = taken.has(demoSuperadmin.email) ? undefined : await insertDemoPerson(tx, demoSuperadmin, passwordHash, undefined, now)
+  const created: DemoAccount[] = superadminId ? [{ email: demoSuperadmin.email, password: demoPassword, status: 'active', note: demoSuperadmin.note }] : []
+  for (const person of people.filter((p, index) => index !== 1 && !taken.has(p.email))) {
     await insertDemoPerson(tx, person, passwordHash, superadminId, now)
     created.push({ email: person.email, password: demoPassword, status: stateLabel(person.state), ...(person.note ? { note: person.note } : {}) })
   }

@@ -91,17 +91,19 @@ export async function findAccountIdByEmail (db: Db, email: string): Promise<stri
 }
 
 /**
- * Hospitals an account manages: those whose « Site administrateur comptes » it holds, provided
- * the account is active and not locked. Account-manager rights come from that site and from
- * activation by a super-administrator (admin issue: no escalation).
+ * Hospitals an account manages: those, not archived, whose « Site administrateur comptes » it
+ * holds. The caller has checked the account is active (a live session implies it): rights come
+ * from that site and from activation by a super-administrator (admin issue: no escalation).
  */
 export async function findManagedHospitalIds (db: Db, accountId: string): Promise<string[]> {
   const rows = await db.selectFrom('account_site')
     .innerJoin('site', 'site.id', 'account_site.site_id')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
     .where('site.kind', '=', 'accountAdministration')
     .where('site.archived_at', 'is', null)
+    .where('hospital.archived_at', 'is', null)
     .execute()
   return rows.map((r) => r.hospital_id)
 }

@@ -34,6 +34,10 @@ describe(`foundation database (${testEngine})`, () => {
     const site = await t.db.selectFrom('site').select('id').where('hospital_id', '=', hospital.id).where('kind', '=', 'accountAdministration').executeTakeFirstOrThrow()
     const id = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [site.id] })
     expect(await findManagedHospitalIds(t.db, id)).toEqual([hospital.id])
+    // An archived hospital is managed by no one any more.
+    await t.db.updateTable('hospital').set({ archived_at: 1 }).where('id', '=', hospital.id).execute()
+    expect(await findManagedHospitalIds(t.db, id)).toEqual([])
+    await t.db.updateTable('hospital').set({ archived_at: null }).where('id', '=', hospital.id).execute()
   })
 
   it('counts parallel hits of a rate limit atomically', async () => {
