@@ -9,7 +9,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Database } from '../../kernel/db/schema.ts'
-import { selectManagedAccounts, type Manager } from '../account-administration/index.ts'
+import { selectManagedAccounts, selectManagedListing, type Manager } from '../account-administration/index.ts'
 
 /** Active accounts whose last review (activation counts as one) is `interval` old or more. */
 function isDue (eb: ExpressionBuilder<Database, 'account'>, now: number, interval: number) {
@@ -48,9 +48,28 @@ export function selectDueReviews (db: Db, reviewer: Manager, now: number, interv
   return selectReviewableAccounts(db, reviewer).where((eb) => isDue(eb, now, interval))
 }
 
+/**
+ * How many reviews are due (shown on the console's landing page). For an account manager it is
+ * read from the hospital listing (`selectManagedListing`, one range per hospital, issue 7) with
+ * the same rules as `selectReviewableAccounts`: registered in one hospital only, theirs
+ * (`hospital_count = 1`), not themselves, not a super-administrator, no account-manager site.
+ * The test « the landing count equals the due list » holds both to the same answer.
+ */
 export async function countDueReviews (db: Db, reviewer: Manager, now: number, interval: number): Promise<number> {
-  const row = await selectDueReviews(db, reviewer, now, interval)
-    .select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst()
+  const listing = reviewer.isSuperadmin ? undefined : selectManagedListing(db, reviewer)
+  const query = listing
+    ? listing
+      .where('account.hospital_count', '=', 1)
+      .where('account.account_id', '!=', reviewer.id)
+      .where('account.is_superadmin', '=', 0)
+      .where('account.account_id', 'not in', sitesWhere(db).where('site.kind', '=', 'accountAdministration'))
+      .where((eb) => eb.and([
+        eb('account.activated_at', 'is not', null),
+        eb('account.deactivated_at', 'is', null),
+        eb.or([eb('account.access_reviewed_at', 'is', null), eb('account.access_reviewed_at', '<=', now - interval)]),
+      ]))
+    : selectDueReviews(db, reviewer, now, interval)
+  const row = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst()
   return Number(row?.n ?? 0)
 }
 

@@ -3,12 +3,12 @@
  * its filters and counts, the sites shown on each line, and the reference lists of the filters.
  * Every account query starts from `selectManagedAccounts` (house style rule 10).
  */
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
-import type { SiteKind } from '../../kernel/db/schema.ts'
+import type { Database, SiteKind } from '../../kernel/db/schema.ts'
 import { accountColumns, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { escapeLike, foldForSearch } from '../../kernel/text.ts'
-import { selectManagedAccounts, type Manager } from './hospital-scope.ts'
+import { selectManagedAccounts, selectManagedListing, type Manager } from './hospital-scope.ts'
 
 export const pageSize = 50
 
@@ -39,36 +39,57 @@ function accountsWithSiteIn (db: Db, column: 'site.id' | 'site.hospital_id', val
     .select('account_site.account_id').where(column, '=', value)
 }
 
-function selectFilteredAccounts (db: Db, manager: Manager, filters: Omit<ListFilters, 'sort' | 'page'>) {
-  let query = selectManagedAccounts(db, manager)
-  if (manager.isSuperadmin && filters.hospitalId) query = query.where('account.id', 'in', accountsWithSiteIn(db, 'site.hospital_id', filters.hospitalId))
-  if (filters.siteId) query = query.where('account.id', 'in', accountsWithSiteIn(db, 'site.id', filters.siteId))
-  if (filters.status) query = query.where(statusCondition(filters.status))
-  if (filters.lockedOnly) query = query.where('account.locked_at', 'is not', null)
-  if (filters.professionCode) query = query.where('account.profession_code', '=', filters.professionCode)
+type Filters = Omit<ListFilters, 'sort' | 'page'>
+
+/**
+ * The filters' conditions, on `account` columns that `account_hospital` copies under the same
+ * names (hence usable on either scope query); `id` names the account id column of that query.
+ */
+function filterConditions (db: Db, filters: Filters, id: 'account.id' | 'account.account_id') {
+  const conditions: Array<(eb: ExpressionBuilder<Database, 'account'>) => Expression<SqlBool>> = []
+  if (filters.siteId) conditions.push(() => sql<SqlBool>`${sql.ref(id)} in (${accountsWithSiteIn(db, 'site.id', filters.siteId as string)})`)
+  if (filters.status) conditions.push(() => statusCondition(filters.status as AccountStatus))
+  if (filters.lockedOnly) conditions.push(() => sql<SqlBool>`account.locked_at is not null`)
+  if (filters.professionCode) conditions.push(() => sql<SqlBool>`account.profession_code = ${filters.professionCode}`)
   const term = foldForSearch(filters.search ?? '')
-  if (term !== '') query = query.where(sql<SqlBool>`account.search_text like ${`%${escapeLike(term)}%`} escape '\\'`)
-  return query
+  if (term !== '') conditions.push(() => sql<SqlBool>`account.search_text like ${`%${escapeLike(term)}%`} escape '\\'`)
+  return conditions
+}
+
+/**
+ * The ids of the scope, filtered. An account manager's scope (or a super-administrator's with a
+ * hospital filter) is read from `account_hospital`: one contiguous range per hospital holding
+ * every column filtered, sorted and counted on, instead of one lookup per account. A
+ * super-administrator's whole scope is the account table itself.
+ */
+function selectFilteredIds (db: Db, manager: Manager, filters: Filters) {
+  const listing = selectManagedListing(db, manager, filters.hospitalId)
+  if (listing) {
+    const conditions = filterConditions(db, filters, 'account.account_id')
+    return listing.select('account.account_id as id').where((eb) => eb.and(conditions.map((c) => c(eb as never))))
+  }
+  const conditions = filterConditions(db, filters, 'account.id')
+  return selectManagedAccounts(db, manager).select('account.id').where((eb) => eb.and(conditions.map((c) => c(eb))))
 }
 
 /** One page of the list, and whether another follows (limit + 1: no count over the whole scope). */
 export async function listManagedAccounts (db: Db, manager: Manager, filters: ListFilters) {
-  // The page's ids first, sorted from the narrow `account_listing` index (migration 0003), then
-  // only those rows in full: sorting a large scope never drags every wide account row along.
-  const pageIds = orderedByListSort(selectFilteredAccounts(db, manager, filters).select('account.id'), filters.sort)
-    .limit(pageSize + 1).offset((filters.page - 1) * pageSize)
+  // The page's ids first, sorted and paged within the scope's narrow rows, then only those 51
+  // accounts read in full: sorting a large scope never drags every wide account row along.
+  const ids = selectFilteredIds(db, manager, filters)
+  const sorted = filters.sort === 'name'
+    ? ids.orderBy('account.search_text').orderBy('id')
+    : ids.orderBy('account.created_at', 'desc').orderBy('id', 'desc')
+  const pageIds = (await sorted.limit(pageSize + 1).offset((filters.page - 1) * pageSize).execute()).map((r) => r.id)
+  if (pageIds.length === 0) return { rows: [], hasNextPage: false }
   const query = db.selectFrom('account')
     .leftJoin('profession', 'profession.code', 'account.profession_code')
     .select([...accountColumns, 'profession.label_fr', 'profession.label_en'])
     .where('account.id', 'in', pageIds)
-  const rows = await orderedByListSort(query, filters.sort).execute()
-  return { rows: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize }
-}
-
-function orderedByListSort<Q extends { orderBy: (column: 'account.search_text' | 'account.created_at' | 'account.id', direction?: 'asc' | 'desc') => Q }> (query: Q, sort: ListFilters['sort']): Q {
-  return sort === 'name'
+  const rows = await (filters.sort === 'name'
     ? query.orderBy('account.search_text').orderBy('account.id')
-    : query.orderBy('account.created_at', 'desc').orderBy('account.id', 'desc')
+    : query.orderBy('account.created_at', 'desc').orderBy('account.id', 'desc')).execute()
+  return { rows: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize }
 }
 
 export type ListedAccount = Awaited<ReturnType<typeof listManagedAccounts>>['rows'][number]
@@ -78,14 +99,15 @@ export type StatusCounts = Record<AccountStatus, number> & { locked: number }
 /** « 12 en attente d'activation »: counts over the whole scope (and hospital filter), not the search. */
 export async function countManagedAccountsByStatus (db: Db, manager: Manager, hospitalId?: string): Promise<StatusCounts> {
   const count = (condition: Expression<SqlBool>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`
-  const row = await selectFilteredAccounts(db, manager, { hospitalId })
-    .select([
-      count(statusCondition('unconfirmed')).as('unconfirmed'),
-      count(statusCondition('pendingActivation')).as('pendingActivation'),
-      count(statusCondition('active')).as('active'),
-      count(statusCondition('deactivated')).as('deactivated'),
-      count(sql<SqlBool>`account.locked_at is not null`).as('locked'),
-    ])
+  const counted = [
+    count(statusCondition('unconfirmed')).as('unconfirmed'),
+    count(statusCondition('pendingActivation')).as('pendingActivation'),
+    count(statusCondition('active')).as('active'),
+    count(statusCondition('deactivated')).as('deactivated'),
+    count(sql<SqlBool>`account.locked_at is not null`).as('locked'),
+  ]
+  const listing = selectManagedListing(db, manager, hospitalId)
+  const row = await (listing ? listing.select(counted) : selectManagedAccounts(db, manager).select(counted))
     .executeTakeFirstOrThrow()
   return {
     unconfirmed: Number(row.unconfirmed ?? 0),

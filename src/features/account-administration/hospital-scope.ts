@@ -36,10 +36,30 @@ export function selectManagedAccounts (db: Db, manager: Manager) {
   const query = db.selectFrom('account')
   if (manager.isSuperadmin) return query
   if (manager.hospitalIds.length === 0) return query.where(sql<boolean>`1 = 0`)
-  return query.where('account.id', 'in', db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
-    .select('account_site.account_id')
-    .where('site.hospital_id', 'in', [...manager.hospitalIds]))
+  return query.where('account.id', 'in', db.selectFrom('account_hospital')
+    .select('account_hospital.account_id')
+    .where('account_hospital.hospital_id', 'in', [...manager.hospitalIds]))
+}
+
+/**
+ * The same scope as `selectManagedAccounts`, for the walks over a whole hospital (the list, its
+ * status counts, due reviews): rows of `account_hospital` (aliased `account`: the copied columns
+ * keep the account's names; the id is `account.account_id`), one per account. Returns undefined
+ * for a super-administrator without a hospital filter, whose scope (every account, with or
+ * without a site) only `selectManagedAccounts` gives. Test: « the listing scope is the scope ».
+ */
+export function selectManagedListing (db: Db, manager: Manager, hospitalId?: string) {
+  const hospitalIds = manager.isSuperadmin ? (hospitalId ? [hospitalId] : undefined) : manager.hospitalIds
+  if (hospitalIds === undefined) return undefined
+  const query = db.selectFrom('account_hospital as account')
+  if (hospitalIds.length === 0) return query.where(sql<boolean>`1 = 0`)
+  if (hospitalIds.length === 1) return query.where('account.hospital_id', '=', hospitalIds[0]!)
+  // An account in several of these hospitals has one row in each: keep the first.
+  return query.where('account.hospital_id', 'in', [...hospitalIds]).where((eb) => eb.or([
+    eb('account.hospital_count', '=', 1),
+    eb('account.hospital_id', '=', eb.selectFrom('account_hospital as other').select((o) => o.fn.min('other.hospital_id').as('first'))
+      .whereRef('other.account_id', '=', 'account.account_id').where('other.hospital_id', 'in', [...hospitalIds])),
+  ]))
 }
 
 export interface TargetSite {

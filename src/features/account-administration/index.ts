@@ -4,6 +4,6 @@
  */
 export { accountAdministrationRoutes } from './account-administration.routes.ts'
 export {
-  selectManagedAccounts, requireManagedAccount, findManagedAccount, isEditableBy, managerFrom,
+  selectManagedAccounts, selectManagedListing, requireManagedAccount, findManagedAccount, isEditableBy, managerFrom,
   type Manager, type ManagedAccount,
 } from './hospital-scope.ts'

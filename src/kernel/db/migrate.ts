@@ -9,6 +9,7 @@ import * as administration from './migrations/0002-administration.ts'
 import * as accessReview from './migrations/0003-access-review.ts'
 import * as notificationDigest from './migrations/0004-notification-digest.ts'
 import * as performance from './migrations/0005-performance.ts'
+import * as accountHospital from './migrations/0006-account-hospital.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003-access-review': accessReview,
   '0004-notification-digest': notificationDigest,
   '0005-performance': performance,
+  '0006-account-hospital': accountHospital,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

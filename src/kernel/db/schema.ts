@@ -81,6 +81,27 @@ export interface AccountSiteTable {
   added_by: string | null
 }
 
+/**
+ * One row per (hospital, account registered on one of its sites), with copies of the account
+ * columns the console lists, filters and counts on (migration 0006). Written only by database
+ * triggers on account_site and account: read-only for the application.
+ */
+export interface AccountHospitalTable {
+  hospital_id: string
+  account_id: string
+  created_at: Instant
+  email_confirmed_at: Instant | null
+  activated_at: Instant | null
+  deactivated_at: Instant | null
+  locked_at: Instant | null
+  profession_code: string
+  search_text: string
+  is_superadmin: number
+  access_reviewed_at: Instant | null
+  /** How many hospitals the account is registered in (admin guide §3.4.3: several → read-only). */
+  hospital_count: number
+}
+
 export interface SessionTable {
   /** sha256 of the cookie's token: the database never holds a usable session id. */
   id_digest: string
@@ -197,6 +218,7 @@ export interface Database {
   profession: ProfessionTable
   account: AccountTable
   account_site: AccountSiteTable
+  account_hospital: AccountHospitalTable
   session: SessionTable
   login_challenge: LoginChallengeTable
   account_token: AccountTokenTable
