@@ -13,6 +13,8 @@ declare module 'autocannon' {
     duration?: number
     amount?: number
     timeout?: number
+    /** Requests per second sent by each connection (default: back to back). */
+    connectionRate?: number
     requests?: Array<AutocannonRequest & { setupRequest?: (request: AutocannonRequest) => AutocannonRequest }>
   }
 

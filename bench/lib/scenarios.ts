@@ -115,13 +115,14 @@ export async function runCodeStep (db: Db, url: string, accounts: LoginAccount[]
 }
 
 /** A GET with a session cookie (scenario 3b: /mon-compte; scenario 4: /gestion…). */
-export function runAuthenticatedPage (url: string, path: string, sessionTokens: string[], connections: number, duration: number): Promise<LoadResult> {
+export function runAuthenticatedPage (url: string, path: string, sessionTokens: string[], connections: number, duration: number, connectionRate?: number): Promise<LoadResult> {
   const nextToken = rotation(sessionTokens)
   const csrf = csrfToken()
   return runLoad({
     url,
     connections,
     duration,
+    connectionRate,
     expect: [200],
     next: () => ({ method: 'GET', path, headers: { cookie: `csrf=${csrf}; session=${nextToken()}` } }),
   })
