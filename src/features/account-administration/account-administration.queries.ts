@@ -80,8 +80,8 @@ export async function listManagedAccounts (db: Db, manager: Manager, filters: Li
   const sorted = filters.sort === 'name'
     ? ids.orderBy('account.search_text').orderBy('id')
     : ids.orderBy('account.created_at', 'desc').orderBy('id', 'desc')
-  const pageIds = (await sorted.limit(pageSize + 1).offset((filters.page - 1) * pageSize).execute()).map((r) => r.id)
-  if (pageIds.length === 0) return { rows: [], hasNextPage: false }
+  // One statement (one round trip to PostgreSQL): the page's ids are a subquery.
+  const pageIds = sorted.limit(pageSize + 1).offset((filters.page - 1) * pageSize)
   const query = db.selectFrom('account')
     .leftJoin('profession', 'profession.code', 'account.profession_code')
     .select([...accountColumns, 'profession.label_fr', 'profession.label_en'])
