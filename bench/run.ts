@@ -227,7 +227,8 @@ function rowsFor (results: EngineResult[]): Row[] {
     { scenario: '3', measure: `/mon-compte: requests /s (${pageConnections} connections)`, unit: '/s', values: by((r) => r.myAccountPage?.perSecond) },
     { scenario: '3', measure: '… p99 latency', unit: 'ms', values: by((r) => r.myAccountPage?.p99), target: { op: '<', value: 20 } },
     { scenario: '3', measure: '… server CPU per request', unit: 'ms', values: by((r) => r.myAccountPage?.serverCpuMsEach) },
-    { scenario: '3', measure: `/mon-compte: ${pageConnections} users at ${userClicksPerSecond} request/s each: p99`, unit: 'ms', values: by((r) => done(r.myAccountPageUsers)?.p99), target: { op: '<', value: 20 } },
+    // autocannon starts every connection's timer together: the 100 requests arrive as one burst each second.
+    { scenario: '3', measure: `/mon-compte: ${pageConnections} users at ${userClicksPerSecond} request/s each, in one burst per second: p99`, unit: 'ms', values: by((r) => done(r.myAccountPageUsers)?.p99) },
   ]
   for (const request of consoleRequests) {
     rows.push({ scenario: '4', measure: `/gestion ${request.name}: p95`, unit: 'ms', values: by((r) => done(r.console[request.name])?.p95), target: { op: '<', value: 25 } })
