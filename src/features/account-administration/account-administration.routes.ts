@@ -111,13 +111,16 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       sort: query.tri === 'nom' ? 'name' as const : 'registration' as const,
       page: Math.max(1, Number(query.page ?? '1')),
     }
-    const [list, counts, professions, hospitals] = await Promise.all([
+    // Independent reads, in parallel (PostgreSQL serves them on separate connections).
+    const [list, counts, professions, hospitals, sites, dueReviews, notice] = await Promise.all([
       listManagedAccounts(app.db, manager, filters),
       countManagedAccountsByStatus(app.db, manager, hospitalId),
       listProfessions(app.db),
       manager.isSuperadmin ? listHospitals(app.db) : Promise.resolve([]),
+      listSitesOfHospitals(app.db, hospitalId ? [hospitalId] : manager.isSuperadmin ? [] : manager.hospitalIds),
+      countDueReviews(app.db, manager, app.now(), app.rules.accessReviewInterval),
+      noticeFor(app, request, query),
     ])
-    const sites = await listSitesOfHospitals(app.db, hospitalId ? [hospitalId] : manager.isSuperadmin ? [] : manager.hospitalIds)
     const sitesByAccount = await findSitesOfAccounts(app.db, list.rows.map((r) => r.id))
     const lines: ListLine[] = list.rows.map((account) => {
       const lineSites = sitesByAccount.get(account.id) ?? []
@@ -142,8 +145,8 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       body: html`${accountListPage({
         t, lang: request.lang, csrf: csrfField(request), isSuperadmin: manager.isSuperadmin, values, counts, lines,
         page: filters.page, hasNextPage: list.hasNextPage, professions, sites, hospitals,
-        notice: await noticeFor(app, request, query),
-      })}${accessReviewConsoleLinks(request.lang, await countDueReviews(app.db, manager, app.now(), app.rules.accessReviewInterval))}`,
+        notice,
+      })}${accessReviewConsoleLinks(request.lang, dueReviews)}`,
     })
   })
 

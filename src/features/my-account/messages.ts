@@ -31,7 +31,6 @@ const fr = {
   currentPasswordLabel: 'Mot de passe actuel',
   wrongCurrentPassword: 'Le mot de passe actuel est incorrect.',
   passwordChanged: 'Votre mot de passe a été modifié. Vos autres sessions ont été fermées et un email de confirmation vous a été envoyé.',
-  dateLocale: 'fr-FR',
 }
 
 const en: typeof fr = {
@@ -61,7 +60,6 @@ const en: typeof fr = {
   currentPasswordLabel: 'Current password',
   wrongCurrentPassword: 'The current password is wrong.',
   passwordChanged: 'Your password has been changed. Your other sessions have been closed and a confirmation email has been sent to you.',
-  dateLocale: 'en-GB',
 }
 
 export const messages = { fr, en }

@@ -4,6 +4,7 @@
  * checkboxes belong to the bulk form through their `form` attribute (forms cannot nest), so
  * everything works without JavaScript.
  */
+import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import type { DueReview, HospitalProgress, SiteOfAccount } from '../access-review.queries.ts'
 import type { ReviewMessages } from '../messages.ts'
@@ -23,7 +24,7 @@ export interface ReviewPage {
 
 export function formatDay (lang: 'fr' | 'en', at: number | null, never: string): string {
   if (at === null) return never
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(at)
+  return formatInstant(lang, at)
 }
 
 function nameOf (account: DueReview): string {

@@ -4,6 +4,7 @@
  * the end of each line (a <details> with links and small forms: no JavaScript needed), and the
  * bulk activation form the line checkboxes belong to (`form` attribute, as forms cannot nest).
  */
+import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus, type AccountStatus } from '../../../kernel/accounts/accounts.ts'
 import type { ActionKind } from '../account-actions.ts'
@@ -43,7 +44,7 @@ export interface ListPage {
 }
 
 export function formatDate (lang: 'fr' | 'en', at: number): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeZone: 'Europe/Paris' }).format(at)
+  return formatInstant(lang, at)
 }
 
 export function statusBadge (t: AdministrationMessages, status: AccountStatus): Html {

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Rules } from '../../../config.ts'
 import { accountStatus } from '../../../kernel/accounts/accounts.ts'
+import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
@@ -16,11 +17,6 @@ import { messages } from '../messages.ts'
 export const currentPasswordField = 'motDePasseActuel'
 
 export interface AccountPageState { errors?: FieldErrors; passwordChanged?: boolean }
-
-function formatInstant (lang: Lang, instant: number): string {
-  return new Intl.DateTimeFormat(messages[lang].dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' })
-    .format(new Date(Number(instant)))
-}
 
 function groupByHospital (sites: MySite[]): Array<{ name: string; sites: MySite[] }> {
   const groups = new Map<string, { name: string; sites: MySite[] }>()
@@ -44,8 +40,8 @@ function detailsSection (lang: Lang, account: MyAccount): Html {
   ${row(t.email, account.email)}
   ${row(t.profession, (lang === 'fr' ? account.label_fr : account.label_en) ?? account.profession_code)}
   ${row(t.status, t.statuses[accountStatus(account)])}
-  ${row(t.lastLogin, account.last_login_at === null ? t.neverLoggedIn : formatInstant(lang, account.last_login_at))}
-  ${account.password_changed_at === null ? '' : row(t.passwordChangedAt, formatInstant(lang, account.password_changed_at))}
+  ${row(t.lastLogin, account.last_login_at === null ? t.neverLoggedIn : formatInstant(lang, account.last_login_at, 'long'))}
+  ${account.password_changed_at === null ? '' : row(t.passwordChangedAt, formatInstant(lang, account.password_changed_at, 'long'))}
 </dl>
 </section>`
 }
