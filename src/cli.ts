@@ -11,7 +11,7 @@
  *   verify-audit                         verify the audit chain; names the first broken event
  *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
  *   send-review-reminders                access review emails to account managers (once each)
- *   daily-tasks                          purge-audit then send-review-reminders (for cron)
+ *   daily-tasks                          purge-audit, send-review-reminders, send-activation-digests (cron)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
  *
@@ -58,7 +58,8 @@ const usage = `Usage : npm run cli -- <commande>
   purge-audit                               supprime les événements plus anciens que la durée de
                                             conservation (AUDIT_RETENTION_MONTHS, 12 mois par défaut)
   send-review-reminders                     envoie les emails de revue des droits d’accès
-  daily-tasks                               purge-audit puis send-review-reminders (cron quotidien)`
+  daily-tasks                               purge-audit, send-review-reminders et send-activation-digests
+                                            (cron quotidien)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -91,8 +92,9 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
     'daily-tasks': async (db, config) => {
       const purged = await purgeAuditFromCli(db, config, io)
-      const sent = await sendReviewRemindersFromCli(db, config, io)
-      return Math.max(purged, sent)
+      const reminded = await sendReviewRemindersFromCli(db, config, io)
+      const digested = await sendActivationDigestsFromCli(db, config, io)
+      return Math.max(purged, reminded, digested)
     },
   }
   const run = commands[command]
