@@ -1,5 +1,5 @@
 /**
- * Delivers the outbox. Each instance polls for due emails and claims one row at a time with a
+ * Delivers the outbox. Each instance polls for due emails and claims one row at a time with one
  * conditional UPDATE (re-checked under the row lock on PostgreSQL), so several instances never
  * send the same email twice. A failure is retried with back-off, across restarts; after
  * `maximumAttempts` the email is marked failed and stays visible, never silently dropped.
@@ -88,25 +88,26 @@ export class MailDispatcher {
     }
   }
 
+  /**
+   * Claims the next due email in one statement. The conditions are in the subquery (which row)
+   * and again in the outer WHERE: on PostgreSQL, an instance that lost the race re-checks them
+   * on the row as the winner left it and claims nothing (SQLite runs one writer at a time).
+   * Nothing claimed ends this drain: the winner keeps draining, and the poll follows.
+   */
   private async claimNext (): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
-    const due = (qb: ReturnType<typeof db.updateTable<'outbox'>>) => qb
+    return await db.updateTable('outbox')
+      .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id')
+        .where('status', '=', 'pending').where('next_attempt_at', '<=', at)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
+        .orderBy('next_attempt_at').limit(1))
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', at)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
-    const candidate = await db.selectFrom('outbox').select('id')
-      .where('status', '=', 'pending').where('next_attempt_at', '<=', at)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
-      .orderBy('next_attempt_at').limit(1).executeTakeFirst()
-    if (!candidate) return undefined
-    const claimed = await due(db.updateTable('outbox'))
-      .where('id', '=', candidate.id)
-      .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
       .returningAll()
       .executeTakeFirst()
-    // Another instance won this row: look for the next one.
-    return claimed ?? this.claimNext()
   }
 
   private async deliver (row: OutboxRow) {
