@@ -11,12 +11,11 @@ import type { Rules } from '../../config.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { accountStatus, holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
-import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { countRateLimitHits, enforceRateLimit, throwIfOverLimit, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passwords.ts'
 import { digestOneTimeCode, digestToken, issueOneTimeCode, issueToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
-import { RateLimited } from '../../kernel/web/errors.ts'
 import { recordEvent } from '../audit/index.ts'
 import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
@@ -42,9 +41,14 @@ const rejected = { outcome: 'rejected' } as const
 export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta: RequestMeta): Promise<PasswordStepResult> {
   const { db, rules } = ctx
   const email = normalizeEmail(form.email)
-  await enforceRateLimit(db, `login:password:ip:${meta.ip}`, { limit: rules.loginAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  const now = ctx.now()
+  // Both counters in one statement (same window); the decisions below are taken in this order.
+  const [perIp, perEmail] = await countRateLimitHits(db, [
+    `login:password:ip:${meta.ip}`, `login:password:email:${digestToken(email)}`,
+  ], rules.loginRateLimitWindow, now) as [RateLimitHits, RateLimitHits]
+  throwIfOverLimit(perIp, { limit: rules.loginAttemptsPerIp, window: rules.loginRateLimitWindow }, now)
   const account = await findAccountForLogin(db, email)
-  await countAttemptOnEmail(ctx, email, account !== undefined && !isAccountLocked(account))
+  refuseOverEmailLimit(ctx, perEmail, account !== undefined && !isAccountLocked(account), now)
   // After the hash, a wrong password costs more writes than an unknown email or a locked
   // account: every refusal answers after the same floor (ASVS 6.3.8).
   const refuse = (write: (tx: Db) => Promise<void>) =>
@@ -74,14 +78,11 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
  * it refuses only attempts that cannot succeed anyway (unknown email, locked account): a
  * correct password on an unlocked account is never refused by it, so nobody can use it to lock
  * an account out beyond the guide's lockout. The key is a digest: no typed email is stored.
+ * The hit was counted with the per-IP one, before the account was read.
  */
-async function countAttemptOnEmail (ctx: LoginContext, email: string, accountIsOpen: boolean): Promise<void> {
-  const rule = { limit: ctx.rules.loginAttemptsPerAccount, window: ctx.rules.loginRateLimitWindow }
-  try {
-    await enforceRateLimit(ctx.db, `login:password:email:${digestToken(email)}`, rule, ctx.now())
-  } catch (error) {
-    if (!(error instanceof RateLimited) || !accountIsOpen) throw error
-  }
+function refuseOverEmailLimit (ctx: LoginContext, counted: RateLimitHits, accountIsOpen: boolean, now: number): void {
+  if (accountIsOpen) return
+  throwIfOverLimit(counted, { limit: ctx.rules.loginAttemptsPerAccount, window: ctx.rules.loginRateLimitWindow }, now)
 }
 
 /**

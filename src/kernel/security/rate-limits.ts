@@ -11,17 +11,41 @@ export interface RateLimit { limit: number; window: number }
 
 /** Counts one hit on `key`; throws RateLimited when the window's limit is exceeded. */
 export async function enforceRateLimit (db: Db, key: string, rule: RateLimit, now: number): Promise<void> {
-  const expired = now - rule.window
-  const row = await db.insertInto('rate_limit')
-    .values({ key, window_start: now, hits: 1 })
+  const [hits] = await countRateLimitHits(db, [key], rule.window, now)
+  throwIfOverLimit(hits as RateLimitHits, rule, now)
+}
+
+export interface RateLimitHits { key: string; hits: number; window_start: number }
+
+/**
+ * Counts one hit on each of `keys` (distinct, all with the same window) in one atomic upsert;
+ * the caller decides with `isOverLimit`/`throwIfOverLimit`. Returns one row per key, in order.
+ */
+export async function countRateLimitHits (db: Db, keys: string[], window: number, now: number): Promise<RateLimitHits[]> {
+  const expired = now - window
+  const rows = await db.insertInto('rate_limit')
+    .values(keys.map((key) => ({ key, window_start: now, hits: 1 })))
     .onConflict((oc) => oc.column('key').doUpdateSet({
       hits: sql<number>`case when rate_limit.window_start <= ${expired} then 1 else rate_limit.hits + 1 end`,
       window_start: sql<number>`case when rate_limit.window_start <= ${expired} then ${now} else rate_limit.window_start end`,
     }))
-    .returning(['hits', 'window_start'])
-    .executeTakeFirstOrThrow()
-  if (row.hits > rule.limit) {
-    throw new RateLimited(Math.max(1, Math.ceil((Number(row.window_start) + rule.window - now) / 1000)))
+    .returning(['key', 'hits', 'window_start'])
+    .execute()
+  return keys.map((key) => {
+    const row = rows.find((r) => r.key === key)
+    if (!row) throw new Error(`rate limit not counted: ${key}`)
+    return { key, hits: Number(row.hits), window_start: Number(row.window_start) }
+  })
+}
+
+export function isOverLimit (counted: RateLimitHits, rule: RateLimit): boolean {
+  return counted.hits > rule.limit
+}
+
+/** Throws RateLimited (Retry-After: the rest of the window) when `counted` is past the limit. */
+export function throwIfOverLimit (counted: RateLimitHits, rule: RateLimit, now: number): void {
+  if (isOverLimit(counted, rule)) {
+    throw new RateLimited(Math.max(1, Math.ceil((counted.window_start + rule.window - now) / 1000)))
   }
 }
 
