@@ -43,8 +43,32 @@ export function openDatabase (options: { databaseUrl?: string; sqliteFile: strin
   // ignores covering indexes such as account_listing (docs/performance.md). 0x10002 analyzes,
   // with a bounded sample, only the tables that lack statistics or have grown since.
   database.pragma('optimize = 0x10002')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   return { db, engine: 'sqlite', close: () => db.destroy() }
+}
+
+/**
+ * better-sqlite3 compiles the SQL again on every `prepare`, and Kysely prepares every query it
+ * runs: on the login's password step that compiling was 40% of the SQLite time (CPU profile,
+ * docs/performance.md). Compiled statements are kept by their SQL text (Kysely's SQL is built
+ * from the query's shape, values are bound parameters), at most `capacity` of them, the oldest
+ * dropped first. Safe because Kysely runs one query at a time on the one connection; SQLite
+ * recompiles a kept statement by itself after a schema change.
+ */
+function withStatementCache (database: SQLite.Database, capacity = 500) {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => { statements.clear(); database.close() },
+    prepare (sqlText: string): SQLite.Statement {
+      let statement = statements.get(sqlText)
+      if (!statement) {
+        statement = database.prepare(sqlText)
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value as string)
+        statements.set(sqlText, statement)
+      }
+      return statement
+    },
+  }
 }
 
 /** True when the database answers a trivial query (readiness probe). */
