@@ -192,7 +192,7 @@ describe(`activation digest (${testEngine})`, () => {
       await createAccount(seed.db, { email: 'cli-user@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string], state: 'pendingActivation', lastName: 'Cron', now: seed.clock.now() })
       const out: string[] = []
       const io = {
-        env: { NODE_ENV: 'test', DEMO_DATA: 'false', APP_BASE_URL: 'https://bamara.example', ...database.env },
+        env: { NODE_ENV: 'test', DEMO_DATA: 'false', APP_BASE_URL: 'https://bamara.example', SMTP_URL: 'smtp://127.0.0.1:2525', ...database.env },
         out: (line: string) => out.push(line),
         err: (line: string) => out.push(line),
         readPassword: async () => undefined,
