@@ -8,7 +8,8 @@
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer'
 import type { Db } from '../db/database.ts'
-import type { OutboxRow } from '../db/schema.ts'
+import type { Database, OutboxRow } from '../db/schema.ts'
+import type { ExpressionBuilder } from 'kysely'
 import { minutes, seconds, hours } from '../../config.ts'
 
 export interface DispatcherOptions {
@@ -23,6 +24,15 @@ export interface DispatcherOptions {
 }
 
 const claimDuration = minutes(2)
+
+/** Pending, its time come, and not claimed by a live instance. */
+function isDue (at: number) {
+  return (eb: ExpressionBuilder<Database, 'outbox'>) => eb.and([
+    eb('status', '=', 'pending'),
+    eb('next_attempt_at', '<=', at),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]),
+  ])
+}
 
 export function retryDelay (attempts: number): number {
   return Math.min(seconds(5) * 2 ** Math.max(0, attempts - 1), hours(1))
@@ -83,8 +93,9 @@ export class MailDispatcher {
   async deliverDue (): Promise<void> {
     for (;;) {
       const row = await this.claimNext()
-      if (!row) return
-      await this.deliver(row)
+      if (row) await this.deliver(row)
+      // Nothing claimed: the queue is empty, or another instance won this row; then go on.
+      else if (!await this.hasDueEmail()) return
     }
   }
 
@@ -92,22 +103,22 @@ export class MailDispatcher {
    * Claims the next due email in one statement. The conditions are in the subquery (which row)
    * and again in the outer WHERE: on PostgreSQL, an instance that lost the race re-checks them
    * on the row as the winner left it and claims nothing (SQLite runs one writer at a time).
-   * Nothing claimed ends this drain: the winner keeps draining, and the poll follows.
    */
   private async claimNext (): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
     return await db.updateTable('outbox')
       .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id')
-        .where('status', '=', 'pending').where('next_attempt_at', '<=', at)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
-        .orderBy('next_attempt_at').limit(1))
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', at)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
+      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1))
+      .where(isDue(at))
       .returningAll()
       .executeTakeFirst()
+  }
+
+  private async hasDueEmail (): Promise<boolean> {
+    const at = this.options.now()
+    const row = await this.options.db.selectFrom('outbox').select('id').where(isDue(at)).limit(1).executeTakeFirst()
+    return row !== undefined
   }
 
   private async deliver (row: OutboxRow) {
