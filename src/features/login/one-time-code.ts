@@ -52,11 +52,9 @@ export async function findPendingLogin (ctx: LoginContext, browserToken: unknown
 
 export async function submitOneTimeCode (ctx: LoginContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
   const { db, rules } = ctx
-  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
-  if (!isWellFormedToken(browserToken)) return restartHome
-  const challengeId = digestToken(browserToken)
-  const pending = await findChallenge(db, challengeId)
-  if (!pending) return restartHome
+  const found = await findBrowserChallenge(ctx, browserToken, meta)
+  if (!found) return restartHome
+  const { challengeId, pending } = found
   await enforceRateLimit(db, `login:code:account:${pending.account_id}`, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
   const now = ctx.now()
   return db.transaction().execute(async (tx): Promise<CodeStepResult> => {
@@ -106,14 +104,22 @@ async function explainUnusableCode (ctx: LoginContext, tx: Db, challengeId: stri
   return { outcome: 'codeExpired' }
 }
 
+/** The pending login of the browser holding this pre-login cookie; counts against the per-IP code limit. */
+async function findBrowserChallenge (ctx: LoginContext, browserToken: unknown, meta: RequestMeta) {
+  const { db, rules } = ctx
+  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  if (!isWellFormedToken(browserToken)) return undefined
+  const challengeId = digestToken(browserToken)
+  const pending = await findChallenge(db, challengeId)
+  return pending ? { challengeId, pending } : undefined
+}
+
 /** « Envoyer un nouveau code ». */
 export async function sendNewOneTimeCode (ctx: LoginContext, browserToken: unknown, meta: RequestMeta): Promise<ResendResult> {
   const { db, rules } = ctx
-  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
-  if (!isWellFormedToken(browserToken)) return restartHome
-  const challengeId = digestToken(browserToken)
-  const pending = await findChallenge(db, challengeId)
-  if (!pending) return restartHome
+  const found = await findBrowserChallenge(ctx, browserToken, meta)
+  if (!found) return restartHome
+  const { challengeId, pending } = found
   const now = ctx.now()
   const waitSeconds = Math.ceil((Number(pending.code_sent_at) + rules.oneTimeCodeResendInterval - now) / 1000)
   if (waitSeconds > 0) return { outcome: 'tooSoon', waitSeconds }
