@@ -15,6 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
+import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 
 export interface AuditEvent {
   type: string
@@ -69,13 +70,7 @@ async function findAccountRole (tx: Db, accountId: string): Promise<string | nul
   const account = await tx.selectFrom('account').select(['is_superadmin']).where('id', '=', accountId).executeTakeFirst()
   if (!account) return null
   if (account.is_superadmin === 1) return 'superadmin'
-  const managerSite = await tx.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
-    .select('site.id')
-    .where('account_site.account_id', '=', accountId)
-    .where('site.kind', '=', 'accountAdministration')
-    .executeTakeFirst()
-  return managerSite ? 'accountManager' : 'user'
+  return await holdsAccountAdministrationSite(tx, accountId) ? 'accountManager' : 'user'
 }
 
 /** The target's hospital (the first by id when it has sites in several; the viewer also scopes by sites). */
