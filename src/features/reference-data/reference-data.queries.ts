@@ -120,14 +120,8 @@ export async function findSitesByIds (db: Db, ids: readonly string[]): Promise<S
   return rows.map(toSiteSummary)
 }
 
-export interface NewSite {
-  hospitalId: string
-  title: string
-  abbreviation: string | null
-  leadName: string | null
-  kind: SiteKind
-  filiere: string | null
-}
+/** A site about to be inserted: a summary before it has an id and a state. */
+export type NewSite = Omit<SiteSummary, 'id' | 'archived'>
 
 export function siteValues (site: NewSite) {
   return {
