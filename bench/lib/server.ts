@@ -19,6 +19,8 @@ export interface RunningServer {
   rssMiB: () => number
   /** CPU time (user + system, all threads) the server used so far, in milliseconds. */
   cpuMs: () => number
+  /** The same for the main thread alone (JavaScript, SQLite, HTTP); the rest is argon2's pool, GC helpers… */
+  mainThreadCpuMs: () => number
   stop: () => Promise<void>
 }
 
@@ -52,9 +54,9 @@ export function readRssMiB (pid: number): number {
 }
 
 /** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
-export function readCpuMs (pid: number): number {
+export function readCpuMs (pid: number, statFile = `/proc/${pid}/stat`): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = fs.readFileSync(statFile, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(fields[11]) + Number(fields[12])) * 10
   } catch {
@@ -93,6 +95,8 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     readyAfterMs,
     rssMiB: () => readRssMiB(child.pid!),
     cpuMs: () => readCpuMs(child.pid!),
+    // The main thread's id is the process id.
+    mainThreadCpuMs: () => readCpuMs(child.pid!, `/proc/${child.pid!}/task/${child.pid!}/stat`),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 25_000)

@@ -15,7 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
-import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
+import { selectAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 
 export interface AuditEvent {
   type: string
@@ -38,51 +38,95 @@ export function neutralizeText (value: string | null | undefined, maxLength = 50
 
 export async function recordEvent (tx: Db, event: AuditEvent, now: number): Promise<void> {
   // Looked up before the chain head is taken: the head's row lock is held as briefly as possible.
-  const actorRole = event.actorRole !== undefined ? event.actorRole : event.actorId ? await findAccountRole(tx, event.actorId) : null
-  const hospitalId = event.hospitalId !== undefined ? event.hospitalId : event.targetId ? await findFirstHospitalId(tx, event.targetId) : null
+  const { actorRole, hospitalId } = await completeEvent(tx, event)
+  const content = {
+    id: randomUUID(),
+    at: now,
+    type: event.type,
+    actor_id: event.actorId ?? null,
+    actor_role: actorRole,
+    target_id: event.targetId ?? null,
+    hospital_id: hospitalId,
+    ip: neutralizeText(event.ip, 64),
+    user_agent: neutralizeText(event.userAgent, 300),
+    outcome: event.outcome ?? 'success',
+    details: event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
+  }
+  const link = await linkToChain(tx, content)
+  await tx.insertInto('audit_event').values({ ...content, ...link }).execute()
+}
+
+/**
+ * The role and hospital the event leaves out, in one statement: the actor's role (superadmin,
+ * accountManager if it holds an account-manager site, else user; null for an unknown id) and
+ * the target's hospital (the first by id when it has sites in several; the viewer also scopes
+ * by sites).
+ */
+async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: string | null; hospitalId: string | null }> {
+  const needsRole = event.actorRole === undefined && Boolean(event.actorId)
+  const needsHospital = event.hospitalId === undefined && Boolean(event.targetId)
+  const given = { actorRole: event.actorRole ?? null, hospitalId: event.hospitalId ?? null }
+  if (!needsRole && !needsHospital) return given
+  const actorId = event.actorId ?? ''
+  const targetId = event.targetId ?? ''
+  const row = await tx.selectNoFrom([
+    tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
+    selectAccountAdministrationSite(tx, actorId).as('administration_site'),
+    tx.selectFrom('account_site')
+      .innerJoin('site', 'site.id', 'account_site.site_id')
+      .select('site.hospital_id')
+      .where('account_site.account_id', '=', targetId)
+      .orderBy('site.hospital_id')
+      .limit(1)
+      .as('hospital_id'),
+  ]).executeTakeFirstOrThrow()
+  const role = row.is_superadmin === null ? null : row.is_superadmin === 1 ? 'superadmin' : row.administration_site !== null ? 'accountManager' : 'user'
+  return {
+    actorRole: needsRole ? role : given.actorRole,
+    hospitalId: needsHospital ? row.hospital_id : given.hospitalId,
+  }
+}
+
+/**
+ * The head this process wrote last: usually still the head, so the next event links to it in
+ * one conditional UPDATE. Only a guess: the UPDATE matches the stored seq and hash or changes
+ * nothing (another instance or the CLI wrote since, or that transaction rolled back), and then
+ * the head is taken the slow way.
+ */
+let lastWrittenHead: { seq: number; hash: string } | undefined
+
+type ChainLink = { seq: number; previous_hash: string; hash: string }
+
+/** Takes the next place in the chain (under the head's row lock until the caller commits). */
+async function linkToChain (tx: Db, content: Record<string, unknown>): Promise<ChainLink> {
+  const guess = lastWrittenHead
+  if (guess) {
+    const link = makeLink(content, guess)
+    const updated = await tx.updateTable('audit_chain_head')
+      .set({ seq: link.seq, hash: link.hash })
+      .where('id', '=', 1).where('seq', '=', guess.seq).where('hash', '=', guess.hash)
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) === 1) return remember(link)
+  }
+  // Incrementing first takes the row lock, portably (SQLite has no SELECT … FOR UPDATE).
   const head = await tx.updateTable('audit_chain_head')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
     .where('id', '=', 1)
     .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow()
-  const row = {
-    id: randomUUID(),
-    seq: Number(head.seq),
-    at: now,
-    type: event.type,
-    actor_id: event.actorId ?? null,
-    actor_role: actorRole ?? null,
-    target_id: event.targetId ?? null,
-    hospital_id: hospitalId ?? null,
-    ip: neutralizeText(event.ip, 64),
-    user_agent: neutralizeText(event.userAgent, 300),
-    outcome: event.outcome ?? 'success',
-    details: event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
-    previous_hash: head.hash,
-  }
-  const hash = chainHash(row)
-  await tx.insertInto('audit_event').values({ ...row, hash }).execute()
-  await tx.updateTable('audit_chain_head').set({ hash }).where('id', '=', 1).execute()
+  const link = makeLink(content, { seq: Number(head.seq) - 1, hash: head.hash })
+  await tx.updateTable('audit_chain_head').set({ hash: link.hash }).where('id', '=', 1).execute()
+  return remember(link)
 }
 
-/** superadmin, accountManager (holds an account-manager site) or user; null for an unknown id. */
-async function findAccountRole (tx: Db, accountId: string): Promise<string | null> {
-  const account = await tx.selectFrom('account').select(['is_superadmin']).where('id', '=', accountId).executeTakeFirst()
-  if (!account) return null
-  if (account.is_superadmin === 1) return 'superadmin'
-  return await holdsAccountAdministrationSite(tx, accountId) ? 'accountManager' : 'user'
+function makeLink (content: Record<string, unknown>, previous: { seq: number; hash: string }): ChainLink {
+  const seq = previous.seq + 1
+  return { seq, previous_hash: previous.hash, hash: chainHash({ ...content, seq, previous_hash: previous.hash }) }
 }
 
-/** The target's hospital (the first by id when it has sites in several; the viewer also scopes by sites). */
-async function findFirstHospitalId (tx: Db, accountId: string): Promise<string | null> {
-  const row = await tx.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
-    .select('site.hospital_id')
-    .where('account_site.account_id', '=', accountId)
-    .orderBy('site.hospital_id')
-    .limit(1)
-    .executeTakeFirst()
-  return row?.hospital_id ?? null
+function remember (link: ChainLink): ChainLink {
+  lastWrittenHead = { seq: link.seq, hash: link.hash }
+  return link
 }
 
 export function chainHash (row: Record<string, unknown> & { previous_hash: string }): string {

@@ -110,11 +110,15 @@ export async function findManagedHospitalIds (db: Db, accountId: string): Promis
 
 /** Whether the account registered on a « Site administrateur comptes » (its activation is the super-administrators'). */
 export async function holdsAccountAdministrationSite (db: Db, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('account_site')
+  return await selectAccountAdministrationSite(db, accountId).executeTakeFirst() !== undefined
+}
+
+/** One « Site administrateur comptes » of the account, if any; also usable as a subquery. */
+export function selectAccountAdministrationSite (db: Db, accountId: string) {
+  return db.selectFrom('account_site')
     .innerJoin('site', 'site.id', 'account_site.site_id')
     .select('site.id')
     .where('account_site.account_id', '=', accountId)
     .where('site.kind', '=', 'accountAdministration')
-    .executeTakeFirst()
-  return row !== undefined
+    .limit(1)
 }
