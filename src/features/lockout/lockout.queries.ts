@@ -4,6 +4,7 @@
  * exactly one transaction moves an account from unlocked to locked.
  */
 import type { Db } from '../../kernel/db/database.ts'
+import { accountStateColumns } from '../../kernel/accounts/accounts.ts'
 
 /** Adds one failure; returns the new count (undefined for an unknown account). */
 export async function incrementFailedPasswordCount (tx: Db, accountId: string): Promise<number | undefined> {
@@ -26,15 +27,14 @@ export async function setLockedIfUnlocked (tx: Db, accountId: string, now: numbe
   return row !== undefined
 }
 
-/** Zeroes the counter of an unlocked account; `false` when the account is locked (or unknown). */
-export async function clearFailuresIfUnlocked (tx: Db, accountId: string): Promise<boolean> {
-  const row = await tx.updateTable('account')
+/** Zeroes the counter of an unlocked account and returns its state; undefined when it is locked (or unknown). */
+export function clearFailuresIfUnlocked (tx: Db, accountId: string) {
+  return tx.updateTable('account')
     .set({ failed_password_count: 0 })
     .where('id', '=', accountId)
     .where('locked_at', 'is', null)
-    .returning('id')
+    .returning(accountStateColumns)
     .executeTakeFirst()
-  return row !== undefined
 }
 
 export async function clearLock (tx: Db, accountId: string): Promise<void> {

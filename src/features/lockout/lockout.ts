@@ -70,11 +70,11 @@ export async function sendUnlockEmail (tx: Db, accountId: string, settings: Lock
 }
 
 /**
- * A correct password: the count goes back to zero. Returns false when the account is locked at
- * this moment (checked in the same UPDATE), so a correct password racing the wrong ones that
- * lock the account is refused.
+ * A correct password: the count goes back to zero, and the account's state as it is now comes
+ * back (same statement). Undefined when the account is locked at this moment (checked in the
+ * same UPDATE), so a correct password racing the wrong ones that lock the account is refused.
  */
-export function resetFailedPasswordCount (tx: Db, accountId: string): Promise<boolean> {
+export function resetFailedPasswordCount (tx: Db, accountId: string) {
   return clearFailuresIfUnlocked(tx, accountId)
 }
 

@@ -4,6 +4,7 @@
  * statement, so parallel submissions cannot evaluate more codes than allowed or use one twice.
  */
 import type { Db } from '../../kernel/db/database.ts'
+import { accountStateColumns } from '../../kernel/accounts/accounts.ts'
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
@@ -17,7 +18,7 @@ export function findAccountForLogin (db: Db, normalizedEmail: string) {
 /** State and contact of an account, read inside a transaction to decide on fresh data. */
 export function findAccountState (tx: Db, accountId: string) {
   return tx.selectFrom('account')
-    .select(['id', 'email', 'civility', 'last_name', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+    .select(accountStateColumns)
     .where('id', '=', accountId)
     .executeTakeFirst()
 }

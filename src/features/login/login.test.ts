@@ -189,6 +189,20 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     expect(ownerStep.statusCode).toBe(303)
   })
 
+  it('sends at most rules.oneTimeCodesSentPerAccount codes per window: a known password cannot flood the inbox', async () => {
+    const { email } = await newAccount()
+    const limit = t.config.rules.oneTimeCodesSentPerAccount
+    const browsers = Array.from({ length: limit + 1 }, () => new TestBrowser(t.app))
+    const statuses: number[] = []
+    for (const browser of browsers) statuses.push((await submitPassword(browser, email)).statusCode)
+    expect(statuses).toEqual([...Array.from({ length: limit }, () => 303), 429])
+    expect(await codeEmails(email)).toHaveLength(limit)
+    // The refused attempt rolled back: the last accepted browser's code still works.
+    const last = browsers[limit - 1]!
+    const code = await lastLoginCode(t, email)
+    expect((await last.post('/connexion/code', { code })).statusCode).toBe(303)
+  })
+
   it('keeps « retour » through the whole login and refuses to send the user to another site', async () => {
     const { email } = await newAccount()
     const browser = new TestBrowser(t.app)

@@ -20,7 +20,7 @@ import { recordEvent } from '../audit/index.ts'
 import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
-  deleteAccountChallenges, findAccountForLogin, findAccountState, insertChallenge,
+  deleteAccountChallenges, findAccountForLogin, insertChallenge,
 } from './login.queries.ts'
 
 /** What the login flows need from the app: `app` itself fits. */
@@ -69,7 +69,6 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
       await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
     })
   }
-  await enforceRateLimit(db, `login:codes:account:${account.id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
   return acceptPassword(ctx, account.id, form.returnTo, meta)
 }
 
@@ -93,12 +92,11 @@ function refuseOverEmailLimit (ctx: LoginContext, counted: RateLimitHits, accoun
 async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: string, meta: RequestMeta): Promise<PasswordStepResult> {
   const now = ctx.now()
   const result = await ctx.db.transaction().execute(async (tx): Promise<PasswordStepResult> => {
-    if (!await resetFailedPasswordCount(tx, accountId)) {
+    const account = await resetFailedPasswordCount(tx, accountId)
+    if (!account) {
       await recordRejection(tx, accountId, 'locked', meta, now)
       return rejected
     }
-    const account = await findAccountState(tx, accountId)
-    if (!account) return rejected
     const status = accountStatus(account)
     if (status !== 'active') {
       await recordRejection(tx, accountId, status, meta, now)
@@ -106,6 +104,8 @@ async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: s
       if (status === 'deactivated') return { outcome: 'deactivated' }
       return { outcome: 'pendingActivation', byOperators: false }
     }
+    // Counted with the code it allows (a refusal rolls the attempt back, the count is past the limit anyway).
+    await enforceRateLimit(tx, `login:codes:account:${accountId}`, { limit: ctx.rules.oneTimeCodesSentPerAccount, window: ctx.rules.loginRateLimitWindow }, now)
     const browser = issueToken()
     const code = issueOneTimeCode()
     await deleteAccountChallenges(tx, accountId)

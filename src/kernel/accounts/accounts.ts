@@ -23,6 +23,9 @@ export function accountStatus (account: AccountState): AccountStatus {
   return 'active'
 }
 
+/** An account's state and contact, as the login and lockout flows decide on it. */
+export const accountStateColumns = ['id', 'email', 'civility', 'last_name', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'] as const
+
 /** Columns safe to select anywhere: everything but the password hash. */
 export const accountColumns = [
   'account.id', 'account.email', 'account.civility', 'account.last_name', 'account.first_name',
