@@ -11,8 +11,6 @@ export interface LoadOptions {
   /** Seconds; ignored when `amount` is given. */
   duration?: number
   amount?: number
-  /** Requests per second per connection: users who pause between clicks (default: back to back). */
-  connectionRate?: number
   /** Called for each request: returns its method, path, headers and body. */
   next: () => AutocannonRequest
   /** Status codes that count as the expected answer; anything else is reported as unexpected. */
@@ -47,7 +45,6 @@ export async function runLoad (options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.duration ?? 10,
     amount: options.amount,
-    connectionRate: options.connectionRate,
     timeout: 30,
     requests: [{ setupRequest: (request) => ({ ...request, ...options.next() }) }],
   })

@@ -11,6 +11,7 @@ import type { Db } from '../../src/kernel/db/database.ts'
 import { createSession } from '../../src/features/sessions/index.ts'
 import { digestOneTimeCode, issueToken } from '../../src/kernel/security/tokens.ts'
 import { runLoad, type LoadResult } from './load.ts'
+import { runUsers } from './users.ts'
 import { benchPassword, type LoginAccount } from './seed.ts'
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
@@ -114,17 +115,29 @@ export async function runCodeStep (db: Db, url: string, accounts: LoginAccount[]
   return { ...result, loggedIn, unexpected: result.unexpected + Math.max(0, result.requests - loggedIn) }
 }
 
-/** A GET with a session cookie (scenario 3b: /mon-compte; scenario 4: /gestion…). */
-export function runAuthenticatedPage (url: string, path: string, sessionTokens: string[], connections: number, duration: number, connectionRate?: number): Promise<LoadResult> {
+/** A GET with a session cookie (scenario 3b: /mon-compte; scenario 4: /gestion…), back to back on each connection. */
+export function runAuthenticatedPage (url: string, path: string, sessionTokens: string[], connections: number, duration: number): Promise<LoadResult> {
   const nextToken = rotation(sessionTokens)
   const csrf = csrfToken()
   return runLoad({
     url,
     connections,
     duration,
-    connectionRate,
     expect: [200],
     next: () => ({ method: 'GET', path, headers: { cookie: `csrf=${csrf}; session=${nextToken()}` } }),
+  })
+}
+
+/** Scenario 3b as users: each has their own session and thinks between clicks (see users.ts). */
+export function runAuthenticatedUsers (url: string, path: string, sessionTokens: string[], users: number, thinkSeconds: number, duration: number): Promise<LoadResult> {
+  const csrf = csrfToken()
+  return runUsers({
+    url,
+    users,
+    thinkSeconds,
+    duration,
+    expect: [200],
+    request: (index) => ({ path, headers: { cookie: `csrf=${csrf}; session=${sessionTokens[index % sessionTokens.length]!}` } }),
   })
 }
 
