@@ -28,13 +28,20 @@ export async function setLastLoginAt (tx: Db, accountId: string, now: number): P
   await tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId).execute()
 }
 
-/** One pending login per account: a new password step ends the others (and their codes). */
-export async function deleteAccountChallenges (tx: Db, accountId: string): Promise<void> {
-  await tx.deleteFrom('login_challenge').where('account_id', '=', accountId).execute()
-}
-
-export async function insertChallenge (tx: Db, challenge: LoginChallengeTable): Promise<void> {
-  await tx.insertInto('login_challenge').values(challenge).execute()
+/** One pending login per account (unique index): a new password step replaces the previous one and its code. */
+export async function replaceChallenge (tx: Db, challenge: LoginChallengeTable): Promise<void> {
+  await tx.insertInto('login_challenge').values(challenge)
+    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
+      id_digest: eb.ref('excluded.id_digest'),
+      code_digest: eb.ref('excluded.code_digest'),
+      created_at: eb.ref('excluded.created_at'),
+      code_sent_at: eb.ref('excluded.code_sent_at'),
+      code_expires_at: eb.ref('excluded.code_expires_at'),
+      wrong_codes: eb.ref('excluded.wrong_codes'),
+      codes_sent: eb.ref('excluded.codes_sent'),
+      return_to: eb.ref('excluded.return_to'),
+    })))
+    .execute()
 }
 
 const challengeColumns = ['id_digest', 'account_id', 'code_digest', 'created_at', 'code_sent_at', 'code_expires_at', 'wrong_codes', 'codes_sent', 'return_to'] as const

@@ -126,6 +126,18 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     expect((await browser.get('/connexion?recommencer=1')).body).toContain('Votre demande de connexion n’est plus valable')
   })
 
+  it('keeps one pending login per account: a new password step ends the previous one, also when both run in parallel', async () => {
+    const { email, id, browser: first, code: firstCode } = await passwordDone()
+    const second = new TestBrowser(t.app)
+    expect((await submitPassword(second, email)).statusCode).toBe(303)
+    expect((await submit(first, firstCode)).headers.location).toBe('/connexion?recommencer=1')
+    const parallel = [new TestBrowser(t.app), new TestBrowser(t.app), new TestBrowser(t.app)]
+    const answers = await Promise.all(parallel.map((browser) => submitPassword(browser, email)))
+    expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303])
+    const challenges = await t.db.selectFrom('login_challenge').select('id_digest').where('account_id', '=', id).execute()
+    expect(challenges).toHaveLength(1)
+  })
+
   it('refuses a used code (replay), and two parallel correct codes give exactly one session', async () => {
     const { browser, code, id } = await passwordDone()
     const preLogin = browser.cookies.get('preconnexion') as string

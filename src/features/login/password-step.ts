@@ -19,9 +19,7 @@ import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
-import {
-  deleteAccountChallenges, findAccountForLogin, insertChallenge,
-} from './login.queries.ts'
+import { findAccountForLogin, replaceChallenge } from './login.queries.ts'
 
 /** What the login flows need from the app: `app` itself fits. */
 export interface LoginContext { db: Db; rules: Rules; mailContext: MailContext; now: () => number }
@@ -108,8 +106,7 @@ async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: s
     await enforceRateLimit(tx, `login:codes:account:${accountId}`, { limit: ctx.rules.oneTimeCodesSentPerAccount, window: ctx.rules.loginRateLimitWindow }, now)
     const browser = issueToken()
     const code = issueOneTimeCode()
-    await deleteAccountChallenges(tx, accountId)
-    await insertChallenge(tx, {
+    await replaceChallenge(tx, {
       id_digest: browser.digest,
       account_id: accountId,
       code_digest: digestOneTimeCode(browser.digest, code),

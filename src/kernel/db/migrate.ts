@@ -10,6 +10,7 @@ import * as accessReview from './migrations/0003-access-review.ts'
 import * as notificationDigest from './migrations/0004-notification-digest.ts'
 import * as performance from './migrations/0005-performance.ts'
 import * as accountHospital from './migrations/0006-account-hospital.ts'
+import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004-notification-digest': notificationDigest,
   '0005-performance': performance,
   '0006-account-hospital': accountHospital,
+  '0007-one-login-challenge': oneLoginChallenge,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -27,4 +29,10 @@ export async function migrateToLatest (db: Db): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** Up to (and including) one migration: for tests of a migration on data written before it. */
+export async function migrateTo (db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name)
+  if (error) throw error instanceof Error ? error : new Error(String(error))
 }
