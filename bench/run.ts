@@ -26,7 +26,7 @@ import {
   consoleRequests, createSessions, liftLoopbackRateLimits, runAuthenticatedPage, runAuthenticatedUsers, runCodeStep, runPasswordStep,
 } from './lib/scenarios.ts'
 import { fullSize, seedBenchData } from './lib/seed.ts'
-import { startServer, type RunningServer } from './lib/server.ts'
+import { buildApplication, startServer, type RunningServer } from './lib/server.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined
@@ -274,6 +274,8 @@ async function main () {
   const startedAt = new Date()
   const before = machine()
   log(`${quick ? 'QUICK run (indicative figures only)' : 'full run'} on ${before.cores} cores, ${before.cpu}, load ${before.loadAverage.join(' ')}`)
+  log('building the application (npm run build)')
+  buildApplication()
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[]
   const results: EngineResult[] = []
   for (const engine of engines) {

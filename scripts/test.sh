@@ -39,6 +39,9 @@ trap 'cleanup' EXIT
 step "typecheck"
 npx tsc -p tsconfig.json
 
+step "build (dist/, what npm start and the process tests run)"
+node scripts/build.mjs
+
 step "lint"
 npx eslint .
 

@@ -1,9 +1,9 @@
 /**
- * The application under test, as its own process (`node --import tsx src/server.ts`), the way
- * it runs in production, except NODE_ENV=development (production demands https and SMTP) with
+ * The application under test, as its own process (`node dist/server.js`, built by `buildApplication`
+ * first), the way it runs in production, except NODE_ENV=development (production demands https and SMTP) with
  * the demo data off and warnings-only logs. Memory is read from /proc/<pid>/status.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
@@ -64,6 +64,11 @@ export function readCpuMs (pid: number, statFile = `/proc/${pid}/stat`): number 
   }
 }
 
+/** `npm run build`: the suite measures the compiled application, as production runs it. */
+export function buildApplication (): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' })
+}
+
 export async function startServer (target: ServerTarget, options: ServerOptions = {}): Promise<RunningServer> {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env }
@@ -77,9 +82,9 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     LOG_LEVEL: 'warn',
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_FILE: target.sqliteFile }),
   })
-  const args = ['--import', 'tsx']
+  const args: string[] = []
   if (options.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir)
-  args.push('src/server.ts')
+  args.push('dist/server.js')
   const started = performance.now()
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

@@ -61,13 +61,30 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `src/server.ts` on a free port with NODE_ENV=test, no demo data, and `env` on top
+ * The process tests run the compiled application, as production does. `npm test` builds it
+ * first; a run of one test file rebuilds it when a source file is newer than the build.
+ */
+function ensureBuilt (): void {
+  const built = path.join(repositoryRoot, 'dist/.built')
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+    const file = path.join(dir, entry.name)
+    return Math.max(latest, entry.isDirectory() ? newest(file) : fs.statSync(file).mtimeMs)
+  }, 0)
+  if (builtAt < newest(path.join(repositoryRoot, 'src'))) {
+    execFileSync(process.execPath, [path.join(repositoryRoot, 'scripts/build.mjs')], { cwd: repositoryRoot, stdio: 'inherit' })
+  }
+}
+
+/**
+ * Starts `dist/server.js` (built from `src/`) on a free port with NODE_ENV=test, no demo data, and `env` on top
  * (DATABASE_URL or SQLITE_FILE, SMTP_URL, APP_BASE_URL…), and waits until `/readyz` answers 200.
  */
 export async function startServer (env: Record<string, string>, options: { readyTimeout?: number } = {}): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  ensureBuilt()
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
     cwd: repositoryRoot,
     env: {
       PATH: process.env.PATH,
