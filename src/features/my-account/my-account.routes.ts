@@ -23,9 +23,9 @@ const AccountQuery = Type.Object({ 'mot-de-passe': Type.Optional(Type.String({ m
 export async function myAccountRoutes (app: FastifyInstance) {
   async function renderMyAccount (request: FastifyRequest, reply: FastifyReply, state: AccountPageState, status = 200) {
     const accountId = (request.account as NonNullable<typeof request.account>).id
-    const account = await findMyAccount(app.db, accountId)
+    // Independent reads: on PostgreSQL they run on two pool connections at once.
+    const [account, sites] = await Promise.all([findMyAccount(app.db, accountId), listMySites(app.db, accountId)])
     if (!account) throw new Error('the session account has disappeared')
-    const sites = await listMySites(app.db, accountId)
     return reply.page({ ...myAccountPage(request, app.rules, account, sites, state), scripts: passwordRulesScripts }, status)
   }
 
