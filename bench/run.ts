@@ -23,7 +23,7 @@ import type { LoadResult } from './lib/load.ts'
 import { summarizeProfile, type ProfileSummary } from './lib/profile.ts'
 import { printTable, type Row } from './lib/report.ts'
 import {
-  consoleRequests, createSessions, liftLoopbackRateLimits, runAuthenticatedPage, runAuthenticatedUsers, runCodeStep, runPasswordStep,
+  consoleRequests, createSessions, liftLoopbackRateLimits, nationalConsoleRequests, runAuthenticatedPage, runAuthenticatedUsers, runCodeStep, runPasswordStep,
 } from './lib/scenarios.ts'
 import { fullSize, seedBenchData } from './lib/seed.ts'
 import { buildApplication, startServer, type RunningServer } from './lib/server.ts'
@@ -152,6 +152,12 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
           result.console[request.name] = await withServerCpu(server, () => runAuthenticatedPage(server.url, request.path, [managerToken!], 1, settings.consoleSeconds))
           log(`${engine}: console ${request.name}: p95 ${result.console[request.name]!.p95.toFixed(1)} ms`)
         }
+        const [superadminToken] = await createSessions(database.db, [seeded.superadminId], Date.now())
+        for (const request of nationalConsoleRequests) {
+          await runAuthenticatedPage(server.url, request.path, [superadminToken!], 1, 0.5)
+          result.console[request.name] = await withServerCpu(server, () => runAuthenticatedPage(server.url, request.path, [superadminToken!], 1, settings.consoleSeconds))
+          log(`${engine}: console ${request.name}: p95 ${result.console[request.name]!.p95.toFixed(1)} ms`)
+        }
       }
     } finally {
       clearInterval(sampler)
@@ -246,8 +252,9 @@ function rowsFor (results: EngineResult[]): Row[] {
     { scenario: '3', measure: '… server CPU per request', unit: 'ms', values: by((r) => r.myAccountPage?.serverCpuMsEach) },
     { scenario: '3', measure: '… of which the main thread', unit: 'ms', values: by((r) => r.myAccountPage?.mainThreadCpuMsEach) },
   ]
-  for (const request of consoleRequests) {
-    rows.push({ scenario: '4', measure: `/gestion ${request.name}: p95`, unit: 'ms', values: by((r) => done(r.console[request.name])?.p95), target: { op: '<', value: 25 } })
+  for (const request of [...consoleRequests, ...nationalConsoleRequests]) {
+    const target = consoleRequests.includes(request) ? { op: '<' as const, value: 25 } : undefined
+    rows.push({ scenario: '4', measure: `/gestion ${request.name}: p95`, unit: 'ms', values: by((r) => done(r.console[request.name])?.p95), target })
     rows.push({ scenario: '4', measure: '… server CPU per request', unit: 'ms', values: by((r) => (done(r.console[request.name]) as Measured | undefined)?.serverCpuMsEach) })
   }
   rows.push(

@@ -155,3 +155,10 @@ export const consoleRequests: Array<{ name: string; path: string }> = [
   { name: 'sorted by name', path: '/gestion?tri=nom' },
   { name: 'deep page (300 of 300)', path: '/gestion?page=300' },
 ]
+
+/** Not a target: the super-administrator's console over all 100,000 accounts, no hospital chosen. */
+export const nationalConsoleRequests: Array<{ name: string; path: string }> = [
+  { name: 'super-administrator, all hospitals: first page', path: '/gestion' },
+  { name: 'super-administrator, all hospitals: pending activation', path: '/gestion?statut=en-attente' },
+  { name: 'super-administrator, all hospitals: search « Lévêque »', path: `/gestion?q=${encodeURIComponent('Lévêque')}` },
+]

@@ -35,6 +35,7 @@ export interface LoginAccount { id: string; email: string }
 export interface SeededData {
   /** The account manager of the big hospital (its « Site administrateur comptes », active). */
   managerId: string
+  superadminId: string
   bigHospitalId: string
   /** Active, unlocked, plain users outside the big hospital: each used by one login at most. */
   loginAccounts: LoginAccount[]
@@ -198,6 +199,18 @@ export async function seedBenchData (db: Db, size: SeedSize, now: number): Promi
     failed_password_count: 0,
   })
   accountSites.push({ account_id: managerId, site_id: adminSiteByHospital.get(bigHospital.id)!, added_at: now - span, added_by: null })
+  // A super-administrator: the national console, every hospital at once.
+  const superadminId = randomUUID()
+  const superadminEmail = 'superadmin@bench.example.fr'
+  accounts.push({
+    ...accounts[accounts.length - 1]!,
+    id: superadminId,
+    email: superadminEmail,
+    last_name: 'National',
+    first_name: 'Sophie',
+    search_text: accountSearchText({ lastName: 'National', firstName: 'Sophie', email: superadminEmail }),
+    is_superadmin: 1,
+  })
 
   await db.transaction().execute(async (tx) => {
     await insertInBatches(tx, 'hospital', hospitals, 5)
@@ -209,7 +222,7 @@ export async function seedBenchData (db: Db, size: SeedSize, now: number): Promi
   // whose insert threshold fires within a minute of such a load); done at once here so the
   // benchmark measures that steady state (index-only scans of account_hospital). SQLite: at open.
   if (await isPostgres(db)) await sql`vacuum analyze`.execute(db)
-  return { managerId, bigHospitalId: bigHospital.id, loginAccounts, seconds: (performance.now() - started) / 1000 }
+  return { managerId, superadminId, bigHospitalId: bigHospital.id, loginAccounts, seconds: (performance.now() - started) / 1000 }
 }
 
 function siteRow (id: string, hospitalId: string, title: string, kind: SiteKind, leadName: string | null) {
