@@ -99,10 +99,10 @@ export async function loginRoutes (app: FastifyInstance) {
       return reply.redirect('/connexion/code', 303)
     }
     if (result.outcome === 'rejected') {
-      void app.mail.kick()
+      // Only the attempt that locked the account queued an email (the unlock link).
+      if (result.unlockEmailQueued) void app.mail.kick()
       return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
     }
-    void app.mail.kick()
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
   })
 

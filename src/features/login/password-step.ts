@@ -26,8 +26,11 @@ export interface LoginContext { db: Db; rules: Rules; mailContext: MailContext; 
 
 export type PasswordStepResult =
   | { outcome: 'codeSent'; browserToken: string }
-  /** Unknown email, wrong password or locked account: one message, status and body. */
-  | { outcome: 'rejected' }
+  /**
+   * Unknown email, wrong password or locked account: one message, status and body.
+   * `unlockEmailQueued` (never shown) tells the route to have the outbox send it now.
+   */
+  | { outcome: 'rejected'; unlockEmailQueued?: true }
   | { outcome: 'unconfirmed'; email: string }
   | { outcome: 'pendingActivation'; byOperators: boolean }
   | { outcome: 'deactivated' }
@@ -62,10 +65,12 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
   // Locked when read: the attempt changes nothing and sends nothing, whatever the password.
   if (isAccountLocked(account)) return refuse((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
   if (!correct) {
-    return refuse(async (tx) => {
-      await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)
+    let locked = false
+    await refuse(async (tx) => {
+      locked = (await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)).locked
       await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
     })
+    return locked ? { outcome: 'rejected', unlockEmailQueued: true } : rejected
   }
   return acceptPassword(ctx, account.id, form.returnTo, meta)
 }
