@@ -104,7 +104,8 @@ describe('foundation pages in a real browser', () => {
     const box = await page.getByRole('link', { name: 'Aller au contenu' }).boundingBox()
     expect(box?.x).toBeGreaterThanOrEqual(0)
     await page.keyboard.press('Enter')
-    expect(new URL(page.url()).hash).toBe('#contenu')
+    // The fragment navigation completes asynchronously: wait for it (under load it lags the key press).
+    await page.waitForURL((url) => url.hash === '#contenu', { timeout: 5000 })
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('contenu')
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement))).toBe(true)
@@ -117,7 +118,7 @@ describe('foundation pages in a real browser', () => {
     await page.goto(h.url('/aide'))
     await focusByTab(page, '3.5. Compte verrouillé')
     await page.keyboard.press('Enter')
-    expect(new URL(page.url()).hash).toBe('#compte-verrouille')
+    await page.waitForURL((url) => url.hash === '#compte-verrouille', { timeout: 5000 })
     await axeCheck(page)
 
     await switchLanguageByKeyboard(page, 'English', 'en')
