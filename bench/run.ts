@@ -13,6 +13,7 @@
  *   BENCH_ONLY=login,console  scenarios: hash, login, code, page, console, startup (default: all)
  *   BENCH_PROFILE=1       `node --cpu-prof` on the server; prints the top functions
  *   BENCH_DATABASE_URL    PostgreSQL server where a temporary database is created and dropped
+ *   BENCH_SMTP_URL        SMTP server the application delivers to (default: a plain SMTP sink started by the suite)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -27,6 +28,7 @@ import {
 } from './lib/scenarios.ts'
 import { fullSize, seedBenchData } from './lib/seed.ts'
 import { buildApplication, startServer, type RunningServer } from './lib/server.ts'
+import { startSmtpSink } from './lib/smtp-sink.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined
@@ -74,6 +76,8 @@ interface EngineResult {
   rssLoadedMiB?: number
   rssMaxMiB?: number
   startupMs?: number[]
+  /** Messages the SMTP sink received (the login codes of scenario 2). */
+  emailsReceived?: number
   profile?: ProfileSummary
 }
 
@@ -110,7 +114,9 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
       await measureHashes(result, 'before')
       return
     }
-    const server = await startServer(database.target, { cpuProfileDir: profileDir })
+    // Emails leave over SMTP, as in production (BENCH_SMTP_URL: a sink of your own, e.g. with TLS).
+    const smtp = process.env.BENCH_SMTP_URL ? undefined : await startSmtpSink()
+    const server = await startServer(database.target, { cpuProfileDir: profileDir, smtpUrl: process.env.BENCH_SMTP_URL ?? smtp?.url })
     let rssMax = 0
     const sampler = setInterval(() => { rssMax = Math.max(rssMax, server.rssMiB()) }, 200)
     try {
@@ -163,6 +169,11 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
       clearInterval(sampler)
       result.rssMaxMiB = rssMax
       await server.stop()
+      if (smtp) {
+        result.emailsReceived = smtp.received()
+        log(`${engine}: the SMTP sink received ${result.emailsReceived} emails`)
+        await smtp.stop()
+      }
     }
     if (profileDir) {
       const file = fs.readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'))

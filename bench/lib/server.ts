@@ -26,6 +26,8 @@ export interface RunningServer {
 
 export interface ServerOptions {
   demoData?: boolean
+  /** Deliver emails over SMTP to this server (default: the dev mailbox, in-process). */
+  smtpUrl?: string
   /** Directory for a V8 CPU profile (`node --cpu-prof`), written when the server stops. */
   cpuProfileDir?: string
 }
@@ -80,6 +82,7 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     NODE_ENV: 'development',
     DEMO_DATA: options.demoData ? 'true' : 'false',
     LOG_LEVEL: 'warn',
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_FILE: target.sqliteFile }),
   })
   const args: string[] = []

@@ -23,6 +23,8 @@ interface ReceivedEmail { from: string; to: string[]; headers: Record<string, st
 /** A real SMTP server on 127.0.0.1 that keeps what it receives; it can be stopped and restarted on its port. */
 class TestSmtpServer {
   readonly received: ReceivedEmail[] = []
+  /** SMTP sessions opened by clients (a pooled transport reuses one). */
+  connections = 0
   private server: SMTPServer | undefined
   constructor (readonly port: number) {}
 
@@ -31,6 +33,10 @@ class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++
+        callback()
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = []
         stream.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -187,6 +193,22 @@ describe(`outbox delivery through a real SMTP server (${testEngine})`, () => {
       expect(row.text_body).toBeNull()
       expect(row.html_body).toBeNull()
     }
+  })
+
+  it('keeps its SMTP connection open for the next emails (pool), unless SMTP_URL says ?pool=false', async () => {
+    smtp = new TestSmtpServer(await freePort())
+    await smtp.start()
+    for (const subject of ['Un', 'Deux', 'Trois']) await queue(t.db, 'helene.leveque@chu-a.fr', subject, t.clock.now())
+    await dispatcher().deliverDue()
+    expect(smtp.received).toHaveLength(3)
+    expect(smtp.connections).toBe(1)
+
+    for (const subject of ['Quatre', 'Cinq']) await queue(t.db, 'helene.leveque@chu-a.fr', subject, t.clock.now())
+    const unpooled = new MailDispatcher({ db: t.db, smtpUrl: `${smtp.url}?pool=false`, mailFrom, now: t.clock.now, log: silentLog })
+    dispatchers.push(unpooled)
+    await unpooled.deliverDue()
+    expect(smtp.received).toHaveLength(5)
+    expect(smtp.connections).toBe(3)
   })
 
   it('sends nothing for a change that was rolled back', async () => {

@@ -5,8 +5,10 @@
  * `maximumAttempts` the email is marked failed and stays visible, never silently dropped.
  * Sent emails lose their bodies (they hold single-use links), except in the dev mailbox.
  */
+import net from 'node:net'
 import nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer'
+import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js'
 import type { Db } from '../db/database.ts'
 import type { Database, OutboxRow } from '../db/schema.ts'
 import type { ExpressionBuilder } from 'kysely'
@@ -38,6 +40,36 @@ export function retryDelay (attempts: number): number {
   return Math.min(seconds(5) * 2 ** Math.max(0, attempts - 1), hours(1))
 }
 
+/**
+ * SMTP_URL's transport, with two defaults measured in docs/performance.md (issue 7): a pool of
+ * open connections (`?pool=false` in the URL turns it off), instead of a new connection and
+ * handshake per email; and TCP_NODELAY on its sockets, which nodemailer leaves off: each SMTP
+ * command then waits for the server's delayed ACK (~40 ms on Linux), so one email took 44 ms on
+ * a pooled connection over loopback, 1 ms with it. The socket is connected here and handed to
+ * nodemailer, which still does the TLS (implicit or STARTTLS) and the SMTP dialogue itself.
+ */
+function createSmtpTransport (smtpUrl: string, mailFrom: string): Transporter {
+  const options = parseConnectionUrl(smtpUrl) as ReturnType<typeof parseConnectionUrl> & { pool?: boolean }
+  const timeout = options.connectionTimeout ?? 120_000
+  return nodemailer.createTransport({
+    pool: true,
+    ...options,
+    getSocket: (socketOptions: { host?: string; port?: number; secure?: boolean }, callback: (error: Error | null, socket?: { connection: net.Socket }) => void) => {
+      const port = Number(socketOptions.port) || (socketOptions.secure ? 465 : 587)
+      const socket = net.connect({ host: socketOptions.host ?? 'localhost', port, noDelay: true })
+      let connected = false
+      socket.setTimeout(timeout, () => socket.destroy(new Error('SMTP connection timeout')))
+      // Kept after the connection: nodemailer adds its own error handler, this one then ignores.
+      socket.on('error', (error) => { if (!connected) callback(error) })
+      socket.once('connect', () => {
+        connected = true
+        socket.setTimeout(0)
+        callback(null, { connection: socket })
+      })
+    },
+  } as Parameters<typeof nodemailer.createTransport>[0], { from: mailFrom })
+}
+
 export class MailDispatcher {
   private readonly transport: Transporter | undefined
   private timer: NodeJS.Timeout | undefined
@@ -46,9 +78,7 @@ export class MailDispatcher {
   private stopped = false
 
   constructor (private readonly options: DispatcherOptions) {
-    this.transport = options.smtpUrl
-      ? nodemailer.createTransport(options.smtpUrl, { from: options.mailFrom })
-      : undefined
+    this.transport = options.smtpUrl ? createSmtpTransport(options.smtpUrl, options.mailFrom) : undefined
   }
 
   get keepsBodies () { return this.transport === undefined }
