@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
+import type { SiteSummary } from '../reference-data/index.ts'
 
 export interface HospitalRecord { id: string; name: string; finess: string; city: string; archivedAt: number | null; domains: string[] }
 
@@ -25,16 +26,8 @@ export async function isFinessTaken (db: Db, finess: string, exceptHospitalId: s
   return (await query.executeTakeFirst()) !== undefined
 }
 
-export interface SiteRecord {
-  id: string
-  hospitalId: string
-  title: string
-  abbreviation: string | null
-  leadName: string | null
-  kind: SiteKind
-  filiere: string | null
-  archivedAt: number | null
-}
+/** A site as the forms of other features see it, with the archiving date instead of the flag. */
+export type SiteRecord = Omit<SiteSummary, 'archived'> & { archivedAt: number | null }
 
 const siteColumns = ['id', 'hospital_id', 'title', 'abbreviation', 'lead_name', 'kind', 'filiere', 'archived_at'] as const
 
