@@ -119,7 +119,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     if (result.outcome === 'refused') throw scopeRefusalProblem(request, result.scope)
     if (result.outcome === 'invalid') {
       const problemText: Record<EditProblem, string> = {
-        professionUnknown: t.professionUnknown, emailInvalid: t.emailInvalid, emailTaken: t.emailTaken,
+        professionUnknown: t.professionUnknown, emailInvalid: t.emailInvalid, emailUnsafeCharacters: t.emailUnsafeCharacters, emailTaken: t.emailTaken,
         lastNameRequired: layoutMessages[request.lang].required, firstNameRequired: layoutMessages[request.lang].required,
       }
       const errors = Object.fromEntries(Object.entries(result.problems).map(([field, problem]) => [field, problemText[problem]]))

@@ -11,7 +11,7 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
-import { escapeLike, foldForSearch, isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
+import { canonicalEmail, escapeLike, foldForSearch, type CanonicalEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../audit/index.ts'
@@ -31,7 +31,7 @@ export interface IdentityForm {
   email: string
 }
 
-export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
+export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailUnsafeCharacters' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
 
 export type EditResult =
   | { outcome: 'saved'; changed: string[]; emailChangeSentTo: string | undefined }
@@ -50,16 +50,16 @@ async function lockAccountRow (tx: Db, accountId: unknown) {
     .where('id', '=', accountId).execute()
 }
 
-async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: string) {
+async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: CanonicalEmail) {
   const problems: Extract<EditResult, { outcome: 'invalid' }>['problems'] = {}
   if (form.lastName === '') problems.nom = 'lastNameRequired'
   if (form.firstName === '') problems.prenom = 'firstNameRequired'
   const profession = await tx.selectFrom('profession').select('code')
     .where('code', '=', form.professionCode).where('archived_at', 'is', null).executeTakeFirst()
   if (!profession && form.professionCode !== account.profession_code) problems.profession = 'professionUnknown'
-  if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
-  else if (email !== account.email) {
-    const owner = await tx.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst()
+  if (!email.ok) problems.email = email.problem
+  else if (email.email !== account.email) {
+    const owner = await tx.selectFrom('account').select('id').where('email', '=', email.email).executeTakeFirst()
     if (owner) problems.email = 'emailTaken'
   }
   return problems
@@ -72,14 +72,15 @@ export async function saveAccountIdentity (ctx: ConsoleContext, accountId: unkno
     lastName: (options.swapNames ? submitted.firstName : submitted.lastName).trim(),
     firstName: (options.swapNames ? submitted.lastName : submitted.firstName).trim(),
   }
-  const email = normalizeEmail(form.email)
+  const canonical = canonicalEmail(form.email)
   return ctx.db.transaction().execute(async (tx) => {
     await lockAccountRow(tx, accountId)
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToChange(ctx.manager, account)
     if (refusal) return { outcome: 'refused', status: 403, scope: refusal } as const
-    const problems = await findEditProblems(tx, account, form, email)
-    if (Object.keys(problems).length > 0) return { outcome: 'invalid', problems } as const
+    const problems = await findEditProblems(tx, account, form, canonical)
+    if (Object.keys(problems).length > 0 || !canonical.ok) return { outcome: 'invalid', problems } as const
+    const email = canonical.email
     const after = { civility: form.civility, last_name: form.lastName, first_name: form.firstName, profession_code: form.professionCode }
     const changes = Object.fromEntries((Object.keys(after) as Array<keyof typeof after>)
       .filter((field) => account[field] !== after[field])

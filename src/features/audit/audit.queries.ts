@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
-import { escapeLike, normalizeEmail } from '../../kernel/text.ts'
+import { emailSearchTerm, escapeLike } from '../../kernel/text.ts'
 
 export interface AuditViewer {
   id: string
@@ -44,7 +44,7 @@ function selectFilteredEvents (db: Db, viewer: AuditViewer, filters: AuditFilter
   if (filters.type) query = query.where('audit_event.type', '=', filters.type)
   if (filters.from !== undefined) query = query.where('audit_event.at', '>=', filters.from)
   if (filters.until !== undefined) query = query.where('audit_event.at', '<', filters.until)
-  const user = filters.user ? normalizeEmail(filters.user) : ''
+  const user = filters.user ? emailSearchTerm(filters.user) : ''
   if (user !== '') {
     const matching = db.selectFrom('account').select('account.id')
       .where(sql<boolean>`account.email like ${`%${escapeLike(user)}%`} escape '\\'`)
