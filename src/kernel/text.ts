@@ -25,8 +25,8 @@ const surroundingSpace = /^[\p{Zs}\t\n\v\f\r\u2028\u2029]+|[\p{Zs}\t\n\v\f\r\u20
  * (U+FF0E, U+FF61, U+2024, U+FE52, ｆｕｌｌ letters, ligatures) are caught by the NFKC test.
  */
 const unsafeInLocalPart = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}\u3002\u0701\u0702\u06D4\uA4F8\uA60E\u2027\u0660\u06F0]/u
-/** RFC 5322 specials and spaces, refused in both parts as before. */
-const asciiSpecials = /[\s@<>(),;:"[\]\\]/
+/** RFC 5322 specials and the ordinary space: not an address (other spaces are unsafe characters). */
+const asciiSpecials = /[ \t@<>(),;:"[\]\\]/
 /** After IDNA: LDH labels of at most 63 characters, a top-level label of letters or punycode. */
 const asciiDomain = /^(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
@@ -55,8 +55,9 @@ export function canonicalEmail (input: string): CanonicalEmail {
 
 function canonicalLocalPart (typed: string): CanonicalEmail {
   const local = typed.normalize('NFC').toLowerCase().normalize('NFC')
+  if (asciiSpecials.test(local)) return { ok: false, problem: 'emailInvalid' }
   if (unsafeInLocalPart.test(local) || local.normalize('NFKC') !== local) return { ok: false, problem: 'emailUnsafeCharacters' }
-  if (local.length > 64 || asciiSpecials.test(local) || /^\.|\.\.|\.$/.test(local)) return { ok: false, problem: 'emailInvalid' }
+  if (local.length > 64 || /^\.|\.\.|\.$/.test(local)) return { ok: false, problem: 'emailInvalid' }
   return { ok: true, email: local }
 }
 
