@@ -206,12 +206,11 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
     io.err(`${options}.\nUsage : npm run cli -- create-superadmin --email <adresse> [--nom <nom>] [--prenom <prénom>]`)
     return exitCodes.usage
   }
-  const canonical = canonicalEmail(options.email ?? '')
-  if (!canonical.ok) {
+  const email = options.email?.trim() ?? ''
+  if (!canonicalEmail(email).ok) {
     io.err('Indiquez une adresse email valide, tapée au clavier : --email prenom.nom@chu-exemple.fr')
     return exitCodes.usage
   }
-  const email = canonical.email
   const password = await readNewPassword(io)
   if (password === undefined) return exitCodes.usage
   const broken = checkPasswordPolicy(password, config.rules, [email, options.nom ?? '', options.prenom ?? ''])
