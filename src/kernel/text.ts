@@ -14,8 +14,16 @@ export type EmailProblem = 'emailInvalid' | 'emailUnsafeCharacters'
 
 export type CanonicalEmail = { ok: true; email: string } | { ok: false; problem: EmailProblem }
 
-/** White space around a pasted address (U+FEFF excluded: it is refused, not trimmed). */
-const surroundingSpace = /^[\p{Zs}\t\n\v\f\r\u2028\u2029]+|[\p{Zs}\t\n\v\f\r\u2028\u2029]+$/gu
+/** White space around a pasted address is dropped; U+FEFF is not white space here: it is refused. */
+const isSurroundingSpace = (c: string | undefined) => c !== undefined && c !== '\uFEFF' && /\s/.test(c)
+
+function trimSpaces (text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && isSurroundingSpace(text[start])) start++
+  while (end > start && isSurroundingSpace(text[end - 1])) end--
+  return text.slice(start, end)
+}
 
 /**
  * In a local part: controls, format characters (zero-width U+200B–U+200D, U+2060, U+FEFF, soft
@@ -42,7 +50,7 @@ const asciiDomain = /^(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+(?:[a-z]{2,63}|xn--[a-z0-
  * Lengths follow RFC 5321 (64 for the local part, 254 in all). Deliverability is proven by the link.
  */
 export function canonicalEmail (input: string): CanonicalEmail {
-  const trimmed = input.replace(surroundingSpace, '')
+  const trimmed = trimSpaces(input)
   const at = trimmed.lastIndexOf('@')
   if (at < 1 || at === trimmed.length - 1) return { ok: false, problem: 'emailInvalid' }
   const local = canonicalLocalPart(trimmed.slice(0, at))

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, testEngine, TestClock, type TestDatabase } from '../../../../test/helpers/test-app.ts'
+import { buildTestApp, createTestDatabase, testEngine, TestClock, type TestDatabase } from '../../../../test/helpers/test-app.ts'
+import { TestBrowser } from '../../../../test/helpers/browser.ts'
+import { signIn } from '../../../../test/helpers/session.ts'
 import { createAccount, createTwoHospitals } from '../../../../test/helpers/fixtures.ts'
 import { openDatabase, type DatabaseHandle } from '../database.ts'
 import { migrateTo } from '../migrate.ts'
@@ -70,9 +72,20 @@ describe(`migration 0008: account addresses in their canonical form (${testEngin
       ['unsafe', 'nou\u200Dvelle@ext.aphp.fr', false], ['variant', 'nouvelle@ext.aphp.fr', true],
     ])
 
-    // Settled by an operator (one duplicate's address changed, another deleted): no longer listed.
+    // Settled by an operator (one duplicate's address changed, others deleted): no longer listed.
     await db.updateTable('account').set({ email: 'bob.ancien@chu-a.fr' }).where('id', '=', ids.bobHalfwidth as string).execute()
     await db.deleteFrom('account').where('id', '=', ids.eve as string).execute()
-    expect((await listUnsettledEmailCollisions(db)).map((r) => r.storedEmail).sort()).toEqual([stored.alice, stored.aliceFullwidth, stored.aliceIdeographic, stored.bobFullwidth].sort())
+    const t = await buildTestApp({ database })
+    try {
+      const superadmin = await createAccount(t.db, { email: 'racine@chu-a.fr', siteIds: [], isSuperadmin: true })
+      const browser = new TestBrowser(t.app)
+      await signIn(t, browser, superadmin)
+      // The deletion is confirmed by typing the address as the console shows it, not yet canonical.
+      const deleted = await browser.post(`/gestion/comptes/${ids.aliceFullwidth as string}/supprimer`, { confirmation: stored.aliceFullwidth })
+      expect(deleted.statusCode).toBe(303)
+    } finally {
+      await t.close()
+    }
+    expect((await listUnsettledEmailCollisions(db)).map((r) => r.storedEmail).sort()).toEqual([stored.alice, stored.aliceIdeographic, stored.bobFullwidth].sort())
   })
 })
