@@ -115,4 +115,15 @@ describe(`one mailbox, one account (${testEngine})`, () => {
     expect(refused.body).toContain('caractère invisible')
     expect(await t.db.selectFrom('account_token').select('digest').where('account_id', '=', other).execute()).toEqual([])
   })
+
+  it("finds an account's events in the journal whatever the spelling of its address", async () => {
+    const superadmin = await createAccount(t.db, { email: 'journal@chu-a.fr', siteIds: [], isSuperadmin: true })
+    const manager = browser()
+    await signIn(t, manager, superadmin)
+    const journal = await manager.get(`/gestion/journal.csv?utilisateur=${encodeURIComponent('Denis.Petit@ext\uFF61aphp.fr')}`)
+    expect(journal.statusCode).toBe(200)
+    expect(journal.body).toContain('denis.petit@ext.aphp.fr')
+    const fragment = await manager.get(`/gestion/journal.csv?utilisateur=${encodeURIComponent('petit@ext\u3002aphp')}`)
+    expect(fragment.body).toContain('denis.petit@ext.aphp.fr')
+  })
 })
