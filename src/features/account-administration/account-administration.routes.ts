@@ -83,6 +83,7 @@ async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: 
   const name = fullName(account)
   switch (query.fait) {
     case 'active': return t.activationDone(name)
+    case 'active-changement-annule': return t.activationDoneEmailChangeVoided(name)
     case 'desactive': return t.deactivationDone(name)
     case 'confirmation': return t.confirmationResent(account.email)
     case 'deverrouillage': return t.unlockResent(account.email)
@@ -171,7 +172,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     const account = await requireActionTarget(request, (a) => refusalToActivate(manager, a))
     if (!isAllowedInState('activate', account)) throw refusalProblem(request, { outcome: 'refused', status: 409, state: 'activate' })
     const t = messages[request.lang]
-    const warnings = await findActivationWarnings(app.db, manager, account)
+    const warnings = await findActivationWarnings(app.db, manager, account, app.now())
     return reply.page({
       title: t.activateTitle(fullName(account)),
       body: activationPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), warnings),
@@ -183,7 +184,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
-    return reply.redirect(`/gestion?fait=active&compte=${result.account.id}`, 303)
+    return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)
   })
 
   // GET /gestion/comptes/:id/desactiver
@@ -233,7 +234,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       for (const id of new Set(ids)) {
         const account = await findManagedAccount(app.db, ctx.manager, id)
         if (account && isEditableBy(ctx.manager, account.hospitalIds) && isAllowedInState('activate', account) && !refusalToActivate(ctx.manager, account)) {
-          entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account) })
+          entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
         }
       }
       return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries) })
