@@ -63,13 +63,13 @@ describe(`journal: a registration on an existing address (${testEngine})`, () =>
     const email = 'existant@chu-b.fr'
     const owner = await createAccount(t.db, { email, siteIds: [b.siteIds[0] as string] })
     expect((await registerWithHospitalA(email)).statusCode).toBe(303)
-    const row = await t.db.selectFrom('audit_event').select(['hospital_id', 'details']).where('type', '=', eventType).where('target_id', '=', owner).executeTakeFirstOrThrow()
-    expect(row.hospital_id).toBe(b.id)
-    expect(JSON.parse(row.details ?? '{}')).toEqual({ chosenHospitalId: a.id })
 
     await expectHiddenFromManagerA(email)
     await expectSeenBy(managerB, email)
     await expectSeenBy(superadmin, email)
+    const row = await t.db.selectFrom('audit_event').select(['hospital_id', 'details']).where('type', '=', eventType).where('target_id', '=', owner).executeTakeFirstOrThrow()
+    expect(row.hospital_id).toBe(b.id)
+    expect(JSON.parse(row.details ?? '{}')).toEqual({ chosenHospitalId: a.id })
   })
 
   it('keeps hiding rows written under the chosen hospital before this rule', async () => {
