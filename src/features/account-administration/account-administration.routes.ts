@@ -62,6 +62,9 @@ const BulkForm = Type.Object({
 })
 type BulkFormType = Static<typeof BulkForm>
 
+/** The address the activation page showed (§4.1): activation is refused if it changed since. */
+const ActivationForm = Type.Object({ adresse: Type.Optional(Type.String({ maxLength: 254 })) })
+
 function badRequest (request: FastifyRequest): HttpProblem {
   const t = layoutMessages[request.lang]
   return new HttpProblem(400, t.badRequestTitle, t.badRequestBody)
@@ -180,8 +183,10 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
   })
 
   // POST /gestion/comptes/:id/activer
-  app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams } }, async function activateFromConsole (request, reply) {
-    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id)
+  app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
+    if (request.validationError) throw badRequest(request)
+    const shownEmail = (request.body as Static<typeof ActivationForm> | undefined)?.adresse
+    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id, shownEmail)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)

@@ -152,6 +152,13 @@ export async function findEmailChangeByToken (db: Db, token: unknown, now: numbe
   return { outcome: 'usable', email: row.payload }
 }
 
+async function findEmailChangeAccountId (db: Db, token: unknown): Promise<string | undefined> {
+  if (!isWellFormedToken(token)) return undefined
+  const row = await db.selectFrom('account_token').select('account_id')
+    .where('digest', '=', digestToken(token)).where('purpose', '=', 'emailChange').executeTakeFirst()
+  return row?.account_id
+}
+
 export type EmailChangeResult =
   | { outcome: 'changed'; email: string }
   | { outcome: 'invalidLink' }
@@ -166,6 +173,9 @@ export type EmailChangeResult =
 export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleContext['meta'], now: number): Promise<EmailChangeResult> {
   try {
     return await db.transaction().execute(async (tx) => {
+      // The account's row lock before the link's, in the order the console's changes take them
+      // (activation, deactivation, sites: account, then voiding its links): no deadlock.
+      await lockAccountRow(tx, await findEmailChangeAccountId(tx, token))
       const consumed = await consumeAccountToken(tx, token, 'emailChange', now)
       if (!consumed || !consumed.payload) return { outcome: 'invalidLink' } as const
       const newEmail = consumed.payload

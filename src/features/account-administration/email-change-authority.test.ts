@@ -157,6 +157,41 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
     expect(await emailOf(user)).toBe(`user${counter}@chu-a.fr`)
   })
 
+  it('refuses an activation when the address changed after the activation page showed it', async () => {
+    const rogue = await manager()
+    const fellow = await createAccount(t.db, { email: `collegue${++counter}@chu-a.fr`, siteIds: [a.adminSiteId], state: 'pendingActivation' })
+    const shown = `collegue${counter}@chu-a.fr`
+    const superBrowser = await browserOf(superadmin)
+    const page = await superBrowser.get(`/gestion/comptes/${fellow}/activer`)
+    expect(page.body).toContain(`<input type="hidden" name="adresse" value="${shown}">`)
+    // Between the page and the click, the change is asked and confirmed (allowed: the request is still pending).
+    const link = await askEmailChange(await browserOf(rogue), fellow, `pirate${counter}@ext.example`)
+    expect((await confirm(link)).statusCode).toBe(200)
+
+    const refused = await superBrowser.post(`/gestion/comptes/${fellow}/activer`, { adresse: shown })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.body).toContain('L’adresse email du compte a changé depuis l’affichage de la page d’activation')
+    const row = await t.db.selectFrom('account').select(['activated_at', 'email']).where('id', '=', fellow).executeTakeFirstOrThrow()
+    expect(row).toEqual({ activated_at: null, email: `pirate${counter}@ext.example` })
+  })
+
+  it('never leaves an activated account with an address the super-administrator did not see, when the link and the activation race', async () => {
+    for (let round = 0; round < 6; round++) {
+      const rogue = await manager()
+      const fellow = await createAccount(t.db, { email: `collegue${++counter}@chu-a.fr`, siteIds: [a.adminSiteId], state: 'pendingActivation' })
+      const shown = `collegue${counter}@chu-a.fr`
+      const superBrowser = await browserOf(superadmin)
+      const link = await askEmailChange(await browserOf(rogue), fellow, `pirate${counter}@ext.example`)
+      const [confirmed, activated] = await Promise.all([confirm(link), superBrowser.post(`/gestion/comptes/${fellow}/activer`, { adresse: shown })])
+      expect(confirmed.statusCode).toBeLessThan(500)
+      expect(activated.statusCode).toBeLessThan(500)
+      const row = await t.db.selectFrom('account').select(['activated_at', 'email']).where('id', '=', fellow).executeTakeFirstOrThrow()
+      // Exactly one wins: the activation of the address shown, or the change on a still-pending request.
+      if (row.activated_at !== null) expect([row.email, confirmed.statusCode, activated.statusCode]).toEqual([shown, 400, 303])
+      else expect([row.email, confirmed.statusCode, activated.statusCode]).toEqual([`pirate${counter}@ext.example`, 200, 409])
+    }
+  })
+
   it('still confirms the link of a requester who may change the account', async () => {
     const requester = await manager()
     const user = await createAccount(t.db, { email: `user${++counter}@chu-a.fr`, siteIds: [a.siteIds[0] as string] })

@@ -179,6 +179,7 @@ const fr = {
     resendUnlock: 'Seuls les comptes verrouillés sont concernés par le renvoi du mail de déverrouillage.',
   },
   stateChangedMeanwhile: 'Le compte a changé d’état entre-temps : rechargez la liste.',
+  activationEmailChanged: 'L’adresse email du compte a changé depuis l’affichage de la page d’activation : le compte n’a pas été activé. Vérifiez la nouvelle adresse avant d’activer.',
 }
 
 const en: typeof fr = {
@@ -335,6 +336,7 @@ const en: typeof fr = {
     resendUnlock: 'Only locked accounts can get the unlock email again.',
   },
   stateChangedMeanwhile: 'The account changed state meanwhile: reload the list.',
+  activationEmailChanged: 'The account’s email address changed since the activation page was shown: the account was not activated. Check the new address before activating.',
 }
 
 export const messages = { fr, en }

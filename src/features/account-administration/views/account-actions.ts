@@ -51,6 +51,7 @@ ${summary(t, lang, account, profession)}
 <ul class="checklist"><li>${t.checkEmail}</li><li>${t.checkIdentity}</li><li>${t.checkSites}</li></ul>
 ${warningsList(t, warnings)}
 <form method="post" action="/gestion/comptes/${account.id}/activer">${csrf}
+  <input type="hidden" name="adresse" value="${account.email}">
   <button type="submit" class="primary">${t.activate}</button> <a href="/gestion">${t.cancel}</a>
 </form>`
 }
