@@ -12,6 +12,7 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../../../t
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 
 describe(`email-change links follow the requester's rights (admin guide §3.3, §4, §5, ${testEngine})`, () => {
   let t: TestApp
@@ -190,6 +191,16 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
       if (row.activated_at !== null) expect([row.email, confirmed.statusCode, activated.statusCode]).toEqual([shown, 400, 303])
       else expect([row.email, confirmed.statusCode, activated.statusCode]).toEqual([`pirate${counter}@ext.example`, 200, 409])
     }
+  })
+
+  it('refuses a link whose requester is not known (written before the requester was recorded)', async () => {
+    const user = await createAccount(t.db, { email: `user${++counter}@chu-a.fr`, siteIds: [a.siteIds[0] as string] })
+    const token = await t.db.transaction().execute((tx) => issueAccountToken(tx, user, 'emailChange', 3_600_000, t.clock.now(), `pirate${counter}@ext.example`))
+    const refused = await new TestBrowser(t.app).post('/gestion/changement-email', { jeton: token })
+    expect(refused.statusCode).toBe(403)
+    expect(await emailOf(user)).toBe(`user${counter}@chu-a.fr`)
+    const audit = await t.db.selectFrom('audit_event').select('details').where('type', '=', 'account.emailChangeRefused').where('target_id', '=', user).executeTakeFirstOrThrow()
+    expect(JSON.parse(audit.details ?? '{}')).toMatchObject({ reason: 'requesterUnknown' })
   })
 
   it('still confirms the link of a requester who may change the account', async () => {
