@@ -212,14 +212,16 @@ async function notifySuperadmins (tx: Db, deps: RegistrationDeps, registration: 
 
 async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   await enqueueMail(tx, existingAccountNotice(deps.mailContext, registration.email), now)
+  // Filed under the existing account's hospital (recordEvent's default), not the one typed in the
+  // form: that one is the visitor's choice, and its managers must not learn the address exists.
   await recordEvent(tx, {
     type: 'account.registrationAttemptOnExistingEmail',
     outcome: 'refused',
     actorId: null,
     targetId: accountId,
-    hospitalId: registration.hospital.id,
     ip: meta.ip,
     userAgent: meta.userAgent,
+    details: { chosenHospitalId: registration.hospital.id },
   }, now)
   return { outcome: 'existingEmail' }
 }

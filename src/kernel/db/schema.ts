@@ -136,6 +136,8 @@ export interface AccountTokenTable {
   used_at: Instant | null
   /** Purpose-specific data, e.g. the new address of an email change. Never a secret. */
   payload: string | null
+  /** The account manager or super-administrator who asked an email change; null for other purposes. */
+  requested_by: string | null
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed'
