@@ -239,7 +239,7 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
       ...['civilite', 'nom', 'prenom', 'email', 'motDePasse', 'confirmationMotDePasse', 'profession', 'hopital', 'cgu']
         .map((field) => registrationForm(a, { [field]: huge })),
       registrationForm(a, { sites: huge }),
-      registrationForm(a, { sites: Array.from({ length: 250 }, () => a.siteIds[0] as string) }),
+      registrationForm(a, { sites: Array.from({ length: 300 }, () => a.siteIds[0] as string) }),
       registrationForm(a, { nom: 'Le\u0000fèvre' }),
       registrationForm(a, { prenom: '🙂🙂' }),
     ]

@@ -44,8 +44,11 @@ declare module 'fastify' {
 export const formLimits = {
   /** Bytes of an application/x-www-form-urlencoded body (also Fastify's bodyLimit). */
   bodyBytes: 16 * 1024,
-  /** Fields (name=value pairs) of one form. */
-  fields: 300,
+  /**
+   * Fields (name=value pairs) of one form: over twice the largest, so a list a little over its
+   * schema's maxItems (200) still gets the form's own message.
+   */
+  fields: 500,
 } as const
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public')
