@@ -11,6 +11,7 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
+import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
 import { escapeLike, foldForSearch, isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
@@ -31,7 +32,7 @@ export interface IdentityForm {
   email: string
 }
 
-export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
+export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired' | 'nameInvalid'
 
 export type EditResult =
   | { outcome: 'saved'; changed: string[]; emailChangeSentTo: string | undefined }
@@ -52,8 +53,11 @@ async function lockAccountRow (tx: Db, accountId: unknown) {
 
 async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: string) {
   const problems: Extract<EditResult, { outcome: 'invalid' }>['problems'] = {}
-  if (form.lastName === '') problems.nom = 'lastNameRequired'
-  if (form.firstName === '') problems.prenom = 'firstNameRequired'
+  // Registration's name rules (user guide §2.1): the same check on every write of a name.
+  const lastNameProblem = findPersonNameProblem(form.lastName)
+  if (lastNameProblem) problems.nom = lastNameProblem === 'missing' ? 'lastNameRequired' : 'nameInvalid'
+  const firstNameProblem = findPersonNameProblem(form.firstName)
+  if (firstNameProblem) problems.prenom = firstNameProblem === 'missing' ? 'firstNameRequired' : 'nameInvalid'
   const profession = await tx.selectFrom('profession').select('code')
     .where('code', '=', form.professionCode).where('archived_at', 'is', null).executeTakeFirst()
   if (!profession && form.professionCode !== account.profession_code) problems.profession = 'professionUnknown'
