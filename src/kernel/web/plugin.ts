@@ -38,8 +38,9 @@ declare module 'fastify' {
  * What a form body may hold, checked before it is parsed (so before the CSRF check and the rate
  * limits: these bound what an anonymous request costs). Sized on the largest legitimate form:
  * « Confirmer » of the access review with its 200 accounts ticked is about 9 KB and 202 fields;
- * a registration at every field's maximum (200 sites, 256-character passwords) about 14 KB and
- * 211 fields. The CSV imports go through the CLI, not the web. Over either limit: 413.
+ * a registration with 200 sites, 100-letter names and 256-character accented passwords about
+ * 12 KB and 211 fields (only 256 emoji in both password fields on top would pass 16 KB).
+ * The CSV imports go through the CLI, not the web. Over either limit: 413.
  */
 export const formLimits = {
   /** Bytes of an application/x-www-form-urlencoded body (also Fastify's bodyLimit). */
