@@ -29,6 +29,8 @@ import { migrateToLatest } from './kernel/db/migrate.ts'
 import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
 import { canonicalEmail } from './kernel/text.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
+import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
+import { layoutMessages } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
 import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
 import { sendAccessReviewNotifications } from './features/access-review/index.ts'
@@ -211,20 +213,35 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
     io.err('Indiquez une adresse email valide, tapée au clavier : --email prenom.nom@chu-exemple.fr')
     return exitCodes.usage
   }
+  const lastName = options.nom?.trim()
+  const firstName = options.prenom?.trim()
+  const nameRefusal = refusalOfName('--nom', lastName) ?? refusalOfName('--prenom', firstName)
+  if (nameRefusal) {
+    io.err(nameRefusal)
+    return exitCodes.usage
+  }
   const password = await readNewPassword(io)
   if (password === undefined) return exitCodes.usage
-  const broken = checkPasswordPolicy(password, config.rules, [email, options.nom ?? '', options.prenom ?? ''])
+  const broken = checkPasswordPolicy(password, config.rules, [email, lastName ?? '', firstName ?? ''])
   if (broken.length > 0) {
     io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages[rule]).join(' ; ')}.`)
     return exitCodes.failed
   }
-  const created = await createSuperadmin(db, { email, password, lastName: options.nom, firstName: options.prenom }, io.now())
+  const created = await createSuperadmin(db, { email, password, lastName, firstName }, io.now())
   if (!created) {
     io.err(`Un compte existe déjà avec l’adresse ${email} : rien n’a été créé.`)
     return exitCodes.failed
   }
   io.out(`Super-administrateur ${email} créé (compte actif).`)
   return exitCodes.ok
+}
+
+/** Registration's name rules (user guide §2.1) for --nom and --prenom: the message, or undefined when the name is fine or absent. */
+function refusalOfName (option: string, name: string | undefined): string | undefined {
+  const problem = name === undefined ? undefined : findPersonNameProblem(name)
+  if (!problem) return undefined
+  const t = layoutMessages.fr
+  return `${option} : ${problem === 'missing' ? t.required : problem === 'tooLong' ? t.tooLong(personNameMaximumLength) : t.nameInvalid}`
 }
 
 async function readNewPassword (io: CliIo): Promise<string | undefined> {

@@ -16,6 +16,7 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../helpers
 import { TestBrowser } from '../helpers/browser.ts'
 import { signIn } from '../helpers/session.ts'
 import { submitPassword } from '../helpers/login.ts'
+import { formLimits } from '../../src/kernel/web/plugin.ts'
 import { countRows, expectNoLeak, send, servedRoutes, type RowCounts } from './security-helpers.ts'
 
 interface Ids { target: string; hospital: string; sites: string[] }
@@ -102,9 +103,9 @@ const hostileText = fc.oneof(
     arbitrary: fc.constantFrom('', ' ', '\r\n', 'a\r\nSet-Cookie: x=1', '\u0000', '\u202e', '\ud800', 'é'.normalize('NFD'), '<script>x</script>',
       "' OR 1=1 --", '../../etc/passwd', '%00', 'null', 'undefined', '[]', '{}', '\u001b[31m', 'a@chu-a.fr\r\nBcc: x@y.fr'),
   },
-  // Long values: just over each schema bound, just under the 1 MB body limit, and over it.
+  // Long values: just over each schema bound, just under the form body limit, over it, and far over it.
   { weight: 2, arbitrary: fc.constantFrom(65, 101, 255, 1025, 5000, 300_000).map((n) => 'é'.repeat(n)) },
-  { weight: 1, arbitrary: fc.constantFrom(megabyte - 4096, megabyte).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom(formLimits.bodyBytes - 512, formLimits.bodyBytes, megabyte).map((n) => 'x'.repeat(n)) },
 )
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null),

@@ -121,6 +121,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
       const problemText: Record<EditProblem, string> = {
         professionUnknown: t.professionUnknown, emailInvalid: t.emailInvalid, emailUnsafeCharacters: t.emailUnsafeCharacters, emailTaken: t.emailTaken,
         lastNameRequired: layoutMessages[request.lang].required, firstNameRequired: layoutMessages[request.lang].required,
+        nameInvalid: layoutMessages[request.lang].nameInvalid,
       }
       const errors = Object.fromEntries(Object.entries(result.problems).map(([field, problem]) => [field, problemText[problem]]))
       return renderEditPage(request, reply, account, { status: 400, values: submitted, errors })

@@ -14,6 +14,7 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken, voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
+import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
 import { canonicalEmail, escapeLike, foldForSearch, type CanonicalEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
@@ -34,7 +35,7 @@ export interface IdentityForm {
   email: string
 }
 
-export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailUnsafeCharacters' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
+export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailUnsafeCharacters' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired' | 'nameInvalid'
 
 export type EditResult =
   | { outcome: 'saved'; changed: string[]; emailChangeSentTo: string | undefined }
@@ -55,8 +56,11 @@ async function lockAccountRow (tx: Db, accountId: unknown) {
 
 async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: CanonicalEmail) {
   const problems: Extract<EditResult, { outcome: 'invalid' }>['problems'] = {}
-  if (form.lastName === '') problems.nom = 'lastNameRequired'
-  if (form.firstName === '') problems.prenom = 'firstNameRequired'
+  // Registration's name rules (user guide §2.1): the same check on every write of a name.
+  const lastNameProblem = findPersonNameProblem(form.lastName)
+  if (lastNameProblem) problems.nom = lastNameProblem === 'missing' ? 'lastNameRequired' : 'nameInvalid'
+  const firstNameProblem = findPersonNameProblem(form.firstName)
+  if (firstNameProblem) problems.prenom = firstNameProblem === 'missing' ? 'firstNameRequired' : 'nameInvalid'
   const profession = await tx.selectFrom('profession').select('code')
     .where('code', '=', form.professionCode).where('archived_at', 'is', null).executeTakeFirst()
   if (!profession && form.professionCode !== account.profession_code) problems.profession = 'professionUnknown'

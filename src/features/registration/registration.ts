@@ -14,6 +14,7 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { insertAccount } from '../../kernel/accounts/accounts.ts'
+import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
 import { checkPasswordPolicy, hashPassword, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
@@ -71,8 +72,6 @@ export type RegistrationCheck =
   | { outcome: 'valid'; registration: ValidRegistration }
   | { outcome: 'invalid'; problems: Partial<Record<RegistrationField, RegistrationProblem>>; brokenPasswordRules: PasswordRule[] }
 
-const namePattern = /^\p{L}[\p{L}\p{M} '’.-]*$/u
-
 /** Checks every field (all problems at once, so the form shows them together). */
 export async function checkRegistration (db: Db, input: RegistrationInput, rules: Rules): Promise<RegistrationCheck> {
   const problems: Partial<Record<RegistrationField, RegistrationProblem>> = {}
@@ -80,10 +79,10 @@ export async function checkRegistration (db: Db, input: RegistrationInput, rules
   if (!civility) problems.civilite = 'civilityRequired'
   const lastName = input.lastName?.trim() ?? ''
   const firstName = input.firstName?.trim() ?? ''
-  if (lastName === '') problems.nom = 'lastNameRequired'
-  else if (!namePattern.test(lastName)) problems.nom = 'nameInvalid'
-  if (firstName === '') problems.prenom = 'firstNameRequired'
-  else if (!namePattern.test(firstName)) problems.prenom = 'nameInvalid'
+  const lastNameProblem = findPersonNameProblem(lastName)
+  if (lastNameProblem) problems.nom = lastNameProblem === 'missing' ? 'lastNameRequired' : 'nameInvalid'
+  const firstNameProblem = findPersonNameProblem(firstName)
+  if (firstNameProblem) problems.prenom = firstNameProblem === 'missing' ? 'firstNameRequired' : 'nameInvalid'
   const typedEmail = (input.email ?? '').trim()
   const canonical = canonicalEmail(typedEmail)
   if (typedEmail === '') problems.email = 'emailRequired'
