@@ -66,7 +66,7 @@ function identityFields (p: EditPage): Html {
     </fieldset>
     ${textField(p, 'nom', t.lastName)}
     ${textField(p, 'prenom', t.firstName)}
-    <p><button type="submit" name="inverser" value="1" class="secondary" aria-describedby="inverser-aide" data-swap-names>${t.swapNames}</button>
+    <p><button type="submit" name="inverser" value="1" class="secondary" aria-describedby="inverser-aide" data-swap-names data-swapped="${t.namesSwapped}">${t.swapNames}</button>
       <span class="hint" id="inverser-aide">${t.swapHint}</span></p>
   </fieldset>
   <div class="field"><label for="profession">${t.profession}</label>
@@ -85,7 +85,7 @@ function hospitalField (p: EditPage): Html {
 }
 
 function siteTag (t: AdministrationMessages, site: SiteTag): Html {
-  return html`<li data-site-id="${site.id}"><span class="tag">${site.label} (${site.hospitalName})${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
+  return html`<li data-site-id="${site.id}" data-label="${site.label}"><span class="tag">${site.label} (${site.hospitalName})${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
     <button type="submit" name="croix" value="${site.id}" class="link-button" aria-label="${t.removeSite(site.label)}" title="${t.removeSite(site.label)}">×</button></span></li>`
 }
 
@@ -96,7 +96,7 @@ function siteResults (p: EditPage): Html {
   const shown = new Set(p.sites.map((s) => s.id))
   return html`<div class="site-results-box"><p role="status">${t.siteSearchResults(p.siteResults.length)}</p>
 <ul class="site-results">${p.siteResults.map((s) => html`<li><span>${s.label}${s.leadName ? html` — ${s.leadName}` : ''} (${s.hospitalName})</span>
-  ${shown.has(s.id) ? html`<em>${t.alreadyHasSite}</em>` : html`<button type="submit" name="choisir" value="${s.id}" class="secondary" aria-label="${t.addSiteLabel(s.label)}">${t.add}</button>`}</li>`)}</ul></div>`
+  ${shown.has(s.id) ? html`<em>${t.alreadyHasSite}</em>` : html`<button type="submit" name="choisir" value="${s.id}" class="secondary" aria-label="${t.addSiteLabel(s.label)}" data-label="${s.label}" data-hospital="${s.hospitalName}">${t.add}</button>`}</li>`)}</ul></div>`
 }
 
 /** The « Sites » field: labels with crosses, then « Ajouter un site » (combobox with JavaScript). */
