@@ -12,7 +12,8 @@ import { linkIn } from '../helpers/mailbox.ts'
 import { expectEmailAfter, h1Of, logIn, mainText, navigating, pathOf } from './self-service-steps.ts'
 import { addSiteBySearch, adminSubjects, adminWords, chooseAction, rowOf, siteLabelsOn } from './administration-steps.ts'
 
-describe('account administration without JavaScript, keyboard only', () => {
+// Walkthroughs in a real browser: more time than the default per test on a busy machine.
+describe('account administration without JavaScript, keyboard only', { timeout: 120_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   let managerA: string
@@ -107,7 +108,7 @@ describe('account administration without JavaScript, keyboard only', () => {
     await navigating(page, () => page.keyboard.press('Enter'))
     expect(await h1Of(page)).toBe('Activer le compte de Faure Hugo')
     expectNoPageProblems(problems)
-  }, 90_000)
+  })
 
   it('deactivates a user whose session is open elsewhere (it ends), then reactivates them', async () => {
     const userId = await createAccount(h.db, { email: 'ines.garcia@chu-a.fr', siteIds: [a.siteIds[2] as string], lastName: 'Garcia', firstName: 'Inès' })
