@@ -37,10 +37,18 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
 
   /** The manager asks the change through the edit form; returns the link the new mailbox received. */
   async function askEmailChange (requester: TestBrowser, accountId: string, newEmail: string): Promise<string> {
-    const response = await requester.post(`/gestion/comptes/${accountId}`, { civilite: 'mme', nom: 'Dupont', prenom: 'Claire', profession: 'medecin', email: newEmail })
+    const response = await requester.post(`/gestion/comptes/${accountId}`, { civilite: 'mme', nom: 'Dupont', prenom: 'Claire', profession: 'medecin', email: newEmail, valider: '1' })
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain(`Un lien de confirmation a été envoyé à ${newEmail}`)
     return pathOfLinkIn(await lastEmailTo(t.db, newEmail))
+  }
+  /** « Valider » on the edit form with one site added or removed (§3.4.1–3.4.2), the fields as stored. */
+  async function changeSite (requester: TestBrowser, accountId: string, change: { ajouter: string } | { retirer: string }) {
+    const row = await t.db.selectFrom('account').select(['civility', 'last_name', 'first_name', 'profession_code', 'email']).where('id', '=', accountId).executeTakeFirstOrThrow()
+    const response = await requester.post(`/gestion/comptes/${accountId}`, {
+      civilite: row.civility, nom: row.last_name, prenom: row.first_name, profession: row.profession_code, email: row.email, ...change, valider: '1',
+    })
+    expect(response.statusCode).toBe(303)
   }
   const jetonOf = (link: string) => new URL(link, 'http://x').searchParams.get('jeton') as string
   const confirm = (link: string) => new TestBrowser(t.app).post('/gestion/changement-email', { jeton: jetonOf(link) })
@@ -124,7 +132,7 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
     await t.db.insertInto('account_site').values({ account_id: rogue, site_id: a.siteIds[1] as string, added_at: t.clock.now(), added_by: null }).execute()
     const user = await createAccount(t.db, { email: `user${++counter}@chu-a.fr`, siteIds: [a.siteIds[0] as string] })
     const link = await askEmailChange(await browserOf(rogue), user, `pirate${counter}@ext.example`)
-    expect((await (await browserOf(superadmin)).post(`/gestion/comptes/${rogue}/sites/retirer`, { site: a.adminSiteId })).statusCode).toBe(200)
+    await changeSite(await browserOf(superadmin), rogue, { retirer: a.adminSiteId })
 
     expect((await confirm(link)).statusCode).toBe(400)
     expect(await emailOf(user)).toBe(`user${counter}@chu-a.fr`)
@@ -135,11 +143,11 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
     const browser = await browserOf(requester)
     const user = await createAccount(t.db, { email: `user${++counter}@chu-a.fr`, siteIds: [a.siteIds[0] as string] })
     const added = await askEmailChange(browser, user, `nouvelle${counter}@chu-a.fr`)
-    expect((await browser.post(`/gestion/comptes/${user}/sites/ajouter`, { site: a.siteIds[1] as string })).statusCode).toBe(200)
+    await changeSite(browser, user, { ajouter: a.siteIds[1] as string })
     expect((await confirm(added)).statusCode).toBe(400)
 
     const removed = await askEmailChange(browser, user, `autre${counter}@chu-a.fr`)
-    expect((await browser.post(`/gestion/comptes/${user}/sites/retirer`, { site: a.siteIds[1] as string })).statusCode).toBe(200)
+    await changeSite(browser, user, { retirer: a.siteIds[1] as string })
     expect((await confirm(removed)).statusCode).toBe(400)
     expect(await emailOf(user)).toBe(`user${counter}@chu-a.fr`)
   })

@@ -99,7 +99,7 @@ async function findTargetSites (db: Db, accountId: string): Promise<TargetSite[]
   }))
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** An account as the console acts on it: its fields (never the password hash), sites and hospitals. */
 export async function findManagedAccount (db: Db, manager: Manager, accountId: unknown) {
