@@ -52,6 +52,15 @@ export const defaultRules = {
   oneTimeCodeAttemptsPerAccount: 30,
   /** Login codes emailed per account (password step and resends): bounds the mails sent. */
   oneTimeCodesSentPerAccount: 10,
+  /**
+   * Accounts one client address may lock per accountLockRateLimitWindow (user guide §3.5: three
+   * wrong passwords lock an account, so anyone could lock many). Past it, every password attempt
+   * from that address is refused as rate-limited before the account is read: it locks no more
+   * accounts, guesses no password uncounted, and learns nothing about who has an account.
+   * Generous, as a hospital's users often share one address.
+   */
+  accountLocksPerAddress: 10,
+  accountLockRateLimitWindow: hours(1),
   /** Unlock link submissions per IP address. */
   unlockAttemptsPerIp: 30,
   /** User guide §3.3: a reset link stays valid this long and works once. */
