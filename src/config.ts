@@ -123,6 +123,20 @@ export const defaultRules = {
    * their hospitals waiting for activation per interval (`npm run cli -- send-activation-digests`).
    */
   activationDigestInterval: days(1),
+  /**
+   * `daily-tasks` deletes the rows nothing can use any more this long after they became unusable:
+   * expired sessions (they hold an IP address and a browser description), used or expired link
+   * tokens, abandoned login attempts. A day keeps « Session expirée » and the way back to the
+   * page for a browser left open overnight.
+   */
+  expiredRowRetention: days(1),
+  /**
+   * `daily-tasks` deletes rate-limit counters whose window started this long ago. Must stay longer
+   * than every rate-limit window above (the longest is an hour), so no limit loses a hit it counts.
+   */
+  rateLimitRetention: days(1),
+  /** Rows deleted per statement by those purges: short statements, no long lock on a busy table. */
+  purgeBatchSize: 1000,
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
 } as const
