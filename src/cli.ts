@@ -1,7 +1,8 @@
 /**
  * The command line (foundation issue, « Pages and operations »): `npm run cli -- <command>`.
  *
- *   migrate                              apply the migrations and seed the professions
+ *   migrate                              apply the migrations and seed the professions; lists the
+ *                                        accounts left with a non-canonical address (migration 0008)
  *   import-hospitals <fichier.csv>       import hospitals (établissements), all or nothing
  *   import-sites <fichier.csv>           import sites, all or nothing
  *   import <etablissements|sites> <f>    the same two, by kind
@@ -26,6 +27,8 @@ import { pathToFileURL } from 'node:url'
 import { ConfigError, loadConfig, type AppConfig } from './config.ts'
 import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
+import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
+import { canonicalEmail } from './kernel/text.ts'
 import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
@@ -84,7 +87,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     return command === undefined ? exitCodes.usage : exitCodes.ok
   }
   const commands: Record<string, (db: Db, config: AppConfig) => Promise<number>> = {
-    migrate: async () => exitCodes.ok,
+    migrate: (db) => reportUnsettledEmails(db, io),
     'import-hospitals': (db) => importFile(db, 'hospitals', rest, io),
     'import-sites': (db) => importFile(db, 'sites', rest, io),
     import: (db) => importByKind(db, rest, io),
@@ -131,6 +134,24 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * Migration 0008 leaves, unchanged, the accounts whose addresses collide once canonical (or that
+ * the canonical form refuses): never merged silently, listed here until settled. Exit code 0:
+ * the database is migrated; the list is work for the operator, not a failure.
+ */
+async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
+  const unsettled = await listUnsettledEmailCollisions(db)
+  if (unsettled.length === 0) return exitCodes.ok
+  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${unsettled.length} compte(s).`)
+  for (const row of unsettled) {
+    io.out(row.problem === 'collision'
+      ? `  ${row.storedEmail} (compte ${row.accountId}) : même adresse canonique ${row.canonicalEmail ?? ''} qu’un autre compte`
+      : `  ${row.storedEmail} (compte ${row.accountId}) : caractères refusés (invisibles ou imitant un point)`)
+  }
+  io.out('Pour chaque adresse : gardez un seul compte par boîte (désactivez ou supprimez le doublon, ou changez son adresse dans la console).')
+  return exitCodes.ok
 }
 
 async function importByKind (db: Db, args: string[], io: CliIo): Promise<number> {
@@ -192,8 +213,8 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
     return exitCodes.usage
   }
   const email = options.email?.trim() ?? ''
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254) {
-    io.err('Indiquez une adresse email valide : --email prenom.nom@chu-exemple.fr')
+  if (!canonicalEmail(email).ok) {
+    io.err('Indiquez une adresse email valide, tapée au clavier : --email prenom.nom@chu-exemple.fr')
     return exitCodes.usage
   }
   const password = await readNewPassword(io)

@@ -119,7 +119,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     if (result.outcome === 'refused') throw scopeRefusalProblem(request, result.scope)
     if (result.outcome === 'invalid') {
       const problemText: Record<EditProblem, string> = {
-        professionUnknown: t.professionUnknown, emailInvalid: t.emailInvalid, emailTaken: t.emailTaken,
+        professionUnknown: t.professionUnknown, emailInvalid: t.emailInvalid, emailUnsafeCharacters: t.emailUnsafeCharacters, emailTaken: t.emailTaken,
         lastNameRequired: layoutMessages[request.lang].required, firstNameRequired: layoutMessages[request.lang].required,
       }
       const errors = Object.fromEntries(Object.entries(result.problems).map(([field, problem]) => [field, problemText[problem]]))
@@ -167,9 +167,10 @@ export async function accountEditRoutes (app: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     const t = messages[request.lang]
     const token = request.validationError ? undefined : (request.query as { jeton?: string }).jeton
-    const newEmail = await findEmailChangeByToken(app.db, token, app.now())
-    if (!token || !newEmail) return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
-    return reply.page({ title: t.emailChangeTitle, body: emailChangePage(t, csrfField(request), token, newEmail) })
+    const link = await findEmailChangeByToken(app.db, token, app.now())
+    if (link.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
+    if (!token || link.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
+    return reply.page({ title: t.emailChangeTitle, body: emailChangePage(t, csrfField(request), token, link.email) })
   })
 
   // POST /gestion/changement-email
@@ -180,6 +181,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     const result = await confirmEmailChange(app.db, (request.body as { jeton: string }).jeton,
       { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
     if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
+    if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)
     return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeDone(result.email), true) })
   })

@@ -5,20 +5,23 @@
  *
  * A new email address is used only once its holder confirms it (a single-use link to the new
  * address, a notice to the old one). Every change is audited with its before → after values.
+ * The link records who asked it; when it is confirmed, that person must still be allowed to
+ * change the account (hospital-scope.ts), read again in the confirming transaction. A change of
+ * the account's status, role or sites, or of the requester's, voids it (`voidPendingEmailChanges`).
  */
 import { isUniqueViolation, type Db } from '../../kernel/db/database.ts'
 import type { Civility } from '../../kernel/db/schema.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
-import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { consumeAccountToken, issueAccountToken, voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
-import { escapeLike, foldForSearch, isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
+import { canonicalEmail, escapeLike, foldForSearch, type CanonicalEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../audit/index.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
 import {
-  refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount,
+  findCurrentManager, findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount,
   type ManagedAccount, type Manager, type ScopeRefusal,
 } from './hospital-scope.ts'
 import { auditFields, type ConsoleContext } from './account-actions.ts'
@@ -31,7 +34,7 @@ export interface IdentityForm {
   email: string
 }
 
-export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
+export type EditProblem = 'professionUnknown' | 'emailInvalid' | 'emailUnsafeCharacters' | 'emailTaken' | 'lastNameRequired' | 'firstNameRequired'
 
 export type EditResult =
   | { outcome: 'saved'; changed: string[]; emailChangeSentTo: string | undefined }
@@ -50,16 +53,16 @@ async function lockAccountRow (tx: Db, accountId: unknown) {
     .where('id', '=', accountId).execute()
 }
 
-async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: string) {
+async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: CanonicalEmail) {
   const problems: Extract<EditResult, { outcome: 'invalid' }>['problems'] = {}
   if (form.lastName === '') problems.nom = 'lastNameRequired'
   if (form.firstName === '') problems.prenom = 'firstNameRequired'
   const profession = await tx.selectFrom('profession').select('code')
     .where('code', '=', form.professionCode).where('archived_at', 'is', null).executeTakeFirst()
   if (!profession && form.professionCode !== account.profession_code) problems.profession = 'professionUnknown'
-  if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
-  else if (email !== account.email) {
-    const owner = await tx.selectFrom('account').select('id').where('email', '=', email).executeTakeFirst()
+  if (!email.ok) problems.email = email.problem
+  else if (email.email !== account.email) {
+    const owner = await tx.selectFrom('account').select('id').where('email', '=', email.email).executeTakeFirst()
     if (owner) problems.email = 'emailTaken'
   }
   return problems
@@ -72,14 +75,15 @@ export async function saveAccountIdentity (ctx: ConsoleContext, accountId: unkno
     lastName: (options.swapNames ? submitted.firstName : submitted.lastName).trim(),
     firstName: (options.swapNames ? submitted.lastName : submitted.firstName).trim(),
   }
-  const email = normalizeEmail(form.email)
+  const canonical = canonicalEmail(form.email)
   return ctx.db.transaction().execute(async (tx) => {
     await lockAccountRow(tx, accountId)
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToChange(ctx.manager, account)
     if (refusal) return { outcome: 'refused', status: 403, scope: refusal } as const
-    const problems = await findEditProblems(tx, account, form, email)
-    if (Object.keys(problems).length > 0) return { outcome: 'invalid', problems } as const
+    const problems = await findEditProblems(tx, account, form, canonical)
+    if (Object.keys(problems).length > 0 || !canonical.ok) return { outcome: 'invalid', problems } as const
+    const email = canonical.email
     const after = { civility: form.civility, last_name: form.lastName, first_name: form.firstName, profession_code: form.professionCode }
     const changes = Object.fromEntries((Object.keys(after) as Array<keyof typeof after>)
       .filter((field) => account[field] !== after[field])
@@ -97,7 +101,7 @@ export async function saveAccountIdentity (ctx: ConsoleContext, accountId: unkno
 
 /** The new address gets a single-use link; the old one a notice. Nothing changes until confirmed. */
 async function requestEmailChange (tx: Db, ctx: ConsoleContext, account: ManagedAccount, newEmail: string): Promise<string> {
-  const token = await issueAccountToken(tx, account.id, 'emailChange', ctx.rules.emailConfirmationTtl, ctx.now, newEmail)
+  const token = await issueAccountToken(tx, account.id, 'emailChange', ctx.rules.emailConfirmationTtl, ctx.now, newEmail, ctx.manager.id)
   const validDays = Math.max(1, Math.round(ctx.rules.emailConfirmationTtl / (24 * 3600 * 1000)))
   await enqueueMail(tx, emailChangeConfirmationEmail(ctx.mailContext, account, newEmail, token, validDays), ctx.now)
   await enqueueMail(tx, emailChangeNoticeEmail(ctx.mailContext, account, newEmail), ctx.now)
@@ -114,28 +118,81 @@ export async function findPendingEmailChange (db: Db, accountId: string, now: nu
   return row?.payload ?? undefined
 }
 
-/** The new address a still-usable email-change link would confirm (GET page: shown, not used). */
-export async function findEmailChangeByToken (db: Db, token: unknown, now: number): Promise<string | undefined> {
-  if (!isWellFormedToken(token)) return undefined
-  const row = await db.selectFrom('account_token').select('payload')
+/** Why the requester may no longer change the account now; undefined when they still may. */
+export type EmailChangeRevocation = 'requesterUnknown' | 'requesterNotManager' | 'accountOutOfScope' | ScopeRefusal
+
+/**
+ * Read again when the link is used (admin guide §3.3 with §4.1 and the « no escalation » rule):
+ * the requester is still an active account manager or super-administrator, the account is still
+ * in their scope, and they may still change it (not read-only, not protected). The same rules as
+ * the console, from hospital-scope.ts.
+ */
+async function revocationOfEmailChange (tx: Db, requestedBy: string | null, accountId: string): Promise<EmailChangeRevocation | undefined> {
+  if (requestedBy === null) return 'requesterUnknown'
+  const requester = await findCurrentManager(tx, requestedBy)
+  if (!requester) return 'requesterNotManager'
+  const account = await findManagedAccount(tx, requester, accountId)
+  if (!account) return 'accountOutOfScope'
+  return refusalToChange(requester, account)
+}
+
+export type EmailChangeLink =
+  | { outcome: 'usable'; email: string }
+  | { outcome: 'invalidLink' }
+  | { outcome: 'revoked' }
+
+/** What a link would do now (GET page: shown, not used). */
+export async function findEmailChangeByToken (db: Db, token: unknown, now: number): Promise<EmailChangeLink> {
+  if (!isWellFormedToken(token)) return { outcome: 'invalidLink' }
+  const row = await db.selectFrom('account_token').select(['payload', 'account_id', 'requested_by'])
     .where('digest', '=', digestToken(token)).where('purpose', '=', 'emailChange')
     .where('used_at', 'is', null).where('expires_at', '>', now)
     .executeTakeFirst()
-  return row?.payload ?? undefined
+  if (!row?.payload) return { outcome: 'invalidLink' }
+  if (await revocationOfEmailChange(db, row.requested_by, row.account_id)) return { outcome: 'revoked' }
+  return { outcome: 'usable', email: row.payload }
+}
+
+async function findEmailChangeAccountId (db: Db, token: unknown): Promise<string | undefined> {
+  if (!isWellFormedToken(token)) return undefined
+  const row = await db.selectFrom('account_token').select('account_id')
+    .where('digest', '=', digestToken(token)).where('purpose', '=', 'emailChange').executeTakeFirst()
+  return row?.account_id
 }
 
 export type EmailChangeResult =
   | { outcome: 'changed'; email: string }
   | { outcome: 'invalidLink' }
+  | { outcome: 'revoked' }
   | { outcome: 'taken' }
 
-/** POST /gestion/changement-email: consumes the link and makes the new address the login. */
+/**
+ * POST /gestion/changement-email: consumes the link and makes the new address the login, only if
+ * its requester may still change the account (checked in this transaction; a refused link is used
+ * up and audited, nothing else changes).
+ */
 export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleContext['meta'], now: number): Promise<EmailChangeResult> {
   try {
     return await db.transaction().execute(async (tx) => {
+      // The account's row lock before the link's, in the order the console's changes take them
+      // (activation, deactivation, sites: account, then voiding its links): no deadlock.
+      await lockAccountRow(tx, await findEmailChangeAccountId(tx, token))
       const consumed = await consumeAccountToken(tx, token, 'emailChange', now)
       if (!consumed || !consumed.payload) return { outcome: 'invalidLink' } as const
       const newEmail = consumed.payload
+      const revocation = await revocationOfEmailChange(tx, consumed.requestedBy, consumed.accountId)
+      if (revocation) {
+        await recordEvent(tx, {
+          type: 'account.emailChangeRefused',
+          outcome: 'refused',
+          actorId: null,
+          targetId: consumed.accountId,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          details: { reason: revocation, requestedBy: consumed.requestedBy, after: newEmail },
+        }, now)
+        return { outcome: 'revoked' } as const
+      }
       const owner = await tx.selectFrom('account').select('id').where('email', '=', newEmail).executeTakeFirst()
       if (owner && owner.id !== consumed.accountId) return { outcome: 'taken' } as const
       const account = await tx.selectFrom('account').select(['email', 'last_name', 'first_name'])
@@ -183,6 +240,7 @@ export async function addSiteToAccount (ctx: ConsoleContext, accountId: unknown,
     if (refusal) return { outcome: 'refused', status: 403, scope: refusal } as const
     if (!account.sites.some((s) => s.id === site.id)) {
       await tx.insertInto('account_site').values({ account_id: account.id, site_id: site.id, added_at: ctx.now, added_by: ctx.manager.id }).execute()
+      await voidPendingEmailChanges(tx, account.id, ctx.now)
       await recordEvent(tx, {
         type: 'admin.siteAdded',
         ...auditFields(ctx, account),
@@ -207,6 +265,7 @@ export async function removeSiteFromAccount (ctx: ConsoleContext, accountId: unk
     if (refusal) return { outcome: 'refused', status: 403, scope: refusal } as const
     if (account.sites.length <= 1) return { outcome: 'refused', status: 409, problem: 'lastSite' } as const
     await tx.deleteFrom('account_site').where('account_id', '=', account.id).where('site_id', '=', site.id).execute()
+    await voidPendingEmailChanges(tx, account.id, ctx.now)
     await recordEvent(tx, {
       type: 'admin.siteRemoved',
       ...auditFields(ctx, account),

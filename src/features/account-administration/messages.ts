@@ -77,6 +77,7 @@ const fr = {
   bulkNothingSelected: 'Sélectionnez au moins un compte « En attente d’activation ».',
   bulkResultTitle: 'Résultat de l’activation',
   bulkActivated: 'Activé',
+  bulkActivatedEmailChangeVoided: 'Activé (changement d’adresse en attente annulé)',
   bulkRefused: 'Non activé',
   backToList: 'Retour à la liste des utilisateurs',
   cancel: 'Annuler',
@@ -93,7 +94,9 @@ const fr = {
   warningAccountManagerSite: 'L’utilisateur est inscrit sur le « Site administrateur comptes » (site réservé aux gestionnaires de comptes).',
   warningDuplicate: (n: number) => `Doublon possible : ${n} autre${n > 1 ? 's' : ''} compte${n > 1 ? 's' : ''} au même nom.`,
   warningDuplicateElsewhere: (n: number) => `dont ${n} dans un autre hôpital`,
+  warningPendingEmailChange: (email: string, requester: string) => `Un changement d’adresse vers ${email}, demandé par ${requester}, attend la confirmation de son titulaire. L’activation annule ce changement : l’adresse affichée ci-dessus reste l’identifiant du compte.`,
   activationDone: (name: string) => `Le compte de ${name} est activé. Un email l’en a informé.`,
+  activationDoneEmailChangeVoided: (name: string) => `Le compte de ${name} est activé. Un email l’en a informé. Le changement d’adresse qui attendait confirmation est annulé.`,
   // Deactivation (guide §5)
   deactivateTitle: (name: string) => `Désactiver le compte de ${name}`,
   deactivateIntro: 'Lorsqu’un utilisateur quitte l’hôpital, vous devez désactiver son compte. Ses sessions ouvertes sont fermées immédiatement.',
@@ -120,6 +123,7 @@ const fr = {
   emailChangeSent: (email: string) => `Un lien de confirmation a été envoyé à ${email}. L’adresse actuelle reste utilisée jusqu’à sa confirmation.`,
   emailTaken: 'Cette adresse email est déjà celle d’un autre compte.',
   emailInvalid: 'Saisissez une adresse email valide (exemple : prenom.nom@hopital.fr).',
+  emailUnsafeCharacters: 'Cette adresse contient un caractère invisible ou qui imite une lettre ou un point (.) : saisissez-la de nouveau au clavier, sans la copier-coller.',
   professionUnknown: 'Choisissez une profession dans la liste.',
   sites: 'Sites',
   sitesHint: 'Cette information est cruciale : elle donne accès aux fiches des patients du site concerné.',
@@ -154,6 +158,7 @@ const fr = {
   emailChangeButton: 'Confirmer cette adresse',
   emailChangeInvalid: 'Ce lien n’est plus valide : il a déjà été utilisé, il a expiré ou une nouvelle demande l’a remplacé. Demandez à votre gestionnaire de comptes de recommencer.',
   emailChangeTaken: 'Cette adresse est devenue celle d’un autre compte : le changement ne peut pas être fait. Contactez votre gestionnaire de comptes.',
+  emailChangeRevoked: 'Ce lien n’est plus valide : la personne qui a demandé ce changement ne peut plus modifier ce compte. L’adresse du compte n’a pas changé. Contactez votre gestionnaire de comptes.',
   emailChangeDone: (email: string) => `Votre adresse email est maintenant ${email}. Utilisez-la pour vous connecter.`,
   login: 'Se connecter',
   // Refusals: HTTP 403 (scope, escalation) and 409 (state), never a change
@@ -175,6 +180,7 @@ const fr = {
     resendUnlock: 'Seuls les comptes verrouillés sont concernés par le renvoi du mail de déverrouillage.',
   },
   stateChangedMeanwhile: 'Le compte a changé d’état entre-temps : rechargez la liste.',
+  activationEmailChanged: 'L’adresse email du compte a changé depuis l’affichage de la page d’activation : le compte n’a pas été activé. Vérifiez la nouvelle adresse avant d’activer.',
 }
 
 const en: typeof fr = {
@@ -236,6 +242,7 @@ const en: typeof fr = {
   bulkNothingSelected: 'Select at least one account awaiting activation.',
   bulkResultTitle: 'Activation result',
   bulkActivated: 'Activated',
+  bulkActivatedEmailChangeVoided: 'Activated (pending email change voided)',
   bulkRefused: 'Not activated',
   backToList: 'Back to the user list',
   cancel: 'Cancel',
@@ -251,7 +258,9 @@ const en: typeof fr = {
   warningAccountManagerSite: 'The user registered on the « Site administrateur comptes » (reserved for account managers).',
   warningDuplicate: (n: number) => `Possible duplicate: ${n} other account${n > 1 ? 's' : ''} with the same name.`,
   warningDuplicateElsewhere: (n: number) => `${n} of them in another hospital`,
+  warningPendingEmailChange: (email: string, requester: string) => `An email change to ${email}, asked by ${requester}, awaits its holder's confirmation. Activation voids this change: the address shown above stays the account's login.`,
   activationDone: (name: string) => `${name}'s account is activated. An email told them so.`,
+  activationDoneEmailChangeVoided: (name: string) => `${name}'s account is activated. An email told them so. The email change that awaited confirmation is void.`,
   deactivateTitle: (name: string) => `Deactivate ${name}'s account`,
   deactivateIntro: 'When a user leaves the hospital, deactivate their account. Their open sessions end at once.',
   deactivateKeep: 'The account is neither deleted nor reassigned: it can be activated again if the user comes back.',
@@ -276,6 +285,7 @@ const en: typeof fr = {
   emailChangeSent: (email: string) => `A confirmation link was sent to ${email}. The current address stays in use until it is confirmed.`,
   emailTaken: 'This email address already belongs to another account.',
   emailInvalid: 'Enter a valid email address (example: firstname.lastname@hospital.fr).',
+  emailUnsafeCharacters: 'This address contains an invisible character or one that imitates a letter or a full stop (.): type it again on the keyboard instead of pasting it.',
   professionUnknown: 'Choose a profession from the list.',
   sites: 'Sites',
   sitesHint: 'This is crucial: it gives access to the patient records of the site.',
@@ -307,6 +317,7 @@ const en: typeof fr = {
   emailChangeButton: 'Confirm this address',
   emailChangeInvalid: 'This link is no longer valid: it was used, it expired or a newer request replaced it. Ask your account manager to start again.',
   emailChangeTaken: 'This address now belongs to another account: the change cannot be made. Contact your account manager.',
+  emailChangeRevoked: 'This link is no longer valid: the person who asked this change may no longer change this account. The account’s address has not changed. Contact your account manager.',
   emailChangeDone: (email: string) => `Your email address is now ${email}. Use it to log in.`,
   login: 'Log in',
   refusedTitle: 'Action not possible',
@@ -327,6 +338,7 @@ const en: typeof fr = {
     resendUnlock: 'Only locked accounts can get the unlock email again.',
   },
   stateChangedMeanwhile: 'The account changed state meanwhile: reload the list.',
+  activationEmailChanged: 'The account’s email address changed since the activation page was shown: the account was not activated. Check the new address before activating.',
 }
 
 export const messages = { fr, en }

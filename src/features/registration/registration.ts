@@ -18,7 +18,7 @@ import { checkPasswordPolicy, hashPassword, type PasswordRule } from '../../kern
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
-import { isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
+import { canonicalEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
 import { isPersonalEmailDomain } from './personal-email-domains.ts'
@@ -63,7 +63,7 @@ export interface ValidRegistration {
 /** A problem is the key of its message in `messages.ts`. */
 export type RegistrationProblem = keyof Pick<RegistrationMessages,
   | 'civilityRequired' | 'lastNameRequired' | 'firstNameRequired' | 'nameInvalid' | 'emailRequired'
-  | 'emailInvalid' | 'passwordRequired' | 'passwordBroken' | 'passwordConfirmationRequired' | 'passwordMismatch'
+  | 'emailInvalid' | 'emailUnsafeCharacters' | 'passwordRequired' | 'passwordBroken' | 'passwordConfirmationRequired' | 'passwordMismatch'
   | 'professionRequired' | 'professionUnknown' | 'hospitalRequired' | 'hospitalUnknown' | 'sitesRequired'
   | 'sitesOfAnotherHospital' | 'cguRequired'>
 
@@ -84,9 +84,11 @@ export async function checkRegistration (db: Db, input: RegistrationInput, rules
   else if (!namePattern.test(lastName)) problems.nom = 'nameInvalid'
   if (firstName === '') problems.prenom = 'firstNameRequired'
   else if (!namePattern.test(firstName)) problems.prenom = 'nameInvalid'
-  const email = normalizeEmail(input.email ?? '')
-  if (email === '') problems.email = 'emailRequired'
-  else if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
+  const typedEmail = (input.email ?? '').trim()
+  const canonical = canonicalEmail(typedEmail)
+  if (typedEmail === '') problems.email = 'emailRequired'
+  else if (!canonical.ok) problems.email = canonical.problem
+  const email = canonical.ok ? canonical.email : typedEmail
 
   const profession = input.professionCode ? await findProfession(db, input.professionCode) : undefined
   if (!input.professionCode) problems.profession = 'professionRequired'
@@ -210,14 +212,16 @@ async function notifySuperadmins (tx: Db, deps: RegistrationDeps, registration: 
 
 async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   await enqueueMail(tx, existingAccountNotice(deps.mailContext, registration.email), now)
+  // Filed under the existing account's hospital (recordEvent's default), not the one typed in the
+  // form: that one is the visitor's choice, and its managers must not learn the address exists.
   await recordEvent(tx, {
     type: 'account.registrationAttemptOnExistingEmail',
     outcome: 'refused',
     actorId: null,
     targetId: accountId,
-    hospitalId: registration.hospital.id,
     ip: meta.ip,
     userAgent: meta.userAgent,
+    details: { chosenHospitalId: registration.hospital.id },
   }, now)
   return { outcome: 'existingEmail' }
 }
