@@ -12,7 +12,8 @@
  *   verify-audit                         verify the audit chain; names the first broken event
  *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
  *   send-review-reminders                access review emails to account managers (once each)
- *   daily-tasks                          purge-audit, send-review-reminders, send-activation-digests (cron)
+ *   purge-expired                        delete expired sessions, dead link tokens, abandoned logins, old rate limits
+ *   daily-tasks                          purge-audit, purge-expired, send-review-reminders, send-activation-digests (cron)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
  *
@@ -28,6 +29,7 @@ import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
 import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
 import { canonicalEmail } from './kernel/text.ts'
+import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
 import { layoutMessages } from './kernel/web/messages.ts'
@@ -62,9 +64,11 @@ const usage = `Usage : npm run cli -- <commande>
   verify-audit                              vérifie la chaîne du journal d’audit
   purge-audit                               supprime les événements plus anciens que la durée de
                                             conservation (AUDIT_RETENTION_MONTHS, 12 mois par défaut)
+  purge-expired                             supprime les sessions expirées, les liens utilisés ou expirés,
+                                            les connexions abandonnées et les anciens compteurs de limitation
   send-review-reminders                     envoie les emails de revue des droits d’accès
-  daily-tasks                               purge-audit, send-review-reminders et send-activation-digests
-                                            (cron quotidien)`
+  daily-tasks                               purge-audit, purge-expired, send-review-reminders et
+                                            send-activation-digests (cron quotidien)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -94,12 +98,14 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'send-activation-digests': (db, config) => sendActivationDigestsFromCli(db, config, io),
     'verify-audit': (db) => verifyAuditFromCli(db, io),
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
+    'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
     'daily-tasks': async (db, config) => {
       const purged = await purgeAuditFromCli(db, config, io)
+      const expired = await purgeExpiredFromCli(db, config, io)
       const reminded = await sendReviewRemindersFromCli(db, config, io)
       const digested = await sendActivationDigestsFromCli(db, config, io)
-      return Math.max(purged, reminded, digested)
+      return Math.max(purged, expired, reminded, digested)
     },
   }
   const run = commands[command]
@@ -288,6 +294,12 @@ async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
 async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
   io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  return exitCodes.ok
+}
+
+async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const report = await purgeExpiredRows(db, config.rules, io.now())
+  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s).`)
   return exitCodes.ok
 }
 

@@ -13,6 +13,7 @@ import * as accountHospital from './migrations/0006-account-hospital.ts'
 import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
 import * as canonicalEmail from './migrations/0008-canonical-email.ts'
 import * as emailChangeRequester from './migrations/0009-email-change-requester.ts'
+import * as expiredRows from './migrations/0010-expired-rows.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007-one-login-challenge': oneLoginChallenge,
   '0008-canonical-email': canonicalEmail,
   '0009-email-change-requester': emailChangeRequester,
+  '0010-expired-rows': expiredRows,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

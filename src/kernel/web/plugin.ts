@@ -94,6 +94,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   })
   await app.register(staticFiles, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
 
+  const appOrigin = new URL(config.appBaseUrl).origin
   const langCookie = cookieName('langue')
   const csrfCookie = cookieName('csrf')
 
@@ -122,11 +123,9 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   // The body must be parsed before the token in it can be checked, hence preHandler.
   app.addHook('preHandler', async (request) => {
     if (!unsafeMethods.has(request.method)) return
-    if (request.headers['sec-fetch-site'] === 'cross-site') throw new CsrfRejected()
-    const origin = request.headers.origin
-    if (origin !== undefined && origin !== new URL(config.appBaseUrl).origin && origin !== 'null') {
-      throw new CsrfRejected()
-    }
+    const fetchSite = request.headers['sec-fetch-site']
+    if (fetchSite === 'cross-site') throw new CsrfRejected()
+    if (!isOwnOrigin(request.headers.origin, fetchSite, appOrigin)) throw new CsrfRejected()
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token']
     const expected = request.cookies[csrfCookie]
     if (typeof sent !== 'string' || !isWellFormedToken(expected) || !safeEqual(sent, expected)) {
@@ -202,6 +201,19 @@ function parseForm (body: string): Record<string, unknown> {
 class TooManyFields extends Error {
   readonly statusCode = 413
   constructor () { super('too many form fields') }
+}
+
+/**
+ * Origin check of a state-changing request (ASVS 3.5.1): no Origin (older clients; the token still
+ * decides) or the app's own. `null` is an opaque origin (a sandboxed frame, a data: document, a
+ * redirect from another site) and is refused, except with `Sec-Fetch-Site: same-origin`, which no
+ * page can forge: browsers send `Origin: null` for a form posted from a page with
+ * `Referrer-Policy: no-referrer`, as the pages holding a link's token (unlock, reset,
+ * confirmation) are. A browser too old to send Sec-Fetch-Site is refused on those forms.
+ */
+function isOwnOrigin (origin: string | undefined, fetchSite: string | string[] | undefined, appOrigin: string): boolean {
+  if (origin === undefined || origin === appOrigin) return true
+  return origin === 'null' && fetchSite === 'same-origin'
 }
 
 function chooseLanguage (cookieValue: string | undefined, acceptLanguage: string | undefined): Lang {
