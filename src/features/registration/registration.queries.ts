@@ -37,15 +37,3 @@ export function findProfession (db: Db, code: string) {
 export function findAccountByEmail (db: Db, normalizedEmail: string) {
   return db.selectFrom('account').select(['id']).where('email', '=', normalizedEmail).executeTakeFirst()
 }
-
-/** Super-administrators who can act on a request now: confirmed, activated, not deactivated. */
-export function listActiveSuperadmins (db: Db) {
-  return db.selectFrom('account').select(['id', 'email', 'civility', 'last_name'])
-    .where('is_superadmin', '=', 1)
-    .where('email_confirmed_at', 'is not', null)
-    .where('activated_at', 'is not', null)
-    .where('deactivated_at', 'is', null)
-    .orderBy('email')
-    .execute()
-}
-

@@ -314,7 +314,7 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     expect(emails.map((e) => e.template).sort()).toEqual(['emailConfirmation', 'registrationAttemptOnExistingEmail'])
   })
 
-  it('notifies every active super-administrator of a registration on an account-manager site', async () => {
+  it('tells every active super-administrator of an account-manager request once its address is confirmed, not before', async () => {
     await createAccount(t.db, { email: 'super1@bndmr.fr', siteIds: [], isSuperadmin: true })
     await createAccount(t.db, { email: 'super2@bndmr.fr', siteIds: [], isSuperadmin: true })
     await createAccount(t.db, { email: 'super-off@bndmr.fr', siteIds: [], isSuperadmin: true, state: 'deactivated' })
@@ -324,15 +324,9 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     const form = registrationForm(a, { sites: [a.adminSiteId], email: uniqueEmail('gmail.com') })
     const response = await browser.post('/inscription', form)
     expect(response.statusCode).toBe(303)
-    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) {
-      const email = await lastEmailTo(t.db, superadmin)
-      expect(email.subject).toBe('BaMaRa - Nouvelle demande de compte gestionnaire')
-      expect(email.text).toContain(form.email as string)
-      expect(email.text).toContain('CHU de Test A')
-      expect(email.text).toContain('adresse personnelle')
-    }
-    expect(await emailsTo(t.db, 'super-off@bndmr.fr')).toHaveLength(0)
-    expect(await emailsTo(t.db, 'manager@chu-a.fr')).toHaveLength(0)
+    // User guide §2.1: « Cliquez sur ce lien […] Votre demande d'inscription est alors envoyée
+    // aux super-administrateurs »: an unconfirmed address is no request yet.
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) expect(await emailsTo(t.db, superadmin)).toHaveLength(0)
 
     const account = await t.db.selectFrom('account').select('id').where('email', '=', form.email as string).executeTakeFirstOrThrow()
     const event = await t.db.selectFrom('audit_event').select(['details', 'hospital_id', 'ip']).where('target_id', '=', account.id).executeTakeFirstOrThrow()
@@ -343,6 +337,22 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     const confirmed = await browser.post('/confirmation', { jeton: token })
     expect(confirmed.body).toContain('Votre demande d’inscription est envoyée aux super-administrateurs de BaMaRa (équipe BNDMR).')
     expect(confirmed.body).toContain('support.bamara@aphp.fr')
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) {
+      const emails = await emailsTo(t.db, superadmin)
+      expect(emails).toHaveLength(1)
+      expect(emails[0]?.subject).toBe('BaMaRa - Nouvelle demande de compte gestionnaire')
+      expect(emails[0]?.text).toContain(form.email as string)
+      expect(emails[0]?.text).toContain('CHU de Test A')
+      expect(emails[0]?.text).toContain('Médecin')
+      expect(emails[0]?.text).toContain('adresse personnelle')
+      expect(emails[0]?.text).toContain('a confirmé son adresse email')
+    }
+    expect(await emailsTo(t.db, 'super-off@bndmr.fr')).toHaveLength(0)
+    expect(await emailsTo(t.db, 'manager@chu-a.fr')).toHaveLength(0)
+
+    // The link works once: a replay tells nobody again.
+    expect((await browser.post('/confirmation', { jeton: token })).statusCode).toBe(400)
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) expect(await emailsTo(t.db, superadmin)).toHaveLength(1)
   })
 
   it('accepts personal addresses and recognizes them for the console', async () => {
