@@ -232,5 +232,5 @@ export async function searchSites (db: Db, manager: Manager, term: string) {
     query = query.where('site.hospital_id', 'in', manager.hospitalIds.length > 0 ? [...manager.hospitalIds] : [''])
       .where('site.kind', '!=', 'accountAdministration')
   }
-  return query.orderBy('site.title').orderBy('site.id').limit(30).execute()
+  return query.orderBy('site.sort_key').orderBy('site.id').limit(30).execute()
 }
