@@ -69,7 +69,7 @@ const passwordRuleMessages: Record<PasswordRule, string> = {
   digit: 'au moins un chiffre',
   special: 'au moins un caractère spécial',
   common: 'pas un mot de passe courant',
-  applicationWord: 'ne pas contenir un mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…)',
+  applicationWord: 'sans mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…)',
   personal: 'ne pas contenir le nom ni l’adresse email',
 }
 
