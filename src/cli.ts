@@ -77,7 +77,8 @@ const passwordRuleMessages: Record<PasswordRule, string> = {
   uppercase: 'au moins une lettre majuscule',
   digit: 'au moins un chiffre',
   special: 'au moins un caractère spécial',
-  common: 'pas un mot de passe courant ni un mot du service',
+  common: 'pas un mot de passe courant',
+  applicationWord: 'sans mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…)',
   personal: 'ne pas contenir le nom ni l’adresse email',
 }
 

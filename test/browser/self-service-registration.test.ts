@@ -40,11 +40,6 @@ describe('self-service in a real browser: register, confirm, log in, session exp
     expect(pathOf(page)).toBe('/inscription')
     expect(await h1Of(page)).toBe('S’inscrire')
 
-    // The hospital first (a small GET form, so the page lists that hospital's sites).
-    await page.getByRole('combobox', { name: /^Hôpital/ }).selectOption({ label: `${a.name} (Ville)` })
-    await activateByKeyboard(page, 'Afficher les sites de cet hôpital')
-    expect(new URL(page.url()).searchParams.get('hopital')).toBe(a.id)
-
     // « Remplissez les différents champs proposés. »
     await page.getByRole('radio', { name: 'Mme' }).check()
     await page.getByLabel('Nom', { exact: true }).fill(person.lastName)
@@ -56,6 +51,9 @@ describe('self-service in a real browser: register, confirm, log in, session exp
     expect(await page.locator('[data-rule-state]').allTextContents()).not.toContain('non respectée')
     await page.getByLabel('Confirmez votre mot de passe').fill(person.password)
     await page.getByRole('combobox', { name: 'Profession' }).selectOption({ label: 'Médecin' })
+    // « Sélectionnez votre hôpital, puis sélectionner le service »: its sites appear in place.
+    await page.getByRole('combobox', { name: /^Hôpital/ }).selectOption({ label: `${a.name} (Ville)` })
+    await page.getByRole('checkbox', { name: /^Malformations ORL rares/ }).waitFor()
     // Sites searchable by the lead's name: only « Malformations ORL rares » is left to tick.
     await page.getByRole('searchbox', { name: /^Rechercher un site/ }).fill('duflo')
     const site = page.getByRole('checkbox', { name: /^Malformations ORL rares/ })

@@ -8,6 +8,7 @@ import type { SiteKind } from '../../src/kernel/db/schema.ts'
 import { insertAccount } from '../../src/kernel/accounts/accounts.ts'
 import { hashPassword } from '../../src/kernel/security/passwords.ts'
 import { foldForSearch } from '../../src/kernel/text.ts'
+import { frenchSortKey } from '../../src/kernel/french-order.ts'
 
 export const testPassword = 'Orchidée-Bleue-42!'
 
@@ -15,7 +16,7 @@ export interface TestHospital { id: string; name: string; adminSiteId: string; s
 
 export async function createHospital (db: Db, name: string, finess: string, domain: string): Promise<TestHospital> {
   const id = randomUUID()
-  await db.insertInto('hospital').values({ id, name, finess, city: 'Ville', archived_at: null }).execute()
+  await db.insertInto('hospital').values({ id, name, sort_key: frenchSortKey(name), finess, city: 'Ville', archived_at: null }).execute()
   await db.insertInto('hospital_email_domain').values({ hospital_id: id, domain }).execute()
   const adminSiteId = await createSite(db, id, { title: `Site administrateur comptes (${name})`, kind: 'accountAdministration' })
   const siteIds = [
@@ -37,6 +38,7 @@ export async function createSite (db: Db, hospitalId: string, site: { title: str
     kind: site.kind,
     filiere: site.filiere ?? null,
     search_text: foldForSearch([site.title, site.abbreviation, site.leadName].filter(Boolean).join(' ')),
+    sort_key: frenchSortKey(site.title),
     archived_at: null,
   }).execute()
   return id

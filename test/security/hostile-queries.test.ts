@@ -29,6 +29,7 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /readyz': { params: [] },
   'GET /sites': { params: ['hopital', 'q'] },
   'GET /inscription': { params: ['hopital'] },
+  'GET /inscription/sites': { params: ['hopital'] },
   'GET /inscription/envoyee': { params: [] },
   'GET /confirmation': { params: ['jeton'] },
   'GET /confirmation/renvoyer': { params: [] },

@@ -108,7 +108,7 @@ export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promis
   const rows = await db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
     .select(['account_site.account_id', 'site.hospital_id', 'site.title', 'site.abbreviation'])
     .where('account_site.account_id', 'in', accountIds)
-    .orderBy('site.title')
+    .orderBy('site.sort_key').orderBy('site.id')
     .execute()
   return rows.map((r) => ({ accountId: r.account_id, hospitalId: r.hospital_id, title: r.title, abbreviation: r.abbreviation }))
 }
@@ -129,15 +129,15 @@ export async function findReviewProgress (db: Db, hospitalIds: readonly string[]
       eb.fn.count<number | string>('account.id').distinct().as('active'),
       sql<number | string>`count(distinct case when account.access_reviewed_at is null or account.access_reviewed_at <= ${now - interval} then account.id end)`.as('due'),
     ])
-    .groupBy(['hospital.id', 'hospital.name'])
-    .orderBy('hospital.name')
+    .groupBy(['hospital.id', 'hospital.name', 'hospital.sort_key'])
+    .orderBy('hospital.sort_key').orderBy('hospital.id')
   if (hospitalIds !== 'all') query = query.where('hospital.id', 'in', [...hospitalIds])
   const rows = await query.execute()
   return rows.map((r) => ({ hospitalId: r.id, name: r.name, active: Number(r.active), due: Number(r.due) }))
 }
 
 export async function findHospitalNames (db: Db, hospitalIds: readonly string[] | 'all') {
-  let query = db.selectFrom('hospital').select(['id', 'name']).orderBy('name')
+  let query = db.selectFrom('hospital').select(['id', 'name']).orderBy('sort_key').orderBy('id')
   if (hospitalIds !== 'all') {
     if (hospitalIds.length === 0) return []
     query = query.where('id', 'in', [...hospitalIds])

@@ -129,7 +129,7 @@ export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promis
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['account_site.account_id', 'site.id', 'site.hospital_id', 'hospital.name', 'site.title', 'site.abbreviation', 'site.kind'])
     .where('account_site.account_id', 'in', accountIds)
-    .orderBy('site.title')
+    .orderBy('site.sort_key').orderBy('site.id')
     .execute()
   for (const r of rows) {
     const line = bySite.get(r.account_id) ?? []
@@ -140,14 +140,14 @@ export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promis
 }
 
 export function listHospitals (db: Db) {
-  return db.selectFrom('hospital').select(['id', 'name', 'city']).where('archived_at', 'is', null).orderBy('name').orderBy('id').execute()
+  return db.selectFrom('hospital').select(['id', 'name', 'city']).where('archived_at', 'is', null).orderBy('sort_key').orderBy('id').execute()
 }
 
 export function listSitesOfHospitals (db: Db, hospitalIds: readonly string[]) {
   if (hospitalIds.length === 0) return Promise.resolve([])
   return db.selectFrom('site').select(['id', 'title', 'abbreviation', 'hospital_id'])
     .where('hospital_id', 'in', [...hospitalIds]).where('archived_at', 'is', null)
-    .orderBy('title').orderBy('id').execute()
+    .orderBy('sort_key').orderBy('id').execute()
 }
 
 /**

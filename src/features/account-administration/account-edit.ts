@@ -328,7 +328,7 @@ export async function searchSites (db: Db, manager: Manager, term: string) {
     query = query.where('site.hospital_id', 'in', manager.hospitalIds.length > 0 ? [...manager.hospitalIds] : [''])
       .where('site.kind', '!=', 'accountAdministration')
   }
-  return query.orderBy('site.title').orderBy('site.id').limit(30).execute()
+  return query.orderBy('site.sort_key').orderBy('site.id').limit(30).execute()
 }
 
 /** The sites chosen in the form but not saved yet, as the « Sites » field shows them (not archived). */

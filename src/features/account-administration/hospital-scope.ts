@@ -92,7 +92,7 @@ async function findTargetSites (db: Db, accountId: string): Promise<TargetSite[]
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['site.id', 'site.hospital_id', 'hospital.name', 'site.kind', 'site.title', 'site.abbreviation', 'site.lead_name'])
     .where('account_site.account_id', '=', accountId)
-    .orderBy('site.title').orderBy('site.id')
+    .orderBy('site.sort_key').orderBy('site.id')
     .execute()
   return rows.map((r) => ({
     id: r.id, hospitalId: r.hospital_id, hospitalName: r.name, kind: r.kind, title: r.title, abbreviation: r.abbreviation, leadName: r.lead_name,

@@ -119,6 +119,29 @@ describe(`activation digest (${testEngine})`, () => {
     for (const hidden of ['Nonconfirme', 'Deuxhopitaux', 'Demandegestion']) expect(emails[0]?.text).not.toContain(hidden)
   })
 
+  it('lists a registration made through the form only once its address is confirmed by the link', async () => {
+    const m = await manager([a.adminSiteId])
+    const browser = new TestBrowser(t.app)
+    const email = `inscrite${++counter}@chu-a.fr`
+    const registered = await browser.post('/inscription', {
+      civilite: 'mme', nom: 'Formulaire', prenom: 'Zoé', email, motDePasse: 'Tulipe-Rouge-1987!', confirmationMotDePasse: 'Tulipe-Rouge-1987!',
+      profession: 'medecin', hopital: a.id, sites: [a.siteIds[0] as string], cgu: 'oui',
+    })
+    expect(registered.statusCode).toBe(303)
+    t.clock.advance(hours(1))
+    await send()
+    expect(await emailsTo(t.db, m.email)).toHaveLength(0)
+
+    const link = pathOfLinkIn((await emailsTo(t.db, email))[0] as never)
+    const confirmedPage = await browser.post('/confirmation', { jeton: new URL(link, 'http://x').searchParams.get('jeton') as string })
+    expect(confirmedPage.statusCode).toBe(200)
+    t.clock.advance(hours(1))
+    await send()
+    const digests = await emailsTo(t.db, m.email)
+    expect(digests).toHaveLength(1)
+    expect(digests[0]?.text).toContain('Formulaire Zoé (CHU de Test A)')
+  })
+
   it('parallel runs send one digest per manager', async () => {
     const m = await manager([a.adminSiteId])
     await confirmed([a.siteIds[0] as string], 'Parallele')

@@ -45,6 +45,7 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     const meta = { ip: request.ip, userAgent: request.headers['user-agent'] }
     const result = await confirmEmailByToken(app, (request.body as Static<typeof ConfirmForm>).jeton, meta, app.now())
     if (result.outcome === 'invalidLink') return showInvalidLink(reply)
+    if (result.accountManagerRequest) void app.mail.kick()
     const t = messages[request.lang]
     return reply.page({ title: t.confirmedTitle, body: confirmedPage(request, result.accountManagerRequest, app.config.supportEmail) })
   })

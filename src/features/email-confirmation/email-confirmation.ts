@@ -6,7 +6,9 @@
  * The link is single-use and valid `rules.emailConfirmationTtl`; a new link voids the older ones.
  * The GET page only shows a button; the POST consumes the token in one conditional UPDATE, so of
  * two parallel uses exactly one confirms. Confirming does not log in and does not activate: an
- * account manager (or, for an account-manager site, a super-administrator) activates.
+ * account manager (or, for an account-manager site, a super-administrator) activates. User guide
+ * §2.1: an account-manager request « est alors envoyée aux super-administrateurs », i.e. once the
+ * link is clicked: they are emailed in the confirming transaction, never for an unconfirmed address.
  */
 import type { Rules } from '../../config.ts'
 import type { Db } from '../../kernel/db/database.ts'
@@ -15,14 +17,16 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { isPersonalEmailDomain } from '../../kernel/accounts/personal-email-domains.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { confirmationEmail } from './emails/confirmation-email.ts'
+import { accountManagerRequestEmail } from './emails/account-manager-request.ts'
 import {
-  findAccountAwaitingConfirmation, findAccountHospitalId, findConfirmationRecipient,
-  markEmailConfirmed,
+  findAccountAwaitingConfirmation, findAccountHospitalId, findAccountManagerRequest, findConfirmationRecipient,
+  listActiveSuperadmins, markEmailConfirmed,
 } from './email-confirmation.queries.ts'
 
 /** What sending a confirmation link needs from the app (the Fastify instance fits). */
@@ -66,8 +70,9 @@ export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknow
   return deps.db.transaction().execute(async (tx) => {
     const consumed = await consumeAccountToken(tx, token, 'emailConfirmation', now)
     if (!consumed) return { outcome: 'invalidLink' } as const
-    await markEmailConfirmed(tx, consumed.accountId, now)
+    const confirmedNow = await markEmailConfirmed(tx, consumed.accountId, now)
     const accountManagerRequest = await holdsAccountAdministrationSite(tx, consumed.accountId)
+    if (confirmedNow && accountManagerRequest) await notifySuperadmins(tx, deps, consumed.accountId, now)
     await recordEvent(tx, {
       type: 'account.emailConfirmed',
       actorId: consumed.accountId,
@@ -79,6 +84,24 @@ export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknow
     }, now)
     return { outcome: 'confirmed', accountManagerRequest } as const
   })
+}
+
+/** « Nouvelle demande de compte gestionnaire » to every super-administrator able to activate it. */
+async function notifySuperadmins (tx: Db, deps: ConfirmationEmailDeps, accountId: string, now: number): Promise<void> {
+  const row = await findAccountManagerRequest(tx, accountId)
+  if (!row) return
+  const request = {
+    civility: row.civility,
+    lastName: row.last_name,
+    firstName: row.first_name,
+    email: row.email,
+    profession: row.profession,
+    hospitalName: row.hospital_name,
+    personalEmail: isPersonalEmailDomain(row.email),
+  }
+  for (const superadmin of await listActiveSuperadmins(tx)) {
+    await enqueueMail(tx, accountManagerRequestEmail(deps.mailContext, superadmin.email, request), now)
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ export function listMySites (db: Db, accountId: string) {
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['hospital.id as hospital_id', 'hospital.name as hospital_name', 'site.id', 'site.title', 'site.abbreviation'])
     .where('account_site.account_id', '=', accountId)
-    .orderBy('hospital.name').orderBy('site.title')
+    .orderBy('hospital.sort_key').orderBy('hospital.id').orderBy('site.sort_key').orderBy('site.id')
     .execute()
 }
 

@@ -128,7 +128,7 @@ describe(`my account (${testEngine})`, () => {
       ['abcdefgh1!', 'une lettre majuscule'],
       ['Abcdefgh!!', 'un chiffre'],
       ['Abcdefgh12', 'un caractère spécial'],
-      ['Password1!', 'trop courant'],
+      ['Password1!', 'figure parmi les plus utilisés'],
       ['Martin-Lilas-42!', 'ni votre nom'],
       ['Test-Lilas-42!', 'ni le nom de votre hôpital'],
     ]

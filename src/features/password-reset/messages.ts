@@ -46,7 +46,8 @@ const fr = {
     uppercase: () => 'Le mot de passe doit contenir une lettre majuscule.',
     digit: () => 'Le mot de passe doit contenir un chiffre.',
     special: () => 'Le mot de passe doit contenir un caractère spécial.',
-    common: () => 'Ce mot de passe est trop courant ou trop lié à l’application : choisissez-en un autre.',
+    common: () => 'Ce mot de passe figure parmi les plus utilisés : choisissez-en un autre.',
+    applicationWord: () => 'Le mot de passe ne doit pas contenir un mot lié à l’application (BaMaRa, BNDMR, maladies rares, Orphanet, mot de passe).',
     personal: () => 'Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre adresse email, ni le nom de votre hôpital.',
   } satisfies Record<PasswordRule, (limit: number) => string>,
 }
@@ -91,7 +92,8 @@ const en: typeof fr = {
     uppercase: () => 'The password must contain an upper-case letter.',
     digit: () => 'The password must contain a digit.',
     special: () => 'The password must contain a special character.',
-    common: () => 'This password is too common or too tied to the application: choose another one.',
+    common: () => 'This password is among the most used: choose another one.',
+    applicationWord: () => 'The password must not contain a word tied to the application (BaMaRa, BNDMR, maladies rares, Orphanet, mot de passe).',
     personal: () => 'The password must contain neither your last name, first name, email address nor hospital name.',
   },
 }

@@ -2,6 +2,7 @@
  * Database access of the reference-data pages: every hospital, site and profession, archived
  * ones included (the forms of other features read only those in use, through reference-data).
  */
+import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { SiteSummary } from '../reference-data/index.ts'
@@ -9,8 +10,7 @@ import type { SiteSummary } from '../reference-data/index.ts'
 export interface HospitalRecord { id: string; name: string; finess: string; city: string; archivedAt: number | null; domains: string[] }
 
 export async function listAllHospitals (db: Db) {
-  const rows = await db.selectFrom('hospital').select(['id', 'name', 'finess', 'city', 'archived_at']).execute()
-  return rows.sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+  return db.selectFrom('hospital').select(['id', 'name', 'finess', 'city', 'archived_at']).orderBy('sort_key').orderBy('id').execute()
 }
 
 export async function findHospitalRecord (db: Db, id: string): Promise<HospitalRecord | undefined> {
@@ -43,15 +43,16 @@ export async function findSiteRecord (db: Db, id: string): Promise<SiteRecord | 
   return row ? toSiteRecord(row) : undefined
 }
 
-/** Every site of a hospital with its number of accounts; the account-manager site first. */
+/** Every site of a hospital with its number of accounts; the account-manager site first, then French order. */
 export async function listSitesWithAccountCounts (db: Db, hospitalId: string) {
-  const rows = await db.selectFrom('site').select(siteColumns).where('hospital_id', '=', hospitalId).execute()
+  const rows = await db.selectFrom('site').select(siteColumns).where('hospital_id', '=', hospitalId)
+    .orderBy(sql`case when kind = 'accountAdministration' then 0 else 1 end`).orderBy('sort_key').orderBy('id')
+    .execute()
   const counts = await db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
     .select(['account_site.site_id', (eb) => eb.fn.countAll<number>().as('accounts')])
     .where('site.hospital_id', '=', hospitalId).groupBy('account_site.site_id').execute()
   const bySite = new Map(counts.map((c) => [c.site_id, Number(c.accounts)]))
   return rows.map((r) => ({ ...toSiteRecord(r), accounts: bySite.get(r.id) ?? 0 }))
-    .sort((a, b) => (a.kind === 'accountAdministration' ? 0 : 1) - (b.kind === 'accountAdministration' ? 0 : 1) || a.title.localeCompare(b.title, 'fr'))
 }
 
 export async function countAccountsOfSite (db: Db, siteId: string): Promise<number> {

@@ -6,7 +6,8 @@
  *   registration form and the site searches (their queries read `archived_at is null`);
  * - each hospital's « Site administrateur comptes (…) » (admin guide §2) is created with it,
  *   follows its name, and is never archived, deleted nor given another kind;
- * - a site's `search_text` is recomputed on every change (the searches match on it);
+ * - a site's `search_text` and `sort_key` are recomputed on every change (the searches match on
+ *   the first, the lists are in the French order of the second; a hospital's `sort_key` likewise);
  * - every change is one transaction with its audit event (`referenceData.*`, before → after).
  */
 import { randomUUID } from 'node:crypto'
@@ -14,6 +15,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { FieldErrors } from '../../kernel/web/forms.ts'
 import { canonicalDomain } from '../../kernel/text.ts'
+import { frenchSortKey } from '../../kernel/french-order.ts'
 import { recordEvent } from '../audit/index.ts'
 import { accountAdministrationSiteTitle, findFinessProblem, siteSearchText } from '../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from './messages.ts'
@@ -84,12 +86,12 @@ export async function createHospital (ctx: EditorContext, t: ReferenceAdministra
   return ctx.db.transaction().execute(async (tx) => {
     if (await isFinessTaken(tx, fields.finess, undefined)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
     const id = randomUUID()
-    await tx.insertInto('hospital').values({ id, name: fields.name, finess: fields.finess, city: fields.city, archived_at: null }).execute()
+    await tx.insertInto('hospital').values({ id, name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city, archived_at: null }).execute()
     await replaceDomains(tx, id, fields.domains)
     const title = accountAdministrationSiteTitle(fields.name)
     await tx.insertInto('site').values({
       id: randomUUID(), hospital_id: id, title, abbreviation: null, lead_name: null, kind: 'accountAdministration', filiere: null,
-      search_text: siteSearchText({ title }), archived_at: null,
+      search_text: siteSearchText({ title }), sort_key: frenchSortKey(title), archived_at: null,
     }).execute()
     const record = await findHospitalRecord(tx, id) as HospitalRecord
     await audit(tx, ctx, 'hospitalCreated', id, { after: record })
@@ -102,14 +104,14 @@ export async function updateHospital (ctx: EditorContext, t: ReferenceAdministra
     const before = await findHospitalRecord(tx, id)
     if (!before) return { outcome: 'notFound' } as const
     if (await isFinessTaken(tx, fields.finess, id)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
-    await tx.updateTable('hospital').set({ name: fields.name, finess: fields.finess, city: fields.city }).where('id', '=', id).execute()
+    await tx.updateTable('hospital').set({ name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city }).where('id', '=', id).execute()
     await replaceDomains(tx, id, fields.domains)
     if (before.name !== fields.name) {
       // The account-manager site is named after its hospital (admin guide §2).
       const title = accountAdministrationSiteTitle(fields.name)
       const adminSites = await tx.selectFrom('site').select(['id', 'abbreviation', 'lead_name']).where('hospital_id', '=', id).where('kind', '=', 'accountAdministration').execute()
       for (const site of adminSites) {
-        await tx.updateTable('site').set({ title, search_text: siteSearchText({ title, abbreviation: site.abbreviation, leadName: site.lead_name }) }).where('id', '=', site.id).execute()
+        await tx.updateTable('site').set({ title, search_text: siteSearchText({ title, abbreviation: site.abbreviation, leadName: site.lead_name }), sort_key: frenchSortKey(title) }).where('id', '=', site.id).execute()
       }
     }
     const after = await findHospitalRecord(tx, id) as HospitalRecord
@@ -156,6 +158,7 @@ function siteColumnsFrom (fields: SiteFields) {
   return {
     title: fields.title, abbreviation: fields.abbreviation, lead_name: fields.leadName, kind: fields.kind, filiere: fields.filiere,
     search_text: siteSearchText(fields),
+    sort_key: frenchSortKey(fields.title),
   }
 }
 

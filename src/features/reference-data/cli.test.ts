@@ -85,7 +85,7 @@ describe(`command line (${testEngine})`, () => {
   it('refuses a password that breaks the policy, naming the broken rules', async () => {
     const weak = await cli(['create-superadmin', '--email', 'faible@aphp.fr'], { env: { SUPERADMIN_PASSWORD: 'motdepasse' } })
     expect(weak.code).toBe(1)
-    expect(weak.err).toBe('Mot de passe refusé : au moins une lettre majuscule ; au moins un chiffre ; au moins un caractère spécial ; pas un mot de passe courant ni un mot du service.')
+    expect(weak.err).toBe('Mot de passe refusé : au moins une lettre majuscule ; au moins un chiffre ; au moins un caractère spécial ; pas un mot de passe courant ; sans mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…).')
     const personal = await cli(['create-superadmin', '--email', 'faible@aphp.fr', '--nom', 'Tournesol'], { env: { SUPERADMIN_PASSWORD: 'Tournesol-Violet-47!' } })
     expect(personal.err).toContain('ne pas contenir le nom ni l’adresse email')
     expect(await findAccount('faible@aphp.fr')).toBeUndefined()

@@ -16,6 +16,7 @@ import type { Civility, SiteKind } from '../../kernel/db/schema.ts'
 import { accountStatus, insertAccount } from '../../kernel/accounts/accounts.ts'
 import { hashPassword } from '../../kernel/security/passwords.ts'
 import { foldForSearch } from '../../kernel/text.ts'
+import { frenchSortKey } from '../../kernel/french-order.ts'
 import { days, hours } from '../../config.ts'
 import { parseCsv } from './csv.ts'
 import { centreTitlesByFiliere, firstNames, lastNames, seededRandom, type Random } from './demo-catalogue.ts'
@@ -67,7 +68,7 @@ export async function loadDemoData (db: Db, now: number): Promise<DemoAccount[]>
   return db.transaction().execute(async (tx) => {
     // Two instances starting together on one database: the second one finds the first's data.
     if (await hasAnyHospital(tx)) return []
-    await tx.insertInto('hospital').values(hospitals.map((h) => ({ id: h.id, name: h.name, finess: h.finess, city: h.city, archived_at: null }))).execute()
+    await tx.insertInto('hospital').values(hospitals.map((h) => ({ id: h.id, name: h.name, sort_key: frenchSortKey(h.name), finess: h.finess, city: h.city, archived_at: null }))).execute()
     await tx.insertInto('hospital_email_domain').values(hospitals.flatMap((h) => h.domains.map((domain) => ({ hospital_id: h.id, domain })))).execute()
     await insertSites(tx, sites)
     const siteIds = await readSiteIds(tx)

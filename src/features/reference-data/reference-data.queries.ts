@@ -9,6 +9,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import { escapeLike, foldForSearch } from '../../kernel/text.ts'
+import { frenchSortKey } from '../../kernel/french-order.ts'
 
 export interface HospitalSummary { id: string; name: string; finess: string; city: string }
 
@@ -34,9 +35,8 @@ export function siteSearchText (site: { title: string; abbreviation?: string | n
 
 /** Hospitals in use (not archived), in French alphabetical order. */
 export async function listHospitals (db: Db): Promise<HospitalSummary[]> {
-  const rows = await db.selectFrom('hospital').select(['id', 'name', 'finess', 'city'])
-    .where('archived_at', 'is', null).execute()
-  return rows.sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+  return db.selectFrom('hospital').select(['id', 'name', 'finess', 'city'])
+    .where('archived_at', 'is', null).orderBy('sort_key').orderBy('id').execute()
 }
 
 export async function findHospital (db: Db, hospitalId: string): Promise<HospitalSummary | undefined> {
@@ -68,18 +68,16 @@ function toSiteSummary (row: SiteRow): SiteSummary {
   }
 }
 
-/** Labelled sites first in alphabetical order, the account-manager site last. */
-function compareSites (a: SiteSummary, b: SiteSummary): number {
-  const adminA = a.kind === 'accountAdministration' ? 1 : 0
-  const adminB = b.kind === 'accountAdministration' ? 1 : 0
-  return adminA - adminB || a.title.localeCompare(b.title, 'fr')
-}
+/** Labelled sites first in French order, the account-manager site last. */
+const accountManagerSiteLast = sql`case when kind = 'accountAdministration' then 1 else 0 end`
 
 /** Every non-archived site of a hospital, the account-manager site last. */
 export async function listSitesOfHospital (db: Db, hospitalId: string): Promise<SiteSummary[]> {
   const rows = await db.selectFrom('site').select(siteColumns)
-    .where('hospital_id', '=', hospitalId).where('archived_at', 'is', null).execute()
-  return rows.map(toSiteSummary).sort(compareSites)
+    .where('hospital_id', '=', hospitalId).where('archived_at', 'is', null)
+    .orderBy(accountManagerSiteLast).orderBy('sort_key').orderBy('id')
+    .execute()
+  return rows.map(toSiteSummary)
 }
 
 export interface SiteSearch {
@@ -103,14 +101,11 @@ export async function searchSites (db: Db, search: SiteSearch): Promise<SiteSumm
   for (const word of words) {
     query = query.where(sql<boolean>`search_text like ${`%${escapeLike(word)}%`} escape '\\'`)
   }
-  // Account-manager site last, then by folded title (close to French order on both engines);
-  // the page is sorted again exactly by compareSites.
   const rows = await query
-    .orderBy(sql`case when kind = 'accountAdministration' then 1 else 0 end`)
-    .orderBy('search_text')
+    .orderBy(accountManagerSiteLast).orderBy('sort_key').orderBy('id')
     .limit(search.limit ?? 50)
     .execute()
-  return rows.map(toSiteSummary).sort(compareSites)
+  return rows.map(toSiteSummary)
 }
 
 /** The sites with these ids (archived ones included, flagged): callers check hospital and state. */
@@ -133,6 +128,7 @@ export function siteValues (site: NewSite) {
     kind: site.kind,
     filiere: site.filiere,
     search_text: siteSearchText(site),
+    sort_key: frenchSortKey(site.title),
     archived_at: null,
   }
 }

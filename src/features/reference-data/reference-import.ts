@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import { canonicalDomain, foldForSearch } from '../../kernel/text.ts'
+import { frenchSortKey } from '../../kernel/french-order.ts'
 import { recordEvent } from '../audit/index.ts'
 import { parseCsv, type CsvRecord } from './csv.ts'
 import { findFinessProblem } from './finess.ts'
@@ -202,7 +203,7 @@ async function upsertHospitals (tx: Db, lines: HospitalLine[]): Promise<ImportRe
       counts.unchanged++
       continue
     }
-    await tx.updateTable('hospital').set({ name: row.name, city: row.city }).where('id', '=', existing.id).execute()
+    await tx.updateTable('hospital').set({ name: row.name, sort_key: frenchSortKey(row.name), city: row.city }).where('id', '=', existing.id).execute()
     if (existing.name !== row.name) await renameAccountAdministrationSite(tx, existing.id, row.name)
     if (!sameDomains) await replaceDomains(tx, existing.id, domains)
     counts.updated++
@@ -212,7 +213,7 @@ async function upsertHospitals (tx: Db, lines: HospitalLine[]): Promise<ImportRe
 
 async function insertHospital (tx: Db, row: HospitalLine) {
   const id = randomUUID()
-  await tx.insertInto('hospital').values({ id, name: row.name, finess: row.finess, city: row.city, archived_at: null }).execute()
+  await tx.insertInto('hospital').values({ id, name: row.name, sort_key: frenchSortKey(row.name), finess: row.finess, city: row.city, archived_at: null }).execute()
   await replaceDomains(tx, id, row.domains)
   await insertSites(tx, [{ hospitalId: id, title: accountAdministrationSiteTitle(row.name), abbreviation: null, leadName: null, kind: 'accountAdministration', filiere: null }])
 }
@@ -231,7 +232,7 @@ async function replaceDomains (tx: Db, hospitalId: string, domains: string[]) {
 
 async function renameAccountAdministrationSite (tx: Db, hospitalId: string, hospitalName: string) {
   const title = accountAdministrationSiteTitle(hospitalName)
-  await tx.updateTable('site').set({ title, search_text: siteSearchText({ title }) })
+  await tx.updateTable('site').set({ title, search_text: siteSearchText({ title }), sort_key: frenchSortKey(title) })
     .where('hospital_id', '=', hospitalId).where('kind', '=', 'accountAdministration').execute()
 }
 

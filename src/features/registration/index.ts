@@ -3,4 +3,4 @@
  * check the account managers' console uses to flag gmail.com, orange.fr, … (admin guide §4.1).
  */
 export { registrationRoutes } from './registration.routes.ts'
-export { isPersonalEmailDomain, personalEmailDomains } from './personal-email-domains.ts'
+export { isPersonalEmailDomain, personalEmailDomains } from '../../kernel/accounts/personal-email-domains.ts'

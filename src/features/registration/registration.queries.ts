@@ -6,7 +6,7 @@ import type { Db } from '../../kernel/db/database.ts'
 export function listHospitals (db: Db) {
   return db.selectFrom('hospital').select(['id', 'name', 'city'])
     .where('archived_at', 'is', null)
-    .orderBy('name').orderBy('id')
+    .orderBy('sort_key').orderBy('id')
     .execute()
 }
 
@@ -23,7 +23,7 @@ export async function listHospitalSites (db: Db, hospitalId: string) {
   const sites = await db.selectFrom('site')
     .select(['id', 'title', 'abbreviation', 'lead_name', 'kind', 'search_text'])
     .where('hospital_id', '=', hospitalId).where('archived_at', 'is', null)
-    .orderBy('title').orderBy('id')
+    .orderBy('sort_key').orderBy('id')
     .execute()
   return [...sites.filter((s) => s.kind !== 'accountAdministration'), ...sites.filter((s) => s.kind === 'accountAdministration')]
 }
@@ -37,15 +37,3 @@ export function findProfession (db: Db, code: string) {
 export function findAccountByEmail (db: Db, normalizedEmail: string) {
   return db.selectFrom('account').select(['id']).where('email', '=', normalizedEmail).executeTakeFirst()
 }
-
-/** Super-administrators who can act on a request now: confirmed, activated, not deactivated. */
-export function listActiveSuperadmins (db: Db) {
-  return db.selectFrom('account').select(['id', 'email', 'civility', 'last_name'])
-    .where('is_superadmin', '=', 1)
-    .where('email_confirmed_at', 'is not', null)
-    .where('activated_at', 'is not', null)
-    .where('deactivated_at', 'is', null)
-    .orderBy('email')
-    .execute()
-}
-

@@ -1,15 +1,19 @@
 /**
  * Routes of the registration (user guide §2.1): the form, its submission, and the page saying an
- * email is on its way. A bad form comes back with a message per field and a 400.
+ * email is on its way. A bad form comes back with a message per field and a 400. The form is one
+ * form: « Afficher les sites de cet hôpital » (without JavaScript) posts it back and the page
+ * returns with everything kept but the passwords; the script reads the chosen hospital's sites
+ * from `GET /inscription/sites?hopital=ID` instead.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
+import { renderToString } from '../../kernel/web/html.ts'
 import { listProfessions } from '../reference-data/index.ts'
 import { confirmationValidDays } from '../email-confirmation/index.ts'
 import { checkRegistration, registerAccount, type RegistrationCheck, type RegistrationField, type RegistrationInput } from './registration.ts'
 import { findHospital, listHospitalSites, listHospitals } from './registration.queries.ts'
-import { emptyRegistrationValues, registrationFormPage, type RegistrationFormValues } from './views/registration-form.ts'
+import { emptyRegistrationValues, registrationFormPage, registrationSitesFragment, type RegistrationFormPage, type RegistrationFormValues } from './views/registration-form.ts'
 import { registrationSentPage } from './views/registration-sent.ts'
 import { messages, passwordRuleReasons } from './messages.ts'
 
@@ -30,13 +34,15 @@ const RegistrationForm = Type.Object({
     Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 }),
   ])),
   cgu: optionalText(10),
+  /** Set by « Afficher les sites de cet hôpital »: show the form again with that hospital's sites. */
+  afficherSites: optionalText(10),
 })
 type RegistrationBody = Static<typeof RegistrationForm>
 
 const HospitalQuery = Type.Object({ hopital: optionalText(64) })
 
 export async function registrationRoutes (app: FastifyInstance) {
-  async function showForm (reply: FastifyReply, hospitalId: string | undefined, values: RegistrationFormValues, errors: FieldErrors, status: number) {
+  async function showForm (reply: FastifyReply, hospitalId: string | undefined, values: RegistrationFormValues, errors: FieldErrors, status: number, sitesShown?: RegistrationFormPage['sitesShown']) {
     const chosenHospital = hospitalId ? await findHospital(app.db, hospitalId) : undefined
     const body = registrationFormPage(reply.request, {
       values,
@@ -47,6 +53,7 @@ export async function registrationRoutes (app: FastifyInstance) {
       professions: await listProfessions(app.db),
       passwordMinimumLength: app.rules.passwordMinimumLength,
       passwordMaximumLength: app.rules.passwordMaximumLength,
+      sitesShown,
     })
     return reply.page({ title: messages[reply.request.lang].title, body, scripts: ['registration.js', 'password-rules.js'] }, status)
   }
@@ -59,11 +66,27 @@ export async function registrationRoutes (app: FastifyInstance) {
     return showForm(reply, hospitalId, emptyRegistrationValues, {}, 200)
   })
 
+  // GET /inscription/sites?hopital=ID  (the chosen hospital's sites, for public/registration.js)
+  app.get('/inscription/sites', {
+    schema: { querystring: HospitalQuery }, attachValidation: true,
+  }, async function showHospitalSites (request, reply) {
+    const hospitalId = request.validationError ? undefined : (request.query as Static<typeof HospitalQuery>).hopital
+    const hospital = hospitalId ? await findHospital(app.db, hospitalId) : undefined
+    const sites = hospital ? await listHospitalSites(app.db, hospital.id) : []
+    const status = hospitalId && !hospital ? 404 : 200
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+      .send(renderToString(registrationSitesFragment(request, hospital, sites)))
+  })
+
   // POST /inscription
   app.post('/inscription', {
     schema: { body: RegistrationForm }, attachValidation: true,
   }, async function registerFromForm (request, reply) {
     const form = readForm(request.body)
+    if (isShowSitesRequest(request.body)) {
+      const passwordsCleared = Boolean(form.password || form.passwordConfirmation)
+      return showForm(reply, form.hospitalId, formValues(form), {}, 200, { passwordsCleared })
+    }
     if (request.validationError) {
       return showForm(reply, form.hospitalId, formValues(form), fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     }
@@ -81,6 +104,10 @@ export async function registrationRoutes (app: FastifyInstance) {
     const body = registrationSentPage(request, app.config.appName, confirmationValidDays(app.rules))
     return reply.page({ title: messages[request.lang].sentTitle, body })
   })
+}
+
+function isShowSitesRequest (raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { afficherSites?: unknown }).afficherSites === 'oui'
 }
 
 /** The submitted form as the flow reads it; values of the wrong type (after a schema failure) are dropped. */

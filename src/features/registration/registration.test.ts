@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createHospital, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { isPersonalEmailDomain } from './index.ts'
 
@@ -79,6 +79,73 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     const forged = await browser.get('/inscription?hopital=' + 'x'.repeat(5000))
     expect(forged.statusCode).toBe(200)
     expect(forged.body).not.toContain('Malformations ORL rares')
+  })
+
+  it('keeps every field but the passwords when « Afficher les sites de cet hôpital » posts the form back, and says so', async () => {
+    const browser = new TestBrowser(t.app)
+    const before = await countWrites(t)
+    const form = registrationForm(b, { email: 'claire.martin@chu-b.fr', prenom: 'Clémence', profession: 'interne', sites: [a.siteIds[0] as string] })
+    const shown = await browser.post('/inscription', { ...form, afficherSites: 'oui' })
+    expect(shown.statusCode).toBe(200)
+    expect(shown.body).not.toContain('role="alert"')
+    expect(shown.body).toContain('Les sites de l’hôpital CHU de Test B sont affichés plus bas. Les autres champs sont conservés.')
+    expect(shown.body).toContain('Pour votre sécurité, les mots de passe ne sont pas conservés : saisissez de nouveau votre mot de passe et sa confirmation.')
+    expect(shown.body).toContain('value="Lefèvre"')
+    expect(shown.body).toContain('value="Clémence"')
+    expect(shown.body).toContain('value="claire.martin@chu-b.fr"')
+    expect(shown.body).toMatch(/value="mme"[^>]*checked/)
+    expect(shown.body).toMatch(/<option value="interne" selected>/)
+    expect(shown.body).toMatch(new RegExp(`<option value="${b.id}" selected>`))
+    expect(shown.body).toMatch(/id="cgu" name="cgu" value="oui" checked/)
+    expect(shown.body).toContain(`value="${b.siteIds[0]}"`)
+    // A site of the hospital left behind is not carried over; the passwords are never sent back.
+    expect(shown.body).not.toContain(`value="${a.siteIds[0]}"`)
+    expect(shown.body).not.toContain(goodPassword)
+    expect(await countWrites(t)).toEqual(before)
+
+    // Nothing typed in the password fields: nothing to say about them.
+    const again = await browser.post('/inscription', { ...form, motDePasse: '', confirmationMotDePasse: '', afficherSites: 'oui' })
+    expect(again.statusCode).toBe(200)
+    expect(again.body).not.toContain('les mots de passe ne sont pas conservés')
+  })
+
+  it('serves the chosen hospital’s sites to the page’s script, and nothing for an unknown hospital', async () => {
+    const browser = new TestBrowser(t.app)
+    const sites = await browser.get(`/inscription/sites?hopital=${a.id}`)
+    expect(sites.statusCode).toBe(200)
+    expect(sites.headers['content-type']).toMatch(/^text\/html/)
+    expect(sites.body).toContain('Malformations ORL rares (MALO)')
+    expect(sites.body).toContain('data-announce="4 sites de l’hôpital CHU de Test A affichés."')
+    expect(sites.body).not.toContain(`value="${b.siteIds[0]}"`)
+    expect(sites.body).not.toContain('<html')
+    for (const query of ['?hopital=00000000-0000-0000-0000-000000000000', `?hopital=${'x'.repeat(5000)}`]) {
+      const unknown = await browser.get(`/inscription/sites${query}`)
+      expect(unknown.statusCode).toBeLessThan(500)
+      expect(unknown.body).not.toContain('type="checkbox"')
+    }
+    const none = await browser.get('/inscription/sites')
+    expect(none.statusCode).toBe(200)
+    expect(none.body).toContain('Sélectionnez d’abord votre hôpital')
+  })
+
+  it('lists every password rule it enforces, the words tied to BaMaRa included', async () => {
+    const page = await new TestBrowser(t.app).get('/inscription')
+    for (const rule of ['au moins 8 caractères', 'une minuscule', 'une majuscule', 'un chiffre', 'un caractère spécial',
+      'être un mot de passe courant', 'contenir un mot lié à l’application : BaMaRa, BNDMR, maladies rares, Orphanet',
+      'contenir votre nom, votre prénom, votre adresse email ou le nom de votre hôpital', 'au plus 256 caractères']) {
+      expect(page.body).toContain(rule)
+    }
+  })
+
+  it('refuses « Velo&Bamara9 » for the word BaMaRa, not as a common password, and accepts « Parachute-7x! » at CHU Amiens', async () => {
+    const amiens = await createHospital(t.db, 'CHU Amiens-Picardie', '800000044', 'chu-amiens.fr')
+    const browser = new TestBrowser(t.app)
+    const refused = await browser.post('/inscription', registrationForm(amiens, { motDePasse: 'Velo&Bamara9', email: uniqueEmail('chu-amiens.fr') }))
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('il ne doit pas contenir un mot lié à l’application (BaMaRa')
+    expect(refused.body).not.toContain('mot de passe courant (celui-ci figure parmi les plus utilisés)')
+    const accepted = await browser.post('/inscription', registrationForm(amiens, { motDePasse: 'Parachute-7x!', email: uniqueEmail('chu-amiens.fr') }))
+    expect(accepted.statusCode).toBe(303)
   })
 
   it('registers, says an email is on its way, and the emailed link confirms the address', async () => {
@@ -315,7 +382,7 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     expect(emails.map((e) => e.template).sort()).toEqual(['emailConfirmation', 'registrationAttemptOnExistingEmail'])
   })
 
-  it('notifies every active super-administrator of a registration on an account-manager site', async () => {
+  it('tells every active super-administrator of an account-manager request once its address is confirmed, not before', async () => {
     await createAccount(t.db, { email: 'super1@bndmr.fr', siteIds: [], isSuperadmin: true })
     await createAccount(t.db, { email: 'super2@bndmr.fr', siteIds: [], isSuperadmin: true })
     await createAccount(t.db, { email: 'super-off@bndmr.fr', siteIds: [], isSuperadmin: true, state: 'deactivated' })
@@ -325,15 +392,9 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     const form = registrationForm(a, { sites: [a.adminSiteId], email: uniqueEmail('gmail.com') })
     const response = await browser.post('/inscription', form)
     expect(response.statusCode).toBe(303)
-    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) {
-      const email = await lastEmailTo(t.db, superadmin)
-      expect(email.subject).toBe('BaMaRa - Nouvelle demande de compte gestionnaire')
-      expect(email.text).toContain(form.email as string)
-      expect(email.text).toContain('CHU de Test A')
-      expect(email.text).toContain('adresse personnelle')
-    }
-    expect(await emailsTo(t.db, 'super-off@bndmr.fr')).toHaveLength(0)
-    expect(await emailsTo(t.db, 'manager@chu-a.fr')).toHaveLength(0)
+    // User guide §2.1: « Cliquez sur ce lien […] Votre demande d'inscription est alors envoyée
+    // aux super-administrateurs »: an unconfirmed address is no request yet.
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) expect(await emailsTo(t.db, superadmin)).toHaveLength(0)
 
     const account = await t.db.selectFrom('account').select('id').where('email', '=', form.email as string).executeTakeFirstOrThrow()
     const event = await t.db.selectFrom('audit_event').select(['details', 'hospital_id', 'ip']).where('target_id', '=', account.id).executeTakeFirstOrThrow()
@@ -344,6 +405,22 @@ describe(`registration, user guide §2.1 (${testEngine})`, () => {
     const confirmed = await browser.post('/confirmation', { jeton: token })
     expect(confirmed.body).toContain('Votre demande d’inscription est envoyée aux super-administrateurs de BaMaRa (équipe BNDMR).')
     expect(confirmed.body).toContain('support.bamara@aphp.fr')
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) {
+      const emails = await emailsTo(t.db, superadmin)
+      expect(emails).toHaveLength(1)
+      expect(emails[0]?.subject).toBe('BaMaRa - Nouvelle demande de compte gestionnaire')
+      expect(emails[0]?.text).toContain(form.email as string)
+      expect(emails[0]?.text).toContain('CHU de Test A')
+      expect(emails[0]?.text).toContain('Médecin')
+      expect(emails[0]?.text).toContain('adresse personnelle')
+      expect(emails[0]?.text).toContain('a confirmé son adresse email')
+    }
+    expect(await emailsTo(t.db, 'super-off@bndmr.fr')).toHaveLength(0)
+    expect(await emailsTo(t.db, 'manager@chu-a.fr')).toHaveLength(0)
+
+    // The link works once: a replay tells nobody again.
+    expect((await browser.post('/confirmation', { jeton: token })).statusCode).toBe(400)
+    for (const superadmin of ['super1@bndmr.fr', 'super2@bndmr.fr']) expect(await emailsTo(t.db, superadmin)).toHaveLength(1)
   })
 
   it('accepts personal addresses and recognizes them for the console', async () => {

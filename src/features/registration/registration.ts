@@ -6,7 +6,8 @@
  * emails it a confirmation link, in one transaction with the audit row. An address that already
  * has an account gets the very same answer, a notice email instead, and nothing changes; both
  * paths hash the password so they cost the same time. A registration on a « Site administrateur
- * comptes » is a request to the super-administrators, who are notified in the same transaction.
+ * comptes » is a request to the super-administrators, who are told once the address is confirmed
+ * (email-confirmation, user guide §2.1 « Votre demande d'inscription est alors envoyée »).
  */
 import type { Rules } from '../../config.ts'
 import { isUniqueViolation, type Db } from '../../kernel/db/database.ts'
@@ -22,12 +23,9 @@ import { digestToken } from '../../kernel/security/tokens.ts'
 import { canonicalEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
-import { isPersonalEmailDomain } from './personal-email-domains.ts'
+import { isPersonalEmailDomain } from '../../kernel/accounts/personal-email-domains.ts'
 import { existingAccountNotice } from './emails/existing-account-notice.ts'
-import { accountManagerRequestEmail } from './emails/account-manager-request.ts'
-import {
-  findAccountByEmail, findHospital, findProfession, listActiveSuperadmins, listHospitalSites,
-} from './registration.queries.ts'
+import { findAccountByEmail, findHospital, findProfession, listHospitalSites } from './registration.queries.ts'
 import type { RegistrationMessages } from './messages.ts'
 
 /** The form's fields, named as in the page (French URLs, French field names). */
@@ -181,7 +179,6 @@ async function createAccount (tx: Db, deps: RegistrationDeps, registration: Vali
     siteIds: registration.siteIds,
   }, now)
   await sendConfirmationEmail(tx, deps, accountId, now)
-  if (registration.accountManagerRequest) await notifySuperadmins(tx, deps, registration, now)
   await recordEvent(tx, {
     type: 'account.registered',
     actorId: accountId,
@@ -192,21 +189,6 @@ async function createAccount (tx: Db, deps: RegistrationDeps, registration: Vali
     details: { siteIds: registration.siteIds, accountManagerRequest: registration.accountManagerRequest, personalEmail: registration.personalEmail },
   }, now)
   return { outcome: 'registered', accountId }
-}
-
-async function notifySuperadmins (tx: Db, deps: RegistrationDeps, registration: ValidRegistration, now: number): Promise<void> {
-  const request = {
-    civility: registration.civility,
-    lastName: registration.lastName,
-    firstName: registration.firstName,
-    email: registration.email,
-    profession: registration.profession.label,
-    hospitalName: registration.hospital.name,
-    personalEmail: registration.personalEmail,
-  }
-  for (const superadmin of await listActiveSuperadmins(tx)) {
-    await enqueueMail(tx, accountManagerRequestEmail(deps.mailContext, superadmin.email, request), now)
-  }
 }
 
 async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {

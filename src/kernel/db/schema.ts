@@ -14,6 +14,8 @@ export interface HospitalTable {
   /** FINESS legal-entity number: 9 characters, the first two the département (2A/2B for Corsica). */
   finess: string
   city: string
+  /** The name's French order key (kernel/french-order.ts), written with the name. */
+  sort_key: string
   archived_at: Instant | null
 }
 
@@ -35,6 +37,8 @@ export interface SiteTable {
   filiere: string | null
   /** Lower-case, accent-free title, abbreviation and lead: what site searches match on. */
   search_text: string
+  /** The title's French order key (kernel/french-order.ts), written with the title. */
+  sort_key: string
   archived_at: Instant | null
 }
 

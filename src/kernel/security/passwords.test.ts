@@ -25,13 +25,45 @@ describe('password policy (user guide §2.1, ASVS 6.2)', () => {
   it('refuses common passwords dressed up to pass the rules, and context words', () => {
     expect(check('Password1234!')).toContain('common')
     expect(check('Azerty123!')).toContain('common')
-    expect(check('Bamara-2026!x')).toContain('common')
-    expect(check('MaladiesRares#2026')).toContain('common')
+    expect(check('Bamara-2026!x')).toEqual(['applicationWord'])
   })
 
   it("refuses the user's own names and email", () => {
     expect(check('Lévêque-Zq7!', ['Lévêque', 'Claire', 'claire.leveque'])).toContain('personal')
     expect(check('Tourmaline-Zq7!', ['Lévêque', 'Claire'])).toEqual([])
+  })
+})
+
+describe('password policy: each refusal gives its true reason, context words are distinctive (ASVS 6.2.11)', () => {
+  const amiens = ['Claire', 'Dupont', 'claire.dupont', 'CHU Amiens-Picardie']
+  const cases: Array<{ password: string; context: string[]; broken: string[] }> = [
+    // « chu » is every CHU's: it is not the hospital's name.
+    { password: 'Parachute-7x!', context: amiens, broken: [] },
+    // BaMaRa is a word tied to the service, not a common password.
+    { password: 'Velo&Bamara9', context: amiens, broken: ['applicationWord'] },
+    { password: 'MaladiesRares#2026', context: amiens, broken: ['applicationWord'] },
+    { password: 'Orphanet-Lune-7', context: amiens, broken: ['applicationWord'] },
+    { password: 'Password1234!', context: amiens, broken: ['common'] },
+    { password: 'Azerty123!', context: amiens, broken: ['common'] },
+    // The distinctive words of the hospital's name, the user's names and email are refused.
+    { password: 'Amiens-Velo-7x!', context: amiens, broken: ['personal'] },
+    { password: 'picardie-Velo-7X', context: amiens, broken: ['personal'] },
+    { password: 'Velo-Dupont-7x!', context: amiens, broken: ['personal'] },
+    { password: 'Lévêque-Zq7!', context: ['Lévêque', 'Claire', 'claire.leveque'], broken: ['personal'] },
+    // Generic words of hospital names are nobody's: CHR, CHRU, hôpital, centre, AP-HP's parts.
+    { password: 'Chronique-Velo7!', context: ['Anne', 'Martin', 'anne.martin', 'CHR d’Orléans'], broken: [] },
+    { password: 'Chrustace-Velo7!', context: ['Anne', 'Martin', 'anne.martin', 'CHRU de Tours'], broken: [] },
+    { password: 'Hopital-Lune-7x!', context: ['Anne', 'Martin', 'anne.martin', 'Hôpitaux Universitaires de Strasbourg', 'Hôpital Nord'], broken: [] },
+    { password: 'Centre-Lune-7x!', context: ['Anne', 'Martin', 'anne.martin', 'Centre hospitalier régional'], broken: [] },
+    { password: 'Aphp-Lune-7x!', context: ['Anne', 'Martin', 'anne.martin', 'AP-HP'], broken: [] },
+    // Words under four letters are too short to be distinctive (« Eva » is in « Evasion »).
+    { password: 'Evasion-Lune-7x!', context: ['Eva', 'Roy', 'eva.roy', 'CHU de Nice'], broken: [] },
+    { password: 'Nice-Lune-7x!', context: ['Eva', 'Roy', 'eva.roy', 'CHU de Nice'], broken: ['personal'] },
+    // Several reasons at once, each named.
+    { password: 'bamara-dupont', context: amiens, broken: ['uppercase', 'digit', 'applicationWord', 'personal'] },
+  ]
+  it.each(cases)('$password → $broken', ({ password, context, broken }) => {
+    expect(check(password, context)).toEqual(broken)
   })
 })
 

@@ -68,12 +68,13 @@ export async function verifyDummyPassword (password: string): Promise<false> {
 
 // ---------------------------------------------------------------------------------------------
 // Policy: user guide §2.1 (8+ characters with a lower-case letter, an upper-case letter, a digit
-// and a special character), plus NIST/ASVS: long passphrases accepted, common and context
-// passwords refused. Each failed rule is named so the form can say which one.
+// and a special character), plus NIST/ASVS 6.2.11: long passphrases accepted; common passwords,
+// words tied to the service and the user's own distinctive words refused. Each failed rule is
+// named for its true reason, so the form can say which one.
 
 export type PasswordRule =
   | 'tooShort' | 'tooLong' | 'lowercase' | 'uppercase' | 'digit' | 'special'
-  | 'common' | 'personal'
+  | 'common' | 'applicationWord' | 'personal'
 
 export interface PasswordLimits { passwordMinimumLength: number; passwordMaximumLength: number }
 
@@ -85,7 +86,21 @@ function loadCommonPasswords (): Set<string> {
 }
 
 /** Words that make a password guessable in this service, whoever the user is (ASVS 6.2.11). */
-const contextWords = ['bamara', 'bndmr', 'maladiesrares', 'maladierare', 'motdepasse', 'orphanet']
+const applicationWords = ['bamara', 'bndmr', 'maladiesrares', 'maladierare', 'motdepasse', 'orphanet']
+
+/** A personal word shorter than this is no sign of a guessable password (« Eva » is in « évasion »). */
+const minimumPersonalWordLength = 4
+
+/**
+ * Words shared by many hospitals' names (CHU, CHRU, hôpital, centre hospitalier, AP-HP's « ap »
+ * and « hp »…): they say nothing about this user, so a password may contain them.
+ */
+const genericHospitalWords = new Set([
+  'chru', 'hopital', 'hopitaux', 'hospitalier', 'hospitaliere', 'hospitaliers', 'hospitalieres', 'hospices',
+  'hospitalo', 'centre', 'centres', 'universitaire', 'universitaires', 'universite', 'regional', 'regionale',
+  'regionaux', 'groupe', 'groupement', 'clinique', 'institut', 'fondation', 'assistance', 'publique', 'civils',
+  'general', 'generale', 'sante', 'medical', 'medicale', 'saint', 'sainte', 'site', 'sites',
+])
 
 /**
  * Returns the rules the password breaks (empty when it is acceptable).
@@ -101,23 +116,36 @@ export function checkPasswordPolicy (password: string, limits: PasswordLimits, p
   if (!/\p{Nd}/u.test(password)) broken.push('digit')
   if (!/[^\p{L}\p{Nd}]/u.test(password)) broken.push('special')
   if (isCommonPassword(password)) broken.push('common')
+  if (containsApplicationWord(password)) broken.push('applicationWord')
   if (containsPersonalWord(password, personal)) broken.push('personal')
   return broken
+}
+
+/** Letters and digits only, folded: « Velo&BaMaRa 9 » → « velobamara9 ». */
+function squash (text: string): string {
+  return foldForSearch(text).replace(/[^a-z0-9]/g, '')
 }
 
 function isCommonPassword (password: string): boolean {
   const lower = password.toLowerCase()
   // "Password1!" is "password" dressed up to pass the composition rules.
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
-  const squashed = foldForSearch(password).replace(/[^a-z0-9]/g, '')
-  return commonPasswords.has(lower) || commonPasswords.has(core) ||
-    contextWords.some((word) => squashed.includes(word))
+  return commonPasswords.has(lower) || commonPasswords.has(core)
+}
+
+function containsApplicationWord (password: string): boolean {
+  const squashed = squash(password)
+  return applicationWords.some((word) => squashed.includes(word))
+}
+
+/** The distinctive words of the user's names, email and hospitals. */
+function distinctivePersonalWords (personal: string[]): string[] {
+  return personal
+    .flatMap((text) => foldForSearch(text).split(/[^a-z0-9]+/))
+    .filter((word) => word.length >= minimumPersonalWordLength && !genericHospitalWords.has(word))
 }
 
 function containsPersonalWord (password: string, personal: string[]): boolean {
-  const squashed = foldForSearch(password).replace(/[^a-z0-9]/g, '')
-  return personal
-    .flatMap((text) => foldForSearch(text).split(/[^a-z0-9]+/))
-    .filter((word) => word.length >= 3)
-    .some((word) => squashed.includes(word))
+  const squashed = squash(password)
+  return distinctivePersonalWords(personal).some((word) => squashed.includes(word))
 }

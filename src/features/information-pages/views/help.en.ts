@@ -38,14 +38,18 @@ it is right, tell support (${support}).</p>`,
 (<a href="/cgu#article-8">article 8 of the terms of use</a>). It will be your login.</li>
 <li>Sharing one account between several people is strictly forbidden.</li>
 <li>Your password needs a lower-case letter, an upper-case letter, a digit and a special character, and
-at least ${rules.passwordMinimumLength} characters.</li>
-<li>Choose your hospital, then the rare-disease site(s) where you work. Account managers choose
+at least ${rules.passwordMinimumLength} characters. It must not be a common password, nor contain a word
+tied to the application (BaMaRa, rare diseases…), your names, email address or hospital name (“CHU”,
+“hôpital” or “centre” are allowed). The form lists each rule and, on a refusal, says which one.</li>
+<li>Choose your hospital, then the rare-disease site(s) where you work: its sites appear at once, and
+what you typed stays (in a browser without JavaScript, click “Show this hospital’s sites”: the form comes
+back with your details, but the passwords must be typed again). Account managers choose
 <span lang="fr">« Site administrateur comptes (Nom Établissement) »</span>.</li>
 </ul>
 <p>You then receive ${subject('Veuillez confirmer votre adresse email', 'please confirm your email address')}:
 follow its link (valid ${duration(rules.emailConfirmationTtl)}) and confirm with the button on the page.
-Your request then goes to your hospital’s account manager (account managers’ requests go to the
-${appName} super-administrators). You cannot sign in before your account is activated.</p>`,
+Once your address is confirmed, your request goes to your hospital’s account manager (account
+managers’ requests then go to the ${appName} super-administrators). You cannot sign in before your account is activated.</p>`,
           },
           {
             id: 'validation-compte',

@@ -44,17 +44,23 @@ demande de création de compte peut être refusée (<a href="/cgu#article-8">art
 adresse vous servira d’identifiant.</li>
 <li>Il est strictement interdit de partager un même compte entre plusieurs personnes.</li>
 <li>Votre mot de passe doit contenir au moins une minuscule, une majuscule, un chiffre et un caractère
-spécial, et faire ${rules.passwordMinimumLength} caractères minimum. Évitez les mots de passe courants
-et ceux qui contiennent votre nom.</li>
-<li>Sélectionnez votre hôpital, puis le ou les sites maladies rares où vous exercez. Si vous êtes
-gestionnaire de comptes, sélectionnez le service « Site administrateur comptes (Nom Établissement) ».</li>
+spécial, et faire ${rules.passwordMinimumLength} caractères minimum. Il ne doit pas être un mot de passe
+courant, ni contenir un mot lié à l’application (BaMaRa, maladies rares…), ni votre nom, votre prénom,
+votre adresse email ou le nom de votre hôpital (« CHU », « hôpital » ou « centre » restent permis). Le
+formulaire liste chacune de ces règles et, en cas de refus, dit laquelle n’est pas respectée.</li>
+<li>Sélectionnez votre hôpital, puis le ou les sites maladies rares où vous exercez : ses sites
+s’affichent aussitôt, sans perdre ce que vous avez déjà saisi (dans un navigateur sans JavaScript,
+cliquez sur « Afficher les sites de cet hôpital » : le formulaire revient avec vos informations, mais
+les mots de passe sont à saisir de nouveau). Si vous êtes gestionnaire de comptes, sélectionnez le
+service « Site administrateur comptes (Nom Établissement) ».</li>
 </ul>
 <p>Enfin, cliquez sur « S’inscrire ». Vous recevez un email intitulé
 ${subject('Veuillez confirmer votre adresse email')} : cliquez sur le lien qu’il contient (valable
 ${duration(rules.emailConfirmationTtl)}) puis sur le bouton de la page qui s’ouvre pour confirmer votre
 adresse.</p>
-<p>Votre demande est alors transmise au gestionnaire de comptes de votre établissement ; les demandes des
-gestionnaires de comptes sont transmises aux super-administrateurs de ${appName}. Pour accélérer
+<p>Une fois votre adresse confirmée, votre demande est transmise au gestionnaire de comptes de votre
+établissement ; les demandes des gestionnaires de comptes sont alors envoyées aux super-administrateurs
+de ${appName}. Pour accélérer
 l’activation d’un compte de gestionnaire, signalez votre inscription au support (${support}). Vous ne
 pourrez pas vous connecter avant cette activation.</p>`,
           },

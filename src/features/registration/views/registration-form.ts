@@ -1,8 +1,11 @@
 /**
- * The registration form (user guide §2.1). Works without JavaScript: the hospital is chosen
- * with a small GET form (`/inscription?hopital=ID`, nothing secret in the URL) that reloads the
- * page with that hospital's sites. `public/registration.js` adds a site filter and
- * `public/password-rules.js` ticks each password rule as it is met.
+ * The registration form (user guide §2.1), one form from « Civilité » to « S'inscrire », so
+ * nothing typed is lost when the hospital is chosen or changed. Without JavaScript, « Afficher
+ * les sites de cet hôpital » posts the whole form back (`afficherSites`): the page returns with
+ * every field kept except the passwords (never sent back into a page) and says so. With
+ * JavaScript, `public/registration.js` removes that button, loads the chosen hospital's sites in
+ * place from `GET /inscription/sites?hopital=ID` (the `siteChoices` fragment below) and announces
+ * them, and filters them; `public/password-rules.js` ticks each password rule as it is met.
  */
 import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
@@ -35,6 +38,8 @@ export interface RegistrationFormPage {
   professions: Array<{ code: string; label_fr: string; label_en: string }>
   passwordMinimumLength: number
   passwordMaximumLength: number
+  /** The form came back from « Afficher les sites de cet hôpital » (no JavaScript). */
+  sitesShown?: { passwordsCleared: boolean }
 }
 
 export function registrationFormPage (request: FastifyRequest, page: RegistrationFormPage): Html {
@@ -43,26 +48,12 @@ export function registrationFormPage (request: FastifyRequest, page: Registratio
   return html`<div class="box box-wide">
 <h1>${t.title}</h1>
 ${errorSummary(request.lang, errors, fieldLabels(t))}
+${sitesShownNotice(t, page)}
 <p>${t.intro} ${layoutMessages[request.lang].requiredFieldsNote}</p>
-<section aria-labelledby="etape-hopital">
-<h2 id="etape-hopital">${t.hospitalStep}</h2>
-<form method="get" action="/inscription">
-  <div class="field">
-    <label for="hopital">${t.hospitalLabel} <span class="hint" id="hopital-aide">${t.hospitalHint}</span></label>
-    <select id="hopital" name="hopital" autocomplete="organization"${invalidAttributes(errors, 'hopital', 'hopital-aide')}>
-      <option value="">${t.hospitalPlaceholder}</option>
-      ${page.hospitals.map((h) => html`<option value="${h.id}"${h.id === page.chosenHospital?.id ? html` selected` : ''}>${h.name} (${h.city})</option>`)}
-    </select>
-    ${fieldError(errors, 'hopital')}
-  </div>
-  <button type="submit" class="secondary">${t.hospitalButton}</button>
-</form>
-</section>
-<section aria-labelledby="etape-informations">
-<h2 id="etape-informations">${t.formStep}</h2>
-<form method="post" action="/inscription" novalidate>
+<form method="post" action="/inscription" novalidate data-registration-form>
   ${csrfField(request)}
-  <input type="hidden" name="hopital" value="${page.chosenHospital?.id ?? ''}">
+  <section aria-labelledby="etape-informations">
+  <h2 id="etape-informations">${t.formStep}</h2>
   <fieldset class="field"${invalidAttributes(errors, 'civilite')}>
     <legend>${t.civilityLabel}</legend>
     <div class="choices">
@@ -81,7 +72,7 @@ ${errorSummary(request.lang, errors, fieldLabels(t))}
   <div class="field">
     <label for="motDePasse">${t.passwordLabel}</label>
     <input type="password" id="motDePasse" name="motDePasse" autocomplete="new-password" maxlength="${page.passwordMaximumLength}"${invalidAttributes(errors, 'motDePasse', 'motDePasse-regles')}>
-    ${passwordRules(t, page.passwordMinimumLength)}
+    ${passwordRules(t, page.passwordMinimumLength, page.passwordMaximumLength)}
     ${fieldError(errors, 'motDePasse')}
   </div>
   <div class="field">
@@ -97,7 +88,22 @@ ${errorSummary(request.lang, errors, fieldLabels(t))}
     </select>
     ${fieldError(errors, 'profession')}
   </div>
-  ${siteChoices(t, page)}
+  </section>
+  <section aria-labelledby="etape-hopital">
+  <h2 id="etape-hopital">${t.hospitalStep}</h2>
+  <div class="field">
+    <label for="hopital">${t.hospitalLabel} <span class="hint" id="hopital-aide">${t.hospitalHint}</span></label>
+    <select id="hopital" name="hopital" autocomplete="organization" data-sites-url="/inscription/sites" data-sites-unavailable="${t.sitesUnavailable}"${invalidAttributes(errors, 'hopital', 'hopital-aide')}>
+      <option value="">${t.hospitalPlaceholder}</option>
+      ${page.hospitals.map((h) => html`<option value="${h.id}"${h.id === page.chosenHospital?.id ? html` selected` : ''}>${h.name} (${h.city})</option>`)}
+    </select>
+    ${fieldError(errors, 'hopital')}
+    <p><button type="submit" name="afficherSites" value="oui" class="secondary" data-show-sites>${t.hospitalButton}</button></p>
+  </div>
+  <div id="sites-choix">
+  ${siteChoices(t, { errors, chosenHospital: page.chosenHospital, sites: page.sites, siteIds: values.siteIds })}
+  </div>
+  </section>
   <div class="field">
     <div class="choices">
       <label><input type="checkbox" id="cgu" name="cgu" value="oui"${values.cguAccepted ? html` checked` : ''}${invalidAttributes(errors, 'cgu')}> ${t.cguLabel}</label>
@@ -107,8 +113,16 @@ ${errorSummary(request.lang, errors, fieldLabels(t))}
   </div>
   <button type="submit" class="primary">${t.submit}</button>
 </form>
-</section>
 <div class="box-links"><p>${t.alreadyRegistered} <a href="/connexion">${t.login}</a></p></div>
+</div>`
+}
+
+/** After « Afficher les sites de cet hôpital »: where the sites are, and that passwords are to be typed again. */
+function sitesShownNotice (t: RegistrationMessages, page: RegistrationFormPage): Html {
+  if (!page.sitesShown) return html``
+  return html`<div class="alert" role="status">
+  ${page.chosenHospital ? html`<p>${t.sitesShownNotice(page.chosenHospital.name)} <a href="#sites-choix">${t.sitesShownLink}</a></p>` : ''}
+  ${page.sitesShown.passwordsCleared ? html`<p><strong>${t.passwordsNotKept}</strong></p>` : ''}
 </div>`
 }
 
@@ -128,8 +142,11 @@ function textField (errors: FieldErrors, name: string, label: string, value: str
   </div>`
 }
 
-/** The guide's composition rules, listed in the page; the script marks each one as it is met. */
-function passwordRules (t: RegistrationMessages, minimumLength: number): Html {
+/**
+ * Every rule the server enforces, listed in the page: the guide's composition rules (the script
+ * marks each one as it is met) and what a password must not be or contain (ASVS 6.2.11).
+ */
+function passwordRules (t: RegistrationMessages, minimumLength: number, maximumLength: number): Html {
   const rule = (name: string, label: string) =>
     html`<li data-rule="${name}">${label}<span class="visually-hidden" data-rule-state></span></li>`
   return html`<div id="motDePasse-regles">
@@ -141,26 +158,45 @@ function passwordRules (t: RegistrationMessages, minimumLength: number): Html {
       ${rule('digit', t.ruleDigit)}
       ${rule('special', t.ruleSpecial)}
     </ul>
-    <p class="hint">${t.ruleNotCommonNorPersonal}</p>
+    <p class="hint">${t.passwordRefusalsIntro}</p>
+    <ul class="hint" data-password-refusals>
+      <li>${t.ruleNotCommon}</li>
+      <li>${t.ruleNoApplicationWord}</li>
+      <li>${t.ruleNotPersonal}</li>
+      <li>${t.ruleMaximumLength(maximumLength)}</li>
+    </ul>
+    <p class="hint">${t.passphraseWelcome}</p>
   </div>`
 }
 
-function siteChoices (t: RegistrationMessages, page: RegistrationFormPage): Html {
-  const { errors, values } = page
-  if (!page.chosenHospital) {
+interface SiteChoices {
+  errors: FieldErrors
+  chosenHospital: { id: string; name: string } | undefined
+  sites: RegistrationSite[]
+  siteIds: string[]
+}
+
+/** The sites of the chosen hospital alone, as `GET /inscription/sites` serves them to the script. */
+export function registrationSitesFragment (request: FastifyRequest, chosenHospital: SiteChoices['chosenHospital'], sites: RegistrationSite[]): Html {
+  return siteChoices(messages[request.lang], { errors: {}, chosenHospital, sites, siteIds: [] })
+}
+
+function siteChoices (t: RegistrationMessages, part: SiteChoices): Html {
+  const { errors } = part
+  if (!part.chosenHospital) {
     return html`<fieldset class="field"${invalidAttributes(errors, 'sites', 'sites-aide')}>
     <legend>${t.sitesLabel}</legend>
     <p class="hint" id="sites-aide">${t.sitesNoHospital} <a href="#hopital">${t.hospitalLabel}</a></p>
     ${fieldError(errors, 'sites')}
   </fieldset>`
   }
-  return html`<fieldset class="field"${invalidAttributes(errors, 'sites', 'sites-aide')}>
+  return html`<fieldset class="field" data-announce="${t.sitesAnnounce(part.sites.length, part.chosenHospital.name)}"${invalidAttributes(errors, 'sites', 'sites-aide')}>
     <legend>${t.sitesLabel}</legend>
-    <p>${t.chosenHospital} <strong>${page.chosenHospital.name}</strong> (<a href="#hopital">${t.changeHospital}</a>)</p>
+    <p>${t.chosenHospital} <strong>${part.chosenHospital.name}</strong> (<a href="#hopital">${t.changeHospital}</a>)</p>
     <p class="hint" id="sites-aide">${t.sitesHint}</p>
     <div data-site-filter data-label="${t.siteFilterLabel}" data-hint="${t.siteFilterHint}" data-count="${t.siteFilterCount}"></div>
     <div class="checkbox-list" id="sites-liste">
-      ${page.sites.map((site, index) => html`<label data-search="${site.search_text}"><input type="checkbox" name="sites" value="${site.id}" id="${index === 0 ? 'sites' : `sites-${index}`}"${values.siteIds.includes(site.id) ? html` checked` : ''}>
+      ${part.sites.map((site, index) => html`<label data-search="${site.search_text}"><input type="checkbox" name="sites" value="${site.id}" id="${index === 0 ? 'sites' : `sites-${index}`}"${part.siteIds.includes(site.id) ? html` checked` : ''}>
         <span>${site.title}${site.abbreviation ? ` (${site.abbreviation})` : ''}${site.lead_name ? html` <span class="hint">${t.siteLead} ${site.lead_name}</span>` : ''}${site.kind === 'accountAdministration' ? html` <span class="hint">${t.accountManagerSiteHint}</span>` : ''}</span></label>`)}
     </div>
     ${fieldError(errors, 'sites')}

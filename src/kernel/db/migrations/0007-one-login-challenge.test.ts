@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, testEngine, type TestDatabase } from '../../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals } from '../../../../test/helpers/fixtures.ts'
+import { sql } from 'kysely'
+import { createAccount } from '../../../../test/helpers/fixtures.ts'
 import { openDatabase, type DatabaseHandle } from '../database.ts'
 import { migrateTo, migrateToLatest } from '../migrate.ts'
 import { seedProfessions } from '../../../features/reference-data/professions.ts'
@@ -26,7 +27,10 @@ describe(`migration 0007: one pending login per account (${testEngine})`, () => 
     const db = handle.db
     await migrateTo(db, '0006-account-hospital')
     await seedProfessions(db)
-    const siteId = (await createTwoHospitals(db)).a.siteIds[0] as string
+    // Written as the schema of 0006 had them (the fixtures write the columns of later migrations).
+    const siteId = 'c7a1b0de-0000-4000-8000-000000000001'
+    await sql`insert into hospital (id, name, finess, city) values ('c7a1b0de-0000-4000-8000-000000000000', 'CHU de Test A', '750712184', 'Ville')`.execute(db)
+    await sql`insert into site (id, hospital_id, title, kind, search_text) values (${siteId}, 'c7a1b0de-0000-4000-8000-000000000000', 'Malformations ORL rares', 'crmrCoordinating', 'malformations orl rares')`.execute(db)
     const twice = await createAccount(db, { email: 'deux@chu-a.fr', siteIds: [siteId] })
     const once = await createAccount(db, { email: 'un@chu-a.fr', siteIds: [siteId] })
     await db.insertInto('login_challenge').values([

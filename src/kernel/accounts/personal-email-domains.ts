@@ -1,9 +1,10 @@
 /**
  * Personal (non-professional) email providers. Admin guide §4.1: « Est-ce que l'email est bien un
  * email institutionnel ? Si c'est un email personnel (gmail etc.), contactez l'utilisateur ».
- * Registration accepts these addresses; the account managers' console flags them.
+ * Registration accepts these addresses; the account managers' console and the super-administrators'
+ * request email flag them.
  */
-import { emailDomain, normalizeEmail } from '../../kernel/text.ts'
+import { emailDomain, normalizeEmail } from '../text.ts'
 
 export const personalEmailDomains: ReadonlySet<string> = new Set([
   // International webmail
