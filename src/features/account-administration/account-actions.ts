@@ -24,7 +24,8 @@ import {
 } from './hospital-scope.ts'
 
 export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock' | 'delete'
-export type StateAction = Exclude<ActionKind, 'edit' | 'delete'>
+/** `bulkActivate`: the bulk form's activation, for pending accounts only (§4; a reactivation is one account at a time). */
+export type StateAction = Exclude<ActionKind, 'edit' | 'delete'> | 'bulkActivate'
 
 /** What a console change needs: the app's pieces, who acts, from where, and when. */
 export interface ConsoleContext {
@@ -49,6 +50,7 @@ export function isAllowedInState (action: StateAction, account: StateSubject): b
   const status = accountStatus(account)
   switch (action) {
     case 'activate': return status === 'pendingActivation' || (status === 'deactivated' && account.email_confirmed_at !== null)
+    case 'bulkActivate': return status === 'pendingActivation'
     case 'deactivate': return status === 'active'
     case 'resendConfirmation': return status === 'unconfirmed'
     case 'resendUnlock': return account.locked_at !== null
@@ -85,23 +87,27 @@ export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
 /**
  * « Activer le compte » (§4): a pending account, or a deactivated one coming back. An account on
  * the account-manager site is activated only by a super-administrator. Activation counts as an
- * access review (annual review, Présentation).
+ * access review (annual review, Présentation). With `bulkActivate`, only a pending account:
+ * « Seuls les comptes ayant le statut en attente d'activation peuvent être activés », checked
+ * again by the UPDATE itself, so an account deactivated since the page was drawn stays so.
  */
-export async function activateAccount (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+export async function activateAccount (ctx: ConsoleContext, accountId: unknown, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToActivate(ctx.manager, account)
     if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState('activate', account)) return stateRefused('activate')
+    if (!isAllowedInState(action, account)) return stateRefused(action)
     const updated = await tx.updateTable('account')
       .set({
         activated_at: ctx.now, activated_by: ctx.manager.id, deactivated_at: null, deactivated_by: null,
         access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
       })
       .where('id', '=', account.id).where('email_confirmed_at', 'is not', null)
-      .where((eb) => eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
+      .where((eb) => action === 'bulkActivate'
+        ? eb.and([eb('activated_at', 'is', null), eb('deactivated_at', 'is', null)])
+        : eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
       .executeTakeFirst()
-    if (Number(updated.numUpdatedRows) !== 1) return stateRefused('activate')
+    if (Number(updated.numUpdatedRows) !== 1) return stateRefused(action)
     await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
     await recordEvent(tx, {
       type: 'admin.accountActivated',
@@ -158,19 +164,26 @@ export async function resendUnlockEmailFor (ctx: ConsoleContext, accountId: unkn
   })
 }
 
-export interface BulkLine { accountId: string; name: string; result: ActionResult | { outcome: 'notFound' } }
+export interface BulkLine {
+  accountId: string
+  /** The account as it was read just before its own transaction (undefined: missing or out of scope). */
+  account: ManagedAccount | undefined
+  result: ActionResult | { outcome: 'notFound' }
+}
 
-/** Bulk activation: each selected account goes through `activateAccount`, one transaction each. */
+/**
+ * Bulk activation: each selected account goes through `activateAccount` with `bulkActivate`,
+ * one transaction each, so a deactivated or already active account is refused on its own line.
+ */
 export async function activateAccounts (ctx: ConsoleContext, accountIds: readonly string[]): Promise<BulkLine[]> {
   const lines: BulkLine[] = []
   for (const accountId of new Set(accountIds)) {
     const account = await findManagedAccount(ctx.db, ctx.manager, accountId)
     if (!account) {
-      lines.push({ accountId, name: '', result: { outcome: 'notFound' } })
+      lines.push({ accountId, account: undefined, result: { outcome: 'notFound' } })
       continue
     }
-    const result = await activateAccount(ctx, accountId)
-    lines.push({ accountId, name: `${account.last_name} ${account.first_name}`, result })
+    lines.push({ accountId, account, result: await activateAccount(ctx, accountId, 'bulkActivate') })
   }
   return lines
 }
