@@ -121,7 +121,7 @@ ${excludedList}
 
 export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], reasonOf: (line: BulkLine) => string): Html {
   return html`<h1>${t.bulkResultTitle}</h1>
-<div class="table-scroll"><table><caption>${t.bulkResultCaption}</caption>
+<table class="bulk-result"><caption>${t.bulkResultCaption}</caption>
 <thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th><th scope="col">${t.bulkResult}</th></tr></thead>
 <tbody>${lines.map((line) => html`<tr><th scope="row">${line.account ? fullName(line.account) : '—'}</th><td>${line.account?.email ?? ''}</td>
   <td>${line.result.outcome === 'done' ? t.bulkActivated : t.bulkRefusedBecause(reasonOf(line))}</td></tr>`)}</tbody></table></div>

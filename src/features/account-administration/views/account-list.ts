@@ -59,6 +59,11 @@ export function lockBadge (t: AdministrationMessages): Html {
   return html`<span class="status status-locked"><span aria-hidden="true">${t.lockIcon}</span> ${t.locked}</span>`
 }
 
+/** The first column's lock (§7 « le logo en première colonne »): the icon, its word for screen readers and as a tooltip. */
+function lockIcon (t: AdministrationMessages): Html {
+  return html`<span class="status status-locked" title="${t.locked}"><span aria-hidden="true">${t.lockIcon}</span><span class="visually-hidden">${t.locked}</span></span>`
+}
+
 function pageUrl (values: ListQueryValues, page: number): string {
   const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''))
   if (page > 1) query.set('page', String(page))
@@ -128,14 +133,14 @@ function row (p: ListPage, line: ListLine): Html {
   const nameCell = editable ? html`<a href="/gestion/comptes/${a.id}">${a.last_name}</a>` : html`<span>${a.last_name}</span>`
   const severalHospitals = new Set(line.sites.map((s) => s.hospitalId)).size > 1
   return html`<tr${line.isSelf ? html` class="self"` : ''}>
-  <td class="col-lock">${a.locked_at !== null ? lockBadge(t) : ''}</td>
+  <td class="col-lock">${a.locked_at !== null ? lockIcon(t) : ''}</td>
   <td class="col-select">${line.selectable ? html`<input type="checkbox" name="comptes" value="${a.id}" form="activation-groupee" data-statut="${status}" aria-label="${t.selectAccount(name)}">` : ''}</td>
   <td>${statusBadge(t, status)}</td>
   <th scope="row">${nameCell}${line.isSelf ? html` <strong>(${t.you})</strong>` : ''}</th>
   <td class="col-first-name">${a.first_name}</td>
   <td class="col-email">${a.email}</td>
   <td>${p.lang === 'fr' ? a.label_fr : a.label_en}</td>
-  <td>${line.sites.map((s) => html`<span class="tag">${siteLabel(s, severalHospitals ? s.hospitalName : undefined)}</span> `)}</td>
+  <td class="col-sites">${line.sites.map((s) => html`<span class="tag">${siteLabel(s, severalHospitals ? s.hospitalName : undefined)}</span> `)}</td>
   <td>${formatDate(p.lang, a.created_at)}</td>
   <td class="col-actions">${actionsMenu(p, line, name)}</td>
 </tr>`
