@@ -6,7 +6,7 @@ import { emailsTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 
 /** The main content of a page, tags removed and spaces folded (what a reader sees, roughly). */
-const mainTextOf = (body: string) => (body.split('<main')[1]?.split('</main>')[0] ?? '')
+const mainTextOf = (body: string) => (/<main[^>]*>([\s\S]*)<\/main>/.exec(body)?.[1] ?? '')
   .replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
 
 describe(`the console's list and activation pages (admin guide « L'interface de gestion » §1–4, ${testEngine})`, () => {
