@@ -13,6 +13,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { accountStatus, type AccountState } from '../../kernel/accounts/accounts.ts'
+import { voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { sendUnlockEmail } from '../lockout/index.ts'
@@ -39,9 +40,10 @@ export interface ConsoleContext {
 
 export type Refusal =
   | { outcome: 'refused'; status: 403; scope: ScopeRefusal }
-  | { outcome: 'refused'; status: 409; state: StateAction }
+  | { outcome: 'refused'; status: 409; state: StateAction; emailChanged?: true }
 
-export type ActionResult = { outcome: 'done'; account: ManagedAccount } | Refusal
+/** `emailChangeVoided`: the change made also voided a pending email change of the account. */
+export type ActionResult = { outcome: 'done'; account: ManagedAccount; emailChangeVoided?: boolean } | Refusal
 
 type StateSubject = AccountState & { locked_at: number | null }
 
@@ -71,6 +73,7 @@ export function availableActions (manager: Manager, account: ScopeSubject & Stat
 
 const scopeRefused = (scope: ScopeRefusal): Refusal => ({ outcome: 'refused', status: 403, scope })
 const stateRefused = (state: StateAction): Refusal => ({ outcome: 'refused', status: 409, state })
+const emailChangedMeanwhile: Refusal = { outcome: 'refused', status: 409, state: 'activate', emailChanged: true }
 
 /** Who did what to whom, from where: the fields every console audit event carries. */
 export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
@@ -87,17 +90,22 @@ export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
 /**
  * « Activer le compte » (§4): a pending account, or a deactivated one coming back. An account on
  * the account-manager site is activated only by a super-administrator. Activation counts as an
- * access review (annual review, Présentation). With `bulkActivate`, only a pending account:
- * « Seuls les comptes ayant le statut en attente d'activation peuvent être activés », checked
- * again by the UPDATE itself, so an account deactivated since the page was drawn stays so.
+ * access review (annual review, Présentation). It activates the account as the activation page
+ * showed it (§4.1 « vérifier l'adresse email »): a pending email change, which the page
+ * announces, is voided, not carried over to an account that now has more rights; and when the
+ * page's address is given (`shownEmail`), an address changed since is refused (409). With
+ * `bulkActivate`, only a pending account: « Seuls les comptes ayant le statut en attente
+ * d'activation peuvent être activés », checked again by the UPDATE itself, so an account
+ * deactivated since the page was drawn stays so.
  */
-export async function activateAccount (ctx: ConsoleContext, accountId: unknown, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
+export async function activateAccount (ctx: ConsoleContext, accountId: unknown, shownEmail?: string, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToActivate(ctx.manager, account)
     if (refusal) return scopeRefused(refusal)
     if (!isAllowedInState(action, account)) return stateRefused(action)
-    const updated = await tx.updateTable('account')
+    if (shownEmail !== undefined && shownEmail !== account.email) return emailChangedMeanwhile
+    let update = tx.updateTable('account')
       .set({
         activated_at: ctx.now, activated_by: ctx.manager.id, deactivated_at: null, deactivated_by: null,
         access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
@@ -106,15 +114,17 @@ export async function activateAccount (ctx: ConsoleContext, accountId: unknown, 
       .where((eb) => action === 'bulkActivate'
         ? eb.and([eb('activated_at', 'is', null), eb('deactivated_at', 'is', null)])
         : eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
-      .executeTakeFirst()
+    if (shownEmail !== undefined) update = update.where('email', '=', shownEmail)
+    const updated = await update.executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused(action)
+    const voided = await voidPendingEmailChanges(tx, account.id, ctx.now)
     await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
     await recordEvent(tx, {
       type: 'admin.accountActivated',
       ...auditFields(ctx, account),
-      details: { previousStatus: accountStatus(account) },
+      details: { previousStatus: accountStatus(account), ...(voided.length > 0 ? { voidedEmailChange: voided[0] } : {}) },
     }, ctx.now)
-    return { outcome: 'done', account }
+    return { outcome: 'done', account, emailChangeVoided: voided.length > 0 }
   })
 }
 
@@ -132,6 +142,7 @@ export async function deactivateAccount (ctx: ConsoleContext, accountId: unknown
       .executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
     await invalidateAccountSessions(tx, account.id)
+    await voidPendingEmailChanges(tx, account.id, ctx.now)
     await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(ctx, account) }, ctx.now)
     return { outcome: 'done', account }
   })
@@ -183,7 +194,7 @@ export async function activateAccounts (ctx: ConsoleContext, accountIds: readonl
       lines.push({ accountId, account: undefined, result: { outcome: 'notFound' } })
       continue
     }
-    lines.push({ accountId, account, result: await activateAccount(ctx, accountId, 'bulkActivate') })
+    lines.push({ accountId, account, result: await activateAccount(ctx, accountId, undefined, 'bulkActivate') })
   }
   return lines
 }

@@ -11,6 +11,8 @@ import * as notificationDigest from './migrations/0004-notification-digest.ts'
 import * as performance from './migrations/0005-performance.ts'
 import * as accountHospital from './migrations/0006-account-hospital.ts'
 import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
+import * as canonicalEmail from './migrations/0008-canonical-email.ts'
+import * as emailChangeRequester from './migrations/0009-email-change-requester.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '0005-performance': performance,
   '0006-account-hospital': accountHospital,
   '0007-one-login-challenge': oneLoginChallenge,
+  '0008-canonical-email': canonicalEmail,
+  '0009-email-change-requester': emailChangeRequester,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

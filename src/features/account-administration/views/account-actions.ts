@@ -20,6 +20,7 @@ function warningText (t: AdministrationMessages, warning: ActivationWarning): Ht
   switch (warning.kind) {
     case 'personalEmail': return html`${t.warningPersonalEmail(warning.domain)}`
     case 'foreignDomain': return html`${t.warningForeignDomain(warning.domain, warning.expected.join(', '))}`
+    case 'pendingEmailChange': return html`${t.warningPendingEmailChange(warning.email, warning.requester)}`
     case 'duplicate': return html`${t.warningDuplicate(warning.inScope.length + warning.elsewhere)}${warning.elsewhere > 0 ? html` (${t.warningDuplicateElsewhere(warning.elsewhere)})` : ''}
       ${warning.inScope.length > 0 ? html`<ul>${warning.inScope.map((d) => html`<li><a href="/gestion/comptes/${d.id}">${d.name}</a> — ${d.email}</li>`)}</ul>` : ''}`
   }
@@ -62,6 +63,7 @@ ${summary(t, lang, account, profession)}
 ${checklist(t, checklistKindOf(account))}
 ${warningsList(t, warnings)}
 <form method="post" action="/gestion/comptes/${account.id}/activer">${csrf}
+  <input type="hidden" name="adresse" value="${account.email}">
   <button type="submit" class="primary">${t.activate}</button> <a href="/gestion">${t.cancel}</a>
 </form>`
 }
@@ -124,7 +126,7 @@ export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], re
 <table class="bulk-result"><caption>${t.bulkResultCaption}</caption>
 <thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th><th scope="col">${t.bulkResult}</th></tr></thead>
 <tbody>${lines.map((line) => html`<tr><th scope="row">${line.account ? fullName(line.account) : '—'}</th><td>${line.account?.email ?? ''}</td>
-  <td>${line.result.outcome === 'done' ? t.bulkActivated : t.bulkRefusedBecause(reasonOf(line))}</td></tr>`)}</tbody></table></div>
+  <td>${line.result.outcome === 'done' ? (line.result.emailChangeVoided ? t.bulkActivatedEmailChangeVoided : t.bulkActivated) : t.bulkRefusedBecause(reasonOf(line))}</td></tr>`)}</tbody></table>
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 
