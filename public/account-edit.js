@@ -72,7 +72,7 @@
         element.setAttribute('role', 'option')
         element.setAttribute('aria-selected', 'false')
         var already = Boolean(tagOf(site.id))
-        element.textContent = site.label + (site.leadName ? ' — ' + site.leadName : '') + ' (' + site.hospitalName + ')' + (already ? ' — ' + text('already') : '')
+        element.textContent = site.label + (site.leadName ? ' — ' + site.leadName : '') + (already ? ' — ' + text('already') : '')
         if (already) element.setAttribute('aria-disabled', 'true')
         element.addEventListener('mousedown', function (event) { event.preventDefault() })
         element.addEventListener('click', function () { if (!already) pick(site) })
@@ -107,7 +107,7 @@
       item.setAttribute('data-label', site.label)
       var tag = document.createElement('span')
       tag.className = 'tag'
-      tag.appendChild(document.createTextNode(site.label + ' (' + site.hospitalName + ')'))
+      tag.appendChild(document.createTextNode(site.label))
       if (isNew) {
         var mark = document.createElement('em')
         mark.className = 'tag-new'

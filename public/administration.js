@@ -1,6 +1,7 @@
 // Progressive enhancement of the account-management list (admin guide §1): every feature works
 // without this file. It closes the other « Actions » menus when one opens, closes a menu with
-// Escape (focus back on its summary), and adds a « select all » box for bulk activation.
+// Escape (focus back on its summary), and adds a « select all » box for bulk activation that
+// ticks only the lines awaiting activation (admin guide §4: only those can be activated).
 'use strict'
 ;(function () {
   const menus = Array.from(document.querySelectorAll('details.actions-menu'))
@@ -17,7 +18,7 @@
     })
   })
 
-  const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form=activation-groupee]'))
+  const boxes = Array.from(document.querySelectorAll('input[type=checkbox][form=activation-groupee][data-statut=pendingActivation]'))
   const form = document.getElementById('activation-groupee')
   if (!form || boxes.length < 2) return
   const label = document.createElement('label')

@@ -19,7 +19,7 @@ export const adminWords = {
   lastSite: 'Attention, un profil doit toujours avoir au moins un site de renseigné. Il ne vous sera pas possible de retirer tous les sites d’un utilisateur.',
   checklistIntro: 'Vérifiez particulièrement les points suivants avant d’activer un compte :',
   personalEmail: (domain: string) => `L’adresse utilise un domaine de messagerie personnelle (${domain}) : ce n’est pas un email institutionnel.`,
-  accountManagerSite: 'L’utilisateur est inscrit sur le « Site administrateur comptes » (site réservé aux gestionnaires de comptes).',
+  managerRequestChecklist: 'Le rôle : cette personne est-elle bien le gestionnaire des comptes BaMaRa de son établissement ?',
 }
 
 /** The line of the list whose « Nom » cell (the row header) is `lastName`. */

@@ -48,7 +48,8 @@ describe('account administration in a real browser: super-administrator, bulk ac
     await focusByTab(page, /^Activer le compte\s+— Nouveau Gestionnaire$/, 60)
     await navigating(page, () => page.keyboard.press('Enter'))
     expect(pathOf(page)).toBe(`/gestion/comptes/${requester}/activer`)
-    expect(await mainText(page)).toContain(adminWords.accountManagerSite)
+    expect(await mainText(page)).toContain(adminWords.managerRequestChecklist)
+    expect(await mainText(page)).not.toContain('les utilisateurs ne doivent jamais s’inscrire')
     await axeCheck(page)
 
     // Hospital A's account manager may not activate it: 403, the reason in French, nothing changed.
@@ -104,7 +105,7 @@ describe('account administration in a real browser: super-administrator, bulk ac
     })
     await h.smtp!.waitForEmail('anne.bulk@chu-a.fr', { subject: adminSubjects.activated })
     expect(await h1Of(page)).toBe('Résultat de l’activation')
-    expect(await page.locator('tbody').innerText()).toMatch(/Bulka Anne\s+Activé/)
+    expect(await page.locator('tbody').innerText()).toMatch(/Bulka Anne\s+anne\.bulk@chu-a\.fr\s+Activé/)
     await axeCheck(page)
     expectNoPageProblems(problems)
   })

@@ -25,7 +25,8 @@ import {
 } from './hospital-scope.ts'
 
 export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock' | 'delete'
-export type StateAction = Exclude<ActionKind, 'edit' | 'delete'>
+/** `bulkActivate`: the bulk form's activation, for pending accounts only (§4; a reactivation is one account at a time). */
+export type StateAction = Exclude<ActionKind, 'edit' | 'delete'> | 'bulkActivate'
 
 /** What a console change needs: the app's pieces, who acts, from where, and when. */
 export interface ConsoleContext {
@@ -51,6 +52,7 @@ export function isAllowedInState (action: StateAction, account: StateSubject): b
   const status = accountStatus(account)
   switch (action) {
     case 'activate': return status === 'pendingActivation' || (status === 'deactivated' && account.email_confirmed_at !== null)
+    case 'bulkActivate': return status === 'pendingActivation'
     case 'deactivate': return status === 'active'
     case 'resendConfirmation': return status === 'unconfirmed'
     case 'resendUnlock': return account.locked_at !== null
@@ -91,14 +93,17 @@ export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
  * access review (annual review, Présentation). It activates the account as the activation page
  * showed it (§4.1 « vérifier l'adresse email »): a pending email change, which the page
  * announces, is voided, not carried over to an account that now has more rights; and when the
- * page's address is given (`shownEmail`), an address changed since is refused (409).
+ * page's address is given (`shownEmail`), an address changed since is refused (409). With
+ * `bulkActivate`, only a pending account: « Seuls les comptes ayant le statut en attente
+ * d'activation peuvent être activés », checked again by the UPDATE itself, so an account
+ * deactivated since the page was drawn stays so.
  */
-export async function activateAccount (ctx: ConsoleContext, accountId: unknown, shownEmail?: string): Promise<ActionResult> {
+export async function activateAccount (ctx: ConsoleContext, accountId: unknown, shownEmail?: string, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToActivate(ctx.manager, account)
     if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState('activate', account)) return stateRefused('activate')
+    if (!isAllowedInState(action, account)) return stateRefused(action)
     if (shownEmail !== undefined && shownEmail !== account.email) return emailChangedMeanwhile
     let update = tx.updateTable('account')
       .set({
@@ -106,10 +111,12 @@ export async function activateAccount (ctx: ConsoleContext, accountId: unknown, 
         access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
       })
       .where('id', '=', account.id).where('email_confirmed_at', 'is not', null)
-      .where((eb) => eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
+      .where((eb) => action === 'bulkActivate'
+        ? eb.and([eb('activated_at', 'is', null), eb('deactivated_at', 'is', null)])
+        : eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
     if (shownEmail !== undefined) update = update.where('email', '=', shownEmail)
     const updated = await update.executeTakeFirst()
-    if (Number(updated.numUpdatedRows) !== 1) return stateRefused('activate')
+    if (Number(updated.numUpdatedRows) !== 1) return stateRefused(action)
     const voided = await voidPendingEmailChanges(tx, account.id, ctx.now)
     await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
     await recordEvent(tx, {
@@ -168,19 +175,26 @@ export async function resendUnlockEmailFor (ctx: ConsoleContext, accountId: unkn
   })
 }
 
-export interface BulkLine { accountId: string; name: string; result: ActionResult | { outcome: 'notFound' } }
+export interface BulkLine {
+  accountId: string
+  /** The account as it was read just before its own transaction (undefined: missing or out of scope). */
+  account: ManagedAccount | undefined
+  result: ActionResult | { outcome: 'notFound' }
+}
 
-/** Bulk activation: each selected account goes through `activateAccount`, one transaction each. */
+/**
+ * Bulk activation: each selected account goes through `activateAccount` with `bulkActivate`,
+ * one transaction each, so a deactivated or already active account is refused on its own line.
+ */
 export async function activateAccounts (ctx: ConsoleContext, accountIds: readonly string[]): Promise<BulkLine[]> {
   const lines: BulkLine[] = []
   for (const accountId of new Set(accountIds)) {
     const account = await findManagedAccount(ctx.db, ctx.manager, accountId)
     if (!account) {
-      lines.push({ accountId, name: '', result: { outcome: 'notFound' } })
+      lines.push({ accountId, account: undefined, result: { outcome: 'notFound' } })
       continue
     }
-    const result = await activateAccount(ctx, accountId)
-    lines.push({ accountId, name: `${account.last_name} ${account.first_name}`, result })
+    lines.push({ accountId, account, result: await activateAccount(ctx, accountId, undefined, 'bulkActivate') })
   }
   return lines
 }

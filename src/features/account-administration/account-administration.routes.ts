@@ -25,7 +25,7 @@ import {
 } from './account-administration.queries.ts'
 import { findActivationWarnings } from './activation-checklist.ts'
 import { accountEditRoutes } from './account-edit.routes.ts'
-import { auditConsoleRefusals, consoleContext, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
+import { auditConsoleRefusals, consoleContext, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
 import {
   findManagedAccount, isEditableBy, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
   type ManagedAccount,
@@ -96,6 +96,7 @@ async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: 
 
 export async function accountAdministrationRoutes (app: FastifyInstance) {
   auditConsoleRefusals(app)
+  showRefusalsWithListLink(app)
   const asManager = { preHandler: requireRole('accountManager') }
 
   // GET /gestion
@@ -130,10 +131,12 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       const lineSites = sitesByAccount.get(account.id) ?? []
       const subject = { ...account, sites: lineSites, hospitalIds: [...new Set(lineSites.map((s) => s.hospitalId))] }
       const refusal = refusalToChange(manager, subject)
+      const actions = availableActions(manager, subject)
       return {
         account,
         sites: lineSites,
-        actions: availableActions(manager, subject),
+        actions,
+        selectable: actions.includes('activate') && isAllowedInState('bulkActivate', subject),
         readOnly: refusal === 'severalHospitals' || refusal === 'protectedAccount' ? refusal : undefined,
         isSelf: account.id === manager.id,
       }
@@ -236,19 +239,22 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     const ctx = consoleContext(app, request)
     if (body.confirmer !== '1') {
       const entries = []
+      const excluded = []
       for (const id of new Set(ids)) {
         const account = await findManagedAccount(app.db, ctx.manager, id)
-        if (account && isEditableBy(ctx.manager, account.hospitalIds) && isAllowedInState('activate', account) && !refusalToActivate(ctx.manager, account)) {
-          entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
-        }
+        if (!account || !isEditableBy(ctx.manager, account.hospitalIds)) continue
+        const scope = refusalToActivate(ctx.manager, account)
+        if (scope) excluded.push({ account, reason: t.refusal[scope] })
+        else if (!isAllowedInState('bulkActivate', account)) excluded.push({ account, reason: t.wrongState.bulkActivate })
+        else entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
       }
-      return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries) })
+      return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries, excluded, listPathOf(request)) })
     }
     const lines = await activateAccounts(ctx, ids)
     for (const line of lines) {
       if (line.result.outcome === 'done') continue
       const status = line.result.outcome === 'notFound' ? 404 : line.result.status
-      const reason = line.result.outcome === 'notFound' ? 'notFoundOrOutOfScope' : line.result.status === 403 ? line.result.scope : 'wrongState:activate'
+      const reason = line.result.outcome === 'notFound' ? 'notFoundOrOutOfScope' : line.result.status === 403 ? line.result.scope : `wrongState:${line.result.state}`
       await recordRefusal(app, request, status, reason, line.accountId.slice(0, 64))
     }
     void app.mail.kick()

@@ -148,7 +148,7 @@ describe(`account administration console (admin guide « L'interface de gestion 
       const queue = await superBrowser.get('/gestion/demandes-gestionnaires')
       expect(queue.body).toContain('futur.gestionnaire@chu-a.fr')
       const checklist = await superBrowser.get(`/gestion/comptes/${id}/activer`)
-      expect(checklist.body).toContain('inscrit sur le « Site administrateur comptes »')
+      expect(checklist.body).toContain('Demande de compte de gestionnaire des comptes')
       expect((await superBrowser.post(`/gestion/comptes/${id}/activer`, {})).statusCode).toBe(303)
       expect((await account(id)).activated_by).toBe(superadmin)
     })

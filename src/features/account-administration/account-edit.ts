@@ -308,8 +308,12 @@ export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleC
   }
 }
 
-export function siteLabel (site: { title: string; abbreviation: string | null }): string {
-  return site.abbreviation ? `${site.abbreviation} — ${site.title}` : site.title
+/** A site as every console page names it: « ABBR — Titre », then « (Hôpital) » when asked, never twice. */
+export function siteLabel (site: { title: string; abbreviation: string | null }, hospitalName?: string): string {
+  const label = site.abbreviation ? `${site.abbreviation} — ${site.title}` : site.title
+  // A « Site administrateur comptes (Hôpital) » already names its hospital (admin guide §2.1).
+  if (hospitalName === undefined || site.title.endsWith(`(${hospitalName})`)) return label
+  return `${label} (${hospitalName})`
 }
 
 /**

@@ -1,9 +1,14 @@
 /**
  * Admin guide §4.1 « Points à vérifier avant d'activer un compte utilisateur »: the checks the
  * activation page helps with, as automatic warnings. They inform; they never block (the manager
- * decides). Personal mail domain, a domain that is not the hospital's, a registration on the
- * account-manager site, a possible duplicate person (same name, either order), and a pending email
- * change, which the activation voids (account-actions.ts): the address checked here stays the login.
+ * decides). Personal mail domain, a domain that is not the hospital's, a possible duplicate
+ * person (same name, either order), and a pending email change, which the activation voids
+ * (account-actions.ts): the address checked here stays the login.
+ *
+ * A registration on a « Site administrateur comptes » is an account-manager request (admin guide
+ * §2.1–2.2), activated by a super-administrator: it gets its own checklist (is this person the
+ * hospital's account manager? an institutional address?), not the users' one, whose « never
+ * register on the administrator site » would contradict the request itself.
  */
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
@@ -14,7 +19,6 @@ import { holdsAccountManagerSite, selectManagedAccounts, type ManagedAccount, ty
 export type ActivationWarning =
   | { kind: 'personalEmail'; domain: string }
   | { kind: 'foreignDomain'; domain: string; expected: string[] }
-  | { kind: 'accountManagerSite' }
   | { kind: 'duplicate'; inScope: Array<{ id: string; name: string; email: string }>; elsewhere: number }
   | { kind: 'pendingEmailChange'; email: string; requester: string }
 
@@ -50,6 +54,13 @@ async function findPossibleDuplicates (db: Db, manager: Manager, account: Manage
   }
 }
 
+export type ChecklistKind = 'user' | 'accountManagerRequest'
+
+/** Which checklist the activation pages show for this account. */
+export function checklistKindOf (account: ManagedAccount): ChecklistKind {
+  return holdsAccountManagerSite(account) ? 'accountManagerRequest' : 'user'
+}
+
 /** The email change awaiting its holder's confirmation, with who asked it. */
 async function findPendingEmailChangeWarning (db: Db, accountId: string, now: number): Promise<ActivationWarning | undefined> {
   const row = await db.selectFrom('account_token')
@@ -71,7 +82,6 @@ export async function findActivationWarnings (db: Db, manager: Manager, account:
   if (isPersonalEmailDomain(account.email)) warnings.push({ kind: 'personalEmail', domain })
   const expected = await findHospitalDomains(db, account.hospitalIds)
   if (!expected.some((d) => isDomainOf(domain, d))) warnings.push({ kind: 'foreignDomain', domain, expected })
-  if (holdsAccountManagerSite(account)) warnings.push({ kind: 'accountManagerSite' })
   const duplicates = await findPossibleDuplicates(db, manager, account)
   if (duplicates.inScope.length > 0 || duplicates.elsewhere > 0) warnings.push({ kind: 'duplicate', ...duplicates })
   return warnings

@@ -1,10 +1,12 @@
 /**
  * What every console route shares: the role guard, the context a flow needs, the translation of a
- * refusal into a clean 403/409 page, and the audit of every refusal (`admin.actionRefused`,
- * ASVS 8.2.1 / 16.3.2) in one onError hook. A refusal never changes anything.
+ * refusal into a clean 403/404/409 page that leads back to the list the manager came from, and
+ * the audit of every refusal (`admin.actionRefused`, ASVS 8.2.1 / 16.3.2) in one onError hook.
+ * A refusal never changes anything.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpProblem, CsrfRejected } from '../../kernel/web/errors.ts'
+import { html } from '../../kernel/web/html.ts'
 import { recordEvent } from '../audit/index.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
 import { managerFrom, type Manager, type ScopeRefusal } from './hospital-scope.ts'
@@ -80,5 +82,41 @@ export function auditConsoleRefusals (app: FastifyInstance) {
     } catch (auditError) {
       request.log.error({ err: auditError }, 'refusal not audited')
     }
+  })
+}
+
+/** The console's lists a refusal page leads back to: the user list (with its filters) or the requests queue. */
+const listPathPattern = /^\/gestion(\/demandes-gestionnaires)?\/?(\?[^#]*)?$/
+
+/**
+ * The list the request came from, read from the Referer of this origin (so the filters and page
+ * are kept); any other page, or another site, gives the user list.
+ */
+export function listPathOf (request: FastifyRequest): string {
+  const referer = request.headers.referer
+  if (!referer) return '/gestion'
+  try {
+    const url = new URL(referer)
+    const path = url.pathname + url.search
+    return url.hostname === request.hostname && listPathPattern.test(path) ? path : '/gestion'
+  } catch {
+    return '/gestion'
+  }
+}
+
+/**
+ * A manager's refusal page (403, 404, 409) names the list to go back to rather than the home
+ * page; anything else (a user without the role, a surprise) goes on to the app's error handler.
+ */
+export function showRefusalsWithListLink (app: FastifyInstance) {
+  app.setErrorHandler(async function showConsoleRefusal (error, request, reply) {
+    const isManager = request.account !== undefined && (request.account.isSuperadmin || request.account.managedHospitalIds.length > 0)
+    if (!(error instanceof HttpProblem) || !isManager || ![403, 404, 409].includes(error.statusCode)) throw error
+    const t = messages[request.lang]
+    reply.headers(error.headers)
+    return reply.page({
+      title: error.title,
+      body: html`<h1>${error.title}</h1><p>${error.detail}</p><p><a href="${listPathOf(request)}">${t.backToList}</a></p>`,
+    }, error.statusCode)
   })
 }

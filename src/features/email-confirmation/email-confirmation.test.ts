@@ -115,6 +115,21 @@ describe(`email confirmation, user guide §2.1 and §5 (${testEngine})`, () => {
     expect(confirmed.body).toContain('Votre demande d’inscription est envoyée aux super-administrateurs de BaMaRa (équipe BNDMR). Ce sont eux qui activeront votre compte.')
   })
 
+  it('says each thing once on the « adresse confirmée » page, for a user and for an account manager, in French and in English', async () => {
+    /** The page's sentences (and clauses), tags removed, compared without case or final punctuation. */
+    const sentencesOf = (body: string) => (/<main[^>]*>([\s\S]*)<\/main>/.exec(body)?.[1] ?? '')
+      .replace(/<\/(h1|h2|p|li|div)>/g, '. ').replace(/<[^>]+>/g, ' ')
+      .split(/[.!?:;]+(?:\s+|$)/).map((s) => s.replace(/\s+/g, ' ').trim().toLowerCase()).filter((s) => s.length > 0)
+    for (const [siteIds, lang] of [[[a.siteIds[0] as string], 'fr'], [[a.adminSiteId], 'fr'], [[a.siteIds[0] as string], 'en'], [[a.adminSiteId], 'en']] as const) {
+      const { link } = await unconfirmedAccountWithLink([...siteIds])
+      const confirmed = await new TestBrowser(t.app, { 'accept-language': lang }).post('/confirmation', { jeton: tokenOf(link) })
+      expect(confirmed.statusCode).toBe(200)
+      const sentences = sentencesOf(confirmed.body)
+      expect(sentences.length).toBeGreaterThan(3)
+      expect(sentences.filter((s, i) => sentences.indexOf(s) !== i), `${lang}, ${siteIds[0] === a.adminSiteId ? 'manager' : 'user'}`).toEqual([])
+    }
+  })
+
   it('refuses unknown, malformed, missing, repeated and huge tokens with a 400 page, never a 500', async () => {
     const browser = new TestBrowser(t.app)
     for (const query of ['', '?jeton=', '?jeton=abc', `?jeton=${'A'.repeat(43)}`, `?jeton=${'x'.repeat(100_000)}`, '?jeton=a&jeton=b', '?jeton=%00%0a']) {

@@ -26,7 +26,7 @@ export async function myAccountRoutes (app: FastifyInstance) {
     // Independent reads: on PostgreSQL they run on two pool connections at once.
     const [account, sites] = await Promise.all([findMyAccount(app.db, accountId), listMySites(app.db, accountId)])
     if (!account) throw new Error('the session account has disappeared')
-    return reply.page({ ...myAccountPage(request, app.rules, account, sites, state), scripts: passwordRulesScripts }, status)
+    return reply.page({ ...myAccountPage(request, app.rules, app.config.supportEmail, account, sites, state), scripts: passwordRulesScripts }, status)
   }
 
   // GET /mon-compte

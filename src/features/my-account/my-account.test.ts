@@ -72,6 +72,21 @@ describe(`my account (${testEngine})`, () => {
     expect(page.body).not.toContain('$argon2id')
   })
 
+  it('points an account manager to the super-administrators, not to herself, for corrections; a user to the hospital’s account manager', async () => {
+    const manager = await createAccount(t.db, { email: `gestion.${++counter}@chu-a.fr`, siteIds: [a.adminSiteId], lastName: 'Gestion', firstName: 'Gaëlle' })
+    const managerBrowser = new TestBrowser(t.app)
+    await signIn(t, managerBrowser, manager)
+    const managerPage = await managerBrowser.get('/mon-compte')
+    expect(managerPage.statusCode).toBe(200)
+    expect(managerPage.body).not.toContain('gestionnaire de comptes de votre établissement')
+    expect(managerPage.body).toContain(`adressez-vous aux super-administrateurs de BaMaRa (équipe BNDMR) : ${t.config.supportEmail}.`)
+    const englishBrowser = new TestBrowser(t.app, { 'accept-language': 'en' })
+    await signIn(t, englishBrowser, manager)
+    expect((await englishBrowser.get('/mon-compte')).body).toContain('contact the BaMaRa super-administrators (BNDMR team)')
+    const { browser } = await signedInAccount()
+    expect((await browser.get('/mon-compte')).body).toContain('adressez-vous au gestionnaire de comptes de votre établissement')
+  })
+
   it('refuses a change without the right current password and keeps everything as it was', async () => {
     const { id, browser } = await signedInAccount()
     const other = new TestBrowser(t.app)

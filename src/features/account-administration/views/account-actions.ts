@@ -5,7 +5,7 @@
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus } from '../../../kernel/accounts/accounts.ts'
-import type { ActivationWarning } from '../activation-checklist.ts'
+import { checklistKindOf, type ActivationWarning, type ChecklistKind } from '../activation-checklist.ts'
 import type { BulkLine } from '../account-actions.ts'
 import type { ManagedAccount } from '../hospital-scope.ts'
 import type { AdministrationMessages } from '../messages.ts'
@@ -20,7 +20,6 @@ function warningText (t: AdministrationMessages, warning: ActivationWarning): Ht
   switch (warning.kind) {
     case 'personalEmail': return html`${t.warningPersonalEmail(warning.domain)}`
     case 'foreignDomain': return html`${t.warningForeignDomain(warning.domain, warning.expected.join(', '))}`
-    case 'accountManagerSite': return html`${t.warningAccountManagerSite}`
     case 'pendingEmailChange': return html`${t.warningPendingEmailChange(warning.email, warning.requester)}`
     case 'duplicate': return html`${t.warningDuplicate(warning.inScope.length + warning.elsewhere)}${warning.elsewhere > 0 ? html` (${t.warningDuplicateElsewhere(warning.elsewhere)})` : ''}
       ${warning.inScope.length > 0 ? html`<ul>${warning.inScope.map((d) => html`<li><a href="/gestion/comptes/${d.id}">${d.name}</a> — ${d.email}</li>`)}</ul>` : ''}`
@@ -32,6 +31,20 @@ export function warningsList (t: AdministrationMessages, warnings: ActivationWar
   return html`<div class="alert alert-warning"><h2>${t.warningsTitle}</h2><ul>${warnings.map((w) => html`<li>${warningText(t, w)}</li>`)}</ul></div>`
 }
 
+function siteTags (account: ManagedAccount): Html {
+  return html`${account.sites.map((s) => html`<span class="tag">${siteLabel(s, s.hospitalName)}</span> `)}`
+}
+
+/** §4.1's checklist, or the account-manager request's own (activation-checklist.ts). */
+function checklist (t: AdministrationMessages, kind: ChecklistKind, heading: 'h2' | 'h3' = 'h2'): Html {
+  const items = kind === 'user'
+    ? [t.checkEmail, t.checkIdentity, t.checkSites]
+    : [t.checkManagerRole, t.checkManagerEmail, t.checkManagerIdentity]
+  const intro = kind === 'user' ? t.checklistIntro : t.managerChecklistIntro
+  const title = heading === 'h2' ? html`<h2>${intro}</h2>` : html`<h3>${intro}</h3>`
+  return html`${title}<ul class="checklist">${items.map((item) => html`<li>${item}</li>`)}</ul>`
+}
+
 function summary (t: AdministrationMessages, lang: 'fr' | 'en', account: ManagedAccount, profession: string): Html {
   return html`<dl class="summary">
   <dt>${t.columns.status}</dt><dd>${statusBadge(t, accountStatus(account))}</dd>
@@ -39,7 +52,7 @@ function summary (t: AdministrationMessages, lang: 'fr' | 'en', account: Managed
   <dt>${t.firstName}</dt><dd>${account.first_name}</dd>
   <dt>${t.email}</dt><dd>${account.email}</dd>
   <dt>${t.profession}</dt><dd>${profession}</dd>
-  <dt>${t.sites}</dt><dd>${account.sites.map((s) => html`<span class="tag">${siteLabel(s)} (${s.hospitalName})</span> `)}</dd>
+  <dt>${t.sites}</dt><dd>${siteTags(account)}</dd>
   <dt>${t.columns.registeredAt}</dt><dd>${formatDate(lang, account.created_at)}</dd>
 </dl>`
 }
@@ -47,8 +60,7 @@ function summary (t: AdministrationMessages, lang: 'fr' | 'en', account: Managed
 export function activationPage (t: AdministrationMessages, lang: 'fr' | 'en', csrf: Html, account: ManagedAccount, profession: string, warnings: ActivationWarning[]): Html {
   return html`<h1>${t.activateTitle(fullName(account))}</h1>
 ${summary(t, lang, account, profession)}
-<h2>${t.checklistIntro}</h2>
-<ul class="checklist"><li>${t.checkEmail}</li><li>${t.checkIdentity}</li><li>${t.checkSites}</li></ul>
+${checklist(t, checklistKindOf(account))}
 ${warningsList(t, warnings)}
 <form method="post" action="/gestion/comptes/${account.id}/activer">${csrf}
   <input type="hidden" name="adresse" value="${account.email}">
@@ -66,27 +78,55 @@ ${summary(t, lang, account, profession)}
 </form>`
 }
 
-export function bulkConfirmationPage (t: AdministrationMessages, csrf: Html, entries: Array<{ account: ManagedAccount; warnings: ActivationWarning[] }>): Html {
-  if (entries.length === 0) return html`<h1>${t.bulkTitle}</h1><p>${t.bulkNothingSelected}</p><p><a href="/gestion">${t.backToList}</a></p>`
+export interface BulkEntry { account: ManagedAccount; warnings: ActivationWarning[] }
+
+/** The email, with the personal-address warning beside it (§4.1 « L'email »). */
+function emailWithWarning (t: AdministrationMessages, account: ManagedAccount, warnings: ActivationWarning[]): Html {
+  const personal = warnings.find((w) => w.kind === 'personalEmail')
+  return html`${account.email}${personal ? html`<br><strong class="warning-text">⚠ ${warningText(t, personal)}</strong>` : ''}`
+}
+
+function bulkEntry (t: AdministrationMessages, { account, warnings }: BulkEntry): Html {
+  const others = warnings.filter((w) => w.kind !== 'personalEmail')
+  return html`<li>
+    <input type="hidden" name="comptes" value="${account.id}">
+    <h2 class="bulk-name">${fullName(account)}${checklistKindOf(account) === 'accountManagerRequest' ? html` — ${t.managerRequest}` : ''}</h2>
+    <dl class="summary">
+      <dt>${t.columns.status}</dt><dd>${statusBadge(t, accountStatus(account))}</dd>
+      <dt>${t.email}</dt><dd>${emailWithWarning(t, account, warnings)}</dd>
+      <dt>${t.sites}</dt><dd>${siteTags(account)}</dd>
+    </dl>
+    ${others.length > 0 ? html`<div class="alert alert-warning"><ul>${others.map((w) => html`<li>${warningText(t, w)}</li>`)}</ul></div>` : ''}
+  </li>`
+}
+
+/**
+ * The bulk confirmation: each pending account with its status, email and sites (§4.1); the
+ * selected accounts that are not pending are named apart, with the reason, and not sent on.
+ */
+export function bulkConfirmationPage (t: AdministrationMessages, csrf: Html, entries: BulkEntry[], excluded: Array<{ account: ManagedAccount; reason: string }>, back: string): Html {
+  const excludedList = excluded.length === 0 ? '' : html`<div class="alert alert-warning"><p>${t.bulkNotIncluded}</p>
+  <ul>${excluded.map(({ account, reason }) => html`<li><strong>${fullName(account)}</strong> (${account.email}) — ${statusBadge(t, accountStatus(account))}${t.notIncludedBecause(reason)}</li>`)}</ul></div>`
+  if (entries.length === 0) return html`<h1>${t.bulkTitle}</h1><p>${t.bulkNothingSelected}</p>${excludedList}<p><a href="${back}">${t.backToList}</a></p>`
+  const kinds = new Set(entries.map((e) => checklistKindOf(e.account)))
   return html`<h1>${t.bulkTitle}</h1>
 <p>${t.bulkConfirmIntro}</p>
-<ul class="checklist"><li>${t.checkEmail}</li><li>${t.checkIdentity}</li><li>${t.checkSites}</li></ul>
+${kinds.has('user') ? checklist(t, 'user') : ''}
+${kinds.has('accountManagerRequest') ? checklist(t, 'accountManagerRequest') : ''}
+${excludedList}
 <form method="post" action="/gestion/comptes/activation-groupee">${csrf}
   <input type="hidden" name="confirmer" value="1">
-  <ol>${entries.map(({ account, warnings }) => html`<li>
-    <input type="hidden" name="comptes" value="${account.id}">
-    <strong>${fullName(account)}</strong> — ${account.email}
-    ${warnings.length > 0 ? html`<ul>${warnings.map((w) => html`<li>${warningText(t, w)}</li>`)}</ul>` : ''}
-  </li>`)}</ol>
-  <button type="submit" class="primary">${t.bulkConfirm(entries.length)}</button> <a href="/gestion">${t.cancel}</a>
+  <ol class="bulk-list">${entries.map((entry) => bulkEntry(t, entry))}</ol>
+  <button type="submit" class="primary">${t.bulkConfirm(entries.length)}</button> <a href="${back}">${t.cancel}</a>
 </form>`
 }
 
 export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], reasonOf: (line: BulkLine) => string): Html {
   return html`<h1>${t.bulkResultTitle}</h1>
-<table><thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.status}</th></tr></thead>
-<tbody>${lines.map((line) => html`<tr><th scope="row">${line.name || '—'}</th>
-  <td>${line.result.outcome === 'done' ? (line.result.emailChangeVoided ? t.bulkActivatedEmailChangeVoided : t.bulkActivated) : html`${t.bulkRefused} : ${reasonOf(line)}`}</td></tr>`)}</tbody></table>
+<table class="bulk-result"><caption>${t.bulkResultCaption}</caption>
+<thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th><th scope="col">${t.bulkResult}</th></tr></thead>
+<tbody>${lines.map((line) => html`<tr><th scope="row">${line.account ? fullName(line.account) : '—'}</th><td>${line.account?.email ?? ''}</td>
+  <td>${line.result.outcome === 'done' ? (line.result.emailChangeVoided ? t.bulkActivatedEmailChangeVoided : t.bulkActivated) : t.bulkRefusedBecause(reasonOf(line))}</td></tr>`)}</tbody></table>
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 

@@ -85,7 +85,7 @@ function hospitalField (p: EditPage): Html {
 }
 
 function siteTag (t: AdministrationMessages, site: SiteTag): Html {
-  return html`<li data-site-id="${site.id}" data-label="${site.label}"><span class="tag">${site.label} (${site.hospitalName})${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
+  return html`<li data-site-id="${site.id}" data-label="${site.label}"><span class="tag">${site.label}${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
     <button type="submit" name="croix" value="${site.id}" class="link-button" aria-label="${t.removeSite(site.label)}" title="${t.removeSite(site.label)}">×</button></span></li>`
 }
 
@@ -95,7 +95,7 @@ function siteResults (p: EditPage): Html {
   if (p.siteResults.length === 0) return html`<div class="site-results-box"><p role="status">${t.siteSearchNone}</p></div>`
   const shown = new Set(p.sites.map((s) => s.id))
   return html`<div class="site-results-box"><p role="status">${t.siteSearchResults(p.siteResults.length)}</p>
-<ul class="site-results">${p.siteResults.map((s) => html`<li><span>${s.label}${s.leadName ? html` — ${s.leadName}` : ''} (${s.hospitalName})</span>
+<ul class="site-results">${p.siteResults.map((s) => html`<li><span>${s.label}${s.leadName ? html` — ${s.leadName}` : ''}</span>
   ${shown.has(s.id) ? html`<em>${t.alreadyHasSite}</em>` : html`<button type="submit" name="choisir" value="${s.id}" class="secondary" aria-label="${t.addSiteLabel(s.label)}" data-label="${s.label}" data-hospital="${s.hospitalName}">${t.add}</button>`}</li>`)}</ul></div>`
 }
 

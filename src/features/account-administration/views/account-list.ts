@@ -1,8 +1,10 @@
 /**
  * The user list, landing page of an account manager (admin guide §1–2): counts per status,
- * filters (a GET form), the table with status icon *and* text, the lock, the « Actions » menu at
- * the end of each line (a <details> with links and small forms: no JavaScript needed), and the
- * bulk activation form the line checkboxes belong to (`form` attribute, as forms cannot nest).
+ * filters (a GET form), the table with the lock in the first column (§7) and the status icon
+ * *and* text, the « Actions » menu at the end of each line (a <details> with links and small
+ * forms: no JavaScript needed), and the bulk activation form the checkboxes of the pending lines
+ * belong to (`form` attribute, as forms cannot nest). The list uses the page's width; long cells
+ * wrap so that « Actions » and its menu stay in view (app.css, `.account-list`).
  */
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
@@ -21,6 +23,8 @@ export interface ListLine {
   account: ListedAccount
   sites: LineSite[]
   actions: ActionKind[]
+  /** Whether the line gets a bulk-activation checkbox: pending accounts only (§4). */
+  selectable: boolean
   readOnly: 'severalHospitals' | 'protectedAccount' | undefined
   isSelf: boolean
 }
@@ -53,6 +57,11 @@ export function statusBadge (t: AdministrationMessages, status: AccountStatus): 
 
 export function lockBadge (t: AdministrationMessages): Html {
   return html`<span class="status status-locked"><span aria-hidden="true">${t.lockIcon}</span> ${t.locked}</span>`
+}
+
+/** The first column's lock (§7 « le logo en première colonne »): the icon, its word for screen readers and as a tooltip. */
+function lockIcon (t: AdministrationMessages): Html {
+  return html`<span class="status status-locked" title="${t.locked}"><span aria-hidden="true">${t.lockIcon}</span><span class="visually-hidden">${t.locked}</span></span>`
 }
 
 function pageUrl (values: ListQueryValues, page: number): string {
@@ -124,16 +133,16 @@ function row (p: ListPage, line: ListLine): Html {
   const nameCell = editable ? html`<a href="/gestion/comptes/${a.id}">${a.last_name}</a>` : html`<span>${a.last_name}</span>`
   const severalHospitals = new Set(line.sites.map((s) => s.hospitalId)).size > 1
   return html`<tr${line.isSelf ? html` class="self"` : ''}>
-  <td>${line.actions.includes('activate') ? html`<input type="checkbox" name="comptes" value="${a.id}" form="activation-groupee" aria-label="${t.selectAccount(name)}">` : ''}</td>
+  <td class="col-lock">${a.locked_at !== null ? lockIcon(t) : ''}</td>
+  <td class="col-select">${line.selectable ? html`<input type="checkbox" name="comptes" value="${a.id}" form="activation-groupee" data-statut="${status}" aria-label="${t.selectAccount(name)}">` : ''}</td>
   <td>${statusBadge(t, status)}</td>
-  <td>${a.locked_at !== null ? lockBadge(t) : ''}</td>
   <th scope="row">${nameCell}${line.isSelf ? html` <strong>(${t.you})</strong>` : ''}</th>
-  <td>${a.first_name}</td>
-  <td>${a.email}</td>
+  <td class="col-first-name">${a.first_name}</td>
+  <td class="col-email">${a.email}</td>
   <td>${p.lang === 'fr' ? a.label_fr : a.label_en}</td>
-  <td>${line.sites.map((s) => html`<span class="tag">${siteLabel(s)}${severalHospitals ? html` (${s.hospitalName})` : ''}</span> `)}</td>
+  <td class="col-sites">${line.sites.map((s) => html`<span class="tag">${siteLabel(s, severalHospitals ? s.hospitalName : undefined)}</span> `)}</td>
   <td>${formatDate(p.lang, a.created_at)}</td>
-  <td>${actionsMenu(p, line, name)}</td>
+  <td class="col-actions">${actionsMenu(p, line, name)}</td>
 </tr>`
 }
 
@@ -146,11 +155,11 @@ ${p.isSuperadmin ? html`<p><a href="/gestion/demandes-gestionnaires">${t.manager
 ${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
 ${counts(p)}
 ${filtersForm(p)}
-${p.lines.length === 0 ? html`<p>${t.noResults}</p>` : html`<div class="table-scroll">
+${p.lines.length === 0 ? html`<p>${t.noResults}</p>` : html`<div class="table-scroll account-list">
 <table>
   <caption>${t.tableCaption(p.page)}</caption>
   <thead><tr>
-    <th scope="col"><span class="visually-hidden">${c.select}</span></th><th scope="col">${c.status}</th><th scope="col"><span class="visually-hidden">${c.lock}</span></th>
+    <th scope="col"><span class="visually-hidden">${c.lock}</span></th><th scope="col"><span class="visually-hidden">${c.select}</span></th><th scope="col">${c.status}</th>
     <th scope="col">${c.lastName}</th><th scope="col">${c.firstName}</th><th scope="col">${c.email}</th><th scope="col">${c.profession}</th>
     <th scope="col">${c.sites}</th><th scope="col">${c.registeredAt}</th><th scope="col">${c.actions}</th>
   </tr></thead>

@@ -25,8 +25,7 @@ export function confirmedPage (request: FastifyRequest, accountManagerRequest: b
   const t = messages[request.lang]
   return html`<div class="box">
 <h1>${t.confirmedTitle}</h1>
-<div class="alert alert-success" role="status"><p>${t.confirmedTitle}.</p></div>
-<p>${accountManagerRequest ? t.confirmedBySuperadmins : t.confirmedByManager}</p>
+<div class="alert alert-success" role="status"><p>${accountManagerRequest ? t.confirmedBySuperadmins : t.confirmedByManager}</p></div>
 ${accountManagerRequest ? html`<p>${t.speedUpActivation(supportEmail)}</p>` : ''}
 <p>${t.waitForActivation}</p>
 <p><a href="/connexion">${t.backToLogin}</a></p>

@@ -46,13 +46,24 @@ function detailsSection (lang: Lang, account: MyAccount): Html {
 </section>`
 }
 
-function sitesSection (lang: Lang, sites: MySite[]): Html {
+/**
+ * Who corrects this account: the hospital's account manager for a user; for an account manager
+ * or a super-administrator, whose accounts only a super-administrator changes, the BNDMR team.
+ */
+function correctionsHint (request: FastifyRequest, supportEmail: string): Html {
+  const t = messages[request.lang]
+  const account = request.account
+  const managesAccounts = account !== undefined && (account.isSuperadmin || account.managedHospitalIds.length > 0)
+  return html`<p class="hint">${managesAccounts ? t.correctionsHintManager(supportEmail) : t.correctionsHint}</p>`
+}
+
+function sitesSection (lang: Lang, sites: MySite[], hint: Html): Html {
   const t = messages[lang]
   return html`<section aria-labelledby="mes-sites">
 <h2 id="mes-sites">${t.sitesTitle}</h2>
 ${sites.length === 0 ? html`<p>${t.noSites}</p>` : groupByHospital(sites).map((hospital) => html`<h3>${hospital.name}</h3>
 <ul>${hospital.sites.map((site) => html`<li>${site.title}${site.abbreviation ? ` (${site.abbreviation})` : ''}</li>`)}</ul>`)}
-<p class="hint">${t.correctionsHint}</p>
+${hint}
 </section>`
 }
 
@@ -75,14 +86,14 @@ ${errorSummary(request.lang, errors, { [currentPasswordField]: t.currentPassword
 </section>`
 }
 
-export function myAccountPage (request: FastifyRequest, rules: Rules, account: MyAccount, sites: MySite[], state: AccountPageState = {}): { title: string; body: Html } {
+export function myAccountPage (request: FastifyRequest, rules: Rules, supportEmail: string, account: MyAccount, sites: MySite[], state: AccountPageState = {}): { title: string; body: Html } {
   const t = messages[request.lang]
   const errors = state.errors ?? {}
   const body = html`<div class="box box-wide">
 <h1>${t.title}</h1>
 ${state.passwordChanged ? html`<div class="alert alert-success" role="status"><p>${t.passwordChanged}</p></div>` : ''}
 ${detailsSection(request.lang, account)}
-${sitesSection(request.lang, sites)}
+${sitesSection(request.lang, sites, correctionsHint(request, supportEmail))}
 ${passwordSection(request, rules, errors)}
 </div>`
   return { title: titleWithErrors(request.lang, t.title, errors), body }
