@@ -54,7 +54,7 @@ describe.skipIf(testEngine !== 'postgres')('two instances sharing one PostgreSQL
     const codeEmail = await smtp.waitForEmail(email, { subject: codeSubject, skip: before })
     const codeStep = await browser.through(second.baseUrl).post('/connexion/code', { code: codeIn(codeEmail) })
     expect(codeStep.status).toBe(303)
-    expect(codeStep.location).toBe('/')
+    expect(codeStep.location).toBe('/mon-compte')
     return browser
   }
 
