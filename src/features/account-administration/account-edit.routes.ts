@@ -57,7 +57,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
 
   async function requireEditableAccount (request: FastifyRequest): Promise<ManagedAccount> {
     const manager = managerOf(request)
-    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id, request.lang)
+    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id)
     const refusal = refusalToChange(manager, account)
     if (refusal) throw scopeRefusalProblem(request, refusal)
     return account
@@ -70,7 +70,8 @@ export async function accountEditRoutes (app: FastifyInstance) {
     const manager = managerOf(request)
     const siteSearch = options.siteSearch ?? ''
     return reply.page({
-      title: `${Object.keys(options.errors ?? {}).length > 0 ? 'Erreur — ' : ''}${t.editTitle(fullName(account))}`,
+      title: t.editTitle(fullName(account)),
+      hasErrors: Object.keys(options.errors ?? {}).length > 0,
       body: accountEditPage({
         t, lang: request.lang, csrf: csrfField(request), account,
         values: options.values ?? valuesOf(account),
@@ -127,7 +128,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     }
     if (result.emailChangeSentTo) {
       void app.mail.kick()
-      const updated = await requireManagedAccount(app.db, managerOf(request), account.id, request.lang)
+      const updated = await requireManagedAccount(app.db, managerOf(request), account.id)
       return renderEditPage(request, reply, updated, { notice: t.emailChangeSent(result.emailChangeSentTo) })
     }
     return reply.redirect(`/gestion/comptes/${account.id}?fait=${swapNames ? 'inverse' : 'enregistre'}`, 303)
@@ -139,10 +140,10 @@ export async function accountEditRoutes (app: FastifyInstance) {
     if (result.outcome === 'refused') {
       // The form again with the guide's explanation, and a 409: nothing changed.
       await recordRefusal(app, request, 409, result.problem)
-      const account = await requireManagedAccount(app.db, managerOf(request), accountId, request.lang)
+      const account = await requireManagedAccount(app.db, managerOf(request), accountId)
       return renderEditPage(request, reply, account, { status: 409, refusal: result.problem === 'lastSite' ? t.lastSite : t.siteUnknown })
     }
-    const account = await requireManagedAccount(app.db, managerOf(request), accountId, request.lang)
+    const account = await requireManagedAccount(app.db, managerOf(request), accountId)
     return renderEditPage(request, reply, account, { notice: done(result.siteLabel) })
   }
 

@@ -6,8 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findLiveSession } from './sessions.ts'
 import { logoutRoutes } from './logout.routes.ts'
-import { HttpProblem } from '../../kernel/web/errors.ts'
-import { layoutMessages } from '../../kernel/web/messages.ts'
+import { RequestRefused } from '../../kernel/web/errors.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,9 +73,6 @@ export function requireRole (role: Role) {
     const allowed = role === 'superadmin'
       ? account.isSuperadmin
       : account.isSuperadmin || account.managedHospitalIds.length > 0
-    if (!allowed) {
-      const t = layoutMessages[request.lang]
-      throw new HttpProblem(403, t.forbiddenTitle, t.forbiddenBody)
-    }
+    if (!allowed) throw new RequestRefused(403)
   }
 }

@@ -10,6 +10,8 @@ import { layoutMessages } from './messages.ts'
 export interface PageOptions {
   title: string
   body: Html
+  /** The page shows a form's errors: its title says so first (RGAA 11.10, « Erreur — … »). */
+  hasErrors?: boolean
   /** Extra scripts from /static, loaded with the CSP nonce. */
   scripts?: string[]
 }
@@ -30,7 +32,7 @@ export function renderLayout (request: FastifyRequest, reply: FastifyReply, sett
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} — ${settings.appName}</title>
+<title>${page.hasErrors ? t.titleWithErrors(page.title) : page.title} — ${settings.appName}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 <script nonce="${nonce}" src="/static/app.js" defer></script>

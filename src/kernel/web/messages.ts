@@ -41,6 +41,7 @@ const fr = {
   invalid: 'La valeur de ce champ n’est pas valide.',
   requiredFieldsNote: 'Tous les champs sont obligatoires sauf mention contraire.',
   backHome: 'Retour à l’accueil',
+  titleWithErrors: (title: string) => `Erreur — ${title}`,
 }
 
 const en: typeof fr = {
@@ -78,6 +79,7 @@ const en: typeof fr = {
   invalid: 'The value of this field is not valid.',
   requiredFieldsNote: 'All fields are required unless stated otherwise.',
   backHome: 'Back to home',
+  titleWithErrors: (title: string) => `Error — ${title}`,
 }
 
 export const layoutMessages = { fr, en }

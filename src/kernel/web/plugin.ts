@@ -161,6 +161,8 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
     const status = (error as { statusCode?: number }).statusCode
     if (status === 413) return show(413, t.badRequestTitle, t.tooLargeBody)
+    if (status === 404) return show(404, t.notFoundTitle, t.notFoundBody)
+    if (status === 403) return show(403, t.forbiddenTitle, t.forbiddenBody)
     if (status !== undefined && status >= 400 && status < 500) return show(status, t.badRequestTitle, t.badRequestBody)
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
