@@ -11,6 +11,7 @@ import * as notificationDigest from './migrations/0004-notification-digest.ts'
 import * as performance from './migrations/0005-performance.ts'
 import * as accountHospital from './migrations/0006-account-hospital.ts'
 import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
+import * as savedForm from './migrations/0014-saved-form.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-performance': performance,
   '0006-account-hospital': accountHospital,
   '0007-one-login-challenge': oneLoginChallenge,
+  '0014-saved-form': savedForm,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -78,6 +78,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorateRequest('lang', 'fr')
   app.decorateRequest('csrfToken', '')
   app.decorateRequest('account', undefined)
+  app.decorateRequest('sessionTimeLeft', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
@@ -112,7 +113,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
   })
 
-  const settings = { appName: config.appName, supportEmail: config.supportEmail }
+  const settings = { appName: config.appName, supportEmail: config.supportEmail, sessionExpiryWarning: config.rules.sessionExpiryWarning }
   app.decorateReply('page', function (this: FastifyReply, options: PageOptions, statusCode = 200) {
     const markup = renderLayout(this.request, this, settings, options)
     return this.code(statusCode)
