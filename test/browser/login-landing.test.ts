@@ -10,7 +10,7 @@ import { expectNoPageProblems, startBrowserHarness, type BrowserHarness } from '
 import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../helpers/fixtures.ts'
 import { h1Of, logIn, pathOf, words } from './self-service-steps.ts'
 
-describe('after login, each person lands where the guide says', () => {
+describe('after login, each person lands where the guide says', { timeout: 90_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   beforeAll(async () => {
