@@ -9,7 +9,7 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../helpers
 
 const year = 365 * 24 * 3600 * 1000
 
-describe('audit journal and access review in a real browser', () => {
+describe('audit journal and access review in a real browser', { timeout: 180_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   let managerA = ''
