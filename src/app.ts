@@ -7,7 +7,7 @@ import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
 import kernel, { type Clock } from './kernel/kernel.ts'
-import webKernel from './kernel/web/plugin.ts'
+import webKernel, { formLimits } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
 import { prepareDatabase } from './startup.ts'
 import { referenceDataRoutes } from './features/reference-data/index.ts'
@@ -49,7 +49,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
     trustProxy: typeof config.trustProxy === 'number'
       ? (_address: string, hop: number) => hop < (config.trustProxy as number)
       : config.trustProxy,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: formLimits.bodyBytes,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
     return503OnClosing: true,
   })

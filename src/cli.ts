@@ -1,7 +1,8 @@
 /**
  * The command line (foundation issue, « Pages and operations »): `npm run cli -- <command>`.
  *
- *   migrate                              apply the migrations and seed the professions
+ *   migrate                              apply the migrations and seed the professions; lists the
+ *                                        accounts left with a non-canonical address (migration 0008)
  *   import-hospitals <fichier.csv>       import hospitals (établissements), all or nothing
  *   import-sites <fichier.csv>           import sites, all or nothing
  *   import <etablissements|sites> <f>    the same two, by kind
@@ -11,7 +12,8 @@
  *   verify-audit                         verify the audit chain; names the first broken event
  *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
  *   send-review-reminders                access review emails to account managers (once each)
- *   daily-tasks                          purge-audit, send-review-reminders, send-activation-digests (cron)
+ *   purge-expired                        delete expired sessions, dead link tokens, abandoned logins, old rate limits
+ *   daily-tasks                          purge-audit, purge-expired, send-review-reminders, send-activation-digests (cron)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
  *
@@ -25,7 +27,12 @@ import { pathToFileURL } from 'node:url'
 import { ConfigError, loadConfig, type AppConfig } from './config.ts'
 import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
+import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
+import { canonicalEmail } from './kernel/text.ts'
+import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
+import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
+import { layoutMessages } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
 import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
 import { sendAccessReviewNotifications } from './features/access-review/index.ts'
@@ -57,9 +64,11 @@ const usage = `Usage : npm run cli -- <commande>
   verify-audit                              vérifie la chaîne du journal d’audit
   purge-audit                               supprime les événements plus anciens que la durée de
                                             conservation (AUDIT_RETENTION_MONTHS, 12 mois par défaut)
+  purge-expired                             supprime les sessions expirées, les liens utilisés ou expirés,
+                                            les connexions abandonnées et les anciens compteurs de limitation
   send-review-reminders                     envoie les emails de revue des droits d’accès
-  daily-tasks                               purge-audit, send-review-reminders et send-activation-digests
-                                            (cron quotidien)`
+  daily-tasks                               purge-audit, purge-expired, send-review-reminders et
+                                            send-activation-digests (cron quotidien)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -80,7 +89,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     return command === undefined ? exitCodes.usage : exitCodes.ok
   }
   const commands: Record<string, (db: Db, config: AppConfig) => Promise<number>> = {
-    migrate: async () => exitCodes.ok,
+    migrate: (db) => reportUnsettledEmails(db, io),
     'import-hospitals': (db) => importFile(db, 'hospitals', rest, io),
     'import-sites': (db) => importFile(db, 'sites', rest, io),
     import: (db) => importByKind(db, rest, io),
@@ -89,12 +98,14 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'send-activation-digests': (db, config) => sendActivationDigestsFromCli(db, config, io),
     'verify-audit': (db) => verifyAuditFromCli(db, io),
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
+    'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
     'daily-tasks': async (db, config) => {
       const purged = await purgeAuditFromCli(db, config, io)
+      const expired = await purgeExpiredFromCli(db, config, io)
       const reminded = await sendReviewRemindersFromCli(db, config, io)
       const digested = await sendActivationDigestsFromCli(db, config, io)
-      return Math.max(purged, reminded, digested)
+      return Math.max(purged, expired, reminded, digested)
     },
   }
   const run = commands[command]
@@ -125,6 +136,24 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * Migration 0008 leaves, unchanged, the accounts whose addresses collide once canonical (or that
+ * the canonical form refuses): never merged silently, listed here until settled. Exit code 0:
+ * the database is migrated; the list is work for the operator, not a failure.
+ */
+async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
+  const unsettled = await listUnsettledEmailCollisions(db)
+  if (unsettled.length === 0) return exitCodes.ok
+  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${unsettled.length} compte(s).`)
+  for (const row of unsettled) {
+    io.out(row.problem === 'collision'
+      ? `  ${row.storedEmail} (compte ${row.accountId}) : même adresse canonique ${row.canonicalEmail ?? ''} qu’un autre compte`
+      : `  ${row.storedEmail} (compte ${row.accountId}) : caractères refusés (invisibles ou imitant un point)`)
+  }
+  io.out('Pour chaque adresse : gardez un seul compte par boîte (désactivez ou supprimez le doublon, ou changez son adresse dans la console).')
+  return exitCodes.ok
 }
 
 async function importByKind (db: Db, args: string[], io: CliIo): Promise<number> {
@@ -186,24 +215,39 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
     return exitCodes.usage
   }
   const email = options.email?.trim() ?? ''
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) || email.length > 254) {
-    io.err('Indiquez une adresse email valide : --email prenom.nom@chu-exemple.fr')
+  if (!canonicalEmail(email).ok) {
+    io.err('Indiquez une adresse email valide, tapée au clavier : --email prenom.nom@chu-exemple.fr')
+    return exitCodes.usage
+  }
+  const lastName = options.nom?.trim()
+  const firstName = options.prenom?.trim()
+  const nameRefusal = refusalOfName('--nom', lastName) ?? refusalOfName('--prenom', firstName)
+  if (nameRefusal) {
+    io.err(nameRefusal)
     return exitCodes.usage
   }
   const password = await readNewPassword(io)
   if (password === undefined) return exitCodes.usage
-  const broken = checkPasswordPolicy(password, config.rules, [email, options.nom ?? '', options.prenom ?? ''])
+  const broken = checkPasswordPolicy(password, config.rules, [email, lastName ?? '', firstName ?? ''])
   if (broken.length > 0) {
     io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages[rule]).join(' ; ')}.`)
     return exitCodes.failed
   }
-  const created = await createSuperadmin(db, { email, password, lastName: options.nom, firstName: options.prenom }, io.now())
+  const created = await createSuperadmin(db, { email, password, lastName, firstName }, io.now())
   if (!created) {
     io.err(`Un compte existe déjà avec l’adresse ${email} : rien n’a été créé.`)
     return exitCodes.failed
   }
   io.out(`Super-administrateur ${email} créé (compte actif).`)
   return exitCodes.ok
+}
+
+/** Registration's name rules (user guide §2.1) for --nom and --prenom: the message, or undefined when the name is fine or absent. */
+function refusalOfName (option: string, name: string | undefined): string | undefined {
+  const problem = name === undefined ? undefined : findPersonNameProblem(name)
+  if (!problem) return undefined
+  const t = layoutMessages.fr
+  return `${option} : ${problem === 'missing' ? t.required : problem === 'tooLong' ? t.tooLong(personNameMaximumLength) : t.nameInvalid}`
 }
 
 async function readNewPassword (io: CliIo): Promise<string | undefined> {
@@ -250,6 +294,12 @@ async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
 async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
   io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  return exitCodes.ok
+}
+
+async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
+  const report = await purgeExpiredRows(db, config.rules, io.now())
+  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s).`)
   return exitCodes.ok
 }
 

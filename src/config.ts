@@ -52,6 +52,15 @@ export const defaultRules = {
   oneTimeCodeAttemptsPerAccount: 30,
   /** Login codes emailed per account (password step and resends): bounds the mails sent. */
   oneTimeCodesSentPerAccount: 10,
+  /**
+   * Accounts one client address may lock per accountLockRateLimitWindow (user guide §3.5: three
+   * wrong passwords lock an account, so anyone could lock many). Past it, every password attempt
+   * from that address is refused as rate-limited before the account is read: it locks no more
+   * accounts, guesses no password uncounted, and learns nothing about who has an account.
+   * Generous, as a hospital's users often share one address.
+   */
+  accountLocksPerAddress: 10,
+  accountLockRateLimitWindow: hours(1),
   /** Unlock link submissions per IP address. */
   unlockAttemptsPerIp: 30,
   /** User guide §3.3: a reset link stays valid this long and works once. */
@@ -120,6 +129,20 @@ export const defaultRules = {
    * their hospitals waiting for activation per interval (`npm run cli -- send-activation-digests`).
    */
   activationDigestInterval: days(1),
+  /**
+   * `daily-tasks` deletes the rows nothing can use any more this long after they became unusable:
+   * expired sessions (they hold an IP address and a browser description), used or expired link
+   * tokens, abandoned login attempts. A day keeps « Session expirée » and the way back to the
+   * page for a browser left open overnight.
+   */
+  expiredRowRetention: days(1),
+  /**
+   * `daily-tasks` deletes rate-limit counters whose window started this long ago. Must stay longer
+   * than every rate-limit window above (the longest is an hour), so no limit loses a hit it counts.
+   */
+  rateLimitRetention: days(1),
+  /** Rows deleted per statement by those purges: short statements, no long lock on a busy table. */
+  purgeBatchSize: 1000,
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
 } as const

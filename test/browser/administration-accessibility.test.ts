@@ -1,8 +1,8 @@
 /**
  * Issue 4, « Accessibility: no axe violation on the list, the edit form and the dialogs »: axe
  * (WCAG 2.1 A/AA) in a real browser on the list (search and filters applied, an « Actions » menu
- * opened with the keyboard, a read-only line), the edit form (as it opens, with site search
- * results, with field errors), the activation checklist with its warnings, the deactivation
+ * opened with the keyboard, a read-only line), the edit form at 1280 and 320 px (as it opens,
+ * with the « Sites » combobox's suggestions open, with field errors), the activation checklist with its warnings, the deactivation
  * confirmation, the deletion confirmation (and its error), the super-administrator's list.
  * (The bulk activation pages are checked in administration-superadmin.test.ts, the pages
  * without JavaScript in administration-no-javascript.test.ts.)
@@ -60,18 +60,6 @@ describe('account administration: no axe violation on the console pages', () => 
     expect(await readOnly.innerText()).toContain('Inscrit sur plusieurs hôpitaux')
     await axeCheck(page)
 
-    // The edit form: as it opens, with search results, with field errors.
-    await page.goto(h.url(`/gestion/comptes/${active}?site=malo`))
-    expect(await page.locator('.site-results').innerText()).toContain('déjà sur le profil')
-    await axeCheck(page)
-    await screenshotIfAsked(page, 'edit-results')
-    await page.getByLabel('Nom', { exact: true }).fill('')
-    await focusByTab(page, 'Enregistrer', 40)
-    await navigating(page, () => page.keyboard.press('Enter'))
-    expect(await page.title()).toMatch(/^Erreur/)
-    expect(await page.getByLabel('Nom', { exact: true }).getAttribute('aria-invalid')).toBe('true')
-    await axeCheck(page)
-
     await page.goto(h.url(`/gestion/comptes/${pending}/activer`))
     expect(await page.locator('.alert-warning').innerText()).toContain(adminWords.personalEmail('gmail.com'))
     await axeCheck(page)
@@ -97,5 +85,35 @@ describe('account administration: no axe violation on the console pages', () => 
     await axeCheck(superPage.page)
     expectNoPageProblems(problems)
     expectNoPageProblems(superPage.problems)
-  })
+  }, 300_000)
+
+  it('has no axe violation on the edit form at 1280 and 320 px: as it opens, with the « Sites » suggestions open, with field errors', async () => {
+    const active = await createAccount(h.db, { email: 'alain.leveque@chu-a.fr', siteIds: [a.siteIds[1] as string], lastName: 'Lévêque', firstName: 'Alain', locked: true })
+    const { page, problems } = await pageOf(managerA, `/gestion/comptes/${active}`)
+    // The edit form: as it opens, with the combobox's suggestions open and one highlighted, with
+    // field errors; at 1280 and at 320 px wide.
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.goto(h.url(`/gestion/comptes/${active}`))
+      const combobox = page.getByRole('combobox', { name: /^Ajouter un site/ })
+      await combobox.focus()
+      await combobox.pressSequentially('ma', { delay: 20 })
+      await page.getByRole('listbox', { name: 'Sites proposés' }).getByRole('option').first().waitFor()
+      expect(await page.getByRole('listbox').innerText()).toContain('déjà sur le profil')
+      await page.keyboard.press('ArrowDown')
+      expect(await combobox.getAttribute('aria-activedescendant')).toMatch(/^site-propose-/)
+      await axeCheck(page)
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Escape')
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `no sideways scroll at ${width} px`).toBe(true)
+      await screenshotIfAsked(page, `edit-${width}`, width)
+      await page.getByLabel('Nom', { exact: true }).fill('')
+      await page.getByRole('button', { name: 'Valider' }).focus()
+      await navigating(page, () => page.keyboard.press('Enter'))
+      expect(await page.title()).toMatch(/^Erreur/)
+      expect(await page.getByLabel('Nom', { exact: true }).getAttribute('aria-invalid')).toBe('true')
+      await axeCheck(page)
+    }
+    expectNoPageProblems(problems)
+  }, 300_000)
 })

@@ -2,8 +2,8 @@
  * Issue 4 in a real browser, following the admin guide « L'interface de gestion » as an account
  * manager of hospital A, keyboard only (JavaScript on): §4 « Activer un compte » (the checklist
  * page and its warnings, the email, the user's first login), §3 « Modifier un profil » (names,
- * « Inverser nom et prénom », sites found by abbreviation and by lead, the last site that cannot
- * go), §5 « Désactiver un compte » (the open session dies) and reactivation, and the two
+ * « Inverser nom et prénom », sites chosen in the combobox by abbreviation and by lead, a cross,
+ * one « Valider » for everything, the last site that cannot go), §5 « Désactiver un compte » (the open session dies) and reactivation, and the two
  * « Renvoyer le mail … » actions. Emails arrive through the harness's real SMTP server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import { expectNoPageProblems, focusByTab, focusedElementName, startBrowserHarne
 import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../helpers/fixtures.ts'
 import { linkIn } from '../helpers/mailbox.ts'
 import { expectEmailAfter, h1Of, logIn, mainText, navigating, pathOf } from './self-service-steps.ts'
-import { addSiteBySearch, adminSubjects, adminWords, chooseAction, openActionsMenuByKeyboard, rowOf, screenshotIfAsked, siteLabelsOn } from './administration-steps.ts'
+import { adminSubjects, adminWords, chooseAction, chooseSiteInCombobox, openActionsMenuByKeyboard, rowOf, screenshotIfAsked, siteLabelsOn } from './administration-steps.ts'
 
 describe('account administration in a real browser: an account manager, keyboard only', () => {
   let h: BrowserHarness
@@ -76,55 +76,61 @@ describe('account administration in a real browser: an account manager, keyboard
     expectNoPageProblems(user.problems)
   })
 
-  it('edits the names, swaps them, adds a site by its abbreviation and one by its lead, and cannot remove the last site (§3)', async () => {
-    const userId = await createAccount(h.db, { email: 'jean.durand@chu-a.fr', siteIds: [a.siteIds[2] as string], lastName: 'Durant', firstName: 'Jean' })
+  it('fixes the names, adds sites in the combobox with the keyboard, removes one with its cross, and saves it all with one « Valider » (§3.1, §3.4.1–3.4.2)', async () => {
+    const userId = await createAccount(h.db, { email: 'jean.durand@chu-a.fr', siteIds: [a.siteIds[2] as string], lastName: 'Jean', firstName: 'Durant' })
     const { page, problems } = await managerPage()
 
     // Clicking the name opens the form (« Actions » → « Modifier » leads there too).
-    await chooseAction(page, 'Durant Jean', 'Modifier')
+    await chooseAction(page, 'Jean Durant', 'Modifier')
     expect(pathOf(page)).toBe(`/gestion/comptes/${userId}`)
-    expect(await h1Of(page)).toBe('Modifier le profil de Durant Jean')
-    // Enter in « Nom » saves (the form's default button is « Enregistrer », not the swap button
-    // that comes first on the page).
-    const lastName = page.getByLabel('Nom', { exact: true })
-    await lastName.fill('Durand')
-    await navigating(page, () => lastName.press('Enter'))
-    expect(await page.getByRole('status').innerText()).toContain('Les modifications sont enregistrées.')
-    expect(await accountRow(userId)).toMatchObject({ last_name: 'Durand', first_name: 'Jean' })
+    expect(await h1Of(page)).toBe('Modifier le profil de Jean Durant')
+    expect(await page.locator('.account-state').innerText()).toContain('Actif')
 
-    // « Inverser nom et prénom »: one button, and saved.
+    // Names: « Inverser nom et prénom » swaps them in place, then a typo is fixed: nothing saved yet.
     await page.getByRole('button', { name: 'Inverser nom et prénom' }).focus()
-    await navigating(page, () => page.keyboard.press('Enter'))
-    expect(await page.getByRole('status').innerText()).toContain('Le nom et le prénom ont été inversés.')
-    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Jean')
-    expect(await accountRow(userId)).toMatchObject({ last_name: 'Jean', first_name: 'Durand' })
+    await page.keyboard.press('Enter')
+    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Durant')
+    expect(await page.getByLabel('Prénom', { exact: true }).inputValue()).toBe('Jean')
+    await page.getByLabel('Nom', { exact: true }).fill('Durand')
+    expect(await accountRow(userId)).toMatchObject({ last_name: 'Jean', first_name: 'Durant' })
 
     // Sites: « Malo » finds MALO by its abbreviation; « leveque » finds MARHEA by its lead Lévêque;
-    // hospital B has the same sites, never offered to hospital A's manager.
-    await addSiteBySearch(page, 'Malo', 'MALO — Malformations ORL rares')
-    await addSiteBySearch(page, 'leveque', 'MARHEA — Maladies rénales rares')
-    expect((await siteLabelsOn(page)).sort()).toEqual([
-      'Centre de compétence mucoviscidose (CHU de Test A)',
-      'MALO — Malformations ORL rares (CHU de Test A)',
-      'MARHEA — Maladies rénales rares (CHU de Test A)',
-    ].sort())
+    // hospital B has the same sites, never offered to hospital A's manager. Escape closes the list.
+    await chooseSiteInCombobox(page, 'Malo', 'MALO — Malformations ORL rares')
+    await chooseSiteInCombobox(page, 'leveque', 'MARHEA — Maladies rénales rares')
+    const combobox = page.getByRole('combobox', { name: /^Ajouter un site/ })
+    await combobox.pressSequentially('rares', { delay: 20 })
+    await page.getByRole('listbox').waitFor()
+    expect(await page.getByRole('listbox', { name: 'Sites proposés' }).getByRole('option', { name: /MALO/ }).getAttribute('aria-disabled')).toBe('true')
+    await page.keyboard.press('Escape')
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false')
+    await page.keyboard.press('Escape')
+    expect(await combobox.inputValue()).toBe('')
 
-    // Remove with the crosses until one is left; the last one stays, with the guide's message.
-    for (const label of ['MALO — Malformations ORL rares', 'MARHEA — Maladies rénales rares']) {
-      await page.getByRole('button', { name: `Retirer le site ${label}` }).focus()
-      await navigating(page, () => page.keyboard.press('Enter'))
-      expect(await page.getByRole('status').first().innerText()).toContain(`Le site ${label} a été retiré.`)
-    }
-    const last = page.getByRole('button', { name: 'Retirer le site Centre de compétence mucoviscidose' })
-    await last.focus()
-    const answer = page.waitForResponse((r) => r.url().endsWith('/sites/retirer'))
+    // The cross on the first label removes it in place; the live region says so.
+    await page.getByRole('button', { name: 'Retirer le site Centre de compétence mucoviscidose' }).focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('#sites-annonce').innerText()).toContain('Le site Centre de compétence mucoviscidose est retiré de la liste.')
+    expect((await siteLabelsOn(page)).sort()).toEqual(['MALO — Malformations ORL rares (CHU de Test A)', 'MARHEA — Maladies rénales rares (CHU de Test A)'])
+    await screenshotIfAsked(page, 'edit-before-valider')
+    expect(await page.evaluate(() => document.querySelectorAll('script:not([src])').length)).toBe(0)
+
+    // One « Valider »: the names and both site changes, saved together.
+    await page.getByRole('button', { name: 'Valider' }).focus()
     await navigating(page, () => page.keyboard.press('Enter'))
-    expect((await answer).status()).toBe(409)
+    expect(await page.getByRole('status').first().innerText()).toContain('Les modifications sont enregistrées.')
+    expect(await accountRow(userId)).toMatchObject({ last_name: 'Durand', first_name: 'Jean' })
+    const saved = await h.db.selectFrom('account_site').select('site_id').where('account_id', '=', userId).execute()
+    expect(saved.map((s) => s.site_id).sort()).toEqual([a.siteIds[0], a.siteIds[1]].sort())
+
+    // The last label cannot go: the guide's sentence, and it stays.
+    await page.getByRole('button', { name: 'Retirer le site MARHEA — Maladies rénales rares' }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('button', { name: 'Retirer le site MALO — Malformations ORL rares' }).focus()
+    await page.keyboard.press('Enter')
     expect(await page.getByRole('alert').innerText()).toContain(adminWords.lastSite)
     await screenshotIfAsked(page, 'edit-last-site')
-    expect(await siteLabelsOn(page)).toEqual(['Centre de compétence mucoviscidose (CHU de Test A)'])
-    const sites = await h.db.selectFrom('account_site').select('site_id').where('account_id', '=', userId).execute()
-    expect(sites.map((s) => s.site_id)).toEqual([a.siteIds[2]])
+    expect(await siteLabelsOn(page)).toEqual(['MALO — Malformations ORL rares (CHU de Test A)'])
     expectNoPageProblems(problems)
   })
 

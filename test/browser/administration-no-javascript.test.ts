@@ -1,6 +1,7 @@
 /**
  * Issue 4, « everything works without JavaScript »: the account manager's walkthroughs of the
- * admin guide (§4 activation with its checklist, §3 names and a site added, the last site kept,
+ * admin guide (§4 activation with its checklist, §3 names fixed, a site searched and added with the
+ * names kept, a site removed, all saved by one « Valider », the last site kept,
  * §5 deactivation that ends the user's session, reactivation) in a browser with JavaScript
  * disabled, keyboard only: the « Actions » menus are native <details>, every action a plain form.
  */
@@ -11,7 +12,8 @@ import { linkIn } from '../helpers/mailbox.ts'
 import { expectEmailAfter, h1Of, logIn, mainText, navigating, pathOf } from './self-service-steps.ts'
 import { addSiteBySearch, adminSubjects, adminWords, chooseAction, rowOf, siteLabelsOn } from './administration-steps.ts'
 
-describe('account administration without JavaScript, keyboard only', () => {
+// Walkthroughs in a real browser: more time than the default per test on a busy machine.
+describe('account administration without JavaScript, keyboard only', { timeout: 120_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   let managerA: string
@@ -57,33 +59,54 @@ describe('account administration without JavaScript, keyboard only', () => {
     expectNoPageProblems(user.problems)
   })
 
-  it('edits and swaps the names, adds a site found by its lead, and keeps the last site', async () => {
-    const userId = await createAccount(h.db, { email: 'hugo.faure@chu-a.fr', siteIds: [a.siteIds[1] as string], lastName: 'Hugo', firstName: 'Faur' })
+  it('fixes the names, searches and adds a site with the names still there, removes one with its cross, then one « Valider » saves it all; the last site stays', async () => {
+    const userId = await createAccount(h.db, { email: 'hugo.faure@chu-a.fr', siteIds: [a.siteIds[1] as string], lastName: 'Hugo', firstName: 'Faur', state: 'pendingActivation' })
     const { page, problems } = await managerPageWithoutJavaScript()
     // The name is a link to the form.
     await focusByTab(page, 'Hugo', 80)
     await navigating(page, () => page.keyboard.press('Enter'))
     expect(pathOf(page)).toBe(`/gestion/comptes/${userId}`)
-    const firstName = page.getByLabel('Prénom', { exact: true })
-    await firstName.fill('Faure')
-    await navigating(page, () => firstName.press('Enter')) // Enter in a field: « Enregistrer »
-    expect(await page.getByRole('status').innerText()).toContain('Les modifications sont enregistrées.')
+    expect(await page.locator('.account-state').innerText()).toContain('En attente d’activation')
+
+    // « Inverser nom et prénom » comes back with the names swapped, not saved; then a typo fixed.
     await focusByTab(page, 'Inverser nom et prénom', 40)
     await navigating(page, () => page.keyboard.press('Enter'))
-    expect(await page.getByRole('status').innerText()).toContain('Le nom et le prénom ont été inversés.')
-    expect(await h1Of(page)).toBe('Modifier le profil de Faure Hugo')
+    expect(await page.getByRole('status').first().innerText()).toContain('Cliquez sur « Valider » pour enregistrer.')
+    await page.getByLabel('Prénom', { exact: true }).fill('Hugo')
+    await page.getByLabel('Nom', { exact: true }).fill('Faure')
 
+    // « Rechercher » then « Ajouter »: the names typed are still there, nothing is saved yet.
     await addSiteBySearch(page, 'Duflo', 'MALO — Malformations ORL rares')
+    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Faure')
+    expect(await page.getByLabel('Prénom', { exact: true }).inputValue()).toBe('Hugo')
     await axeCheck(page)
     expect((await siteLabelsOn(page)).sort()).toEqual(['MALO — Malformations ORL rares (CHU de Test A)', 'MARHEA — Maladies rénales rares (CHU de Test A)'])
+    await focusByTab(page, 'Retirer le site MARHEA — Maladies rénales rares', 40)
+    await navigating(page, () => page.keyboard.press('Enter'))
+    expect(await siteLabelsOn(page)).toEqual(['MALO — Malformations ORL rares (CHU de Test A)'])
+    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Faure')
+    expect(await h.db.selectFrom('account').select(['last_name', 'first_name']).where('id', '=', userId).executeTakeFirstOrThrow()).toEqual({ last_name: 'Hugo', first_name: 'Faur' })
 
-    for (const label of ['MARHEA — Maladies rénales rares', 'MALO — Malformations ORL rares']) {
-      await focusByTab(page, `Retirer le site ${label}`, 40)
-      await navigating(page, () => page.keyboard.press('Enter'))
-    }
+    // The last label's cross: the guide's sentence; the label stays.
+    await focusByTab(page, 'Retirer le site MALO — Malformations ORL rares', 40)
+    await navigating(page, () => page.keyboard.press('Enter'))
     expect(await page.getByRole('alert').innerText()).toContain(adminWords.lastSite)
     expect(await siteLabelsOn(page)).toEqual(['MALO — Malformations ORL rares (CHU de Test A)'])
     await axeCheck(page)
+
+    // One « Valider »: names, the site added and the site removed.
+    await focusByTab(page, 'Valider', 40)
+    await navigating(page, () => page.keyboard.press('Enter'))
+    expect(await page.getByRole('status').first().innerText()).toContain('Les modifications sont enregistrées.')
+    expect(await h1Of(page)).toBe('Modifier le profil de Faure Hugo')
+    expect(await h.db.selectFrom('account').select(['last_name', 'first_name']).where('id', '=', userId).executeTakeFirstOrThrow()).toEqual({ last_name: 'Faure', first_name: 'Hugo' })
+    const sites = await h.db.selectFrom('account_site').select('site_id').where('account_id', '=', userId).execute()
+    expect(sites.map((s) => s.site_id)).toEqual([a.siteIds[0]])
+
+    // The request is fixed: « Activer le compte » is right there.
+    await focusByTab(page, 'Activer le compte', 40)
+    await navigating(page, () => page.keyboard.press('Enter'))
+    expect(await h1Of(page)).toBe('Activer le compte de Faure Hugo')
     expectNoPageProblems(problems)
   })
 

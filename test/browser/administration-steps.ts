@@ -43,22 +43,48 @@ export async function chooseAction (page: Page, name: string, entry: string): Pr
   await navigating(page, () => page.keyboard.press('Enter'))
 }
 
-/** On the edit form: types a search in « Rechercher un site », then « Ajouter » on the result `label`. */
+/**
+ * On the edit form without JavaScript: types a search in « Ajouter un site », « Rechercher », then
+ * « Ajouter » on the result `label`. Each button brings the page back with everything typed kept.
+ */
 export async function addSiteBySearch (page: Page, search: string, label: string): Promise<void> {
-  const field = page.getByLabel('Rechercher un site')
+  const field = page.getByLabel('Ajouter un site')
   await field.fill(search)
-  await navigating(page, () => field.press('Enter'))
+  await page.getByRole('button', { name: 'Rechercher' }).focus()
+  await navigating(page, () => page.keyboard.press('Enter'))
   const results = await page.locator('.site-results').innerText()
   expect(results).toContain(label)
   expect(results).not.toContain('CHU de Test B')
   await page.getByRole('button', { name: `Ajouter le site ${label}` }).focus()
   await navigating(page, () => page.keyboard.press('Enter'))
-  expect(await page.getByRole('status').first().innerText()).toContain(`Le site ${label} a été ajouté.`)
+  expect(await page.getByRole('status').first().innerText()).toContain(`Le site ${label} est ajouté à la liste.`)
 }
 
-/** The labels (« ABBR — Titre (Hôpital) ») shown on the edit form. */
+/**
+ * On the edit form with JavaScript, keyboard only: types `search` in the « Ajouter un site »
+ * combobox, arrows down to the suggestion `label`, Enter. No page load: the label appears with its
+ * cross, the live region says so.
+ */
+export async function chooseSiteInCombobox (page: Page, search: string, label: string): Promise<void> {
+  const combobox = page.getByRole('combobox', { name: /^Ajouter un site/ })
+  await combobox.focus()
+  await combobox.pressSequentially(search, { delay: 20 })
+  const option = page.getByRole('listbox', { name: 'Sites proposés' }).getByRole('option', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })
+  await option.waitFor()
+  expect(await combobox.getAttribute('aria-expanded')).toBe('true')
+  expect(await page.getByRole('listbox').innerText()).not.toContain('CHU de Test B')
+  for (let presses = 0; presses < 10 && await option.getAttribute('aria-selected') !== 'true'; presses++) await page.keyboard.press('ArrowDown')
+  expect(await combobox.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'))
+  await page.keyboard.press('Enter')
+  expect(await combobox.getAttribute('aria-expanded')).toBe('false')
+  expect(await combobox.inputValue()).toBe('')
+  expect(await siteLabelsOn(page)).toContain(`${label} (CHU de Test A)`)
+  await expect.poll(() => page.locator('#sites-annonce').innerText()).toContain(`Le site ${label} est ajouté à la liste.`)
+}
+
+/** The labels (« ABBR — Titre (Hôpital) ») of the « Sites » field, without their cross and mark. */
 export async function siteLabelsOn (page: Page): Promise<string[]> {
-  return (await page.locator('.site-labels .tag').allInnerTexts()).map((t) => t.replace(/\s*×\s*$/, '').trim())
+  return (await page.locator('.site-labels .tag').allInnerTexts()).map((t) => t.replace(/\s*×\s*$/, '').replace(/\s*(à ajouter|to add)$/, '').trim())
 }
 
 export { h1Of }

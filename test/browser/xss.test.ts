@@ -121,7 +121,7 @@ describe('attack strings are inert on every page that shows them (Chromium)', ()
     expect(await page.locator('main').innerText()).toContain(attacks.attribute)
   })
 
-  it('the console: list with every filter, edit page with a site search, activation checklist, requests, journal', async () => {
+  it('the console: list with every filter, edit page with its site combobox and its search without JavaScript, activation checklist, requests, journal', async () => {
     const { context, page, problems } = await h.openPage()
     await h.signIn(context, superadmin)
     const q = (params: Record<string, string>) => new URLSearchParams(params).toString()
@@ -131,8 +131,6 @@ describe('attack strings are inert on every page that shows them (Chromium)', ()
       `/gestion?${q({ q: attacks.script, statut: attacks.attribute, site: attacks.single, profession: attacks.title, hopital: attacks.url, tri: attacks.textarea })}`,
       `/gestion?${q({ fait: 'active', compte: pending })}`,
       `/gestion/comptes/${victim}`,
-      `/gestion/comptes/${victim}?${q({ site: 'xss' })}`,
-      `/gestion/comptes/${victim}?${q({ site: attacks.script })}`,
       `/gestion/comptes/${pending}/activer`,
       `/gestion/comptes/${victim}/desactiver`,
       '/gestion/demandes-gestionnaires',
@@ -149,7 +147,32 @@ describe('attack strings are inert on every page that shows them (Chromium)', ()
     // The attack strings are shown as text where they belong.
     await page.goto(h.url(`/gestion/comptes/${victim}`))
     expect(await page.title()).toContain(attacks.attribute)
-  })
+    // The « Sites » combobox: suggestions (JSON written with textContent), a label chosen, a cross.
+    const combobox = page.getByRole('combobox', { name: /^Ajouter un site/ })
+    await combobox.pressSequentially('xss', { delay: 20 })
+    await page.getByRole('listbox', { name: 'Sites proposés' }).getByRole('option').first().waitFor()
+    await expectInert(page, problems, 'site suggestions')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    expect(await page.locator('.site-labels li').count()).toBe(3)
+    await page.locator('.site-labels button[name=croix]').first().click()
+    await expectInert(page, problems, 'sites chosen and removed in place')
+    // Without JavaScript: « Rechercher » and « Ajouter » bring the page back, typed values kept.
+    const noScript = await h.openPage({ javaScript: false })
+    await h.signIn(noScript.context, superadmin)
+    await noScript.page.goto(h.url(`/gestion/comptes/${victim}`))
+    await noScript.page.getByLabel('Ajouter un site').fill(attacks.script)
+    await noScript.page.getByRole('button', { name: 'Rechercher' }).click()
+    await noScript.page.waitForLoadState()
+    await expectInert(noScript.page, noScript.problems, 'site search without JavaScript')
+    await noScript.page.getByLabel('Ajouter un site').fill('xss')
+    await noScript.page.getByRole('button', { name: 'Rechercher' }).click()
+    await noScript.page.waitForLoadState()
+    await noScript.page.locator('button[name=choisir]').first().click()
+    await noScript.page.waitForLoadState()
+    await expectInert(noScript.page, noScript.problems, 'site chosen without JavaScript')
+    expect(await noScript.page.getByLabel('Nom', { exact: true }).inputValue()).toBe(attacks.attribute)
+  }, 240_000)
 
   it('the dev mailbox: list, recipient filter, an email and its framed HTML', async () => {
     const { page, problems } = await h.openPage()

@@ -9,8 +9,8 @@
  *   subdomains, and a session cookie `__Host-`, Secure, HttpOnly, SameSite=Lax, Path=/, without
  *   Domain nor expiry (it ends with the browser), obtained through the real login;
  * - a cross-site POST to login, logout, password change and console activation (no token, a
- *   token of another browser, a foreign Origin, `Sec-Fetch-Site: cross-site`) is a 403 that
- *   changes nothing.
+ *   token of another browser, a foreign Origin, `Origin: null` without `Sec-Fetch-Site:
+ *   same-origin`, `Sec-Fetch-Site: cross-site`) is a 403 that changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
@@ -113,6 +113,9 @@ describe(`security headers on every page (${testEngine})`, () => {
         ['token of another browser', admin.post(path, { ...form, _csrf: foreignToken }, { csrf: false })],
         ['foreign Origin', admin.post(path, form, { headers: { origin: 'https://evil.example' } })],
         ['Sec-Fetch-Site: cross-site', admin.post(path, form, { headers: { 'sec-fetch-site': 'cross-site' } })],
+        // An opaque origin (sandboxed frame, data: document, cross-site redirect), even with the right token.
+        ['Origin: null', admin.post(path, form, { headers: { origin: 'null' } })],
+        ['Origin: null from a sibling site', admin.post(path, form, { headers: { origin: 'null', 'sec-fetch-site': 'same-site' } })],
         ['empty token', admin.post(path, { ...form, _csrf: '' }, { csrf: false })],
       ]
       for (const [how, answer] of variants) {
@@ -130,6 +133,10 @@ describe(`security headers on every page (${testEngine})`, () => {
     // The same requests from the app itself (same-origin) pass the check.
     expect((await admin.post(`/gestion/comptes/${target}/activer`, {}, { headers: { origin: 'http://bamara.test', 'sec-fetch-site': 'same-origin' } })).statusCode).toBe(303)
     expect(csrf).toBe(await admin.csrfToken())
+    // A form posted from one of the app's no-referrer pages: the browser sends Origin: null but
+    // vouches for the page with Sec-Fetch-Site: same-origin.
+    const fromTokenPage = await admin.post('/langue', { langue: 'en' }, { headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } })
+    expect(fromTokenPage.statusCode).toBe(303)
   })
 })
 

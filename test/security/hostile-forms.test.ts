@@ -16,6 +16,7 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../helpers
 import { TestBrowser } from '../helpers/browser.ts'
 import { signIn } from '../helpers/session.ts'
 import { submitPassword } from '../helpers/login.ts'
+import { formLimits } from '../../src/kernel/web/plugin.ts'
 import { countRows, expectNoLeak, send, servedRoutes, type RowCounts } from './security-helpers.ts'
 
 interface Ids { target: string; hospital: string; sites: string[] }
@@ -62,16 +63,15 @@ const fuzzed: Record<string, FuzzedRoute> = {
   'POST /reinitialisation': { fields: newPassword, actors: ['anonymous'], valid: () => ({ jeton: aToken, nouveauMotDePasse: goodPassword, confirmation: goodPassword }) },
   'POST /gestion/comptes/activation-groupee': { fields: ['comptes', 'confirmer'], actors: consoleActors, valid: (ids) => ({ comptes: ids.target }) },
   'POST /gestion/comptes/:id': {
-    fields: ['civilite', 'nom', 'prenom', 'profession', 'email', 'action'], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}`,
-    valid: () => ({ civilite: 'm', nom: 'Dupont', prenom: 'Jean', profession: 'medecin', email: 'cible@chu-a.fr', action: 'enregistrer' }),
+    fields: ['civilite', 'nom', 'prenom', 'profession', 'email', 'ajouter', 'retirer', 'recherche', 'valider', 'rechercher', 'inverser', 'choisir', 'croix'],
+    actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}`,
+    valid: (ids) => ({ civilite: 'm', nom: 'Dupont', prenom: 'Jean', profession: 'medecin', email: 'cible@chu-a.fr', ajouter: ids.sites[2] as string, retirer: ids.sites[1] as string, valider: '1' }),
   },
   'POST /gestion/comptes/:id/activer': { fields: [], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/activer` },
   'POST /gestion/comptes/:id/desactiver': { fields: [], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/desactiver` },
   'POST /gestion/comptes/:id/renvoyer-confirmation': { fields: [], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/renvoyer-confirmation` },
   'POST /gestion/comptes/:id/supprimer': { fields: [], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/supprimer` },
   'POST /gestion/comptes/:id/renvoyer-deverrouillage': { fields: [], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/renvoyer-deverrouillage` },
-  'POST /gestion/comptes/:id/sites/ajouter': { fields: ['site'], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/sites/ajouter`, valid: (ids) => ({ site: ids.sites[2] as string }) },
-  'POST /gestion/comptes/:id/sites/retirer': { fields: ['site'], actors: consoleActors, url: ({ target }) => `/gestion/comptes/${target}/sites/retirer`, valid: (ids) => ({ site: ids.sites[1] as string }) },
   'POST /gestion/revue-des-droits/confirmer': { fields: ['comptes'], actors: consoleActors, valid: (ids) => ({ comptes: ids.target }) },
   // The reference-data console (super-administrators), last: its archive and delete actions change the fixtures.
   'POST /gestion/referentiel/etablissements': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/etablissements' },
@@ -102,9 +102,9 @@ const hostileText = fc.oneof(
     arbitrary: fc.constantFrom('', ' ', '\r\n', 'a\r\nSet-Cookie: x=1', '\u0000', '\u202e', '\ud800', 'é'.normalize('NFD'), '<script>x</script>',
       "' OR 1=1 --", '../../etc/passwd', '%00', 'null', 'undefined', '[]', '{}', '\u001b[31m', 'a@chu-a.fr\r\nBcc: x@y.fr'),
   },
-  // Long values: just over each schema bound, just under the 1 MB body limit, and over it.
+  // Long values: just over each schema bound, just under the form body limit, over it, and far over it.
   { weight: 2, arbitrary: fc.constantFrom(65, 101, 255, 1025, 5000, 300_000).map((n) => 'é'.repeat(n)) },
-  { weight: 1, arbitrary: fc.constantFrom(megabyte - 4096, megabyte).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom(formLimits.bodyBytes - 512, formLimits.bodyBytes, megabyte).map((n) => 'x'.repeat(n)) },
 )
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null),

@@ -34,9 +34,9 @@ describe(`parallel use of one link: exactly one success (${testEngine})`, () => 
   })
   afterAll(async () => { await t?.close() })
 
-  async function tokenFor (state: 'unconfirmed' | 'active', purpose: TokenPurpose, options: { locked?: boolean; payload?: string } = {}) {
+  async function tokenFor (state: 'unconfirmed' | 'active', purpose: TokenPurpose, options: { locked?: boolean; payload?: string; requestedBy?: string } = {}) {
     const id = await createAccount(t.db, { email: `course${++n}@chu-a.fr`, siteIds: [a.siteIds[0] as string], state, locked: options.locked })
-    const token = await t.db.transaction().execute((tx) => issueAccountToken(tx, id, purpose, 3_600_000, t.clock.now(), options.payload ?? null))
+    const token = await t.db.transaction().execute((tx) => issueAccountToken(tx, id, purpose, 3_600_000, t.clock.now(), options.payload ?? null, options.requestedBy ?? null))
     return { id, token }
   }
 
@@ -61,7 +61,9 @@ describe(`parallel use of one link: exactly one success (${testEngine})`, () => 
   }
 
   it(`confirms an email change once out of ${burst} parallel submissions of its link`, async () => {
-    const { id, token } = await tokenFor('active', 'emailChange', { payload: 'nouvelle.adresse@chu-a.fr' })
+    // An email change is asked by an account manager who may still change the account when it is confirmed.
+    const requestedBy = await createAccount(t.db, { email: `gestion${++n}@chu-a.fr`, siteIds: [a.adminSiteId] })
+    const { id, token } = await tokenFor('active', 'emailChange', { payload: 'nouvelle.adresse@chu-a.fr', requestedBy })
     const answers = await race('/gestion/changement-email', { jeton: token })
     expect(successes(answers, (r) => r.statusCode === 200)).toBe(1)
     expect(answers.filter((r) => r.statusCode === 400)).toHaveLength(burst - 1)

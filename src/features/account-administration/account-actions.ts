@@ -13,6 +13,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { accountStatus, type AccountState } from '../../kernel/accounts/accounts.ts'
+import { voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { sendUnlockEmail } from '../lockout/index.ts'
@@ -38,9 +39,10 @@ export interface ConsoleContext {
 
 export type Refusal =
   | { outcome: 'refused'; status: 403; scope: ScopeRefusal }
-  | { outcome: 'refused'; status: 409; state: StateAction }
+  | { outcome: 'refused'; status: 409; state: StateAction; emailChanged?: true }
 
-export type ActionResult = { outcome: 'done'; account: ManagedAccount } | Refusal
+/** `emailChangeVoided`: the change made also voided a pending email change of the account. */
+export type ActionResult = { outcome: 'done'; account: ManagedAccount; emailChangeVoided?: boolean } | Refusal
 
 type StateSubject = AccountState & { locked_at: number | null }
 
@@ -69,6 +71,7 @@ export function availableActions (manager: Manager, account: ScopeSubject & Stat
 
 const scopeRefused = (scope: ScopeRefusal): Refusal => ({ outcome: 'refused', status: 403, scope })
 const stateRefused = (state: StateAction): Refusal => ({ outcome: 'refused', status: 409, state })
+const emailChangedMeanwhile: Refusal = { outcome: 'refused', status: 409, state: 'activate', emailChanged: true }
 
 /** Who did what to whom, from where: the fields every console audit event carries. */
 export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
@@ -85,30 +88,36 @@ export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
 /**
  * « Activer le compte » (§4): a pending account, or a deactivated one coming back. An account on
  * the account-manager site is activated only by a super-administrator. Activation counts as an
- * access review (annual review, Présentation).
+ * access review (annual review, Présentation). It activates the account as the activation page
+ * showed it (§4.1 « vérifier l'adresse email »): a pending email change, which the page
+ * announces, is voided, not carried over to an account that now has more rights; and when the
+ * page's address is given (`shownEmail`), an address changed since is refused (409).
  */
-export async function activateAccount (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
+export async function activateAccount (ctx: ConsoleContext, accountId: unknown, shownEmail?: string): Promise<ActionResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     const refusal = refusalToActivate(ctx.manager, account)
     if (refusal) return scopeRefused(refusal)
     if (!isAllowedInState('activate', account)) return stateRefused('activate')
-    const updated = await tx.updateTable('account')
+    if (shownEmail !== undefined && shownEmail !== account.email) return emailChangedMeanwhile
+    let update = tx.updateTable('account')
       .set({
         activated_at: ctx.now, activated_by: ctx.manager.id, deactivated_at: null, deactivated_by: null,
         access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
       })
       .where('id', '=', account.id).where('email_confirmed_at', 'is not', null)
       .where((eb) => eb.or([eb('activated_at', 'is', null), eb('deactivated_at', 'is not', null)]))
-      .executeTakeFirst()
+    if (shownEmail !== undefined) update = update.where('email', '=', shownEmail)
+    const updated = await update.executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('activate')
+    const voided = await voidPendingEmailChanges(tx, account.id, ctx.now)
     await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
     await recordEvent(tx, {
       type: 'admin.accountActivated',
       ...auditFields(ctx, account),
-      details: { previousStatus: accountStatus(account) },
+      details: { previousStatus: accountStatus(account), ...(voided.length > 0 ? { voidedEmailChange: voided[0] } : {}) },
     }, ctx.now)
-    return { outcome: 'done', account }
+    return { outcome: 'done', account, emailChangeVoided: voided.length > 0 }
   })
 }
 
@@ -126,6 +135,7 @@ export async function deactivateAccount (ctx: ConsoleContext, accountId: unknown
       .executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
     await invalidateAccountSessions(tx, account.id)
+    await voidPendingEmailChanges(tx, account.id, ctx.now)
     await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(ctx, account) }, ctx.now)
     return { outcome: 'done', account }
   })

@@ -62,6 +62,9 @@ const BulkForm = Type.Object({
 })
 type BulkFormType = Static<typeof BulkForm>
 
+/** The address the activation page showed (§4.1): activation is refused if it changed since. */
+const ActivationForm = Type.Object({ adresse: Type.Optional(Type.String({ maxLength: 254 })) })
+
 function badRequest (request: FastifyRequest): HttpProblem {
   const t = layoutMessages[request.lang]
   return new HttpProblem(400, t.badRequestTitle, t.badRequestBody)
@@ -83,6 +86,7 @@ async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: 
   const name = fullName(account)
   switch (query.fait) {
     case 'active': return t.activationDone(name)
+    case 'active-changement-annule': return t.activationDoneEmailChangeVoided(name)
     case 'desactive': return t.deactivationDone(name)
     case 'confirmation': return t.confirmationResent(account.email)
     case 'deverrouillage': return t.unlockResent(account.email)
@@ -171,7 +175,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     const account = await requireActionTarget(request, (a) => refusalToActivate(manager, a))
     if (!isAllowedInState('activate', account)) throw refusalProblem(request, { outcome: 'refused', status: 409, state: 'activate' })
     const t = messages[request.lang]
-    const warnings = await findActivationWarnings(app.db, manager, account)
+    const warnings = await findActivationWarnings(app.db, manager, account, app.now())
     return reply.page({
       title: t.activateTitle(fullName(account)),
       body: activationPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), warnings),
@@ -179,11 +183,13 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
   })
 
   // POST /gestion/comptes/:id/activer
-  app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams } }, async function activateFromConsole (request, reply) {
-    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id)
+  app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
+    if (request.validationError) throw badRequest(request)
+    const shownEmail = (request.body as Static<typeof ActivationForm> | undefined)?.adresse
+    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id, shownEmail)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
-    return reply.redirect(`/gestion?fait=active&compte=${result.account.id}`, 303)
+    return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)
   })
 
   // GET /gestion/comptes/:id/desactiver
@@ -233,7 +239,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       for (const id of new Set(ids)) {
         const account = await findManagedAccount(app.db, ctx.manager, id)
         if (account && isEditableBy(ctx.manager, account.hospitalIds) && isAllowedInState('activate', account) && !refusalToActivate(ctx.manager, account)) {
-          entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account) })
+          entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
         }
       }
       return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries) })

@@ -252,50 +252,162 @@ describe(`account administration console (admin guide « L'interface de gestion 
   })
 
   describe('editing a user (§3)', () => {
-    it('swaps last and first name in one click', async () => {
+    const identity = (id: string, fields: Partial<Record<'civilite' | 'nom' | 'prenom' | 'profession' | 'email', string>> = {}) =>
+      t.db.selectFrom('account').select(['civility', 'last_name', 'first_name', 'profession_code', 'email']).where('id', '=', id).executeTakeFirstOrThrow()
+        .then((row) => ({ civilite: row.civility, nom: row.last_name, prenom: row.first_name, profession: row.profession_code, email: row.email, ...fields }))
+    const inputValue = (body: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(body)?.[1]
+    const hiddenIds = (body: string, name: 'ajouter' | 'retirer') => [...body.matchAll(new RegExp(`type="hidden" name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1])
+
+    it('swaps last and first name in the form; « Valider » saves them (§3.1)', async () => {
       const id = await user({ siteIds: [a.siteIds[0] as string], lastName: 'Claire', firstName: 'Dupont' })
       const browser = await browserOf(managerA)
       const form = await browser.get(`/gestion/comptes/${id}`)
       expect(form.body).toContain('Inverser nom et prénom')
-      const response = await browser.post(`/gestion/comptes/${id}`, { civilite: 'mme', nom: 'Claire', prenom: 'Dupont', profession: 'medecin', email: `user${counter}@chu-a.fr`, action: 'inverser' })
+      const swapped = await browser.post(`/gestion/comptes/${id}`, { ...await identity(id), inverser: '1' })
+      expect(swapped.statusCode).toBe(200)
+      expect(inputValue(swapped.body, 'nom')).toBe('Dupont')
+      expect(inputValue(swapped.body, 'prenom')).toBe('Claire')
+      expect(await account(id)).toMatchObject({ last_name: 'Claire', first_name: 'Dupont' })
+      const response = await browser.post(`/gestion/comptes/${id}`, { ...await identity(id, { nom: 'Dupont', prenom: 'Claire' }), valider: '1' })
       expect(response.statusCode).toBe(303)
       expect(await account(id)).toMatchObject({ last_name: 'Dupont', first_name: 'Claire' })
-      expect(await auditTypes(id)).toContain('admin.accountEdited')
+      const edited = await t.db.selectFrom('audit_event').select('details').where('target_id', '=', id).where('type', '=', 'admin.accountEdited').executeTakeFirstOrThrow()
+      expect(JSON.parse(String(edited.details))).toMatchObject({ swapNames: true })
       const found = await browser.get('/gestion?q=dupont claire')
       expect(found.body).toContain(`/gestion/comptes/${id}`)
     })
 
-    it('adds a site found by its abbreviation and by its lead, and refuses to remove the last site', async () => {
-      const id = await user({ siteIds: [a.siteIds[2] as string] })
+    it('keeps the names typed while searching, choosing and removing sites without JavaScript; only « Valider » saves (§3.4.1–3.4.2)', async () => {
+      const id = await user({ siteIds: [a.siteIds[2] as string], lastName: 'Durant', firstName: 'Jean' })
       const browser = await browserOf(managerA)
-      const byAbbreviation = await browser.get(`/gestion/comptes/${id}?site=Malo`)
+      const typed = await identity(id, { nom: 'Durand' })
+      const byAbbreviation = await browser.post(`/gestion/comptes/${id}`, { ...typed, recherche: 'Malo', rechercher: '1' })
+      expect(byAbbreviation.statusCode).toBe(200)
       expect(byAbbreviation.body).toContain('MALO — Malformations ORL rares')
       expect(byAbbreviation.body).not.toContain('CHU de Test B)')
-      const byLead = await browser.get(`/gestion/comptes/${id}?site=leveque`)
+      expect(inputValue(byAbbreviation.body, 'nom')).toBe('Durand')
+      const byLead = await browser.post(`/gestion/comptes/${id}`, { ...typed, recherche: 'leveque', rechercher: '1' })
       expect(byLead.body).toContain('MARHEA — Maladies rénales rares')
-      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.siteIds[0] as string })).statusCode).toBe(200)
-      expect(await siteIdsOf(id)).toEqual([a.siteIds[0], a.siteIds[2]].sort())
-      expect((await browser.post(`/gestion/comptes/${id}/sites/retirer`, { site: a.siteIds[2] as string })).statusCode).toBe(200)
-      const last = await browser.post(`/gestion/comptes/${id}/sites/retirer`, { site: a.siteIds[0] as string })
-      expect(last.statusCode).toBe(409)
-      expect(last.body).toContain('un profil doit toujours avoir au moins un site de renseigné')
+      const chosen = await browser.post(`/gestion/comptes/${id}`, { ...typed, recherche: 'Malo', choisir: a.siteIds[0] as string })
+      expect(chosen.statusCode).toBe(200)
+      expect(chosen.body).toContain('Le site MALO — Malformations ORL rares est ajouté à la liste.')
+      expect(hiddenIds(chosen.body, 'ajouter')).toEqual([a.siteIds[0]])
+      expect(inputValue(chosen.body, 'nom')).toBe('Durand')
+      const crossed = await browser.post(`/gestion/comptes/${id}`, { ...typed, ajouter: a.siteIds[0] as string, croix: a.siteIds[2] as string })
+      expect(crossed.statusCode).toBe(200)
+      expect(hiddenIds(crossed.body, 'retirer')).toEqual([a.siteIds[2]])
+      expect(hiddenIds(crossed.body, 'ajouter')).toEqual([a.siteIds[0]])
+      // The cross on the last label left: the guide's sentence, and the label stays.
+      const lastCross = await browser.post(`/gestion/comptes/${id}`, { ...typed, ajouter: a.siteIds[0] as string, retirer: a.siteIds[2] as string, croix: a.siteIds[0] as string })
+      expect(lastCross.statusCode).toBe(409)
+      expect(lastCross.body).toContain('un profil doit toujours avoir au moins un site de renseigné')
+      expect(hiddenIds(lastCross.body, 'ajouter')).toEqual([a.siteIds[0]])
+      // Nothing saved so far.
+      expect(await account(id)).toMatchObject({ last_name: 'Durant' })
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[2]])
+      expect(await auditTypes(id)).toEqual([])
+      const saved = await browser.post(`/gestion/comptes/${id}`, { ...typed, ajouter: a.siteIds[0] as string, retirer: a.siteIds[2] as string, valider: '1' })
+      expect(saved.statusCode).toBe(303)
+      expect(await account(id)).toMatchObject({ last_name: 'Durand' })
       expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
-      expect(await auditTypes(id)).toEqual(expect.arrayContaining(['admin.siteAdded', 'admin.siteRemoved', 'admin.actionRefused']))
+      expect(await auditTypes(id)).toEqual(['admin.accountEdited', 'admin.siteAdded', 'admin.siteRemoved'])
     })
 
-    it("refuses a manager who adds an account-manager site or a site of another hospital", async () => {
-      const id = await user({ siteIds: [a.siteIds[0] as string] })
+    it('saves the names, a site added and a site removed in one « Valider », one audit event each', async () => {
+      const id = await user({ siteIds: [a.siteIds[1] as string, a.siteIds[2] as string], lastName: 'Lopez', firstName: 'Ana' })
       const browser = await browserOf(managerA)
-      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(403)
-      expect((await browser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: b.siteIds[0] as string })).statusCode).toBe(403)
-      expect((await browser.post(`/gestion/comptes/${managerA}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(403)
+      const response = await browser.post(`/gestion/comptes/${id}`, {
+        ...await identity(id, { nom: 'López', profession: 'medecin' }), ajouter: a.siteIds[0] as string, retirer: a.siteIds[1] as string, valider: '1',
+      })
+      expect(response.statusCode).toBe(303)
+      expect((await browser.get(response.headers.location as string)).body).toContain('Les modifications sont enregistrées.')
+      expect(await account(id)).toMatchObject({ last_name: 'López' })
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0], a.siteIds[2]].sort())
+      const events = await t.db.selectFrom('audit_event').select(['type', 'details']).where('target_id', '=', id).orderBy('seq').execute()
+      expect(events.map((e) => e.type)).toEqual(['admin.accountEdited', 'admin.siteAdded', 'admin.siteRemoved'])
+      expect(JSON.parse(String(events[2]!.details))).toMatchObject({ siteId: a.siteIds[1], after: [a.siteIds[2], a.siteIds[0]] })
+    })
+
+    it('refuses to remove the last site with the guide\'s sentence, and saves nothing, not even the names (§3.4.2)', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], lastName: 'Seul', firstName: 'Site' })
+      const browser = await browserOf(managerA)
+      const response = await browser.post(`/gestion/comptes/${id}`, { ...await identity(id, { nom: 'Seule' }), retirer: a.siteIds[0] as string, valider: '1' })
+      expect(response.statusCode).toBe(409)
+      expect(response.body).toContain('Attention, un profil doit toujours avoir au moins un site de renseigné. Il ne vous sera pas possible de retirer tous les sites d’un utilisateur.')
+      expect(inputValue(response.body, 'nom')).toBe('Seule')
+      expect(await account(id)).toMatchObject({ last_name: 'Seul' })
       expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
-      expect((await browser.post(`/gestion/comptes/${managerA}/sites/ajouter`, { site: a.siteIds[1] as string })).statusCode).toBe(200)
-      expect((await browser.post(`/gestion/comptes/${managerA}/sites/retirer`, { site: a.adminSiteId })).statusCode).toBe(403)
+      expect(await auditTypes(id)).toEqual(['admin.actionRefused'])
+    })
+
+    it("refuses a manager who adds an account-manager site or another hospital's site, and saves nothing of the form", async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string], lastName: 'Portee', firstName: 'Hors' })
+      const browser = await browserOf(managerA)
+      const renamed = await identity(id, { nom: 'Portée' })
+      expect((await browser.post(`/gestion/comptes/${id}`, { ...renamed, ajouter: a.adminSiteId, valider: '1' })).statusCode).toBe(403)
+      expect((await browser.post(`/gestion/comptes/${id}`, { ...renamed, ajouter: [a.siteIds[1] as string, b.siteIds[0] as string], valider: '1' })).statusCode).toBe(403)
+      expect((await browser.post(`/gestion/comptes/${id}`, { ...renamed, ajouter: 'not-a-site', valider: '1' })).statusCode).toBe(409)
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
+      expect(await account(id)).toMatchObject({ last_name: 'Portee' })
+      expect((await auditTypes(id)).every((type) => type === 'admin.actionRefused')).toBe(true)
+      // Their own account: never the account-manager site added, nor their own removed.
+      expect((await browser.post(`/gestion/comptes/${managerA}`, { ...await identity(managerA), ajouter: a.adminSiteId, retirer: a.adminSiteId, valider: '1' })).statusCode).toBe(303)
+      expect((await browser.post(`/gestion/comptes/${managerA}`, { ...await identity(managerA), ajouter: a.siteIds[1] as string, valider: '1' })).statusCode).toBe(303)
+      expect((await browser.post(`/gestion/comptes/${managerA}`, { ...await identity(managerA), retirer: a.adminSiteId, valider: '1' })).statusCode).toBe(403)
       expect(await siteIdsOf(managerA)).toContain(a.adminSiteId)
       const superBrowser = await browserOf(superadmin)
-      expect((await superBrowser.post(`/gestion/comptes/${id}/sites/ajouter`, { site: a.adminSiteId })).statusCode).toBe(200)
+      expect((await superBrowser.post(`/gestion/comptes/${id}`, { ...await identity(id), ajouter: a.adminSiteId, valider: '1' })).statusCode).toBe(303)
       expect(await siteIdsOf(id)).toContain(a.adminSiteId)
+    })
+
+    it('serializes two « Valider » racing on the same profile: the second removal of the two sites is refused', async () => {
+      const id = await user({ siteIds: [a.siteIds[0] as string, a.siteIds[1] as string], lastName: 'Course', firstName: 'Paul' })
+      const [first, second] = [await browserOf(managerA), await browserOf(managerA)]
+      const form = await identity(id)
+      const answers = await Promise.all([
+        first.post(`/gestion/comptes/${id}`, { ...form, nom: 'Course-Un', retirer: a.siteIds[0] as string, valider: '1' }),
+        second.post(`/gestion/comptes/${id}`, { ...form, nom: 'Course-Deux', retirer: a.siteIds[1] as string, valider: '1' }),
+      ])
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([303, 409])
+      const winner = answers.findIndex((r) => r.statusCode === 303)
+      expect(await siteIdsOf(id)).toEqual([winner === 0 ? a.siteIds[1] : a.siteIds[0]])
+      expect(await account(id)).toMatchObject({ last_name: winner === 0 ? 'Course-Un' : 'Course-Deux' })
+      expect((await auditTypes(id)).filter((type) => type === 'admin.siteRemoved')).toHaveLength(1)
+    })
+
+    it('shows a search typed and not chosen instead of saving when « Valider » is pressed (no JavaScript)', async () => {
+      const id = await user({ siteIds: [a.siteIds[2] as string], lastName: 'Oubli', firstName: 'Site' })
+      const browser = await browserOf(managerA)
+      const response = await browser.post(`/gestion/comptes/${id}`, { ...await identity(id, { nom: 'Oublie' }), recherche: 'Duflo', valider: '1' })
+      expect(response.statusCode).toBe(200)
+      expect(response.body).toContain('Choisissez le site à ajouter dans les résultats')
+      expect(response.body).toContain('MALO — Malformations ORL rares')
+      expect(await account(id)).toMatchObject({ last_name: 'Oubli' })
+    })
+
+    it('suggests sites as JSON within the manager\'s scope, and changes nothing', async () => {
+      const id = await user({ siteIds: [a.siteIds[2] as string] })
+      const answer = await (await browserOf(managerA)).get(`/gestion/comptes/${id}/sites?q=malo`)
+      expect(answer.statusCode).toBe(200)
+      expect(answer.headers['content-type']).toMatch(/^application\/json/)
+      const { sites } = JSON.parse(answer.body) as { sites: Array<{ id: string; label: string; hospitalName: string }> }
+      expect(sites.map((s) => s.id)).toEqual([a.siteIds[0]])
+      expect(sites[0]).toMatchObject({ label: 'MALO — Malformations ORL rares', hospitalName: 'CHU de Test A' })
+      expect(JSON.parse((await (await browserOf(managerA)).get(`/gestion/comptes/${id}/sites?q=administrateur`)).body)).toEqual({ sites: [] })
+      expect((await (await browserOf(managerB)).get(`/gestion/comptes/${id}/sites?q=malo`)).statusCode).toBe(404)
+      expect(await auditTypes(id)).toEqual(['admin.actionRefused'])
+    })
+
+    it('shows the account\'s status and the actions it allows, linking to their confirmation pages', async () => {
+      const pending = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation' })
+      const page = await (await browserOf(managerA)).get(`/gestion/comptes/${pending}`)
+      expect(page.body).toContain('En attente d’activation')
+      expect(page.body).toContain(`href="/gestion/comptes/${pending}/activer"`)
+      expect(page.body).not.toContain(`/gestion/comptes/${pending}/desactiver`)
+      const locked = await user({ siteIds: [a.siteIds[0] as string], locked: true })
+      const lockedPage = await (await browserOf(managerA)).get(`/gestion/comptes/${locked}`)
+      expect(lockedPage.body).toContain(`href="/gestion/comptes/${locked}/desactiver"`)
+      expect(lockedPage.body).toContain(`action="/gestion/comptes/${locked}/renvoyer-deverrouillage"`)
     })
 
     it('changes the email only once the new address is confirmed, and tells the old one', async () => {
@@ -347,13 +459,14 @@ describe(`account administration console (admin guide « L'interface de gestion 
         expect(response.statusCode, JSON.stringify(form).slice(0, 80)).toBeGreaterThanOrEqual(400)
         expect(response.statusCode).toBeLessThan(500)
       }
-      for (const path of ['sites/ajouter', 'sites/retirer']) {
-        for (const form of [{}, { site: ['a', 'b'] }, { site: 'x'.repeat(300) }, { site: 'not-a-site' }] as Array<Record<string, string | string[]>>) {
-          const response = await browser.post(`/gestion/comptes/${id}/${path}`, form)
-          expect(response.statusCode).toBeGreaterThanOrEqual(400)
-          expect(response.statusCode).toBeLessThan(500)
-        }
+      const valid = { civilite: 'mme', nom: 'a', prenom: 'b', profession: 'medecin', email: `user${counter}@chu-a.fr` }
+      for (const sites of [{ ajouter: ['a', 'b'] }, { retirer: 'x'.repeat(300) }, { ajouter: 'not-a-site', valider: '1' }, { croix: 'not-a-site' }, { choisir: ['a', 'b'] },
+        { choisir: 'not-a-site' }, { ajouter: Array.from({ length: 150 }, () => 'x') }, { valider: 'oui' }] as Array<Record<string, string | string[]>>) {
+        const response = await browser.post(`/gestion/comptes/${id}`, { ...valid, ...sites })
+        expect(response.statusCode, JSON.stringify(sites).slice(0, 80)).toBeGreaterThanOrEqual(400)
+        expect(response.statusCode).toBeLessThan(500)
       }
+      expect(await siteIdsOf(id)).toEqual([a.siteIds[0]])
       for (const url of ['/gestion/comptes/not-a-uuid', '/gestion/comptes/%00', `/gestion/comptes/${'a'.repeat(300)}/activer`]) {
         const response = await browser.get(url)
         expect(response.statusCode, url).toBeGreaterThanOrEqual(400)

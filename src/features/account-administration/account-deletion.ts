@@ -18,12 +18,20 @@ export type DeletionResult =
   | { outcome: 'confirmationMismatch' }
   | Extract<Refusal, { status: 403 }>
 
+/**
+ * The typed address confirms the deletion in its canonical form, or exactly as stored: an account
+ * migration 0008 left with a non-canonical address (a collision to settle) must stay deletable.
+ */
+function confirmsAddress (typed: string, stored: string): boolean {
+  return normalizeEmail(typed) === stored || typed.trim().toLowerCase() === stored
+}
+
 export async function deleteAccountDefinitively (ctx: ConsoleContext, accountId: unknown, typedEmail: string): Promise<DeletionResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const account = await requireManagedAccount(tx, ctx.manager, accountId)
     if (!ctx.manager.isSuperadmin) return { outcome: 'refused', status: 403, scope: 'protectedAccount' } as const
     if (account.id === ctx.manager.id) return { outcome: 'refused', status: 403, scope: 'selfDeletion' } as const
-    if (normalizeEmail(typedEmail) !== account.email) return { outcome: 'confirmationMismatch' } as const
+    if (!confirmsAddress(typedEmail, account.email)) return { outcome: 'confirmationMismatch' } as const
     await tx.deleteFrom('account').where('id', '=', account.id).execute()
     // Personal data goes with the account: the emails queued or kept for this address too.
     await tx.deleteFrom('outbox').where('recipient', '=', account.email).execute()

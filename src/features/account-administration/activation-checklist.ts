@@ -2,7 +2,8 @@
  * Admin guide §4.1 « Points à vérifier avant d'activer un compte utilisateur »: the checks the
  * activation page helps with, as automatic warnings. They inform; they never block (the manager
  * decides). Personal mail domain, a domain that is not the hospital's, a registration on the
- * account-manager site, and a possible duplicate person (same name, either order).
+ * account-manager site, a possible duplicate person (same name, either order), and a pending email
+ * change, which the activation voids (account-actions.ts): the address checked here stays the login.
  */
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
@@ -15,6 +16,7 @@ export type ActivationWarning =
   | { kind: 'foreignDomain'; domain: string; expected: string[] }
   | { kind: 'accountManagerSite' }
   | { kind: 'duplicate'; inScope: Array<{ id: string; name: string; email: string }>; elsewhere: number }
+  | { kind: 'pendingEmailChange'; email: string; requester: string }
 
 function isDomainOf (domain: string, hospitalDomain: string): boolean {
   return domain === hospitalDomain || domain.endsWith(`.${hospitalDomain}`)
@@ -48,8 +50,23 @@ async function findPossibleDuplicates (db: Db, manager: Manager, account: Manage
   }
 }
 
-export async function findActivationWarnings (db: Db, manager: Manager, account: ManagedAccount): Promise<ActivationWarning[]> {
+/** The email change awaiting its holder's confirmation, with who asked it. */
+async function findPendingEmailChangeWarning (db: Db, accountId: string, now: number): Promise<ActivationWarning | undefined> {
+  const row = await db.selectFrom('account_token')
+    .leftJoin('account as requester', 'requester.id', 'account_token.requested_by')
+    .select(['account_token.payload', 'requester.last_name', 'requester.first_name'])
+    .where('account_token.account_id', '=', accountId).where('account_token.purpose', '=', 'emailChange')
+    .where('account_token.used_at', 'is', null).where('account_token.expires_at', '>', now)
+    .orderBy('account_token.created_at', 'desc').executeTakeFirst()
+  if (!row?.payload) return undefined
+  const requester = row.last_name === null ? '?' : `${row.last_name} ${row.first_name ?? ''}`.trim()
+  return { kind: 'pendingEmailChange', email: row.payload, requester }
+}
+
+export async function findActivationWarnings (db: Db, manager: Manager, account: ManagedAccount, now: number): Promise<ActivationWarning[]> {
   const warnings: ActivationWarning[] = []
+  const pendingEmailChange = await findPendingEmailChangeWarning(db, account.id, now)
+  if (pendingEmailChange) warnings.push(pendingEmailChange)
   const domain = emailDomain(account.email)
   if (isPersonalEmailDomain(account.email)) warnings.push({ kind: 'personalEmail', domain })
   const expected = await findHospitalDomains(db, account.hospitalIds)

@@ -42,13 +42,16 @@ const superadminOnly = (actor: Actor): Outcome => (actor === 'anonymous' ? 'logi
 
 const matrix: Record<string, RouteCase> = {
   'GET /gestion/comptes/:id': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}`), expected: perAccount },
+  // The one edit form: names, a site added and a site removed, saved together (admin guide §3.4.1–3.4.2).
   'POST /gestion/comptes/:id': {
     state: 'active',
-    send: (b, t) => b.post(`/gestion/comptes/${t.id}`, { civilite: 'm', nom: 'Nouveau', prenom: 'Nom', profession: 'medecin', email: t.email }),
+    send: (b, t) => b.post(`/gestion/comptes/${t.id}`, {
+      civilite: 'm', nom: 'Nouveau', prenom: 'Nom', profession: 'medecin', email: t.email, ajouter: t.addSiteId, retirer: t.removeSiteId, valider: '1',
+    }),
     expected: perAccount,
   },
-  'POST /gestion/comptes/:id/sites/ajouter': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/sites/ajouter`, { site: t.addSiteId }), expected: perAccount },
-  'POST /gestion/comptes/:id/sites/retirer': { state: 'active', send: (b, t) => b.post(`/gestion/comptes/${t.id}/sites/retirer`, { site: t.removeSiteId }), expected: perAccount },
+  // The « Sites » field's suggestions (a GET: the matrix checks it changes nothing).
+  'GET /gestion/comptes/:id/sites': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}/sites?q=malo`), expected: perAccount },
   'GET /gestion/comptes/:id/activer': { state: 'pendingActivation', send: (b, t) => b.get(`/gestion/comptes/${t.id}/activer`), expected: perAccount },
   'POST /gestion/comptes/:id/activer': { state: 'pendingActivation', send: (b, t) => b.post(`/gestion/comptes/${t.id}/activer`, {}), expected: perAccount },
   'GET /gestion/comptes/:id/desactiver': { state: 'active', send: (b, t) => b.get(`/gestion/comptes/${t.id}/desactiver`), expected: perAccount },

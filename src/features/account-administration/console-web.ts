@@ -41,6 +41,7 @@ export function scopeRefusalProblem (request: FastifyRequest, scope: ScopeRefusa
 export function refusalProblem (request: FastifyRequest, refusal: Refusal): ConsoleRefusal {
   const t = messages[request.lang]
   if (refusal.status === 403) return scopeRefusalProblem(request, refusal.scope)
+  if (refusal.emailChanged) return new ConsoleRefusal(409, t.refusedTitle, t.activationEmailChanged, 'emailChangedMeanwhile')
   return new ConsoleRefusal(409, t.refusedTitle, t.wrongState[refusal.state], `wrongState:${refusal.state}`)
 }
 

@@ -17,7 +17,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
-import { accountColumns } from '../../kernel/accounts/accounts.ts'
+import { accountColumns, accountStatus, findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 
 export interface Manager {
   id: string
@@ -28,6 +28,20 @@ export interface Manager {
 
 export function managerFrom (account: CurrentAccount): Manager {
   return { id: account.id, isSuperadmin: account.isSuperadmin, hospitalIds: account.managedHospitalIds }
+}
+
+/**
+ * The rights an account holds now, as a session would give them (an active account, its
+ * account-manager sites, its super-administrator flag), or undefined when it is no longer an
+ * active account manager or super-administrator. For a decision taken later than the request
+ * that asked it (an emailed link): the rights are read again, never remembered.
+ */
+export async function findCurrentManager (db: Db, accountId: string): Promise<Manager | undefined> {
+  const row = await db.selectFrom('account').select(['id', 'is_superadmin', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+    .where('id', '=', accountId).executeTakeFirst()
+  if (!row || accountStatus(row) !== 'active') return undefined
+  const manager = { id: row.id, isSuperadmin: row.is_superadmin === 1, hospitalIds: await findManagedHospitalIds(db, row.id) }
+  return manager.isSuperadmin || manager.hospitalIds.length > 0 ? manager : undefined
 }
 
 /** Every console query on accounts starts here: the accounts this manager may see. */
@@ -84,7 +98,7 @@ async function findTargetSites (db: Db, accountId: string): Promise<TargetSite[]
   }))
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** An account as the console acts on it: its fields (never the password hash), sites and hospitals. */
 export async function findManagedAccount (db: Db, manager: Manager, accountId: unknown) {

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
-import { escapeLike, normalizeEmail } from '../../kernel/text.ts'
+import { emailSearchTerm, escapeLike } from '../../kernel/text.ts'
 
 export interface AuditViewer {
   id: string
@@ -24,6 +24,15 @@ export interface AuditFilters {
   until?: number
 }
 
+/**
+ * Events that tell about an existing account without its hospital having chosen to be involved
+ * (an anonymous registration on its address): an account manager sees them only when that
+ * account is one of their users, never through the hospital the event was filed under (rows
+ * written before the registration filed them under the account's own hospital named the
+ * visitor's choice).
+ */
+const eventsSeenThroughTheirTarget = ['account.registrationAttemptOnExistingEmail']
+
 export function selectVisibleEvents (db: Db, viewer: AuditViewer) {
   const query = db.selectFrom('audit_event')
   if (viewer.isSuperadmin) return query
@@ -34,7 +43,7 @@ export function selectVisibleEvents (db: Db, viewer: AuditViewer) {
     .select('account_site.account_id')
     .where('site.hospital_id', 'in', hospitals)
   return query.where((eb) => eb.or([
-    eb('audit_event.hospital_id', 'in', hospitals),
+    eb.and([eb('audit_event.hospital_id', 'in', hospitals), eb('audit_event.type', 'not in', eventsSeenThroughTheirTarget)]),
     eb('audit_event.target_id', 'in', usersOfHospitals),
   ]))
 }
@@ -44,7 +53,7 @@ function selectFilteredEvents (db: Db, viewer: AuditViewer, filters: AuditFilter
   if (filters.type) query = query.where('audit_event.type', '=', filters.type)
   if (filters.from !== undefined) query = query.where('audit_event.at', '>=', filters.from)
   if (filters.until !== undefined) query = query.where('audit_event.at', '<', filters.until)
-  const user = filters.user ? normalizeEmail(filters.user) : ''
+  const user = filters.user ? emailSearchTerm(filters.user) : ''
   if (user !== '') {
     const matching = db.selectFrom('account').select('account.id')
       .where(sql<boolean>`account.email like ${`%${escapeLike(user)}%`} escape '\\'`)

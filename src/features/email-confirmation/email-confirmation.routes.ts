@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { isAccountTokenUsable } from '../../kernel/accounts/account-tokens.ts'
-import { isWellFormedEmail } from '../../kernel/text.ts'
+import { canonicalEmail } from '../../kernel/text.ts'
 import { confirmEmailByToken, confirmationValidDays, resendConfirmationEmail } from './email-confirmation.ts'
 import { confirmPage, confirmedPage, invalidLinkPage, resendPage, resendSentPage } from './views/confirmation-pages.ts'
 import { messages } from './messages.ts'
@@ -64,7 +64,8 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     }
     const email = (request.body as Static<typeof ResendForm>).email?.trim() ?? ''
     if (email === '') return showResendForm(reply, email, { email: t.emailRequired }, 400)
-    if (!isWellFormedEmail(email)) return showResendForm(reply, email, { email: t.emailInvalid }, 400)
+    const canonical = canonicalEmail(email)
+    if (!canonical.ok) return showResendForm(reply, email, { email: t[canonical.problem] }, 400)
     const sent = await resendConfirmationEmail(app, email, { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
     if (sent) void app.mail.kick()
     return reply.redirect('/confirmation/renvoyee', 303)

@@ -122,7 +122,7 @@ describe(`email confirmation, user guide §2.1 and §5 (${testEngine})`, () => {
       expect(page.statusCode).toBe(400)
       expect(page.body).toContain('Lien de confirmation invalide ou expiré')
     }
-    const forms: Array<Record<string, string | string[]>> = [{}, { jeton: '' }, { jeton: 'A'.repeat(43) }, { jeton: ['a', 'b'] }, { jeton: 'x'.repeat(100_000) }]
+    const forms: Array<Record<string, string | string[]>> = [{}, { jeton: '' }, { jeton: 'A'.repeat(43) }, { jeton: ['a', 'b'] }, { jeton: 'x'.repeat(10_000) }]
     for (const form of forms) {
       const response = await browser.post('/confirmation', form)
       expect(response.statusCode).toBe(400)
@@ -176,7 +176,7 @@ describe(`email confirmation, user guide §2.1 and §5 (${testEngine})`, () => {
     const cases: Array<[Record<string, string | string[]>, string]> = [
       [{}, 'Indiquez votre adresse email.'],
       [{ email: 'pas-une-adresse' }, 'Indiquez une adresse email valide'],
-      [{ email: 'x'.repeat(100_000) }, 'Ce champ est trop long'],
+      [{ email: 'x'.repeat(10_000) }, 'Ce champ est trop long'],
       [{ email: ['a@chu-a.fr', 'b@chu-a.fr'] }, 'La valeur de ce champ n’est pas valide.'],
     ]
     for (const [form, message] of cases) {

@@ -24,6 +24,7 @@ const fr = {
   resendSentHelp: (supportEmail: string) => `Vous ne le trouvez pas ? Vérifiez vos courriers indésirables. Si le problème persiste, contactez ${supportEmail}.`,
   emailRequired: 'Indiquez votre adresse email.',
   emailInvalid: 'Indiquez une adresse email valide, par exemple prenom.nom@hopital.fr.',
+  emailUnsafeCharacters: 'Cette adresse contient un caractère invisible ou qui imite une lettre ou un point (.) : saisissez-la de nouveau au clavier, sans la copier-coller.',
   backToLogin: 'Aller à la page de connexion',
   backHome: 'Retour à l’accueil',
 }
@@ -50,6 +51,7 @@ const en: typeof fr = {
   resendSentHelp: (supportEmail: string) => `Cannot find it? Check your spam folder. If the problem persists, contact ${supportEmail}.`,
   emailRequired: 'Enter your email address.',
   emailInvalid: 'Enter a valid email address, for example firstname.lastname@hospital.fr.',
+  emailUnsafeCharacters: 'This address contains an invisible character or one that imitates a letter or a full stop (.): type it again on the keyboard instead of pasting it.',
   backToLogin: 'Go to the login page',
   backHome: 'Back to home',
 }

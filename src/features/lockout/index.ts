@@ -4,6 +4,6 @@
  */
 export { lockoutRoutes } from './lockout.routes.ts'
 export {
-  isAccountLocked, lockAccount, recordFailedPassword, resetFailedPasswordCount, sendUnlockEmail, unlockAccountByToken,
+  isAccountLocked, lockAccount, recordFailedPassword, refuseAddressPastLockCap, resetFailedPasswordCount, sendUnlockEmail, unlockAccountByToken,
   type LockoutSettings, type RequestMeta, type UnlockResult,
 } from './lockout.ts'

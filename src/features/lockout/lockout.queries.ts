@@ -37,6 +37,11 @@ export function clearFailuresIfUnlocked (tx: Db, accountId: string) {
     .executeTakeFirst()
 }
 
+/** Undoes setLockedIfUnlocked in the same transaction (the address had used up its locks); the count stays. */
+export async function releaseLock (tx: Db, accountId: string): Promise<void> {
+  await tx.updateTable('account').set({ locked_at: null }).where('id', '=', accountId).execute()
+}
+
 export async function clearLock (tx: Db, accountId: string): Promise<void> {
   await tx.updateTable('account')
     .set({ locked_at: null, failed_password_count: 0 })

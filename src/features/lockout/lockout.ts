@@ -6,16 +6,21 @@
  * Attempts on a locked account change nothing and send nothing (the login flow does not call
  * in here for them). A correct password on an unlocked account resets the count. The link
  * unlocks the account; it does not log in. An account manager can send a new link.
+ * The lock stops new password logins only: sessions already open go on (anyone who knows an
+ * address can lock its account, so a lock must not log its owner out). One client address locks
+ * at most rules.accountLocksPerAddress accounts per rules.accountLockRateLimitWindow; past that,
+ * the password step refuses all its attempts before reading the account.
  */
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
+import { countRateLimitHits, isOverLimit, throwIfLimitReached, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { recordEvent } from '../audit/index.ts'
 import { unlockEmail } from './emails/unlock-email.ts'
 import {
-  clearFailuresIfUnlocked, clearLock, findLockedAccountRecipient, incrementFailedPasswordCount, setLockedIfUnlocked,
+  clearFailuresIfUnlocked, clearLock, findLockedAccountRecipient, incrementFailedPasswordCount, releaseLock, setLockedIfUnlocked,
 } from './lockout.queries.ts'
 
 /** What lockout needs from the app: `app` itself fits. */
@@ -41,13 +46,41 @@ export async function recordFailedPassword (tx: Db, accountId: string, settings:
 
 /**
  * Locks an unlocked account, emails the unlock link and records `account.locked`, all in the
- * caller's transaction. Returns false (and sends nothing) when it was already locked.
+ * caller's transaction. Returns false (and sends nothing) when it was already locked, or when
+ * the requesting address has used up its locks (then the failures stay counted, unlocked).
  */
 export async function lockAccount (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = {}): Promise<boolean> {
   if (!await setLockedIfUnlocked(tx, accountId, now)) return false
+  // Counted only by the request that really locks (of racing ones, one), and atomically, so
+  // parallel attempts from one address on many accounts cannot lock more than the cap.
+  if (!await countLockByAddress(tx, meta.ip, settings.rules, now)) {
+    await releaseLock(tx, accountId)
+    return false
+  }
   await sendUnlockEmail(tx, accountId, settings, now)
   await recordEvent(tx, { type: 'account.locked', targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)
   return true
+}
+
+const lockCapKey = (ip: string) => `lockout:locks:ip:${ip}`
+const lockCap = (rules: Rules) => ({ limit: rules.accountLocksPerAddress, window: rules.accountLockRateLimitWindow })
+
+/** Counts one lock against the address; false when that goes past its cap. */
+async function countLockByAddress (tx: Db, ip: string | null | undefined, rules: Rules, now: number): Promise<boolean> {
+  if (!ip) return true
+  const [counted] = await countRateLimitHits(tx, [lockCapKey(ip)], rules.accountLockRateLimitWindow, now)
+  return !isOverLimit(counted as RateLimitHits, lockCap(rules))
+}
+
+/**
+ * For the password step, before it reads the account: refuses (RateLimited) every attempt from
+ * an address that has locked its share of accounts this window, whatever the email and the
+ * password, so the refusal is the same for everyone and nothing is counted. Refusing only wrong
+ * passwords would let that address guess passwords without ever locking the account.
+ */
+export async function refuseAddressPastLockCap (db: Db, ip: string | null | undefined, rules: Rules, now: number): Promise<void> {
+  if (!ip) return
+  await throwIfLimitReached(db, lockCapKey(ip), lockCap(rules), now)
 }
 
 /**

@@ -17,7 +17,7 @@ import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passw
 import { digestOneTimeCode, digestToken, issueOneTimeCode, issueToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
-import { isAccountLocked, recordFailedPassword, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
+import { isAccountLocked, recordFailedPassword, refuseAddressPastLockCap, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import { findAccountForLogin, replaceChallenge } from './login.queries.ts'
 
@@ -48,6 +48,7 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
     `login:password:ip:${meta.ip}`, `login:password:email:${digestToken(email)}`,
   ], rules.loginRateLimitWindow, now) as [RateLimitHits, RateLimitHits]
   throwIfOverLimit(perIp, { limit: rules.loginAttemptsPerIp, window: rules.loginRateLimitWindow }, now)
+  await refuseAddressPastLockCap(db, meta.ip, rules, now)
   const account = await findAccountForLogin(db, email)
   refuseOverEmailLimit(ctx, perEmail, account !== undefined && !isAccountLocked(account), now)
   // After the hash, a wrong password costs more writes than an unknown email or a locked

@@ -11,6 +11,7 @@ import { passwordResetRequestPage, passwordResetSentPage } from './views/request
 import { invalidLinkPage, newPasswordPage } from './views/reset-form.ts'
 import { confirmationField, newPasswordErrors, newPasswordField, passwordRulesScripts } from './views/new-password-fields.ts'
 import { messages } from './messages.ts'
+import { canonicalEmail } from '../../kernel/text.ts'
 
 const RequestForm = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
@@ -28,7 +29,11 @@ const LinkQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 10
 /** Where a successful reset lands: the login page, which shows the success message. */
 export const afterResetPath = '/connexion?reinitialise=1'
 
-const looksLikeEmail = (value: string) => /^[^@\s\p{C}]+@[^@\s\p{C}]+\.[^@\s\p{C}]+$/u.test(value.trim())
+/** An address the canonical form refuses gets its reason; any other goes on (same page for all). */
+function emailErrors (lang: FastifyRequest['lang'], typed: string): FieldErrors {
+  const canonical = canonicalEmail(typed)
+  return canonical.ok ? {} : { email: messages[lang][canonical.problem] }
+}
 
 function requestMeta (request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }
@@ -54,7 +59,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
     const typed = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : ''
     const errors: FieldErrors = request.validationError
       ? fieldErrorsFrom(request.lang, request.validationError.validation)
-      : looksLikeEmail(typed) ? {} : { email: messages[request.lang].emailInvalid }
+      : emailErrors(request.lang, typed)
     if (Object.keys(errors).length > 0) return reply.page(passwordResetRequestPage(request, errors, typed), 400)
     await requestPasswordReset(app, request.body.email, requestMeta(request))
     void app.mail.kick()

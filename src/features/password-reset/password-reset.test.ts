@@ -320,7 +320,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
       method: 'POST', url: '/reinitialisation', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
       payload: JSON.stringify({ jeton: 12, nouveauMotDePasse: { a: 1 }, confirmation: null }),
     })
-    expect(json.statusCode).toBe(400)
+    expect(json.statusCode).toBe(415)
     const resets: Array<Record<string, string | string[]>> = [
       {}, { jeton: 'x' }, { jeton: 'x'.repeat(5000), nouveauMotDePasse: 'a', confirmation: 'a' },
       { jeton: 'A'.repeat(43), nouveauMotDePasse: newPassword, confirmation: newPassword },

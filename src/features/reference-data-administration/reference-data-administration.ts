@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { FieldErrors } from '../../kernel/web/forms.ts'
+import { canonicalDomain } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { accountAdministrationSiteTitle, findFinessProblem, siteSearchText } from '../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from './messages.ts'
@@ -57,7 +58,9 @@ export function readHospitalForm (t: ReferenceAdministrationMessages, form: Hosp
   const name = form.nom.trim()
   const finess = form.finess.replace(/\s+/g, '').toUpperCase()
   const city = form.ville.trim()
-  const domains = [...new Set(form.domaines.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))].sort()
+  // In the canonical form of account addresses (IDNA, lower case), so the activation checklist compares like with like.
+  const domains = [...new Set(form.domaines.split(/[\s,;]+/).map((d) => d.trim().replace(/^[@＠]/, '')).filter(Boolean)
+    .map((d) => canonicalDomain(d) ?? d.toLowerCase()))].sort()
   if (!name) errors.nom = t.problems.required
   else if (reservedTitlePattern.test(name)) errors.nom = t.problems.reservedTitle
   if (!finess) errors.finess = t.problems.required

@@ -98,6 +98,13 @@ describe(`command line (${testEngine})`, () => {
     expect((await cli(['create-superadmin', '--email', 'pas-une-adresse'], { env: { SUPERADMIN_PASSWORD: strongPassword } })).code).toBe(2)
     expect((await cli(['create-superadmin'], { env: { SUPERADMIN_PASSWORD: strongPassword } })).code).toBe(2)
     expect((await cli(['create-superadmin', '--email', 'x@aphp.fr', '--role', 'dieu'], { env: { SUPERADMIN_PASSWORD: strongPassword } })).err).toContain('option inconnue')
+    // Registration's name rules (user guide §2.1): no line break, markup or digit in a name.
+    for (const [option, name] of [['--nom', 'Dupont\r\nBcc: x@y.fr'], ['--prenom', '<b>Rose</b>'], ['--nom', 'R2D2'], ['--prenom', 'é'.repeat(101)]] as const) {
+      const refused = await cli(['create-superadmin', '--email', 'nom@aphp.fr', option, name], { env: { SUPERADMIN_PASSWORD: strongPassword } })
+      expect(refused.code, name).toBe(2)
+      expect(refused.err, name).toMatch(new RegExp(`^${option} : (Ce champ ne peut contenir que des lettres|Ce champ est trop long)`))
+    }
+    expect(await findAccount('nom@aphp.fr')).toBeUndefined()
     expect(await findAccount('argv@aphp.fr')).toBeUndefined()
   })
 

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
-import { foldForSearch } from '../../kernel/text.ts'
+import { canonicalDomain, foldForSearch } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { parseCsv, type CsvRecord } from './csv.ts'
 import { findFinessProblem } from './finess.ts'
@@ -150,7 +150,7 @@ function checkFiness (line: number, finess: string, errors: ImportError[]): bool
 
 function toHospitalLine (line: number, fields: Record<string, string>, errors: ImportError[]): HospitalLine | undefined {
   const finess = (fields.finess ?? '').toUpperCase()
-  const domains = (fields.domains ?? '').toLowerCase().split(/[\s;,]+/).filter(Boolean)
+  const domains = (fields.domains ?? '').split(/[\s;,]+/).filter(Boolean).map((domain) => canonicalDomain(domain) ?? domain.toLowerCase())
   const badDomain = domains.find((domain) => !/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain))
   if (badDomain !== undefined) errors.push({ line, message: t.badDomain(badDomain) })
   if (!checkFiness(line, finess, errors) || badDomain !== undefined) return undefined

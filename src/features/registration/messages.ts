@@ -3,6 +3,7 @@
  * French first; English typed after it so no key is forgotten.
  */
 import type { PasswordRule } from '../../kernel/security/passwords.ts'
+import { layoutMessages } from '../../kernel/web/messages.ts'
 
 const fr = {
   title: 'S’inscrire',
@@ -53,9 +54,10 @@ const fr = {
   civilityRequired: 'Indiquez votre civilité.',
   lastNameRequired: 'Indiquez votre nom.',
   firstNameRequired: 'Indiquez votre prénom.',
-  nameInvalid: 'Ce champ ne peut contenir que des lettres, des espaces, des tirets, des apostrophes et des points.',
+  nameInvalid: layoutMessages.fr.nameInvalid,
   emailRequired: 'Indiquez votre email professionnel.',
   emailInvalid: 'Indiquez une adresse email valide, par exemple prenom.nom@hopital.fr.',
+  emailUnsafeCharacters: 'Cette adresse contient un caractère invisible ou qui imite une lettre ou un point (.) : saisissez-la de nouveau au clavier, sans la copier-coller.',
   passwordRequired: 'Choisissez un mot de passe.',
   passwordBroken: (reasons: string[]) => `Le mot de passe ne respecte pas ces règles : ${reasons.join(' ; ')}.`,
   passwordConfirmationRequired: 'Confirmez votre mot de passe.',
@@ -135,9 +137,10 @@ const en: typeof fr = {
   civilityRequired: 'Select your title.',
   lastNameRequired: 'Enter your last name.',
   firstNameRequired: 'Enter your first name.',
-  nameInvalid: 'This field may only contain letters, spaces, hyphens, apostrophes and full stops.',
+  nameInvalid: layoutMessages.en.nameInvalid,
   emailRequired: 'Enter your professional email.',
   emailInvalid: 'Enter a valid email address, for example firstname.lastname@hospital.fr.',
+  emailUnsafeCharacters: 'This address contains an invisible character or one that imitates a letter or a full stop (.): type it again on the keyboard instead of pasting it.',
   passwordRequired: 'Choose a password.',
   passwordBroken: (reasons: string[]) => `The password breaks these rules: ${reasons.join('; ')}.`,
   passwordConfirmationRequired: 'Confirm your password.',

@@ -14,11 +14,12 @@ import type { Civility } from '../../kernel/db/schema.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { insertAccount } from '../../kernel/accounts/accounts.ts'
+import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
 import { checkPasswordPolicy, hashPassword, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
-import { isWellFormedEmail, normalizeEmail } from '../../kernel/text.ts'
+import { canonicalEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../audit/index.ts'
 import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
 import { isPersonalEmailDomain } from './personal-email-domains.ts'
@@ -63,15 +64,13 @@ export interface ValidRegistration {
 /** A problem is the key of its message in `messages.ts`. */
 export type RegistrationProblem = keyof Pick<RegistrationMessages,
   | 'civilityRequired' | 'lastNameRequired' | 'firstNameRequired' | 'nameInvalid' | 'emailRequired'
-  | 'emailInvalid' | 'passwordRequired' | 'passwordBroken' | 'passwordConfirmationRequired' | 'passwordMismatch'
+  | 'emailInvalid' | 'emailUnsafeCharacters' | 'passwordRequired' | 'passwordBroken' | 'passwordConfirmationRequired' | 'passwordMismatch'
   | 'professionRequired' | 'professionUnknown' | 'hospitalRequired' | 'hospitalUnknown' | 'sitesRequired'
   | 'sitesOfAnotherHospital' | 'cguRequired'>
 
 export type RegistrationCheck =
   | { outcome: 'valid'; registration: ValidRegistration }
   | { outcome: 'invalid'; problems: Partial<Record<RegistrationField, RegistrationProblem>>; brokenPasswordRules: PasswordRule[] }
-
-const namePattern = /^\p{L}[\p{L}\p{M} '’.-]*$/u
 
 /** Checks every field (all problems at once, so the form shows them together). */
 export async function checkRegistration (db: Db, input: RegistrationInput, rules: Rules): Promise<RegistrationCheck> {
@@ -80,13 +79,15 @@ export async function checkRegistration (db: Db, input: RegistrationInput, rules
   if (!civility) problems.civilite = 'civilityRequired'
   const lastName = input.lastName?.trim() ?? ''
   const firstName = input.firstName?.trim() ?? ''
-  if (lastName === '') problems.nom = 'lastNameRequired'
-  else if (!namePattern.test(lastName)) problems.nom = 'nameInvalid'
-  if (firstName === '') problems.prenom = 'firstNameRequired'
-  else if (!namePattern.test(firstName)) problems.prenom = 'nameInvalid'
-  const email = normalizeEmail(input.email ?? '')
-  if (email === '') problems.email = 'emailRequired'
-  else if (!isWellFormedEmail(email)) problems.email = 'emailInvalid'
+  const lastNameProblem = findPersonNameProblem(lastName)
+  if (lastNameProblem) problems.nom = lastNameProblem === 'missing' ? 'lastNameRequired' : 'nameInvalid'
+  const firstNameProblem = findPersonNameProblem(firstName)
+  if (firstNameProblem) problems.prenom = firstNameProblem === 'missing' ? 'firstNameRequired' : 'nameInvalid'
+  const typedEmail = (input.email ?? '').trim()
+  const canonical = canonicalEmail(typedEmail)
+  if (typedEmail === '') problems.email = 'emailRequired'
+  else if (!canonical.ok) problems.email = canonical.problem
+  const email = canonical.ok ? canonical.email : typedEmail
 
   const profession = input.professionCode ? await findProfession(db, input.professionCode) : undefined
   if (!input.professionCode) problems.profession = 'professionRequired'
@@ -210,14 +211,16 @@ async function notifySuperadmins (tx: Db, deps: RegistrationDeps, registration: 
 
 async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   await enqueueMail(tx, existingAccountNotice(deps.mailContext, registration.email), now)
+  // Filed under the existing account's hospital (recordEvent's default), not the one typed in the
+  // form: that one is the visitor's choice, and its managers must not learn the address exists.
   await recordEvent(tx, {
     type: 'account.registrationAttemptOnExistingEmail',
     outcome: 'refused',
     actorId: null,
     targetId: accountId,
-    hospitalId: registration.hospital.id,
     ip: meta.ip,
     userAgent: meta.userAgent,
+    details: { chosenHospitalId: registration.hospital.id },
   }, now)
   return { outcome: 'existingEmail' }
 }

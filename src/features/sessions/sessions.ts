@@ -39,7 +39,9 @@ export type SessionLookup =
 
 /**
  * Finds the live session for a cookie token and refreshes its activity. An expired session is
- * deleted; a session whose account is no longer active (deactivated, locked) is deleted too.
+ * deleted; a session whose account is no longer active (deactivated) is deleted too. A lock
+ * (user guide §3.5) does not end it: the lock stops new password logins only, as anyone who
+ * knows the address can cause one.
  */
 export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: { ip?: string; userAgent?: string } = {}): Promise<SessionLookup> {
   const digest = digestToken(token)
@@ -47,13 +49,13 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
     .innerJoin('account', 'account.id', 'session.account_id')
     .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
       'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
-      'account.deactivated_at', 'account.locked_at', 'account.email_confirmed_at'])
+      'account.deactivated_at', 'account.email_confirmed_at'])
     .where('session.id_digest', '=', digest)
     .executeTakeFirst()
   if (!row) return { outcome: 'none' }
   const idle = now - Number(row.last_seen_at) > rules.sessionIdleTimeout
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
-  const usable = row.activated_at !== null && row.deactivated_at === null && row.locked_at === null && row.email_confirmed_at !== null
+  const usable = row.activated_at !== null && row.deactivated_at === null && row.email_confirmed_at !== null
   if (idle || tooOld) {
     await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now, meta)
     return { outcome: 'expired', accountId: row.id }

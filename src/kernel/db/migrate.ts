@@ -11,6 +11,9 @@ import * as notificationDigest from './migrations/0004-notification-digest.ts'
 import * as performance from './migrations/0005-performance.ts'
 import * as accountHospital from './migrations/0006-account-hospital.ts'
 import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
+import * as canonicalEmail from './migrations/0008-canonical-email.ts'
+import * as emailChangeRequester from './migrations/0009-email-change-requester.ts'
+import * as expiredRows from './migrations/0010-expired-rows.ts'
 import * as savedForm from './migrations/0014-saved-form.ts'
 
 const migrations: Record<string, Migration> = {
@@ -21,6 +24,9 @@ const migrations: Record<string, Migration> = {
   '0005-performance': performance,
   '0006-account-hospital': accountHospital,
   '0007-one-login-challenge': oneLoginChallenge,
+  '0008-canonical-email': canonicalEmail,
+  '0009-email-change-requester': emailChangeRequester,
+  '0010-expired-rows': expiredRows,
   '0014-saved-form': savedForm,
 }
 

@@ -50,7 +50,7 @@ export type Civility = 'mme' | 'm'
 
 export interface AccountTable {
   id: string
-  /** Trimmed and lower-cased: unique ignoring case and surrounding spaces. */
+  /** In the canonical form of `canonicalEmail` (kernel/text.ts): one account per mailbox. */
   email: string
   civility: Civility
   last_name: string
@@ -154,6 +154,8 @@ export interface AccountTokenTable {
   used_at: Instant | null
   /** Purpose-specific data, e.g. the new address of an email change. Never a secret. */
   payload: string | null
+  /** The account manager or super-administrator who asked an email change; null for other purposes. */
+  requested_by: string | null
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed'
@@ -229,6 +231,24 @@ export interface NotificationDigestTable {
   last_sent_at: Instant
 }
 
+export type EmailCanonicalProblem = 'collision' | 'refused'
+
+/**
+ * Accounts migration 0008 could not move to the canonical form of their address: `collision`
+ * when another account has (or would get) the same canonical address, `refused` when the address
+ * holds characters the canonical form refuses. Their rows were left unchanged, for an operator
+ * to settle (`npm run cli -- migrate` lists them); a deleted account takes its row with it.
+ */
+export interface EmailCanonicalCollisionTable {
+  account_id: string
+  /** The address as stored when the migration ran. */
+  stored_email: string
+  /** The canonical address it would have had; null when refused. */
+  canonical_email: string | null
+  problem: EmailCanonicalProblem
+  detected_at: Instant
+}
+
 export interface Database {
   hospital: HospitalTable
   hospital_email_domain: HospitalEmailDomainTable
@@ -248,6 +268,7 @@ export interface Database {
   access_review_campaign: AccessReviewCampaignTable
   access_review_notice: AccessReviewNoticeTable
   notification_digest: NotificationDigestTable
+  email_canonical_collision: EmailCanonicalCollisionTable
 }
 
 export type Account = Selectable<AccountTable>

@@ -1,6 +1,11 @@
 /**
  * The one email layout: French, HTML and plain text from the same parts, escaped by default.
  * Features describe an email (greeting, paragraphs, an optional button link); this renders it.
+ *
+ * Every value a user supplied (a name, an address) is data here: each part is rendered on one
+ * line, its line breaks and other control characters turned into a space, so no value adds a
+ * line to the plain-text body or a header to the message; and the recipient must be one bare
+ * address, or composing throws (addresses are checked where they are written).
  */
 import { html, renderToString, type Html } from '../web/html.ts'
 import type { Email } from './outbox.ts'
@@ -19,8 +24,9 @@ export interface EmailParts {
 
 export interface MailContext { appName: string; supportEmail: string; appBaseUrl: string }
 
-export function composeEmail (context: MailContext, parts: EmailParts): Email {
-  const subject = `${context.appName} - ${parts.subject}`
+export function composeEmail (context: MailContext, unchecked: EmailParts): Email {
+  const parts = asOneLineParts(unchecked)
+  const subject = asOneLine(`${context.appName} - ${parts.subject}`)
   const signature = `L'équipe ${context.appName} — ${context.supportEmail}`
   const text = [
     parts.greeting,
@@ -44,4 +50,29 @@ ${(parts.footnotes ?? []).map((p) => html`<p style="font-size:.875rem">${p}</p>`
 <hr><p style="font-size:.75rem;color:#666">${signature}<br>Ce message est envoyé automatiquement, merci de ne pas y répondre.</p>
 </body></html>`
   return { to: parts.to, subject, text, html: renderToString(body), template: parts.template }
+}
+
+/** Line breaks (CR, LF, NEL, U+2028/2029) and other control characters, in runs. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+
+/** The text on one line: each run of line breaks or control characters becomes one space. */
+export function asOneLine (text: string): string {
+  return text.replace(controlCharacters, ' ')
+}
+
+/** One address, nothing a header could read as a second recipient, a display name or a new line. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const singleAddress = /^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029,;:<>()"\\[\]@]+@[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029,;:<>()"\\[\]@]+$/u
+
+function asOneLineParts (parts: EmailParts): EmailParts {
+  if (!singleAddress.test(parts.to)) throw new Error(`email « ${parts.template} » refused: its recipient is not one bare address`)
+  return {
+    ...parts,
+    subject: asOneLine(parts.subject),
+    greeting: asOneLine(parts.greeting),
+    paragraphs: parts.paragraphs.map(asOneLine),
+    action: parts.action ? { label: asOneLine(parts.action.label), url: asOneLine(parts.action.url) } : undefined,
+    footnotes: parts.footnotes?.map(asOneLine),
+  }
 }

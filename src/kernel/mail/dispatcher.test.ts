@@ -195,6 +195,20 @@ describe(`outbox delivery through a real SMTP server (${testEngine})`, () => {
     }
   })
 
+  it('delivers user values holding CR/LF as data: one recipient, no injected header, no extra line in the text', async () => {
+    smtp = new TestSmtpServer(await freePort())
+    await smtp.start()
+    await queue(t.db, 'helene.leveque@chu-a.fr', 'Demande\r\nBcc: pirate@exemple.fr\r\nX-Injected: 1\r\n\r\nCorps', t.clock.now())
+    await dispatcher().deliverDue()
+    const [received] = smtp.received as [ReceivedEmail]
+    expect(received.to).toEqual(['helene.leveque@chu-a.fr'])
+    expect(received.headers.bcc).toBeUndefined()
+    expect(received.headers['x-injected']).toBeUndefined()
+    expect(received.subject).toBe('BaMaRa - Demande Bcc: pirate@exemple.fr X-Injected: 1 Corps')
+    expect(received.text).not.toMatch(/^(Bcc|X-Injected|Corps)/m)
+    expect(received.text).toContain('Votre demande « Demande Bcc: pirate@exemple.fr X-Injected: 1 Corps » a bien été prise en compte.')
+  })
+
   it('keeps its SMTP connection open for the next emails (pool), unless SMTP_URL says ?pool=false', async () => {
     smtp = new TestSmtpServer(await freePort())
     await smtp.start()

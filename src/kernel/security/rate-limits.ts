@@ -49,6 +49,17 @@ export function throwIfOverLimit (counted: RateLimitHits, rule: RateLimit, now: 
   }
 }
 
+/**
+ * Refuses (RateLimited) when `key` already holds `rule.limit` hits in its current window, without
+ * counting one: for limits on what a request may cause (e.g. locks) rather than on requests.
+ */
+export async function throwIfLimitReached (db: Db, key: string, rule: RateLimit, now: number): Promise<void> {
+  const row = await db.selectFrom('rate_limit').select(['hits', 'window_start'])
+    .where('key', '=', key).where('window_start', '>', now - rule.window)
+    .executeTakeFirst()
+  if (row) throwIfOverLimit({ key, hits: Number(row.hits) + 1, window_start: Number(row.window_start) }, rule, now)
+}
+
 /** Forgets a key's hits (e.g. the per-account login counter after a successful login). */
 export async function clearRateLimit (db: Db, key: string): Promise<void> {
   await db.deleteFrom('rate_limit').where('key', '=', key).execute()

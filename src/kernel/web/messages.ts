@@ -42,6 +42,8 @@ const fr = {
   required: 'Ce champ est obligatoire.',
   tooLong: (max: number) => `Ce champ est trop long (${max} caractères au plus).`,
   invalid: 'La valeur de ce champ n’est pas valide.',
+  /** A name refused by kernel/accounts/person-names.ts, in every form that writes one. */
+  nameInvalid: 'Ce champ ne peut contenir que des lettres, des espaces, des tirets, des apostrophes et des points.',
   requiredFieldsNote: 'Tous les champs sont obligatoires sauf mention contraire.',
   backHome: 'Retour à l’accueil',
   titleWithErrors: (title: string) => `Erreur — ${title}`,
@@ -86,6 +88,7 @@ const en: typeof fr = {
   required: 'This field is required.',
   tooLong: (max: number) => `This field is too long (${max} characters at most).`,
   invalid: 'The value of this field is not valid.',
+  nameInvalid: 'This field may only contain letters, spaces, hyphens, apostrophes and full stops.',
   requiredFieldsNote: 'All fields are required unless stated otherwise.',
   backHome: 'Back to home',
   titleWithErrors: (title: string) => `Error — ${title}`,

@@ -3,6 +3,7 @@
  * CSRF protection on every state-changing request, page rendering, and the one error handler.
  */
 import path from 'node:path'
+import querystring from 'node:querystring'
 import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
@@ -33,6 +34,24 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * What a form body may hold, checked before it is parsed (so before the CSRF check and the rate
+ * limits: these bound what an anonymous request costs). Sized on the largest legitimate form:
+ * « Confirmer » of the access review with its 200 accounts ticked is about 9 KB and 202 fields;
+ * a registration with 200 sites, 100-letter names and 256-character accented passwords about
+ * 12 KB and 211 fields (only 256 emoji in both password fields on top would pass 16 KB).
+ * The CSV imports go through the CLI, not the web. Over either limit: 413.
+ */
+export const formLimits = {
+  /** Bytes of an application/x-www-form-urlencoded body (also Fastify's bodyLimit). */
+  bodyBytes: 16 * 1024,
+  /**
+   * Fields (name=value pairs) of one form: over twice the largest, so a list a little over its
+   * schema's maxItems (200) still gets the form's own message.
+   */
+  fields: 500,
+} as const
+
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public')
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -46,7 +65,10 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorate('cookieOptions', cookieOptions)
 
   await app.register(cookie)
-  await app.register(formbody, { bodyLimit: 1024 * 1024 })
+  // Forms are the only bodies the app reads: no JSON, no text/plain (Fastify's defaults) and no
+  // multipart, so anything else is a 415 before a byte of it is parsed.
+  app.removeAllContentTypeParsers()
+  await app.register(formbody, { bodyLimit: formLimits.bodyBytes, parser: parseForm })
   await app.register(helmet, {
     enableCSPNonces: true,
     contentSecurityPolicy: {
@@ -72,6 +94,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   })
   await app.register(staticFiles, { root: publicDir, prefix: '/static/', maxAge: '1h', index: false })
 
+  const appOrigin = new URL(config.appBaseUrl).origin
   const langCookie = cookieName('langue')
   const csrfCookie = cookieName('csrf')
 
@@ -101,11 +124,9 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   // The body must be parsed before the token in it can be checked, hence preHandler.
   app.addHook('preHandler', async (request) => {
     if (!unsafeMethods.has(request.method)) return
-    if (request.headers['sec-fetch-site'] === 'cross-site') throw new CsrfRejected()
-    const origin = request.headers.origin
-    if (origin !== undefined && origin !== new URL(config.appBaseUrl).origin && origin !== 'null') {
-      throw new CsrfRejected()
-    }
+    const fetchSite = request.headers['sec-fetch-site']
+    if (fetchSite === 'cross-site') throw new CsrfRejected()
+    if (!isOwnOrigin(request.headers.origin, fetchSite, appOrigin)) throw new CsrfRejected()
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token']
     const expected = request.cookies[csrfCookie]
     if (typeof sent !== 'string' || !isWellFormedToken(expected) || !safeEqual(sent, expected)) {
@@ -168,6 +189,34 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
   })
+}
+
+/** The fields of a urlencoded body; more than formLimits.fields is a 413 before any is decoded. */
+function parseForm (body: string): Record<string, unknown> {
+  let fields = 1
+  for (let at = body.indexOf('&'); at !== -1; at = body.indexOf('&', at + 1)) {
+    if (++fields > formLimits.fields) throw new TooManyFields()
+  }
+  return querystring.parse(body, '&', '=', { maxKeys: formLimits.fields })
+}
+
+/** Fastify's 413: rendered by the error handler as « Les données envoyées sont trop volumineuses ». */
+class TooManyFields extends Error {
+  readonly statusCode = 413
+  constructor () { super('too many form fields') }
+}
+
+/**
+ * Origin check of a state-changing request (ASVS 3.5.1): no Origin (older clients; the token still
+ * decides) or the app's own. `null` is an opaque origin (a sandboxed frame, a data: document, a
+ * redirect from another site) and is refused, except with `Sec-Fetch-Site: same-origin`, which no
+ * page can forge: browsers send `Origin: null` for a form posted from a page with
+ * `Referrer-Policy: no-referrer`, as the pages holding a link's token (unlock, reset,
+ * confirmation) are. A browser too old to send Sec-Fetch-Site is refused on those forms.
+ */
+function isOwnOrigin (origin: string | undefined, fetchSite: string | string[] | undefined, appOrigin: string): boolean {
+  if (origin === undefined || origin === appOrigin) return true
+  return origin === 'null' && fetchSite === 'same-origin'
 }
 
 function chooseLanguage (cookieValue: string | undefined, acceptLanguage: string | undefined): Lang {

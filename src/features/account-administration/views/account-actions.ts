@@ -21,6 +21,7 @@ function warningText (t: AdministrationMessages, warning: ActivationWarning): Ht
     case 'personalEmail': return html`${t.warningPersonalEmail(warning.domain)}`
     case 'foreignDomain': return html`${t.warningForeignDomain(warning.domain, warning.expected.join(', '))}`
     case 'accountManagerSite': return html`${t.warningAccountManagerSite}`
+    case 'pendingEmailChange': return html`${t.warningPendingEmailChange(warning.email, warning.requester)}`
     case 'duplicate': return html`${t.warningDuplicate(warning.inScope.length + warning.elsewhere)}${warning.elsewhere > 0 ? html` (${t.warningDuplicateElsewhere(warning.elsewhere)})` : ''}
       ${warning.inScope.length > 0 ? html`<ul>${warning.inScope.map((d) => html`<li><a href="/gestion/comptes/${d.id}">${d.name}</a> — ${d.email}</li>`)}</ul>` : ''}`
   }
@@ -50,6 +51,7 @@ ${summary(t, lang, account, profession)}
 <ul class="checklist"><li>${t.checkEmail}</li><li>${t.checkIdentity}</li><li>${t.checkSites}</li></ul>
 ${warningsList(t, warnings)}
 <form method="post" action="/gestion/comptes/${account.id}/activer">${csrf}
+  <input type="hidden" name="adresse" value="${account.email}">
   <button type="submit" class="primary">${t.activate}</button> <a href="/gestion">${t.cancel}</a>
 </form>`
 }
@@ -84,7 +86,7 @@ export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], re
   return html`<h1>${t.bulkResultTitle}</h1>
 <table><thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.status}</th></tr></thead>
 <tbody>${lines.map((line) => html`<tr><th scope="row">${line.name || '—'}</th>
-  <td>${line.result.outcome === 'done' ? t.bulkActivated : html`${t.bulkRefused} : ${reasonOf(line)}`}</td></tr>`)}</tbody></table>
+  <td>${line.result.outcome === 'done' ? (line.result.emailChangeVoided ? t.bulkActivatedEmailChangeVoided : t.bulkActivated) : html`${t.bulkRefused} : ${reasonOf(line)}`}</td></tr>`)}</tbody></table>
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 

@@ -155,8 +155,14 @@ not change it.</p>`,
             body: html`<p>Click the person’s name, or ${label('Actions', 'actions')} then ${label('Modifier', 'edit')}.
 Check the first and last names (sometimes swapped), the profession, the email (it must be institutional:
 <a href="/cgu#article-8">article 8</a>) and above all the sites, which give access to patient records.
-Find a site by title, abbreviation or lead’s name; a profile always keeps at least one site. Users
-registered at several hospitals cannot be edited from one hospital’s interface.</p>`,
+${label('Inverser nom et prénom', 'swap')} swaps the names in the form. In the sites field, type a title,
+an abbreviation or a lead’s name: matching sites are suggested as you type; choose one with the arrow
+keys and Enter (Escape closes the list; without JavaScript, use the search button, then
+${label('Ajouter', 'add')}). The cross on a site’s label removes it; a profile always keeps at least one
+site. Nothing is saved until ${label('Valider', 'save')}, which saves every change at once, or nothing when
+a rule refuses (such as removing the last site). The page also shows the account’s status and the
+actions it allows, so a corrected request is activated from there. Users registered at several
+hospitals cannot be edited from one hospital’s interface.</p>`,
           },
           {
             id: 'gestion-activer',

@@ -186,17 +186,24 @@ compte dans votre hôpital s’affiche. Votre propre compte y apparaît aussi : 
             body: html`<p>Pour corriger des données, cliquez sur le nom de la personne ou sur « Actions » en bout de
 ligne, puis « Modifier ».</p>
 <ul>
-<li><strong>Nom et prénom</strong> : il arrive que des utilisateurs les inversent.</li>
+<li><strong>Nom et prénom</strong> : il arrive que des utilisateurs les inversent ; le bouton « Inverser nom et
+prénom » les échange dans le formulaire.</li>
 <li><strong>Profession</strong> : elle conditionne certaines fonctionnalités de l’application.</li>
 <li><strong>Email</strong> : il doit être institutionnel. Sinon, demandez à l’utilisateur de se réinscrire
 conformément à l’<a href="/cgu#article-8">article 8 des CGU</a> ; le support (${support}) peut supprimer
 définitivement les comptes erronés.</li>
+<li><strong>Hôpital</strong> : c’est celui des sites du profil ; s’il n’est pas renseigné, ajoutez un site.</li>
 <li><strong>Sites</strong> : cette information est cruciale, car elle donne accès aux fiches des patients
-du site. Pour ajouter un site oublié, cherchez-le dans le champ « Sites » par son intitulé (ex :
-malformations ORL rares), son abréviation (ex : MALO) ou le nom de son responsable (ex : Duflo), puis
-validez. Pour retirer un site, cliquez sur la croix de son étiquette, puis validez. Un profil garde
-toujours au moins un site.</li>
+du site. Pour ajouter un site oublié, tapez dans le champ « Ajouter un site » son intitulé (ex :
+malformations ORL rares), son abréviation (ex : MALO) ou le nom de son responsable (ex : Duflo) : les
+sites correspondants s’affichent au fil de la frappe ; choisissez-en un avec les flèches et Entrée (ou
+à la souris), Échap ferme la liste. Sans JavaScript, cliquez sur « Rechercher » puis sur « Ajouter ».
+Pour retirer un site, cliquez sur la croix de son étiquette. Un profil garde toujours au moins un site.</li>
 </ul>
+<p>Toutes ces corrections forment un seul formulaire : rien n’est enregistré avant « Valider », qui
+enregistre tout à la fois (ou rien, si une règle s’y oppose, par exemple le retrait du dernier site).
+La page indique aussi le statut du compte et les actions possibles (activer, désactiver, renvoyer un
+email) : une demande corrigée et validée s’active depuis la même page.</p>
 <p>Un utilisateur inscrit dans plusieurs hôpitaux différents ne peut pas être modifié depuis l’interface
 d’un seul hôpital : son nom et le bouton « Actions » sont alors désactivés.</p>`,
           },
