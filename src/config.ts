@@ -100,6 +100,12 @@ export const defaultRules = {
   sessionIdleTimeout: minutes(30),
   /** Absolute session lifetime, whatever the activity (ASVS 7.3.2). */
   sessionAbsoluteTimeout: hours(12),
+  /** With JavaScript, a dialog offers « Rester connecté » this long before the idle timeout ends the session. */
+  sessionExpiryWarning: minutes(2),
+  /** A form posted after the session expired is kept this long for the login that follows (never its passwords). */
+  savedFormTtl: minutes(15),
+  /** Largest form kept that way (its fields as JSON, in characters); a larger one is not kept. */
+  savedFormMaximumLength: 16_000,
   /** User guide §2.1: password composition; the length is counted in Unicode code points. */
   passwordMinimumLength: 8,
   /** Longest password accepted: a bound on hashing cost (long-password denial of service). */

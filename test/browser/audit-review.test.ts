@@ -9,7 +9,7 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../helpers
 
 const year = 365 * 24 * 3600 * 1000
 
-describe('audit journal and access review in a real browser', () => {
+describe('audit journal and access review in a real browser', { timeout: 180_000 }, () => {
   let h: BrowserHarness
   let a: TestHospital
   let managerA = ''
@@ -30,7 +30,7 @@ describe('audit journal and access review in a real browser', () => {
     await h.signIn(context, managerA)
     await page.goto(h.url('/gestion/revue-des-droits'))
     await axeCheck(page)
-    await page.getByRole('button', { name: 'Confirmer les droits de MARTIN Claire' }).click()
+    await page.getByRole('button', { name: 'Confirmer les droits de Martin Claire' }).click()
     await page.waitForURL(/fait=1/)
     expect(await page.locator('[role=status]').first().innerText()).toContain('Droits confirmés pour 1 compte.')
     const reviewed = await h.db.selectFrom('account').select('access_reviewed_by').where('id', '=', alice).executeTakeFirstOrThrow()
@@ -39,6 +39,11 @@ describe('audit journal and access review in a real browser', () => {
     await page.goto(h.url('/gestion/revue-des-droits/rapport'))
     expect(await page.locator('table caption').innerText()).toContain('Décisions de revue des droits')
     await axeCheck(page)
+    await page.setViewportSize({ width: 320, height: 700 })
+    await axeCheck(page)
+    await page.goto(h.url('/gestion/revue-des-droits'))
+    await axeCheck(page)
+    await page.setViewportSize({ width: 1280, height: 800 })
     await page.goto(h.url('/gestion/journal'))
     expect(await page.locator('h1').innerText()).toBe('Journal des événements')
     await axeCheck(page)

@@ -145,7 +145,7 @@ describe('self-service in a real browser: lockout, code bound to its browser, co
     expect(await sessionsOf(h, accountId)).toEqual([])
 
     await typeCode(page, newCode)
-    expect(pathOf(page)).toBe('/')
+    expect(pathOf(page)).toBe('/mon-compte')
     await expectLoggedInAs(page, 'Julie Roux')
     expect(await sessionsOf(h, accountId)).toHaveLength(1)
     expectNoPageProblems(problems)

@@ -95,7 +95,7 @@ describe('self-service in a real browser: register, confirm, log in, session exp
     // §3.1–3.2: email and password, then the « Code à usage unique » from the email.
     await activateByKeyboard(page, 'Retour à la page de connexion')
     await logIn(h, page, person.email, person.password, name)
-    expect(pathOf(page)).toBe('/')
+    expect(pathOf(page)).toBe('/mon-compte')
 
     // « Mon compte », from the menu under the name.
     await openAccountMenu(page)

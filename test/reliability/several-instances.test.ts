@@ -44,8 +44,8 @@ describe.skipIf(testEngine !== 'postgres')('two instances sharing one PostgreSQL
     expect(codes).toEqual([0, 0])
   })
 
-  /** Password through `first`, the emailed code through `second`; returns the browser, logged in. */
-  async function logIn (email: string, first: ServerProcess, second: ServerProcess): Promise<HttpClient> {
+  /** Password through `first`, the emailed code through `second`; returns the browser, logged in on `landing`. */
+  async function logIn (email: string, first: ServerProcess, second: ServerProcess, landing = '/mon-compte'): Promise<HttpClient> {
     const browser = new HttpClient(first.baseUrl)
     const before = smtp.emailsTo(email).filter((m) => m.subject === codeSubject).length
     const passwordStep = await browser.post('/connexion', { email, password: testPassword })
@@ -54,7 +54,7 @@ describe.skipIf(testEngine !== 'postgres')('two instances sharing one PostgreSQL
     const codeEmail = await smtp.waitForEmail(email, { subject: codeSubject, skip: before })
     const codeStep = await browser.through(second.baseUrl).post('/connexion/code', { code: codeIn(codeEmail) })
     expect(codeStep.status).toBe(303)
-    expect(codeStep.location).toBe('/')
+    expect(codeStep.location).toBe(landing)
     return browser
   }
 
@@ -99,7 +99,7 @@ describe.skipIf(testEngine !== 'postgres')('two instances sharing one PostgreSQL
     const user = (await logIn(email, two, two)).through(two.baseUrl)
     expect((await user.get('/mon-compte')).status).toBe(200)
 
-    const manager = await logIn('manager@chu-a.fr', one, one)
+    const manager = await logIn('manager@chu-a.fr', one, one, '/gestion')
     expect((await manager.get(`/gestion/comptes/${id}/desactiver`)).status).toBe(200)
     const deactivated = await manager.post(`/gestion/comptes/${id}/desactiver`, {})
     expect(deactivated.status).toBe(303)

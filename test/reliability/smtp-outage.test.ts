@@ -109,7 +109,7 @@ describe(`SMTP down during the flows that send email (${testEngine})`, () => {
     let loggedIn = await loggingIn.post('/connexion/code', { code: codeIn(codes[0] as never) })
     if (loggedIn.statusCode === 401) loggedIn = await loggingIn.post('/connexion/code', { code: codeIn(codes[1] as never) })
     expect(loggedIn.statusCode).toBe(303)
-    expect(loggedIn.headers.location).toBe('/')
+    expect(loggedIn.headers.location).toBe('/mon-compte')
     expect((await loggingIn.get('/mon-compte')).statusCode).toBe(200)
     for (const address of [newcomer, resetUser, lockUser]) {
       const [email] = smtp.emailsTo(address)

@@ -115,8 +115,12 @@ export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promis
 
 export interface HospitalProgress { hospitalId: string; name: string; active: number; due: number }
 
-/** Per hospital: active accounts and how many are due (an account in two hospitals counts in both). */
-export async function findReviewProgress (db: Db, hospitalIds: readonly string[] | 'all', now: number, interval: number): Promise<HospitalProgress[]> {
+/**
+ * Per hospital: active accounts and how many are due (an account in two hospitals counts in both).
+ * With a reviewer, only the accounts this reviewer decides on (`selectReviewableAccounts`): the
+ * « Revues à effectuer » of a hospital then counts exactly the accounts the page lists for it.
+ */
+export async function findReviewProgress (db: Db, hospitalIds: readonly string[] | 'all', now: number, interval: number, reviewer?: Manager): Promise<HospitalProgress[]> {
   if (hospitalIds !== 'all' && hospitalIds.length === 0) return []
   let query = db.selectFrom('hospital')
     .innerJoin('site', 'site.hospital_id', 'hospital.id')
@@ -132,6 +136,7 @@ export async function findReviewProgress (db: Db, hospitalIds: readonly string[]
     .groupBy(['hospital.id', 'hospital.name', 'hospital.sort_key'])
     .orderBy('hospital.sort_key').orderBy('hospital.id')
   if (hospitalIds !== 'all') query = query.where('hospital.id', 'in', [...hospitalIds])
+  if (reviewer) query = query.where('account.id', 'in', selectReviewableAccounts(db, reviewer).select('account.id'))
   const rows = await query.execute()
   return rows.map((r) => ({ hospitalId: r.id, name: r.name, active: Number(r.active), due: Number(r.due) }))
 }

@@ -6,11 +6,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { HttpProblem } from '../../kernel/web/errors.ts'
+import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
-import { layoutMessages } from '../../kernel/web/messages.ts'
-import { auditRefusedRequests, csvByteOrderMark, csvDownloadHeaders, csvLine, formatUtc, parseDay, recordEvent } from '../audit/index.ts'
+import { formatInstantIso, startOfParisDay } from '../../kernel/web/dates.ts'
+import { auditRefusedRequests, csvByteOrderMark, csvDownloadHeaders, csvLine, recordEvent } from '../audit/index.ts'
 import { managerFrom, type Manager } from '../account-administration/index.ts'
 import { requireRole } from '../sessions/index.ts'
 import { confirmAccessReviews, findReviewReport } from './access-review.ts'
@@ -42,9 +42,14 @@ function reviewerOf (request: FastifyRequest): Manager {
   return managerFrom(request.account)
 }
 
-function notFound (request: FastifyRequest): HttpProblem {
-  const t = layoutMessages[request.lang]
-  return new HttpProblem(404, t.notFoundTitle, t.notFoundBody)
+function notFound (): RequestRefused {
+  return new RequestRefused(404)
+}
+
+/** « 2026-11-27 » → « 2026-11-28 » (calendar arithmetic, no time zone involved). */
+function nextDay (day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
 }
 
 type ReadReport = { values: ReportValues; errors: FieldErrors; hospitals: Array<{ id: string; name: string }>; from?: number; until?: number }
@@ -54,17 +59,18 @@ async function readReportQuery (app: FastifyInstance, request: FastifyRequest, t
   const hospitals = await findHospitalNames(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds)
   const raw = (request.validationError ? {} : request.query) as ReportQueryType
   const errors: FieldErrors = request.validationError ? fieldErrorsFrom(request.lang, request.validationError.validation) : {}
-  const today = new Date(app.now()).toISOString().slice(0, 10)
-  const yearAgo = new Date(app.now() - 365 * oneDay).toISOString().slice(0, 10)
+  const today = formatInstantIso(app.now()).slice(0, 10)
+  const yearAgo = formatInstantIso(app.now() - 365 * oneDay).slice(0, 10)
   const values: ReportValues = { hopital: raw.hopital ?? hospitals[0]?.id ?? '', du: raw.du || yearAgo, au: raw.au || today }
-  if (values.hopital !== '' && !hospitals.some((h) => h.id === values.hopital)) throw notFound(request)
+  if (values.hopital !== '' && !hospitals.some((h) => h.id === values.hopital)) throw notFound()
   if (values.hopital === '') errors.hopital = t.chooseHospital
-  const from = parseDay(values.du)
-  const to = parseDay(values.au)
+  // The period is in French days: « du 01/01 » starts at midnight in Paris.
+  const from = startOfParisDay(values.du)
+  const to = startOfParisDay(values.au)
   if (from === undefined || errors.du) errors.du = t.invalidDate
   if (to === undefined || errors.au) errors.au = t.invalidDate
   else if (from !== undefined && from > to) errors.au = t.periodReversed
-  return { values, errors, hospitals, from, until: to === undefined ? undefined : to + oneDay }
+  return { values, errors, hospitals, from, until: to === undefined ? undefined : startOfParisDay(nextDay(values.au)) }
 }
 
 export async function accessReviewRoutes (app: FastifyInstance) {
@@ -83,7 +89,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
       title: t.title,
       body: reviewPage({
         t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
-        progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, interval),
+        progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, interval, reviewer),
         due, dueTotal: due.length < shownDueReviews ? due.length : await countDueReviews(app.db, reviewer, now, interval),
         sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
         notice: done === undefined ? undefined : t.confirmedNotice(Number(done)),
@@ -105,7 +111,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
         title: t.title,
         body: reviewPage({
           t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
-          progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, app.rules.accessReviewInterval),
+          progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, app.rules.accessReviewInterval, reviewer),
           due, dueTotal: due.length, sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
           notice: undefined, error: t.nothingSelected,
         }),
@@ -114,7 +120,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
     const result = await confirmAccessReviews({
       db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: { ip: request.ip, userAgent: request.headers['user-agent'] }, now: app.now(),
     }, ids)
-    if (result.outcome === 'notFound') throw notFound(request)
+    if (result.outcome === 'notFound') throw notFound()
     return reply.redirect(`/gestion/revue-des-droits?fait=${result.confirmed.length}`, 303)
   })
 
@@ -146,7 +152,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
       userAgent: request.headers['user-agent'], details: { from: query.values.du, to: query.values.au, lines: lines.length },
     }, app.now()))
     const body = [csvByteOrderMark, csvLine(t.csvHeader), ...lines.map((l) => csvLine([
-      formatUtc(l.at), l.hospitalName ?? hospitalName, l.reviewerEmail, l.reviewerRole, l.accountName, l.accountEmail, t.decisions[l.decision] ?? l.decision,
+      formatInstantIso(l.at), l.hospitalName ?? hospitalName, l.reviewerEmail, l.reviewerRole, l.accountName, l.accountEmail, t.decisions[l.decision] ?? l.decision,
     ]))].join('')
     return reply.headers(csvDownloadHeaders(`revue-des-droits-${query.values.du}-${query.values.au}.csv`)).send(body)
   })

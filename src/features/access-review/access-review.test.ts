@@ -133,7 +133,7 @@ describe(`access review (« revue des droits d'accès ») (${testEngine})`, () =
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-disposition']).toContain('attachment')
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')
-    expect(lines[0]).toBe('date_utc;hopital;revu_par;role;utilisateur;email;decision')
+    expect(lines[0]).toBe('date;hopital;revu_par;role;utilisateur;email;decision')
     expect(lines.filter((l) => l.includes('alice@chu-a.fr'))[0]).toMatch(/CHU de Test A;gestion@chu-a.fr;accountManager;Martin Claire;alice@chu-a.fr;Droits confirmés$/)
     expect(csv.body).not.toContain('bob@chu-b.fr')
     expect((await browserA.get(`/gestion/revue-des-droits/rapport.csv?hopital=${b.id}`)).statusCode).toBe(404)
@@ -180,5 +180,63 @@ describe(`access review of users registered in several hospitals (admin guide §
     expect((await browser.post('/gestion/revue-des-droits/confirmer', { comptes: both })).statusCode).toBe(404)
     const superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, now: activatedAt })
     expect(await countDueReviews(t.db, { id: superadmin, isSuperadmin: true, hospitalIds: [] }, t.clock.now())).toBe(3)
+  })
+})
+
+describe(`access review: the count matches the list, names and dates as elsewhere (${testEngine})`, () => {
+  let t: TestApp
+  let a: TestHospital
+  let manager = ''
+  let alice = ''
+  let browser: TestBrowser
+  afterAll(async () => { await t?.close() })
+  const dueCell = (body: string) => Number(/<th scope="row">CHU de Test A<\/th><td>\d+<\/td><td>\d+<\/td><td>(\d+)<\/td>/.exec(body)?.[1])
+  const listedRows = (body: string) => (body.match(/name="comptes" value="[^"]+" form="revue-groupee"/g) ?? []).length
+
+  beforeAll(async () => {
+    t = await buildTestApp()
+    let b: TestHospital
+    ;({ a, b } = await createTwoHospitals(t.db))
+    const activatedAt = t.clock.now()
+    manager = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], now: activatedAt })
+    await createAccount(t.db, { email: 'gestion2@chu-a.fr', siteIds: [a.adminSiteId], now: activatedAt })
+    alice = await createAccount(t.db, { email: 'alice@chu-a.fr', lastName: 'Martin', firstName: 'Alice', siteIds: [a.siteIds[0] as string], now: activatedAt })
+    await createAccount(t.db, { email: 'deux@chu-a.fr', siteIds: [a.siteIds[1] as string, b.siteIds[0] as string], now: activatedAt })
+    t.clock.advance(days(366))
+    browser = new TestBrowser(t.app)
+    await signIn(t, browser, manager)
+  })
+
+  it('counts in « Revues à effectuer » exactly the accounts the page lists', async () => {
+    const page = await browser.get('/gestion/revue-des-droits')
+    expect(listedRows(page.body)).toBe(1)
+    expect(dueCell(page.body)).toBe(1)
+    const superadmin = new TestBrowser(t.app)
+    await signIn(t, superadmin, await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, now: t.clock.now() }))
+    const all = await superadmin.get('/gestion/revue-des-droits')
+    expect(dueCell(all.body)).toBe(4)
+    expect(listedRows(all.body)).toBe(4)
+  })
+
+  it('writes the names as the console’s list does', async () => {
+    const page = await browser.get('/gestion/revue-des-droits')
+    expect(page.body).toContain('<th scope="row">Martin Alice</th>')
+    expect(page.body).not.toContain('MARTIN')
+  })
+
+  it('gives every date and time in French format and French time; the CSV in ISO 8601 with its offset', async () => {
+    expect((await browser.post('/gestion/revue-des-droits/confirmer', { comptes: alice })).statusCode).toBe(303)
+    // The clock: 28 November 2027 at 09:00 UTC, 10:00 in Paris.
+    expect(new Date(t.clock.now()).toISOString()).toBe('2027-11-28T09:00:00.000Z')
+    const review = await browser.get('/gestion/revue-des-droits')
+    expect(review.body).not.toMatch(/\d{4}-\d{2}-\d{2}/)
+    const query = `hopital=${a.id}&du=2027-11-28&au=2027-11-28`
+    const report = await browser.get(`/gestion/revue-des-droits/rapport?${query}`)
+    expect(report.body).toContain('<td>28/11/2027 10:00:00</td>')
+    expect(report.body).toContain('du 28/11/2027 au 28/11/2027')
+    expect(report.body).toContain('Rapport établi le 28 novembre 2027 à 10:00 (heure de Paris).')
+    expect(report.body).not.toContain('UTC')
+    const csv = await browser.get(`/gestion/revue-des-droits/rapport.csv?${query}`)
+    expect(csv.body).toContain('2027-11-28T10:00:00+01:00;CHU de Test A;gestion@chu-a.fr;accountManager;Martin Alice;alice@chu-a.fr;Droits confirmés')
   })
 })

@@ -166,7 +166,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
 
   async function requireActionTarget (request: FastifyRequest, check: (account: ManagedAccount) => ReturnType<typeof refusalToChange>): Promise<ManagedAccount> {
     const manager = managerOf(request)
-    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id, request.lang)
+    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id)
     const refusal = check(account)
     if (refusal) throw scopeRefusalProblem(request, refusal)
     return account
@@ -288,9 +288,10 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     if (result.outcome === 'confirmationMismatch') {
       const t = messages[request.lang]
-      const account = await requireManagedAccount(app.db, ctx.manager, (request.params as IdParams).id, request.lang)
+      const account = await requireManagedAccount(app.db, ctx.manager, (request.params as IdParams).id)
       return reply.page({
-        title: `Erreur — ${t.deleteTitle(fullName(account))}`,
+        title: t.deleteTitle(fullName(account)),
+        hasErrors: true,
         body: deletionPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), t.deleteMismatch),
       }, 400)
     }

@@ -123,7 +123,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
 
   async function requireEditableAccount (request: FastifyRequest): Promise<ManagedAccount> {
     const manager = managerOf(request)
-    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id, request.lang)
+    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id)
     const refusal = refusalToChange(manager, account)
     if (refusal) throw scopeRefusalProblem(request, refusal)
     return account
@@ -136,8 +136,8 @@ export async function accountEditRoutes (app: FastifyInstance) {
     const sites = await siteTagsOf(app, account, options.pending ?? { add: [], remove: [] })
     const results = search === '' ? undefined : await searchSites(app.db, manager, search)
     return reply.page({
-      // RGAA 11.10: the title says the form came back with errors.
-      title: `${Object.keys(options.errors ?? {}).length > 0 ? (request.lang === 'fr' ? 'Erreur — ' : 'Error — ') : ''}${t.editTitle(fullName(account))}`,
+      title: t.editTitle(fullName(account)),
+      hasErrors: Object.keys(options.errors ?? {}).length > 0,
       scripts: ['account-edit.js'],
       body: accountEditPage({
         t, lang: request.lang, csrf: csrfField(request), account,
@@ -240,7 +240,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     }
     if (result.emailChangeSentTo) {
       void app.mail.kick()
-      const updated = await requireManagedAccount(app.db, managerOf(request), account.id, request.lang)
+      const updated = await requireManagedAccount(app.db, managerOf(request), account.id)
       return renderEditPage(request, reply, updated, { notice: `${t.saved} ${t.emailChangeSent(result.emailChangeSentTo)}` })
     }
     return reply.redirect(`/gestion/comptes/${account.id}?fait=enregistre`, 303)

@@ -16,8 +16,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
-import { HttpProblem } from '../../kernel/web/errors.ts'
-import { layoutMessages, type Lang } from '../../kernel/web/messages.ts'
+import { RequestRefused } from '../../kernel/web/errors.ts'
 import { accountColumns, accountStatus, findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 
 export interface Manager {
@@ -114,11 +113,10 @@ export async function findManagedAccount (db: Db, manager: Manager, accountId: u
 export type ManagedAccount = NonNullable<Awaited<ReturnType<typeof findManagedAccount>>>
 
 /** Out of scope and missing look the same: one 404 (no probing of other hospitals' ids). */
-export async function requireManagedAccount (db: Db, manager: Manager, accountId: unknown, lang: Lang = 'fr'): Promise<ManagedAccount> {
+export async function requireManagedAccount (db: Db, manager: Manager, accountId: unknown): Promise<ManagedAccount> {
   const account = await findManagedAccount(db, manager, accountId)
   if (account) return account
-  const t = layoutMessages[lang]
-  throw new HttpProblem(404, t.notFoundTitle, t.notFoundBody)
+  throw new RequestRefused(404)
 }
 
 /**

@@ -38,6 +38,43 @@ const eventLabelsFr = {
   'audit.exported': 'Journal exporté',
 }
 export type KnownEventType = keyof typeof eventLabelsFr
+
+/** Every label translated: a type added in French without its English fails the type check. */
+const eventLabelsEn: Record<KnownEventType, string> = {
+  'account.registered': 'Registration',
+  'account.registrationAttemptOnExistingEmail': 'Registration with an address already in use',
+  'account.emailConfirmed': 'Email address confirmed',
+  'account.confirmationEmailResent': 'Confirmation email sent again',
+  'account.locked': 'Account locked',
+  'account.unlocked': 'Account unlocked',
+  'account.emailChanged': 'Email address changed',
+  'account.superadminCreated': 'Super-administrator created',
+  'login.codeSent': 'Password accepted, code sent',
+  'login.passwordRejected': 'Login refused',
+  'login.codeRejected': 'Code refused',
+  'login.succeeded': 'Login succeeded',
+  'password.resetRequested': 'Password reset requested',
+  'password.reset': 'Password reset',
+  'password.changed': 'Password changed',
+  'session.loggedOut': 'Logout',
+  'session.expired': 'Session expired',
+  'admin.accountActivated': 'Account activated',
+  'admin.accountDeactivated': 'Account deactivated',
+  'admin.confirmationEmailResent': 'Confirmation email sent again by an account manager',
+  'admin.unlockEmailResent': 'Unlock email sent again by an account manager',
+  'admin.accountEdited': 'Account edited',
+  'account.emailChangeRefused': 'Email change refused (requester no longer allowed)',
+  'admin.emailChangeRequested': 'Email address change requested',
+  'admin.siteAdded': 'Site added',
+  'admin.siteRemoved': 'Site removed',
+  'admin.actionRefused': 'Action refused',
+  'referenceData.imported': 'Reference data imported',
+  'accessReview.confirmed': 'Access rights confirmed (review)',
+  'accessReview.notified': 'Access review: account managers notified',
+  'accessReview.reportExported': 'Access review report exported',
+  'audit.purged': 'Journal purged (retention period)',
+  'audit.exported': 'Journal exported',
+}
 export const knownEventTypes = Object.keys(eventLabelsFr) as KnownEventType[]
 
 const fr = {
@@ -122,25 +159,7 @@ const en: typeof fr = {
   invalidDate: 'Enter a date as yyyy-mm-dd.',
   periodReversed: 'The start date must come before the end date.',
   backToConsole: 'Back to account management',
-  eventLabels: {
-    ...eventLabelsFr,
-    'account.registered': 'Registration',
-    'account.emailConfirmed': 'Email address confirmed',
-    'account.locked': 'Account locked',
-    'account.unlocked': 'Account unlocked',
-    'login.passwordRejected': 'Login refused',
-    'login.codeRejected': 'Code refused',
-    'login.succeeded': 'Login succeeded',
-    'password.changed': 'Password changed',
-    'password.reset': 'Password reset',
-    'session.loggedOut': 'Logout',
-    'session.expired': 'Session expired',
-    'admin.accountActivated': 'Account activated',
-    'admin.accountDeactivated': 'Account deactivated',
-    'admin.actionRefused': 'Action refused',
-    'account.emailChangeRefused': 'Email change refused (requester no longer allowed)',
-    'accessReview.confirmed': 'Access confirmed (review)',
-  },
+  eventLabels: eventLabelsEn,
   csvHeader: fr.csvHeader,
 }
 

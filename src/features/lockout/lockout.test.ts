@@ -114,7 +114,7 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
         const sessions = await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()
         // Locked after the password was accepted: the code step must refuse.
         expect(sessions.length === 1).toBe(!locked)
-        expect(codeStep.headers.location === '/').toBe(!locked)
+        expect(codeStep.headers.location === '/mon-compte').toBe(!locked)
       } else {
         expect(correct!.statusCode).toBe(401)
         expect(locked).toBe(true)
@@ -155,7 +155,7 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
     expect(replay.body).toContain('Lien de déverrouillage invalide')
     expect((await browser.get(link)).statusCode).toBe(400)
 
-    expect((await logIn(t, browser, email)).headers.location).toBe('/')
+    expect((await logIn(t, browser, email)).headers.location).toBe('/mon-compte')
     const events = await t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'account.unlocked').execute()
     expect(events).toHaveLength(1)
   })

@@ -4,7 +4,7 @@
  * statement, so parallel submissions cannot evaluate more codes than allowed or use one twice.
  */
 import type { Db } from '../../kernel/db/database.ts'
-import { accountStateColumns } from '../../kernel/accounts/accounts.ts'
+import { accountStateColumns, findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
@@ -23,6 +23,12 @@ export function findAccountState (tx: Db, accountId: string) {
     .executeTakeFirst()
 }
 
+
+/** Super-administrator, or holder of a hospital's « Site administrateur comptes ». */
+export async function canManageAccounts (tx: Db, accountId: string): Promise<boolean> {
+  const account = await tx.selectFrom('account').select('is_superadmin').where('id', '=', accountId).executeTakeFirst()
+  return account?.is_superadmin === 1 || (await findManagedHospitalIds(tx, accountId)).length > 0
+}
 
 export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
   await tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId).execute()

@@ -64,7 +64,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
 
     const done = await browser.post('/connexion/code', { code: await lastLoginCode(t, email) })
     expect(done.statusCode).toBe(303)
-    expect(done.headers.location).toBe('/')
+    expect(done.headers.location).toBe('/mon-compte')
     const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? [])
     const session = cookies.find((c) => c.startsWith(`${t.app.sessionCookie}=`)) as string
     expect(session).toMatch(/^session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/)
@@ -216,7 +216,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
       const other = new TestBrowser(t.app)
       // Only the language switch's own « retour » remains; the login form carries none.
       expect((await other.get(`/connexion?retour=${encodeURIComponent(retour)}`)).body.match(/name="retour"/g)).toHaveLength(1)
-      expect((await logIn(t, other, email, testPassword, retour)).headers.location).toBe('/')
+      expect((await logIn(t, other, email, testPassword, retour)).headers.location).toBe('/mon-compte')
     }
   })
 

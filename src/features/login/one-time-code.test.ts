@@ -31,7 +31,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
   it('accepts the code at 59 seconds and refuses it at 61 seconds', async () => {
     const early = await passwordDone()
     t.clock.advance(seconds(59))
-    expect((await submit(early.browser, early.code)).headers.location).toBe('/')
+    expect((await submit(early.browser, early.code)).headers.location).toBe('/mon-compte')
 
     const late = await passwordDone()
     t.clock.advance(seconds(61))
@@ -43,7 +43,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
 
   it('accepts spaces around and inside the typed code', async () => {
     const { browser, code } = await passwordDone()
-    expect((await submit(browser, ` ${code.slice(0, 4)} ${code.slice(4)} `)).headers.location).toBe('/')
+    expect((await submit(browser, ` ${code.slice(0, 4)} ${code.slice(4)} `)).headers.location).toBe('/mon-compte')
   })
 
   it('refuses the code in another browser, which must start again', async () => {
@@ -57,7 +57,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     other.cookies.set('preconnexion', stranger.browser.cookies.get('preconnexion') as string)
     expect((await submit(other, code)).statusCode).toBe(401)
     expect(await sessionsOf(id)).toHaveLength(0)
-    expect((await submit(browser, code)).headers.location).toBe('/')
+    expect((await submit(browser, code)).headers.location).toBe('/mon-compte')
   })
 
   it('kills the old code when a new one is sent, at most once per interval', async () => {
@@ -73,7 +73,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     expect(second).not.toBe(first)
     expect((await emailsTo(t.db, email)).filter((e) => e.template === 'oneTimeCode')).toHaveLength(2)
     expect((await submit(browser, first)).statusCode).toBe(401)
-    expect((await submit(browser, second)).headers.location).toBe('/')
+    expect((await submit(browser, second)).headers.location).toBe('/mon-compte')
   })
 
   it('voids a code after 5 wrong attempts; a new code works', async () => {
@@ -90,7 +90,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     expect(await sessionsOf(id)).toHaveLength(0)
     t.clock.advance(seconds(20))
     await browser.post('/connexion/nouveau-code', {})
-    expect((await submit(browser, await lastLoginCode(t, email))).headers.location).toBe('/')
+    expect((await submit(browser, await lastLoginCode(t, email))).headers.location).toBe('/mon-compte')
     const rejected = await t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()
     expect(rejected).toHaveLength(5)
   })
@@ -144,7 +144,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     const copy = new TestBrowser(t.app)
     for (const [k, v] of browser.cookies) copy.cookies.set(k, v)
     const results = await Promise.all([submit(browser, code), submit(copy, code)])
-    expect(results.filter((r) => r.headers.location === '/')).toHaveLength(1)
+    expect(results.filter((r) => r.headers.location === '/mon-compte')).toHaveLength(1)
     expect(await sessionsOf(id)).toHaveLength(1)
     const replay = new TestBrowser(t.app)
     replay.cookies.set('preconnexion', preLogin)

@@ -18,7 +18,7 @@ import { isAccountLocked, type RequestMeta } from '../lockout/index.ts'
 import { createSession, destroySession } from '../sessions/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
-  consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
+  canManageAccounts, consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
 } from './login.queries.ts'
 import type { LoginContext } from './password-step.ts'
 
@@ -77,8 +77,19 @@ export async function submitOneTimeCode (ctx: LoginContext, browserToken: unknow
     const sessionToken = await createSession(tx, account.id, now, meta)
     await setLastLoginAt(tx, account.id, now)
     await recordEvent(tx, { type: 'login.succeeded', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent }, now)
-    return { outcome: 'loggedIn', sessionToken, returnTo: safeReturnPath(consumed.return_to) }
+    return { outcome: 'loggedIn', sessionToken, returnTo: await landingPath(tx, account.id, consumed.return_to) }
   })
+}
+
+/**
+ * Where a login ends: the page the user was sent from (an expired session, user guide §3.4),
+ * else, admin guide §1 « Une fois connecté, vous accédez directement à l'interface de gestion »,
+ * the console for account managers and super-administrators, and « Mon compte » for the others.
+ */
+async function landingPath (tx: Db, accountId: string, returnTo: string | null): Promise<string> {
+  const path = safeReturnPath(returnTo)
+  if (path !== '/') return path
+  return await canManageAccounts(tx, accountId) ? '/gestion' : '/mon-compte'
 }
 
 async function refuseWrongCode (ctx: LoginContext, tx: Db, challenge: Challenge, meta: RequestMeta, now: number): Promise<CodeStepResult> {

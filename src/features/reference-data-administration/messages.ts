@@ -87,7 +87,7 @@ const en: typeof fr = {
   professions: 'Professions',
   name: 'Name',
   finess: 'FINESS number',
-  finessHint: '9 characters: the département (2A and 2B for Corsica) then 7 digits.',
+  finessHint: '9 characters: the French department number (2A and 2B for Corsica) then 7 digits.',
   city: 'City',
   domains: 'Institutional email domains',
   domainsHint: 'One domain per line, e.g. chu-example.fr. Used by the activation warnings.',
@@ -141,7 +141,7 @@ const en: typeof fr = {
     required: 'This field is required.',
     finess: {
       length: 'A FINESS number has 9 characters.',
-      departement: 'A FINESS number starts with a département (01 to 95, 2A, 2B, 97 or 98).',
+      departement: 'A FINESS number starts with a French department number (01 to 95, 2A, 2B, 97 or 98).',
       characters: 'The last 7 characters of a FINESS number are digits.',
       key: 'The FINESS check key is wrong (a typo?).',
     },

@@ -5,6 +5,7 @@ import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { logIn } from '../../../test/helpers/login.ts'
 import { hours, minutes } from '../../config.ts'
+import { html } from '../../kernel/web/html.ts'
 import { requireAccount } from './index.ts'
 
 /** The real app plus one page behind requireAccount, standing for any logged-in page. */
@@ -14,6 +15,12 @@ async function buildAppWithProtectedPage (): Promise<TestApp> {
   const config = testConfig(database.env)
   const app = await buildApp(config, { startMailDispatcher: false, now: clock.now })
   app.get('/essai/page-protegee', { preHandler: requireAccount }, async (request) => ({ accountId: request.account?.id }))
+  app.get('/essai/formulaire', { preHandler: requireAccount }, async (_request, reply) => reply.page({
+    title: 'Formulaire',
+    body: html`<h1>Formulaire</h1><form method="post" action="/essai/formulaire"><input type="text" name="nom" value="Ancien">
+      <input type="password" name="password"><button type="submit">Valider</button></form>`,
+  }))
+  app.post('/essai/formulaire', { preHandler: requireAccount }, async () => ({ saved: true }))
   await app.ready()
   return { app, db: app.db, clock, config, close: async () => { await app.close(); await database.drop() } }
 }
@@ -104,5 +111,63 @@ describe(`sessions: expiry and logout (user guide §3.4, « Se déconnecter ») 
     const back = await logIn(t, browser, email, undefined, '/essai/page-protegee?onglet=sites')
     expect(back.headers.location).toBe('/essai/page-protegee?onglet=sites')
     expect((await browser.get('/essai/page-protegee?onglet=sites')).statusCode).toBe(200)
+  })
+
+  it('tells the page how long the session has left, and « Rester connecté » renews it (POST with the CSRF token)', async () => {
+    const { browser, id } = await loggedIn()
+    const page = await browser.get('/mon-compte')
+    expect(page.body).toContain(`data-session-time-left="${t.app.rules.sessionIdleTimeout}"`)
+    expect(page.body).toContain(`data-session-warning="${t.app.rules.sessionExpiryWarning}"`)
+    expect(page.body).toContain('<dialog id="session-expiration"')
+    expect(page.body).toContain('src="/static/session-expiry.js"')
+    t.clock.advance(minutes(20))
+    expect((await browser.get('/mon-compte')).body).toContain(`data-session-time-left="${t.app.rules.sessionIdleTimeout}"`)
+    t.clock.advance(minutes(25))
+    expect((await browser.post('/session/prolonger', {}, { csrf: false, headers: { accept: 'application/json' } })).statusCode).toBe(403)
+    const renewed = await browser.post('/session/prolonger', {}, { headers: { accept: 'application/json' } })
+    expect(renewed.statusCode).toBe(200)
+    expect(renewed.json()).toEqual({ timeLeft: t.app.rules.sessionIdleTimeout })
+    const session = await t.db.selectFrom('session').select('last_seen_at').where('account_id', '=', id).executeTakeFirstOrThrow()
+    expect(Number(session.last_seen_at)).toBe(t.clock.now())
+    t.clock.advance(minutes(29))
+    expect((await browser.get('/essai/page-protegee')).statusCode).toBe(200)
+    const anonymous = new TestBrowser(t.app)
+    expect((await anonymous.post('/session/prolonger', {}, { headers: { accept: 'application/json' } })).statusCode).toBe(401)
+    const home = await anonymous.get('/connexion')
+    expect(home.body).not.toContain('session-expiration')
+    expect(home.body).not.toContain('data-session-time-left')
+  })
+
+  it('keeps a form posted after expiry (never its password nor its token) and puts it back after the login, once', async () => {
+    const { browser, email, id } = await loggedIn()
+    t.clock.advance(minutes(31))
+    const posted = await browser.post('/essai/formulaire', { nom: 'Nouveau nom', password: 'Secret-123!' }, { headers: { referer: 'http://bamara.test/essai/formulaire' } })
+    expect(posted.statusCode).toBe(303)
+    expect(posted.headers.location).toBe('/connexion?retour=%2Fessai%2Fformulaire&expiree=1')
+    const kept = await t.db.selectFrom('saved_form').select(['account_id', 'fields', 'return_to', 'posted_to']).execute()
+    expect(kept).toEqual([{ account_id: id, fields: '{"nom":"Nouveau nom"}', return_to: '/essai/formulaire', posted_to: '/essai/formulaire' }])
+    expect(JSON.stringify(kept)).not.toContain('Secret')
+    const back = await logIn(t, browser, email, undefined, '/essai/formulaire')
+    expect(back.headers.location).toBe('/essai/formulaire')
+    const form = await browser.get('/essai/formulaire')
+    expect(form.body).toContain('name="nom" value="Nouveau nom"')
+    expect(form.body).toContain('<input type="password" name="password">')
+    expect(form.body).toContain('n’est pas encore enregistré')
+    expect(await t.db.selectFrom('saved_form').select('id_digest').execute()).toEqual([])
+    const again = await browser.get('/essai/formulaire')
+    expect(again.body).toContain('name="nom" value="Ancien"')
+    expect(again.body).not.toContain('n’est pas encore enregistré')
+  })
+
+  it('gives a kept form back to nobody else logging in on the same browser', async () => {
+    const first = await loggedIn()
+    t.clock.advance(minutes(31))
+    await first.browser.post('/essai/formulaire', { nom: 'Saisie de la première' })
+    const otherEmail = `autre${++n}@chu-a.fr`
+    await createAccount(t.db, { email: otherEmail, siteIds: [siteId] })
+    await logIn(t, first.browser, otherEmail, undefined, '/essai/formulaire')
+    const form = await first.browser.get('/essai/formulaire')
+    expect(form.body).not.toContain('Saisie de la première')
+    expect(form.body).toContain('name="nom" value="Ancien"')
   })
 })

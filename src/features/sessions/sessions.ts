@@ -12,7 +12,7 @@ import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
 import { recordEvent } from '../audit/index.ts'
 
-/** Activity is written at most this often: the idle timeout stays exact to within it. */
+/** Activity is written at most this often (a tenth of the idle timeout when shorter): the idle timeout stays exact to within it. */
 const touchInterval = 30_000
 
 export interface SessionMeta { ip?: string | null; userAgent?: string | null }
@@ -32,8 +32,9 @@ export async function createSession (tx: Db, accountId: string, now: number, met
 }
 
 export type SessionLookup =
-  | { outcome: 'valid'; account: CurrentAccount; sessionDigest: string }
-  | { outcome: 'expired' }
+  /** timeLeft: until the idle timeout ends the session, if nothing else happens. */
+  | { outcome: 'valid'; account: CurrentAccount; sessionDigest: string; timeLeft: number }
+  | { outcome: 'expired'; accountId: string }
   | { outcome: 'none' }
 
 /**
@@ -57,18 +58,21 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
   const usable = row.activated_at !== null && row.deactivated_at === null && row.email_confirmed_at !== null
   if (idle || tooOld) {
     await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now, meta)
-    return { outcome: 'expired' }
+    return { outcome: 'expired', accountId: row.id }
   }
   if (!usable) {
     await db.deleteFrom('session').where('id_digest', '=', digest).execute()
     return { outcome: 'none' }
   }
-  if (now - Number(row.last_seen_at) >= touchInterval) {
-    await db.updateTable('session').set({ last_seen_at: now }).where('id_digest', '=', digest).execute()
+  let lastSeen = Number(row.last_seen_at)
+  if (now - lastSeen >= Math.min(touchInterval, rules.sessionIdleTimeout / 10)) {
+    await touchSession(db, digest, now)
+    lastSeen = now
   }
   return {
     outcome: 'valid',
     sessionDigest: digest,
+    timeLeft: lastSeen + rules.sessionIdleTimeout - now,
     account: {
       id: row.id,
       email: row.email,
@@ -79,6 +83,11 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
       managedHospitalIds: await findManagedHospitalIds(db, row.id),
     },
   }
+}
+
+/** Records activity now: « Rester connecté » (the expiry warning's button) renews the idle timeout. */
+export async function touchSession (db: Db, digest: string, now: number): Promise<void> {
+  await db.updateTable('session').set({ last_seen_at: now }).where('id_digest', '=', digest).execute()
 }
 
 /** Deletes an expired session and records `session.expired` once, even if requests race. */

@@ -116,6 +116,24 @@ export interface SessionTable {
   user_agent: string | null
 }
 
+/**
+ * A form posted after the session expired (user guide §3.4), kept for the login that follows:
+ * keyed by a random cookie of the browser (stored digested), never its passwords, deleted once
+ * shown or after rules.savedFormTtl.
+ */
+export interface SavedFormTable {
+  id_digest: string
+  /** Whose session expired: only that account's next login gets the form back. */
+  account_id: string
+  /** The page of the form, where the login brings the user back. */
+  return_to: string
+  /** Where the form was posted: the form to refill on that page. */
+  posted_to: string
+  /** JSON object: field name → value or values. */
+  fields: string
+  created_at: Instant
+}
+
 export interface LoginChallengeTable {
   /** sha256 of the pre-login cookie token that binds the code to one browser. */
   id_digest: string
@@ -244,6 +262,7 @@ export interface Database {
   account_site: AccountSiteTable
   account_hospital: AccountHospitalTable
   session: SessionTable
+  saved_form: SavedFormTable
   login_challenge: LoginChallengeTable
   account_token: AccountTokenTable
   outbox: OutboxTable

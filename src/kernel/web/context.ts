@@ -21,5 +21,7 @@ declare module 'fastify' {
     csrfToken: string
     /** Set by the sessions feature when a valid session cookie came with the request. */
     account: CurrentAccount | undefined
+    /** With `account`: milliseconds until the idle timeout ends the session (the expiry warning's clock). */
+    sessionTimeLeft: number | undefined
   }
 }

@@ -9,6 +9,15 @@ export class HttpProblem extends Error {
   }
 }
 
+/**
+ * A refusal a flow throws with its status only (house style rule 16: flows speak outcomes, the
+ * edge speaks the language): the one error handler words it in the request's language. A 404
+ * also stands for « not yours » (no probing of other hospitals' ids).
+ */
+export class RequestRefused extends Error {
+  constructor (readonly statusCode: 400 | 403 | 404 | 409) { super(`request refused (${statusCode})`) }
+}
+
 export class RateLimited extends Error {
   readonly statusCode = 429
   constructor (readonly retryAfterSeconds: number) { super('rate limited') }

@@ -10,11 +10,18 @@ import { layoutMessages } from './messages.ts'
 export interface PageOptions {
   title: string
   body: Html
+  /** The page shows a form's errors: its title says so first (RGAA 11.10, « Erreur — … »). */
+  hasErrors?: boolean
   /** Extra scripts from /static, loaded with the CSP nonce. */
   scripts?: string[]
 }
 
-export interface LayoutSettings { appName: string; supportEmail: string }
+export interface LayoutSettings {
+  appName: string
+  supportEmail: string
+  /** rules.sessionExpiryWarning: how long before the idle timeout the warning dialog opens. */
+  sessionExpiryWarning: number
+}
 
 export function csrfField (request: FastifyRequest): Html {
   return html`<input type="hidden" name="_csrf" value="${request.csrfToken}">`
@@ -25,18 +32,20 @@ export function renderLayout (request: FastifyRequest, reply: FastifyReply, sett
   const nonce = (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? ''
   const account = request.account
   const otherLang = request.lang === 'fr' ? 'en' : 'fr'
+  const expiryWarned = account !== undefined && request.sessionTimeLeft !== undefined
   return html`<!doctype html>
 <html lang="${request.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.title} — ${settings.appName}</title>
+<title>${page.hasErrors ? t.titleWithErrors(page.title) : page.title} — ${settings.appName}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 <script nonce="${nonce}" src="/static/app.js" defer></script>
 ${(page.scripts ?? []).map((src) => html`<script nonce="${nonce}" src="/static/${src}" defer></script>`)}
+${expiryWarned ? html`<script nonce="${nonce}" src="/static/session-expiry.js" defer></script>` : ''}
 </head>
-<body>
+<body${expiryWarned ? html` data-session-time-left="${Math.max(0, Math.floor(request.sessionTimeLeft ?? 0))}" data-session-warning="${settings.sessionExpiryWarning}"` : ''}>
 <a class="skip-link" href="#contenu">${t.skipToContent}</a>
 <header class="site-header" role="banner">
   <div class="container header-row">
@@ -63,6 +72,7 @@ ${(page.scripts ?? []).map((src) => html`<script nonce="${nonce}" src="/static/$
 <main id="contenu" class="container" tabindex="-1">
 ${page.body}
 </main>
+${expiryWarned ? sessionExpiryDialog(request, settings) : ''}
 <footer class="site-footer" role="contentinfo">
   <div class="container">
     <nav aria-label="${t.footerNavigation}">
@@ -77,4 +87,31 @@ ${page.body}
 </footer>
 </body>
 </html>`
+}
+
+/**
+ * User guide §3.4 « Session expirée », without surprise: with JavaScript (public/session-expiry.js)
+ * this dialog opens rules.sessionExpiryWarning before the idle timeout; « Rester connecté »
+ * posts to /session/prolonger, which renews the session. Closed, it is never shown without
+ * JavaScript. When the time is up, it says so and offers to log in again.
+ */
+function sessionExpiryDialog (request: FastifyRequest, settings: LayoutSettings): Html {
+  const t = layoutMessages[request.lang]
+  const minutes = Math.max(1, Math.round(settings.sessionExpiryWarning / 60_000))
+  const login = `/connexion?${new URLSearchParams({ retour: request.url, expiree: '1' }).toString()}`
+  return html`<dialog id="session-expiration" class="session-dialog" role="alertdialog" aria-modal="true" aria-labelledby="session-expiration-titre" aria-describedby="session-expiration-texte">
+  <div data-state="warning">
+    <h2 id="session-expiration-titre">${t.sessionExpiringTitle}</h2>
+    <p id="session-expiration-texte">${t.sessionExpiringBody(minutes)}</p>
+    <form method="post" action="/session/prolonger">${csrfField(request)}
+      <input type="hidden" name="retour" value="${request.url}">
+      <button type="submit" class="primary">${t.stayLoggedIn}</button>
+    </form>
+  </div>
+  <div data-state="expired" hidden>
+    <h2 id="session-expiration-expiree">${t.sessionExpiredTitle}</h2>
+    <p>${t.sessionExpiredBody}</p>
+    <p><a class="button" href="${login}">${t.logInAgain}</a></p>
+  </div>
+</dialog>`
 }

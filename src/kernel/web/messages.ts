@@ -6,6 +6,9 @@
 export type Lang = 'fr' | 'en'
 export const languages: readonly Lang[] = ['fr', 'en']
 
+const frenchPlural = new Intl.PluralRules('fr')
+const englishPlural = new Intl.PluralRules('en')
+
 const fr = {
   skipToContent: 'Aller au contenu',
   home: 'Accueil',
@@ -43,6 +46,13 @@ const fr = {
   nameInvalid: 'Ce champ ne peut contenir que des lettres, des espaces, des tirets, des apostrophes et des points.',
   requiredFieldsNote: 'Tous les champs sont obligatoires sauf mention contraire.',
   backHome: 'Retour à l’accueil',
+  titleWithErrors: (title: string) => `Erreur — ${title}`,
+  sessionExpiringTitle: 'Votre session va expirer',
+  sessionExpiringBody: (minutes: number) => `Sans activité de votre part, votre session se terminera dans ${minutes} ${frenchPlural.select(minutes) === 'one' ? 'minute' : 'minutes'} ; ce que vous avez saisi et pas encore enregistré serait alors à valider de nouveau après la connexion.`,
+  stayLoggedIn: 'Rester connecté',
+  sessionExpiredTitle: 'Votre session a expiré',
+  sessionExpiredBody: 'Sans activité pendant trop longtemps, votre session s’est terminée. Reconnectez-vous pour revenir à cette page.',
+  logInAgain: 'Se reconnecter',
 }
 
 const en: typeof fr = {
@@ -81,6 +91,13 @@ const en: typeof fr = {
   nameInvalid: 'This field may only contain letters, spaces, hyphens, apostrophes and full stops.',
   requiredFieldsNote: 'All fields are required unless stated otherwise.',
   backHome: 'Back to home',
+  titleWithErrors: (title: string) => `Error — ${title}`,
+  sessionExpiringTitle: 'Your session is about to expire',
+  sessionExpiringBody: (minutes: number) => `Without any activity, your session will end in ${minutes} ${englishPlural.select(minutes) === 'one' ? 'minute' : 'minutes'}; anything typed and not yet saved would then have to be confirmed again after logging in.`,
+  stayLoggedIn: 'Stay logged in',
+  sessionExpiredTitle: 'Your session has expired',
+  sessionExpiredBody: 'After too long without activity, your session ended. Log in again to come back to this page.',
+  logInAgain: 'Log in again',
 }
 
 export const layoutMessages = { fr, en }

@@ -101,6 +101,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorateRequest('lang', 'fr')
   app.decorateRequest('csrfToken', '')
   app.decorateRequest('account', undefined)
+  app.decorateRequest('sessionTimeLeft', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
@@ -133,7 +134,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
   })
 
-  const settings = { appName: config.appName, supportEmail: config.supportEmail }
+  const settings = { appName: config.appName, supportEmail: config.supportEmail, sessionExpiryWarning: config.rules.sessionExpiryWarning }
   app.decorateReply('page', function (this: FastifyReply, options: PageOptions, statusCode = 200) {
     const markup = renderLayout(this.request, this, settings, options)
     return this.code(statusCode)
@@ -182,6 +183,8 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     }
     const status = (error as { statusCode?: number }).statusCode
     if (status === 413) return show(413, t.badRequestTitle, t.tooLargeBody)
+    if (status === 404) return show(404, t.notFoundTitle, t.notFoundBody)
+    if (status === 403) return show(403, t.forbiddenTitle, t.forbiddenBody)
     if (status !== undefined && status >= 400 && status < 500) return show(status, t.badRequestTitle, t.badRequestBody)
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)

@@ -4,7 +4,7 @@
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
-import { formatUtc } from '../../audit/index.ts'
+import { formatDay, formatInstant } from '../../../kernel/web/dates.ts'
 import type { ReportLine } from '../access-review.ts'
 import type { ReviewMessages } from '../messages.ts'
 
@@ -43,7 +43,7 @@ function reportForm (p: ReportPage): Html {
 function reportTable (p: ReportPage): Html {
   const { t, report } = p
   if (!report) return html``
-  const caption = t.reportCaption(report.hospitalName, p.values.du, p.values.au)
+  const caption = t.reportCaption(report.hospitalName, formatDay(p.lang, p.values.du), formatDay(p.lang, p.values.au))
   return html`<p class="no-print"><a class="button secondary" href="/gestion/revue-des-droits/rapport.csv?${reportQuery(p.values)}" download>${t.exportCsv}</a></p>
 ${report.lines.length === 0
     ? html`<h2>${caption}</h2><p role="status">${t.reportEmpty}</p>`
@@ -51,10 +51,10 @@ ${report.lines.length === 0
   <caption id="rapport-legende">${caption}</caption>
   <thead><tr><th scope="col">${t.reportColumns.at}</th><th scope="col">${t.reportColumns.reviewer}</th><th scope="col">${t.reportColumns.account}</th>
     <th scope="col">${t.reportColumns.email}</th><th scope="col">${t.reportColumns.decision}</th></tr></thead>
-  <tbody>${report.lines.map((l) => html`<tr><td>${formatUtc(l.at)}</td><td>${l.reviewerEmail ?? '—'}</td><th scope="row">${l.accountName ?? '—'}</th>
+  <tbody>${report.lines.map((l) => html`<tr><td>${formatInstant(p.lang, l.at, 'dayTime')}</td><td>${l.reviewerEmail ?? '—'}</td><th scope="row">${l.accountName ?? '—'}</th>
     <td>${l.accountEmail ?? '—'}</td><td>${t.decisions[l.decision] ?? l.decision}</td></tr>`)}</tbody>
 </table></div>`}
-<p class="hint">${t.generatedAt(formatUtc(report.generatedAt))}</p>`
+<p class="hint">${t.generatedAt(formatInstant(p.lang, report.generatedAt, 'long'))}</p>`
 }
 
 export function reportPage (p: ReportPage): Html {

@@ -27,8 +27,9 @@ export function formatDay (lang: 'fr' | 'en', at: number | null, never: string):
   return formatInstant(lang, at)
 }
 
+/** Written as the console's list writes it (« Nom Prénom »), so a manager finds the same person. */
 function nameOf (account: DueReview): string {
-  return `${account.lastName.toUpperCase()} ${account.firstName}`
+  return `${account.lastName} ${account.firstName}`
 }
 
 function progressTable (p: ReviewPage): Html {

@@ -69,7 +69,9 @@ ${subject('Votre compte vient d\'être activé', 'your account has been activate
             id: 'connexion-identifiants',
             title: '3.1. Login',
             body: html`<p>Enter your professional email address and your password, then click
-${label('Se connecter', 'Sign in')}.</p>`,
+${label('Se connecter', 'Sign in')}.</p>
+<p>Once signed in, account managers and super-administrators go straight to account management;
+users go to « My account ».</p>`,
           },
           {
             id: 'code-usage-unique',
@@ -93,7 +95,14 @@ your new password twice, then click ${label('Changer mon mot de passe', 'change 
             id: 'session-expiree',
             title: '3.4. Session expired',
             body: html`<p>Your session ends after ${duration(rules.sessionIdleTimeout)} without activity. Sign in
-again: you come back to the page you were on.</p>`,
+again: you come back to the page you were on.</p>
+<p>${duration(rules.sessionExpiryWarning)} before the end, a « Your session is about to expire » window
+warns you (when JavaScript is on in your browser): click « Stay logged in » to keep your session.
+The button has the focus: pressing Enter is enough.</p>
+<p>If you submit a form after your session expired, nothing is lost: after signing in, you come back
+to that form with what you had typed (except passwords, to be typed again) and a message reminding
+you that it is not saved yet. Check it, then submit it. What you typed is kept for
+${duration(rules.savedFormTtl)}.</p>`,
           },
           {
             id: 'compte-verrouille',

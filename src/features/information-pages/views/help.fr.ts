@@ -82,7 +82,9 @@ de passe (voir « <a href="#se-connecter">Se connecter</a> »).</p>`,
             id: 'connexion-identifiants',
             title: '3.1. Connexion',
             body: html`<p>Sur la page de connexion, saisissez votre identifiant (votre adresse email
-professionnelle) et votre mot de passe, puis cliquez sur « Se connecter ».</p>`,
+professionnelle) et votre mot de passe, puis cliquez sur « Se connecter ».</p>
+<p>Une fois connecté, un gestionnaire de comptes ou un super-administrateur arrive directement sur
+l’interface de gestion des comptes ; un utilisateur arrive sur « Mon compte ».</p>`,
           },
           {
             id: 'code-usage-unique',
@@ -112,7 +114,14 @@ seule fois. Passé ce délai, faites une nouvelle demande.</p>`,
             title: '3.4. Session expirée',
             body: html`<p>Votre session expire après ${duration(rules.sessionIdleTimeout)} d’inactivité.
 Reconnectez-vous avec votre adresse email et votre mot de passe : après « Se connecter », vous revenez sur
-la page d’où vous avez été déconnecté.</p>`,
+la page d’où vous avez été déconnecté.</p>
+<p>${duration(rules.sessionExpiryWarning)} avant la fin, une fenêtre « Votre session va expirer » vous
+prévient (si JavaScript est activé dans votre navigateur) : cliquez sur « Rester connecté » pour
+prolonger votre session. Le bouton reçoit le focus : la touche Entrée suffit.</p>
+<p>Si vous validez un formulaire après l’expiration de votre session, rien n’est perdu : après la
+connexion, vous revenez sur ce formulaire avec ce que vous aviez saisi (sauf les mots de passe, à
+saisir de nouveau) et un message vous rappelle qu’il n’est pas encore enregistré. Vérifiez-le puis
+validez. Cette saisie est gardée ${duration(rules.savedFormTtl)}.</p>`,
           },
           {
             id: 'compte-verrouille',
