@@ -110,15 +110,24 @@ describe(`purge of expired rows (${testEngine})`, () => {
       { key: 'recent', window_start: rateLimitLimit, hits: 3 },
     ]).execute()
 
+    await t.db.deleteFrom('saved_form').execute()
+    const savedForm = (id: string, createdAt: number) => ({ id_digest: id, account_id: accountId, return_to: '/mon-compte', posted_to: '/mon-compte', fields: '{}', created_at: createdAt })
+    const savedFormLimit = now - rules.savedFormTtl
+    await t.db.insertInto('saved_form').values([
+      ...Array.from({ length: 9 }, (_, i) => savedForm(`form-${i}`, savedFormLimit - 1)),
+      savedForm('form-kept', savedFormLimit),
+    ]).execute()
+
     const report = await purgeExpiredRows(t.db, rules, now)
-    expect(report).toEqual({ sessions: 21, accountTokens: 16, loginChallenges: 1, rateLimits: 30 })
+    expect(report).toEqual({ sessions: 21, accountTokens: 16, loginChallenges: 1, rateLimits: 30, savedForms: 9 })
+    expect((await t.db.selectFrom('saved_form').select('id_digest').execute()).map((r) => r.id_digest)).toEqual(['form-kept'])
     const ids = async (table: 'session' | 'login_challenge') => (await t.db.selectFrom(table).select('id_digest').orderBy('id_digest').execute()).map((r) => r.id_digest)
     expect(await ids('session')).toEqual(['idle-but-kept', 'live'])
     expect((await t.db.selectFrom('account_token').select('digest').orderBy('digest').execute()).map((r) => r.digest)).toEqual(['pending', 'used-recently'])
     expect(await ids('login_challenge')).toEqual(['pending'])
     expect((await t.db.selectFrom('rate_limit').select('key').execute()).map((r) => r.key)).toEqual(['recent'])
     // A second run finds nothing more.
-    expect(await purgeExpiredRows(t.db, rules, now)).toEqual({ sessions: 0, accountTokens: 0, loginChallenges: 0, rateLimits: 0 })
+    expect(await purgeExpiredRows(t.db, rules, now)).toEqual({ sessions: 0, accountTokens: 0, loginChallenges: 0, rateLimits: 0, savedForms: 0 })
   })
 
   it('keeps rate-limit rows longer than every rate-limit window of the rules', () => {

@@ -2,7 +2,7 @@
  * Retention of the rows that anonymous traffic and past logins leave behind (ASVS 14.2: keep
  * personal data no longer than needed): expired sessions (they hold an IP address and a browser
  * description), used or expired link tokens, abandoned login attempts and finished rate-limit
- * windows. `daily-tasks` runs `purgeExpiredRows`. Each kind of row has its own function below,
+ * windows, forms kept across an expired session. `daily-tasks` runs `purgeExpiredRows`. Each kind of row has its own function below,
  * added to `purges`; every one deletes in batches of rules.purgeBatchSize rows per statement
  * (portable: `delete … where key in (select key … limit n)`), until a batch comes back short, so
  * no statement holds a long lock on a busy table.
@@ -76,12 +76,26 @@ export const purgeFinishedRateLimits: Purge = (db, rules, now) => {
     .executeTakeFirst())
 }
 
+/**
+ * Forms posted after a session expired (user guide §3.4), past rules.savedFormTtl: nobody can get
+ * them back any more, and they hold what was typed (names, addresses), so no extra day is kept.
+ */
+export const purgeExpiredSavedForms: Purge = (db, rules, now) => {
+  const createdBefore = now - rules.savedFormTtl
+  return deleteInBatches(rules.purgeBatchSize, () => db.deleteFrom('saved_form')
+    .where('id_digest', 'in', db.selectFrom('saved_form').select('id_digest')
+      .where('created_at', '<', createdBefore)
+      .limit(rules.purgeBatchSize))
+    .executeTakeFirst())
+}
+
 /** Every purge, by the kind of row it deletes (add new kinds here). */
 export const purges = {
   sessions: purgeExpiredSessions,
   accountTokens: purgeDeadAccountTokens,
   loginChallenges: purgeAbandonedLoginChallenges,
   rateLimits: purgeFinishedRateLimits,
+  savedForms: purgeExpiredSavedForms,
 } satisfies Record<string, Purge>
 
 export type PurgeReport = Record<keyof typeof purges, number>

@@ -14,8 +14,8 @@ import * as oneLoginChallenge from './migrations/0007-one-login-challenge.ts'
 import * as canonicalEmail from './migrations/0008-canonical-email.ts'
 import * as emailChangeRequester from './migrations/0009-email-change-requester.ts'
 import * as expiredRows from './migrations/0010-expired-rows.ts'
-import * as frenchOrder from './migrations/0013-french-order.ts'
-import * as savedForm from './migrations/0014-saved-form.ts'
+import * as frenchOrder from './migrations/0011-french-order.ts'
+import * as savedForm from './migrations/0012-saved-form.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -28,8 +28,8 @@ const migrations: Record<string, Migration> = {
   '0008-canonical-email': canonicalEmail,
   '0009-email-change-requester': emailChangeRequester,
   '0010-expired-rows': expiredRows,
-  '0013-french-order': frenchOrder,
-  '0014-saved-form': savedForm,
+  '0011-french-order': frenchOrder,
+  '0012-saved-form': savedForm,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -4,7 +4,7 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../../../../t
 import { openDatabase, type DatabaseHandle } from '../database.ts'
 import { migrateTo, migrateToLatest } from '../migrate.ts'
 
-describe(`migration 0013: hospitals and sites in French order (${testEngine})`, () => {
+describe(`migration 0011: hospitals and sites in French order (${testEngine})`, () => {
   let database: TestDatabase
   let handle: DatabaseHandle
   beforeAll(async () => {
