@@ -7,6 +7,11 @@
 // the changes travel as the same hidden inputs (« ajouter », « retirer ») the server renders.
 'use strict'
 ;(function () {
+  // « Label (Hôpital) », except where the label already ends with its hospital (as siteLabel on the server).
+  function withHospital (label, hospitalName) {
+    return label.slice(-hospitalName.length - 2) === '(' + hospitalName + ')' ? label : label + ' (' + hospitalName + ')'
+  }
+
   function enhance () {
     var form = document.getElementById('fiche')
     var holder = form && form.querySelector('[data-site-combobox]')
@@ -72,7 +77,7 @@
         element.setAttribute('role', 'option')
         element.setAttribute('aria-selected', 'false')
         var already = Boolean(tagOf(site.id))
-        element.textContent = site.label + (site.leadName ? ' — ' + site.leadName : '') + (already ? ' — ' + text('already') : '')
+        element.textContent = withHospital(site.label, site.hospitalName) + (site.leadName ? ' — ' + site.leadName : '') + (already ? ' — ' + text('already') : '')
         if (already) element.setAttribute('aria-disabled', 'true')
         element.addEventListener('mousedown', function (event) { event.preventDefault() })
         element.addEventListener('click', function () { if (!already) pick(site) })
@@ -107,7 +112,7 @@
       item.setAttribute('data-label', site.label)
       var tag = document.createElement('span')
       tag.className = 'tag'
-      tag.appendChild(document.createTextNode(site.label))
+      tag.appendChild(document.createTextNode(withHospital(site.label, site.hospitalName)))
       if (isNew) {
         var mark = document.createElement('em')
         mark.className = 'tag-new'

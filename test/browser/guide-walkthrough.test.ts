@@ -47,8 +47,7 @@ describe('the guide walked at 1280 px: a request from registration to the unlock
     const user = await h.openPage()
     await user.page.setViewportSize({ width: 1280, height: 900 })
     await user.page.goto(h.url('/inscription'))
-    await user.page.getByRole('combobox', { name: /^Hôpital/ }).selectOption({ label: `${a.name} (Ville)` })
-    await activateByKeyboard(user.page, 'Afficher les sites de cet hôpital')
+    // As people fill it: identity first, the hospital last; its sites appear in place (JavaScript).
     await user.page.getByRole('radio', { name: 'Mme' }).check()
     await user.page.getByLabel('Nom', { exact: true }).fill(person.firstName)
     await user.page.getByLabel('Prénom', { exact: true }).fill(person.lastName)
@@ -56,6 +55,8 @@ describe('the guide walked at 1280 px: a request from registration to the unlock
     await user.page.getByLabel('Mot de passe', { exact: true }).fill(person.password)
     await user.page.getByLabel('Confirmez votre mot de passe').fill(person.password)
     await user.page.getByRole('combobox', { name: 'Profession' }).selectOption({ label: 'Médecin' })
+    await user.page.getByRole('combobox', { name: /^Hôpital/ }).selectOption({ label: `${a.name} (Ville)` })
+    expect(await user.page.getByLabel('Nom', { exact: true }).inputValue()).toBe(person.firstName)
     await user.page.getByRole('checkbox', { name: /^Maladies rénales rares/ }).check()
     await user.page.getByRole('checkbox', { name: 'J’accepte les conditions générales d’utilisation' }).check()
     await screenshot(user.page, 'inscription')

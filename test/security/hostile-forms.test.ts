@@ -41,6 +41,7 @@ const newPassword = ['jeton', 'nouveauMotDePasse', 'confirmation']
 const fuzzed: Record<string, FuzzedRoute> = {
   'POST /langue': { fields: ['langue', 'retour'], actors: ['anonymous'], valid: () => ({ langue: 'en', retour: '/cgu' }) },
   'POST /deconnexion': { fields: [], actors: ['anonymous'] },
+  'POST /session/prolonger': { fields: [], actors: ['user', 'anonymous'] },
   'POST /deverrouillage': { fields: ['jeton'], actors: ['anonymous'], valid: () => ({ jeton: aToken }) },
   'POST /inscription': {
     fields: ['civilite', 'nom', 'prenom', 'email', 'motDePasse', 'confirmationMotDePasse', 'profession', 'hopital', 'sites', 'cgu'],

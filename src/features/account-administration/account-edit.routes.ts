@@ -101,10 +101,10 @@ function crossSite (account: ManagedAccount, pending: PendingSites, siteId: stri
 async function siteTagsOf (app: FastifyInstance, account: ManagedAccount, pending: PendingSites) {
   const chosen = await findChosenSites(app.db, pending.add.filter((id) => !account.sites.some((s) => s.id === id)))
   const kept: SiteTag[] = account.sites.filter((s) => !pending.remove.includes(s.id))
-    .map((s) => ({ id: s.id, label: siteLabel(s, s.hospitalName), hospitalName: s.hospitalName, isNew: false }))
-  const added: SiteTag[] = chosen.map((s) => ({ id: s.id, label: siteLabel(s, s.hospital_name), hospitalName: s.hospital_name, isNew: true }))
+    .map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospitalName, isNew: false }))
+  const added: SiteTag[] = chosen.map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospital_name, isNew: true }))
   const removed: SiteTag[] = account.sites.filter((s) => pending.remove.includes(s.id))
-    .map((s) => ({ id: s.id, label: siteLabel(s, s.hospitalName), hospitalName: s.hospitalName, isNew: false }))
+    .map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospitalName, isNew: false }))
   return { tags: [...kept, ...added], removed, pending: { add: added.map((s) => s.id), remove: removed.map((s) => s.id) } }
 }
 
@@ -151,7 +151,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
         removedSites: sites.removed,
         pending: sites.pending,
         siteSearch: options.search ?? '',
-        siteResults: results?.map((s) => ({ id: s.id, label: siteLabel(s, s.hospital_name), leadName: s.lead_name, hospitalName: s.hospital_name })),
+        siteResults: results?.map((s) => ({ id: s.id, label: siteLabel(s), leadName: s.lead_name, hospitalName: s.hospital_name })),
         status: accountStatus(account),
         actions: availableActions(manager, account),
       }),
@@ -174,7 +174,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     if (request.validationError) return reply.code(400).send({ sites: [] })
     const found = await searchSites(app.db, managerOf(request), (request.query as Static<typeof SuggestionQuery>).q ?? '')
     return reply.header('cache-control', 'no-store').send({
-      sites: found.map((s) => ({ id: s.id, label: siteLabel(s, s.hospital_name), leadName: s.lead_name, hospitalName: s.hospital_name })),
+      sites: found.map((s) => ({ id: s.id, label: siteLabel(s), leadName: s.lead_name, hospitalName: s.hospital_name })),
     })
   })
 

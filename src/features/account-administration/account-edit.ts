@@ -311,9 +311,13 @@ export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleC
 /** A site as every console page names it: « ABBR — Titre », then « (Hôpital) » when asked, never twice. */
 export function siteLabel (site: { title: string; abbreviation: string | null }, hospitalName?: string): string {
   const label = site.abbreviation ? `${site.abbreviation} — ${site.title}` : site.title
+  return hospitalName === undefined ? label : withHospital(label, hospitalName)
+}
+
+/** « Label (Hôpital) », except where the label already ends with its hospital. */
+export function withHospital (label: string, hospitalName: string): string {
   // A « Site administrateur comptes (Hôpital) » already names its hospital (admin guide §2.1).
-  if (hospitalName === undefined || site.title.endsWith(`(${hospitalName})`)) return label
-  return `${label} (${hospitalName})`
+  return label.endsWith(`(${hospitalName})`) ? label : `${label} (${hospitalName})`
 }
 
 /**

@@ -18,6 +18,7 @@ import type { ActionKind } from '../account-actions.ts'
 import type { ManagedAccount } from '../hospital-scope.ts'
 import type { AdministrationMessages } from '../messages.ts'
 import { fullName } from './account-actions.ts'
+import { withHospital } from '../account-edit.ts'
 import { lockBadge, statusBadge } from './account-list.ts'
 
 export interface EditValues { civilite: string; nom: string; prenom: string; profession: string; email: string }
@@ -85,7 +86,7 @@ function hospitalField (p: EditPage): Html {
 }
 
 function siteTag (t: AdministrationMessages, site: SiteTag): Html {
-  return html`<li data-site-id="${site.id}" data-label="${site.label}"><span class="tag">${site.label}${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
+  return html`<li data-site-id="${site.id}" data-label="${site.label}"><span class="tag">${withHospital(site.label, site.hospitalName)}${site.isNew ? html` <em class="tag-new">${t.newSite}</em>` : ''}
     <button type="submit" name="croix" value="${site.id}" class="link-button" aria-label="${t.removeSite(site.label)}" title="${t.removeSite(site.label)}">×</button></span></li>`
 }
 
@@ -95,7 +96,7 @@ function siteResults (p: EditPage): Html {
   if (p.siteResults.length === 0) return html`<div class="site-results-box"><p role="status">${t.siteSearchNone}</p></div>`
   const shown = new Set(p.sites.map((s) => s.id))
   return html`<div class="site-results-box"><p role="status">${t.siteSearchResults(p.siteResults.length)}</p>
-<ul class="site-results">${p.siteResults.map((s) => html`<li><span>${s.label}${s.leadName ? html` — ${s.leadName}` : ''}</span>
+<ul class="site-results">${p.siteResults.map((s) => html`<li><span>${withHospital(s.label, s.hospitalName)}${s.leadName ? html` — ${s.leadName}` : ''}</span>
   ${shown.has(s.id) ? html`<em>${t.alreadyHasSite}</em>` : html`<button type="submit" name="choisir" value="${s.id}" class="secondary" aria-label="${t.addSiteLabel(s.label)}" data-label="${s.label}" data-hospital="${s.hospitalName}">${t.add}</button>`}</li>`)}</ul></div>`
 }
 
