@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, testEngine, type TestDatabase } from '../../../../test/helpers/test-app.ts'
-import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { testEngine } from '../../../../test/helpers/test-app.ts'
+import { createSiteAsBeforeFrenchOrder, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { createAccount } from '../../../../test/helpers/fixtures.ts'
-import { openDatabase, type DatabaseHandle } from '../database.ts'
 import { migrateTo, migrateToLatest } from '../migrate.ts'
 import { seedProfessions } from '../../../features/reference-data/professions.ts'
 
 describe(`migration 0007: one pending login per account (${testEngine})`, () => {
-  let database: TestDatabase
-  let handle: DatabaseHandle
-  beforeAll(async () => {
-    database = await createTestDatabase()
-    handle = openDatabase({ databaseUrl: database.env.DATABASE_URL, sqliteFile: database.env.SQLITE_FILE ?? '' })
-  })
-  afterAll(async () => {
-    await handle.close()
-    await database.drop()
-  })
+  const fresh = useUnmigratedDatabase()
 
   const challenge = (accountId: string, digest: string, createdAt: number) => ({
     id_digest: digest, account_id: accountId, code_digest: 'x', created_at: createdAt, code_sent_at: createdAt,
@@ -24,13 +14,10 @@ describe(`migration 0007: one pending login per account (${testEngine})`, () => 
   })
 
   it('keeps the newest of the challenges an account had, then refuses a second one', async () => {
-    const db = handle.db
+    const db = fresh.db
     await migrateTo(db, '0006-account-hospital')
     await seedProfessions(db)
-    // Written as the schema of 0006 had them (the fixtures write the columns of later migrations).
-    const siteId = 'c7a1b0de-0000-4000-8000-000000000001'
-    await sql`insert into hospital (id, name, finess, city) values ('c7a1b0de-0000-4000-8000-000000000000', 'CHU de Test A', '750712184', 'Ville')`.execute(db)
-    await sql`insert into site (id, hospital_id, title, kind, search_text) values (${siteId}, 'c7a1b0de-0000-4000-8000-000000000000', 'Malformations ORL rares', 'crmrCoordinating', 'malformations orl rares')`.execute(db)
+    const siteId = await createSiteAsBeforeFrenchOrder(db)
     const twice = await createAccount(db, { email: 'deux@chu-a.fr', siteIds: [siteId] })
     const once = await createAccount(db, { email: 'un@chu-a.fr', siteIds: [siteId] })
     await db.insertInto('login_challenge').values([

@@ -1,38 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, createTestDatabase, testEngine, TestClock, type TestDatabase } from '../../../../test/helpers/test-app.ts'
+import { describe, expect, it } from 'vitest'
+import { buildTestApp, testEngine, TestClock } from '../../../../test/helpers/test-app.ts'
+import { createSiteAsBeforeFrenchOrder, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { TestBrowser } from '../../../../test/helpers/browser.ts'
 import { signIn } from '../../../../test/helpers/session.ts'
-import { createAccount, createTwoHospitals } from '../../../../test/helpers/fixtures.ts'
-import { openDatabase, type DatabaseHandle } from '../database.ts'
+import { createAccount } from '../../../../test/helpers/fixtures.ts'
 import { migrateTo } from '../migrate.ts'
 import { seedProfessions } from '../../../features/reference-data/professions.ts'
 import { exitCodes, runCli } from '../../../cli.ts'
 import { listUnsettledEmailCollisions } from '../../accounts/email-collisions.ts'
 
 describe(`migration 0008: account addresses in their canonical form (${testEngine})`, () => {
-  let database: TestDatabase
-  let handle: DatabaseHandle
+  const fresh = useUnmigratedDatabase()
   const out: string[] = []
   const err: string[] = []
   const clock = new TestClock()
   const runMigrate = () => runCli(['migrate'], {
-    env: { NODE_ENV: 'test', DEMO_DATA: 'false', ...database.env }, out: (l) => out.push(l), err: (l) => err.push(l),
+    env: { NODE_ENV: 'test', DEMO_DATA: 'false', ...fresh.database.env }, out: (l) => out.push(l), err: (l) => err.push(l),
     readPassword: async () => undefined, now: clock.now,
-  })
-  beforeAll(async () => {
-    database = await createTestDatabase()
-    handle = openDatabase({ databaseUrl: database.env.DATABASE_URL, sqliteFile: database.env.SQLITE_FILE ?? '' })
-  })
-  afterAll(async () => {
-    await handle.close()
-    await database.drop()
   })
 
   it('rewrites lone variants, leaves colliding and refused addresses unchanged and lists them, never merging', async () => {
-    const db = handle.db
+    const db = fresh.db
     await migrateTo(db, '0007-one-login-challenge')
     await seedProfessions(db)
-    const siteId = (await createTwoHospitals(db)).a.siteIds[0] as string
+    const siteId = await createSiteAsBeforeFrenchOrder(db)
     // Addresses as the trimmed, lower-cased key of before stored them.
     const stored = {
       alice: 'alice.dupont@ext.aphp.fr', aliceFullwidth: 'alice.dupont@ext\uFF0Eaphp.fr', aliceIdeographic: 'alice.dupont@ext\u3002aphp.fr',
@@ -75,7 +66,7 @@ describe(`migration 0008: account addresses in their canonical form (${testEngin
     // Settled by an operator (one duplicate's address changed, others deleted): no longer listed.
     await db.updateTable('account').set({ email: 'bob.ancien@chu-a.fr' }).where('id', '=', ids.bobHalfwidth as string).execute()
     await db.deleteFrom('account').where('id', '=', ids.eve as string).execute()
-    const t = await buildTestApp({ database })
+    const t = await buildTestApp({ database: fresh.database })
     try {
       const superadmin = await createAccount(t.db, { email: 'racine@chu-a.fr', siteIds: [], isSuperadmin: true })
       const browser = new TestBrowser(t.app)

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { createTestDatabase, testEngine, type TestDatabase } from '../../../../test/helpers/test-app.ts'
-import { openDatabase, type DatabaseHandle } from '../database.ts'
+import { testEngine } from '../../../../test/helpers/test-app.ts'
+import { useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { migrateTo, migrateToLatest } from '../migrate.ts'
 
 describe(`migration 0011: hospitals and sites in French order (${testEngine})`, () => {
-  let database: TestDatabase
-  let handle: DatabaseHandle
-  beforeAll(async () => {
-    database = await createTestDatabase()
-    handle = openDatabase({ databaseUrl: database.env.DATABASE_URL, sqliteFile: database.env.SQLITE_FILE ?? '' })
-  })
-  afterAll(async () => {
-    await handle.close()
-    await database.drop()
-  })
+  const fresh = useUnmigratedDatabase()
 
   it('gives the rows written before it their key, and both engines then sort them the same French way', async () => {
-    const db = handle.db
+    const db = fresh.db
     await migrateTo(db, '0007-one-login-challenge')
     const hospitals = ['CHR Metz-Thionville', 'CHR d’Orléans', 'chu de Brest', 'Centre hospitalier de Cayenne']
     for (const [i, name] of hospitals.entries()) {
