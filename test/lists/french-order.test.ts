@@ -68,9 +68,9 @@ describe(`hospitals and sites in French order (${testEngine})`, () => {
     const managerList = await managerBrowser.get('/gestion')
     expect(managerList.statusCode).toBe(200)
     expectInOrder(managerList.body, sitesInFrenchOrder)
-    const edit = await managerBrowser.get(`/gestion/comptes/${user}?site=lenoir`)
+    const edit = await managerBrowser.get(`/gestion/comptes/${user}/sites?q=lenoir`)
     expect(edit.statusCode).toBe(200)
-    expectInOrder(edit.body.slice(edit.body.indexOf('site-results')), sitesInFrenchOrder)
+    expectInOrder(edit.body, sitesInFrenchOrder)
   })
 
   it('on the reference-data pages', async () => {

@@ -5,7 +5,8 @@
  * A refusal never changes anything.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { HttpProblem, CsrfRejected } from '../../kernel/web/errors.ts'
+import { HttpProblem, CsrfRejected, RequestRefused } from '../../kernel/web/errors.ts'
+import { refusalWords } from '../../kernel/web/plugin.ts'
 import { html } from '../../kernel/web/html.ts'
 import { recordEvent } from '../audit/index.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
@@ -111,12 +112,14 @@ export function listPathOf (request: FastifyRequest): string {
 export function showRefusalsWithListLink (app: FastifyInstance) {
   app.setErrorHandler(async function showConsoleRefusal (error, request, reply) {
     const isManager = request.account !== undefined && (request.account.isSuperadmin || request.account.managedHospitalIds.length > 0)
-    if (!(error instanceof HttpProblem) || !isManager || ![403, 404, 409].includes(error.statusCode)) throw error
+    const isRefusal = error instanceof HttpProblem || error instanceof RequestRefused
+    if (!isRefusal || !isManager || ![403, 404, 409].includes(error.statusCode)) throw error
     const t = messages[request.lang]
-    reply.headers(error.headers)
+    const words = error instanceof HttpProblem ? error : refusalWords(request.lang, error.statusCode)
+    if (error instanceof HttpProblem) reply.headers(error.headers)
     return reply.page({
-      title: error.title,
-      body: html`<h1>${error.title}</h1><p>${error.detail}</p><p><a href="${listPathOf(request)}">${t.backToList}</a></p>`,
+      title: words.title,
+      body: html`<h1>${words.title}</h1><p>${words.detail}</p><p><a href="${listPathOf(request)}">${t.backToList}</a></p>`,
     }, error.statusCode)
   })
 }

@@ -182,13 +182,25 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
       return show(503, t.unavailableTitle, t.unavailableBody)
     }
     const status = (error as { statusCode?: number }).statusCode
-    if (status === 413) return show(413, t.badRequestTitle, t.tooLargeBody)
-    if (status === 404) return show(404, t.notFoundTitle, t.notFoundBody)
-    if (status === 403) return show(403, t.forbiddenTitle, t.forbiddenBody)
-    if (status !== undefined && status >= 400 && status < 500) return show(status, t.badRequestTitle, t.badRequestBody)
+    if (status !== undefined && status >= 400 && status < 500) {
+      const words = refusalWords(request.lang ?? 'fr', status)
+      return show(status, words.title, words.detail)
+    }
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
   })
+}
+
+/**
+ * The words of a refusal that carries only its status (a 4xx from Fastify, or `RequestRefused`
+ * thrown by a flow), in the request's language: flows never word their refusals.
+ */
+export function refusalWords (lang: Lang, status: number): { title: string; detail: string } {
+  const t = layoutMessages[lang]
+  if (status === 413) return { title: t.badRequestTitle, detail: t.tooLargeBody }
+  if (status === 404) return { title: t.notFoundTitle, detail: t.notFoundBody }
+  if (status === 403) return { title: t.forbiddenTitle, detail: t.forbiddenBody }
+  return { title: t.badRequestTitle, detail: t.badRequestBody }
 }
 
 /** The fields of a urlencoded body; more than formLimits.fields is a 413 before any is decoded. */
