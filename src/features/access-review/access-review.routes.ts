@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
-import { formatInstantIso, startOfParisDay } from '../../kernel/web/dates.ts'
+import { formatInstantIso, nextDay, startOfParisDay } from '../../kernel/web/dates.ts'
 import { auditRefusedRequests, csvByteOrderMark, csvDownloadHeaders, csvLine, recordEvent } from '../audit/index.ts'
 import { managerFrom, type Manager } from '../account-administration/index.ts'
 import { requireRole } from '../sessions/index.ts'
@@ -47,11 +47,6 @@ function notFound (): RequestRefused {
 }
 
 /** « 2026-11-27 » → « 2026-11-28 » (calendar arithmetic, no time zone involved). */
-function nextDay (day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
-}
-
 type ReadReport = { values: ReportValues; errors: FieldErrors; hospitals: Array<{ id: string; name: string }>; from?: number; until?: number }
 
 async function readReportQuery (app: FastifyInstance, request: FastifyRequest, t: ReviewMessages): Promise<ReadReport> {

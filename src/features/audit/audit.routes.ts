@@ -12,7 +12,8 @@ import { listAuditEvents, type AuditFilters, type AuditViewer, type ListedEvent 
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from './csv.ts'
 import { messages, type AuditMessages } from './messages.ts'
 import { auditRefusedRequests } from './refusals.ts'
-import { formatUtc, journalPage, type JournalValues } from './views/journal.ts'
+import { journalPage, type JournalValues } from './views/journal.ts'
+import { formatInstantIso, nextDay, startOfParisDay } from '../../kernel/web/dates.ts'
 
 const pageSize = 50
 const csvBatch = 1000
@@ -35,15 +36,10 @@ export function viewerOf (request: FastifyRequest): AuditViewer {
   return { id: account.id, isSuperadmin: account.isSuperadmin, hospitalIds: account.managedHospitalIds }
 }
 
-/** A calendar day (UTC) as epoch ms, or undefined when the text is not a real date. */
+/** The instant a calendar day begins in French time, or undefined when the text is not a real date. */
 export function parseDay (text: string | undefined): number | undefined {
-  if (!text || !new RegExp(datePattern).test(text)) return undefined
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number]
-  const at = Date.UTC(y, m - 1, d)
-  return new Date(at).getUTCDate() === d && new Date(at).getUTCMonth() === m - 1 ? at : undefined
+  return text && new RegExp(datePattern).test(text) ? startOfParisDay(text) : undefined
 }
-
-const oneDay = 24 * 60 * 60 * 1000
 
 type ReadQuery = { values: JournalValues; filters: AuditFilters; errors: FieldErrors; page: number }
 
@@ -65,13 +61,13 @@ function readQuery (request: FastifyRequest, t: AuditMessages): ReadQuery {
   if (errors.au && errors.au !== t.periodReversed) errors.au = t.invalidDate
   const filters: AuditFilters = Object.keys(errors).length > 0
     ? {}
-    : { user: values.utilisateur || undefined, type: values.action || undefined, from, until: to === undefined ? undefined : to + oneDay }
+    : { user: values.utilisateur || undefined, type: values.action || undefined, from, until: to === undefined ? undefined : startOfParisDay(nextDay(values.au)) }
   return { values, filters, errors, page: Math.max(1, Number(raw.page ?? '1')) }
 }
 
 function csvRow (t: AuditMessages, event: ListedEvent): string {
   return csvLine([
-    formatUtc(event.at), event.type, t.eventLabels[event.type] ?? event.type, event.outcome,
+    formatInstantIso(event.at), event.type, t.eventLabels[event.type] ?? event.type, event.outcome,
     event.actorEmail ?? event.actorId, event.actorRole, event.targetEmail ?? event.targetId, event.hospitalName,
     event.ip, event.userAgent, event.details, event.seq,
   ])

@@ -71,6 +71,19 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
     expect((await superadmin.get(`/gestion/journal?du=${tomorrow}`)).body).toContain('Aucun événement ne correspond à ces critères.')
   })
 
+  it('shows times and reads periods in Paris time, in French format; the CSV in ISO 8601 with the offset', async () => {
+    const lateEvening = Date.parse('2026-11-27T23:30:00Z') // 28/11/2026 00:30 in Paris (UTC+1)
+    const night = await createAccount(t.db, { email: 'nuit@chu-a.fr', siteIds: [a.siteIds[0] as string] })
+    await t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', actorId: night, targetId: night, ip: '192.0.2.1', userAgent: 'UA' }, lateEvening))
+    const onParisDay = await superadmin.get('/gestion/journal?utilisateur=nuit&du=2026-11-28&au=2026-11-28')
+    expect(onParisDay.body).toContain('nuit@chu-a.fr')
+    expect(onParisDay.body).toContain('28/11/2026 00:30:00')
+    expect(onParisDay.body).not.toContain('2026-11-27 23:30')
+    expect((await superadmin.get('/gestion/journal?utilisateur=nuit&du=2026-11-27&au=2026-11-27')).body).not.toContain('nuit@chu-a.fr')
+    const csv = await superadmin.get('/gestion/journal.csv?utilisateur=nuit')
+    expect(csv.body).toContain('2026-11-28T00:30:00+01:00')
+  })
+
   it('re-renders a wrong period with a French message and a 400, never a 500', async () => {
     const wrong = await superadmin.get('/gestion/journal?du=2026-02-31')
     expect(wrong.statusCode).toBe(400)

@@ -79,8 +79,8 @@ export const knownEventTypes = Object.keys(eventLabelsFr) as KnownEventType[]
 
 const fr = {
   title: 'Journal des événements',
-  intro: 'Les événements de sécurité concernant les utilisateurs de votre hôpital : inscriptions, connexions, verrouillages, actions des gestionnaires. Les heures sont en temps universel (UTC).',
-  introSuperadmin: 'Les événements de sécurité de tous les hôpitaux. Les heures sont en temps universel (UTC).',
+  intro: 'Les événements de sécurité concernant les utilisateurs de votre hôpital : inscriptions, connexions, verrouillages, actions des gestionnaires. Les heures sont à l’heure de Paris.',
+  introSuperadmin: 'Les événements de sécurité de tous les hôpitaux. Les heures sont à l’heure de Paris.',
   filters: 'Filtrer le journal',
   user: 'Utilisateur (email)',
   userHint: 'Tout ou partie de l’adresse email de l’auteur ou de l’utilisateur concerné.',
@@ -96,7 +96,7 @@ const fr = {
   caption: (count: number, page: number) => `Événements, page ${page} (${count} affiché${count > 1 ? 's' : ''}), du plus récent au plus ancien`,
   empty: 'Aucun événement ne correspond à ces critères.',
   columns: {
-    at: 'Date (UTC)',
+    at: 'Date (heure de Paris)',
     event: 'Événement',
     outcome: 'Résultat',
     actor: 'Auteur',
@@ -122,8 +122,8 @@ const fr = {
 
 const en: typeof fr = {
   title: 'Event log',
-  intro: 'Security events about the users of your hospital: registrations, logins, locks, account managers’ actions. Times are in UTC.',
-  introSuperadmin: 'Security events of every hospital. Times are in UTC.',
+  intro: 'Security events about the users of your hospital: registrations, logins, locks, account managers’ actions. Times are Paris time.',
+  introSuperadmin: 'Security events of every hospital. Times are Paris time.',
   filters: 'Filter the log',
   user: 'User (email)',
   userHint: 'All or part of the email address of the actor or of the user concerned.',
@@ -139,7 +139,7 @@ const en: typeof fr = {
   caption: (count: number, page: number) => `Events, page ${page} (${count} shown), newest first`,
   empty: 'No event matches these criteria.',
   columns: {
-    at: 'Date (UTC)',
+    at: 'Date (Paris time)',
     event: 'Event',
     outcome: 'Outcome',
     actor: 'Actor',

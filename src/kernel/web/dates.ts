@@ -44,6 +44,12 @@ export function formatInstantIso (at: number): string {
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${parisOffset(Number(at))}`
 }
 
+/** The calendar day after « 2026-11-27 »: « 2026-11-28 » (the end of a period given by days). */
+export function nextDay (day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
+}
+
 /** The instant a day (« 2026-11-27 ») begins in French time, or undefined for a day that does not exist. */
 export function startOfParisDay (day: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)

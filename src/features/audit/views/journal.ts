@@ -1,7 +1,9 @@
 /**
- * The journal page (issue 5 « Viewer »): a GET filter form (works without JavaScript), the
+ * The journal page (the audit trail's viewer): a GET filter form (works without JavaScript), the
  * events table (caption, column headers with scope, status as text) and the pagination.
  */
+import { formatInstant } from '../../../kernel/web/dates.ts'
+import type { Lang } from '../../../kernel/web/messages.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { ListedEvent } from '../audit.queries.ts'
@@ -20,11 +22,6 @@ export interface JournalPage {
   hasNextPage: boolean
 }
 
-/** 2026-11-27 09:00:00 (UTC, sortable, one format in the page and the CSV). */
-export function formatUtc (at: number): string {
-  return new Date(at).toISOString().replace('T', ' ').slice(0, 19)
-}
-
 export function queryString (values: JournalValues, page?: number): string {
   const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''))
   if (page !== undefined && page > 1) query.set('page', String(page))
@@ -37,9 +34,9 @@ function person (t: AuditMessages, email: string | null, id: string | null, role
   return html`${who}${role ? html`<br><span class="hint">${t.roles[role] ?? role}</span>` : ''}`
 }
 
-function eventRow (t: AuditMessages, event: ListedEvent): Html {
+function eventRow (t: AuditMessages, lang: Lang, event: ListedEvent): Html {
   return html`<tr>
-  <td><time datetime="${new Date(event.at).toISOString()}">${formatUtc(event.at)}</time></td>
+  <td><time datetime="${new Date(event.at).toISOString()}">${formatInstant(lang, event.at, 'dayTime')}</time></td>
   <th scope="row">${t.eventLabels[event.type] ?? event.type}<br><code>${event.type}</code></th>
   <td>${t.outcomes[event.outcome] ?? event.outcome}</td>
   <td>${person(t, event.actorEmail, event.actorId, event.actorRole)}</td>
@@ -104,7 +101,7 @@ ${p.events.length === 0
     <th scope="col">${t.columns.actor}</th><th scope="col">${t.columns.target}</th><th scope="col">${t.columns.hospital}</th>
     <th scope="col">${t.columns.ip}</th><th scope="col">${t.columns.userAgent}</th><th scope="col">${t.columns.details}</th>
   </tr></thead>
-  <tbody>${p.events.map((e) => eventRow(t, e))}</tbody>
+  <tbody>${p.events.map((e) => eventRow(t, p.lang, e))}</tbody>
 </table></div>`}
 ${pagination(p)}`
 }
