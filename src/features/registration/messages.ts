@@ -4,6 +4,7 @@
  */
 import type { PasswordRule } from '../../kernel/security/passwords.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
+import { html } from '../../kernel/web/html.ts'
 
 const fr = {
   title: 'S’inscrire',
@@ -41,8 +42,8 @@ const fr = {
   ruleMaximumLength: (max: number) => `au plus ${max} caractères`,
   passwordRefusalsIntro: 'Il ne doit pas :',
   ruleNotCommon: 'être un mot de passe courant (parmi les plus utilisés)',
-  ruleNoApplicationWord: 'contenir un mot lié à l’application : BaMaRa, BNDMR, maladies rares, Orphanet, mot de passe',
-  ruleNotPersonal: 'contenir votre nom, votre prénom, votre adresse email ou le nom de votre hôpital (les mots de 4 lettres ou plus ; « CHU », « hôpital » ou « centre » sont permis)',
+  ruleNoApplicationWord: html`contenir un mot lié à l’application : BaMaRa, BNDMR, maladies rares, Orphanet, mot de passe`,
+  ruleNotPersonal: html`contenir votre nom, votre prénom, votre adresse email ou le nom de votre hôpital (les mots de 4 lettres ou plus ; « CHU », « hôpital » ou « centre » sont permis)`,
   passphraseWelcome: 'Une longue phrase de passe est bienvenue.',
   ruleMet: 'respectée',
   ruleNotMet: 'non respectée',
@@ -138,8 +139,9 @@ const en: typeof fr = {
   ruleMaximumLength: (max: number) => `at most ${max} characters`,
   passwordRefusalsIntro: 'It must not:',
   ruleNotCommon: 'be a common password (among the most used)',
-  ruleNoApplicationWord: 'contain a word tied to the application: BaMaRa, BNDMR, maladies rares, Orphanet, mot de passe',
-  ruleNotPersonal: 'contain your last name, first name, email address or hospital name (words of 4 letters or more; “CHU”, “hôpital” or “centre” are allowed)',
+  // RGAA 8.7: the French words a password may not contain are marked as French in English pages.
+  ruleNoApplicationWord: html`contain a word tied to the application: BaMaRa, BNDMR, <span lang="fr">maladies rares</span>, Orphanet, <span lang="fr">mot de passe</span>`,
+  ruleNotPersonal: html`contain your last name, first name, email address or hospital name (words of 4 letters or more; “CHU”, “<span lang="fr">hôpital</span>” or “<span lang="fr">centre</span>” are allowed)`,
   passphraseWelcome: 'A long passphrase is welcome.',
   ruleMet: 'met',
   ruleNotMet: 'not met',

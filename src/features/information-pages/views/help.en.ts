@@ -40,7 +40,7 @@ it is right, tell support (${support}).</p>`,
 <li>Your password needs a lower-case letter, an upper-case letter, a digit and a special character, and
 at least ${rules.passwordMinimumLength} characters. It must not be a common password, nor contain a word
 tied to the application (BaMaRa, rare diseases…), your names, email address or hospital name (“CHU”,
-“hôpital” or “centre” are allowed). The form lists each rule and, on a refusal, says which one.</li>
+“<span lang="fr">hôpital</span>” or “<span lang="fr">centre</span>” are allowed). The form lists each rule and, on a refusal, says which one.</li>
 <li>Choose your hospital, then the rare-disease site(s) where you work: its sites appear at once, and
 what you typed stays (in a browser without JavaScript, click “Show this hospital’s sites”: the form comes
 back with your details, but the passwords must be typed again). Account managers choose
