@@ -100,11 +100,10 @@ function crossSite (account: ManagedAccount, pending: PendingSites, siteId: stri
 /** The « Sites » field as the form has it: the profile's sites minus those removed, plus those chosen. */
 async function siteTagsOf (app: FastifyInstance, account: ManagedAccount, pending: PendingSites) {
   const chosen = await findChosenSites(app.db, pending.add.filter((id) => !account.sites.some((s) => s.id === id)))
-  const kept: SiteTag[] = account.sites.filter((s) => !pending.remove.includes(s.id))
-    .map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospitalName, isNew: false }))
+  const profileTag = (s: ManagedAccount['sites'][number]): SiteTag => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospitalName, isNew: false })
+  const kept = account.sites.filter((s) => !pending.remove.includes(s.id)).map(profileTag)
   const added: SiteTag[] = chosen.map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospital_name, isNew: true }))
-  const removed: SiteTag[] = account.sites.filter((s) => pending.remove.includes(s.id))
-    .map((s) => ({ id: s.id, label: siteLabel(s), hospitalName: s.hospitalName, isNew: false }))
+  const removed = account.sites.filter((s) => pending.remove.includes(s.id)).map(profileTag)
   return { tags: [...kept, ...added], removed, pending: { add: added.map((s) => s.id), remove: removed.map((s) => s.id) } }
 }
 

@@ -138,12 +138,15 @@ describe(`the console's list and activation pages (admin guide « L'interface de
     it('links a refused action back to the list the manager came from (filters kept), not to the home page', async () => {
       const active = await user({ siteIds: [a.siteIds[0] as string], lastName: 'Refus' })
       const browser = await browserOf(managerA)
-      const refused = await browser.get(`/gestion/comptes/${active}/activer`, { referer: 'http://localhost/gestion?statut=actif&page=2' })
+      const refused = await browser.get(`/gestion/comptes/${active}/activer`, { referer: 'http://bamara.test/gestion?statut=actif&page=2' })
       expect(refused.statusCode).toBe(409)
       expect(refused.body).toContain('<a href="/gestion?statut=actif&amp;page=2">Retour à la liste des utilisateurs</a>')
       expect(mainTextOf(refused.body)).not.toContain('Retour à l’accueil')
       const elsewhere = await browser.get(`/gestion/comptes/${active}/activer`, { referer: 'https://ailleurs.example/gestion?x=1' })
       expect(elsewhere.body).toContain('<a href="/gestion">Retour à la liste des utilisateurs</a>')
+      // This site is APP_BASE_URL, not whatever Host the request names.
+      const hostOnly = await browser.get(`/gestion/comptes/${active}/activer`, { referer: 'http://localhost/gestion?statut=actif&page=2' })
+      expect(hostOnly.body).toContain('<a href="/gestion">Retour à la liste des utilisateurs</a>')
       const missing = await browser.get('/gestion/comptes/00000000-0000-4000-8000-000000000000/activer')
       expect(missing.statusCode).toBe(404)
       expect(missing.body).toContain('<a href="/gestion">Retour à la liste des utilisateurs</a>')

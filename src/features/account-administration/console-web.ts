@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HttpProblem, CsrfRejected, RequestRefused } from '../../kernel/web/errors.ts'
 import { refusalWords } from '../../kernel/web/plugin.ts'
+import { refererPath } from '../../kernel/web/redirects.ts'
 import { html } from '../../kernel/web/html.ts'
 import { recordEvent } from '../audit/index.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
@@ -90,19 +91,12 @@ export function auditConsoleRefusals (app: FastifyInstance) {
 const listPathPattern = /^\/gestion(\/demandes-gestionnaires)?\/?(\?[^#]*)?$/
 
 /**
- * The list the request came from, read from the Referer of this origin (so the filters and page
+ * The list the request came from, read from the Referer of this site (so the filters and page
  * are kept); any other page, or another site, gives the user list.
  */
 export function listPathOf (request: FastifyRequest): string {
-  const referer = request.headers.referer
-  if (!referer) return '/gestion'
-  try {
-    const url = new URL(referer)
-    const path = url.pathname + url.search
-    return url.hostname === request.hostname && listPathPattern.test(path) ? path : '/gestion'
-  } catch {
-    return '/gestion'
-  }
+  const path = refererPath(request.headers.referer, request.server.config.appBaseUrl)
+  return path !== undefined && listPathPattern.test(path) ? path : '/gestion'
 }
 
 /**

@@ -12,7 +12,7 @@ import { messages } from './messages.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { restoreForm } from '../../kernel/web/form-restore.ts'
 import { html, renderToString } from '../../kernel/web/html.ts'
-import { safeReturnPath } from '../../kernel/web/redirects.ts'
+import { refererPath } from '../../kernel/web/redirects.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -122,15 +122,7 @@ async function keepPostedForm (request: FastifyRequest, reply: FastifyReply): Pr
 
 /** The page the form was on: the Referer when it is this site's (Referrer-Policy: same-origin), else the form's own address. */
 function formPageOf (request: FastifyRequest): string {
-  const referer = request.headers.referer
-  if (!referer) return request.url
-  try {
-    const url = new URL(referer)
-    if (url.origin !== new URL(request.server.config.appBaseUrl).origin) return request.url
-    return safeReturnPath(url.pathname + url.search, request.url)
-  } catch {
-    return request.url
-  }
+  return refererPath(request.headers.referer, request.server.config.appBaseUrl) ?? request.url
 }
 
 export type Role = 'accountManager' | 'superadmin'

@@ -17,3 +17,19 @@ export function safeReturnPath (value: unknown, fallback = '/'): string {
     return fallback
   }
 }
+
+/**
+ * The path of the page of this site that sent the request (its Referer), or undefined for another
+ * site, no Referer or an unsafe path. This site is APP_BASE_URL, never the request's Host header.
+ */
+export function refererPath (referer: string | undefined, appBaseUrl: string): string | undefined {
+  if (!referer) return undefined
+  try {
+    const url = new URL(referer)
+    if (url.origin !== new URL(appBaseUrl).origin) return undefined
+    const path = safeReturnPath(url.pathname + url.search, '')
+    return path === '' ? undefined : path
+  } catch {
+    return undefined
+  }
+}
