@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { CsrfRejected } from '../../kernel/web/errors.ts'
+import { pathParameter } from '../../kernel/web/routes.ts'
 import { recordEvent } from './audit.ts'
 
 function roleOf (request: FastifyRequest): string | null {
@@ -17,14 +18,13 @@ export function auditRefusedRequests (app: FastifyInstance): void {
   app.addHook('onError', async (request, _reply, error) => {
     const status = (error as { statusCode?: number }).statusCode ?? (error instanceof CsrfRejected ? 403 : undefined)
     if (status !== 403 && status !== 404 && status !== 409) return
-    const params = request.params as { id?: unknown } | undefined
     try {
       await app.db.transaction().execute((tx) => recordEvent(tx, {
         type: 'admin.actionRefused',
         outcome: 'refused',
         actorId: request.account?.id ?? null,
         actorRole: roleOf(request),
-        targetId: typeof params?.id === 'string' ? params.id.slice(0, 64) : null,
+        targetId: pathParameter(request, 'id')?.slice(0, 64) ?? null,
         ip: request.ip,
         userAgent: request.headers['user-agent'],
         details: { method: request.method, route: request.routeOptions.url, status, reason: error instanceof CsrfRejected ? 'csrf' : status === 404 ? 'notFoundOrOutOfScope' : 'refused' },

@@ -3,10 +3,12 @@
  * checked by the web kernel). The session is destroyed on the server, not only in the browser.
  */
 import type { FastifyInstance } from 'fastify'
+import { typed } from '../../kernel/web/routes.ts'
 import { recordEvent } from '../audit/index.ts'
 import { destroySession } from './sessions.ts'
 
-export async function logoutRoutes (app: FastifyInstance) {
+export async function logoutRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   // POST /deconnexion
   app.post('/deconnexion', async function logOut (request, reply) {
     const token = request.cookies[app.sessionCookie]
