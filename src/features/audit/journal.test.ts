@@ -9,7 +9,8 @@ import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { days } from '../../config.ts'
-import { csvCell, purgeAuditEvents, recordEvent, verifyAuditChain } from './index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { csvCell, purgeAuditEvents, verifyAuditChain } from './index.ts'
 
 describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   let t: TestApp
