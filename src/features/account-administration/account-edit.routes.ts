@@ -14,7 +14,7 @@ import { csrfField } from '../../kernel/web/layout.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { listProfessions } from '../reference-data/index.ts'
-import { requireRole } from '../sessions/index.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
 import { availableActions } from './account-actions.ts'
 import {
   confirmEmailChange, findChosenSites, findEmailChangeByToken, findPendingEmailChange, saveAccountEdits, searchSites, siteLabel,
@@ -25,6 +25,7 @@ import { refusalToChange, requireManagedAccount, type ManagedAccount } from './h
 import { messages } from './messages.ts'
 import { accountEditPage, emailChangeMessagePage, emailChangePage, type EditValues, type SiteTag } from './views/account-edit.ts'
 import { fullName } from './views/account-actions.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const EditQuery = Type.Object({ fait: Type.Optional(Type.String({ maxLength: 30 })) })
 
@@ -258,8 +259,7 @@ export async function accountEditRoutes (instance: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     const t = messages[request.lang]
     if (request.validationError) throw new HttpProblem(400, t.emailChangeTitle, t.emailChangeInvalid)
-    const result = await confirmEmailChange(app.db, request.body.jeton,
-      { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
+    const result = await confirmEmailChange(app.db, request.body.jeton, requestMeta(request), app.now())
     if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
     if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { typed } from '../../kernel/web/routes.ts'
 import type { Lang } from '../../kernel/web/messages.ts'
-import { canManageAccounts, formalName, type GuideFacts } from './information-pages.ts'
+import { formalName, type GuideFacts } from './information-pages.ts'
+import { roleOf } from '../../kernel/accounts/guards.ts'
 import { messages } from './messages.ts'
 import { documentView, type DocumentContent } from './views/document.ts'
 import { homeView } from './views/home.ts'
@@ -40,7 +41,7 @@ export async function informationPagesRoutes (instance: FastifyInstance) {
       body: homeView(t, {
         appName: app.config.appName,
         formalName: formalName(account, request.lang),
-        canManageAccounts: canManageAccounts(account),
+        canManageAccounts: roleOf(account) !== 'user',
       }),
     })
   })

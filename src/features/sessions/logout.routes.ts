@@ -4,8 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { typed } from '../../kernel/web/routes.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { destroySession } from './sessions.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export async function logoutRoutes (instance: FastifyInstance) {
   const app = typed(instance)
@@ -17,7 +18,7 @@ export async function logoutRoutes (instance: FastifyInstance) {
         const accountId = await destroySession(tx, token)
         if (accountId) {
           await recordEvent(tx, {
-            type: 'session.loggedOut', actorId: accountId, targetId: accountId, ip: request.ip, userAgent: request.headers['user-agent'],
+            type: 'session.loggedOut', actorId: accountId, targetId: accountId, ...requestMeta(request),
           }, app.now())
         }
       })
