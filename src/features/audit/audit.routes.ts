@@ -107,6 +107,6 @@ export async function auditRoutes (instance: FastifyInstance) {
       type: 'audit.exported', actorId: viewer.id, hospitalId: viewer.hospitalIds[0] ?? null, ...requestMeta(request),
       details: { events: exported, filters: query.values },
     }, app.now()))
-    return reply.headers(csvDownloadHeaders(`journal-bamara-${new Date(app.now()).toISOString().slice(0, 10)}.csv`)).send(lines.join(''))
+    return reply.headers(csvDownloadHeaders(`journal-bamara-${formatInstantIso(app.now()).slice(0, 10)}.csv`)).send(lines.join(''))
   })
 }
