@@ -1,5 +1,5 @@
 /**
- * Every GET route (issue 6; ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
+ * Every GET route (ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
  * injection in every filter and search): each GET the app serves is called by every kind of
  * visitor with random and hostile query values (SQL injection strings, LIKE wildcards, unicode,
  * repeated parameters, over-long values). The answer is never a 500 nor a stack trace, the SQL

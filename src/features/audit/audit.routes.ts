@@ -1,5 +1,5 @@
 /**
- * The journal in the console (issue 5 « Viewer »), mounted at /gestion/journal: account managers
+ * The journal in the console (ASVS 16.2, docs/security.md « Audit trail »), mounted at /gestion/journal: account managers
  * see the events about their hospitals' users, super-administrators all; filters by user, event
  * type and period; pagination; CSV export of the filtered events (itself recorded).
  */
