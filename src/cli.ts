@@ -37,6 +37,7 @@ import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, t
 import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
 import { sendAccessReviewNotifications } from './features/access-review/index.ts'
 import { sendActivationDigests } from './features/activation-digest/index.ts'
+import { flowContext } from './kernel/flow-context.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -305,8 +306,7 @@ async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 }
 
 async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  const summary = await sendAccessReviewNotifications(db, mailContext, config.rules, io.now())
+  const summary = await sendAccessReviewNotifications(flowContext(db, config, io.now))
   io.out(`Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`)
   return exitCodes.ok
 }
@@ -358,8 +358,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
 }
 
 async function sendActivationDigestsFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  const report = await sendActivationDigests(db, mailContext, config.rules, io.now())
+  const report = await sendActivationDigests(flowContext(db, config, io.now))
   io.out(`Récapitulatifs envoyés : ${report.sent} (gestionnaires : ${report.managers}, comptes signalés : ${report.accounts}).`)
   return exitCodes.ok
 }

@@ -25,7 +25,7 @@ import {
 } from './account-administration.queries.ts'
 import { findActivationWarnings } from './activation-checklist.ts'
 import { accountEditRoutes } from './account-edit.routes.ts'
-import { auditConsoleRefusals, consoleContext, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
+import { auditConsoleRefusals, consoleActor, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
 import {
   findManagedAccount, isEditableBy, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
   type ManagedAccount,
@@ -200,7 +200,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
     if (request.validationError) throw badRequest(request)
     const shownEmail = (request.body as Static<typeof ActivationForm> | undefined)?.adresse
-    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id, shownEmail)
+    const result = await activateAccount(app.flow, consoleActor(request), (request.params as IdParams).id, shownEmail)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)
@@ -220,14 +220,14 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
 
   // POST /gestion/comptes/:id/desactiver
   app.post('/comptes/:id/desactiver', { ...asManager, schema: { params: idParams } }, async function deactivateFromConsole (request, reply) {
-    const result = await deactivateAccount(consoleContext(app, request), (request.params as IdParams).id)
+    const result = await deactivateAccount(app.flow, consoleActor(request), (request.params as IdParams).id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     return reply.redirect(`/gestion?fait=desactive&compte=${result.account.id}`, 303)
   })
 
   // POST /gestion/comptes/:id/renvoyer-confirmation
   app.post('/comptes/:id/renvoyer-confirmation', { ...asManager, schema: { params: idParams } }, async function resendConfirmationFromConsole (request, reply) {
-    const result = await resendConfirmationEmailFor(consoleContext(app, request), (request.params as IdParams).id)
+    const result = await resendConfirmationEmailFor(app.flow, consoleActor(request), (request.params as IdParams).id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=confirmation&compte=${result.account.id}`, 303)
@@ -235,7 +235,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
 
   // POST /gestion/comptes/:id/renvoyer-deverrouillage
   app.post('/comptes/:id/renvoyer-deverrouillage', { ...asManager, schema: { params: idParams } }, async function resendUnlockFromConsole (request, reply) {
-    const result = await resendUnlockEmailFor(consoleContext(app, request), (request.params as IdParams).id)
+    const result = await resendUnlockEmailFor(app.flow, consoleActor(request), (request.params as IdParams).id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=deverrouillage&compte=${result.account.id}`, 303)
@@ -247,21 +247,21 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
     const body = request.body as BulkFormType
     const ids = body.comptes === undefined ? [] : Array.isArray(body.comptes) ? body.comptes : [body.comptes]
     const t = messages[request.lang]
-    const ctx = consoleContext(app, request)
+    const actor = consoleActor(request)
     if (body.confirmer !== '1') {
       const entries = []
       const excluded = []
       for (const id of new Set(ids)) {
-        const account = await findManagedAccount(app.db, ctx.manager, id)
-        if (!account || !isEditableBy(ctx.manager, account.hospitalIds)) continue
-        const scope = refusalToActivate(ctx.manager, account)
+        const account = await findManagedAccount(app.db, actor.manager, id)
+        if (!account || !isEditableBy(actor.manager, account.hospitalIds)) continue
+        const scope = refusalToActivate(actor.manager, account)
         if (scope) excluded.push({ account, reason: t.refusal[scope] })
         else if (!isAllowedInState('bulkActivate', account)) excluded.push({ account, reason: t.wrongState.bulkActivate })
-        else entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
+        else entries.push({ account, warnings: await findActivationWarnings(app.db, actor.manager, account, app.now()) })
       }
       return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries, excluded, listPathOf(request)) })
     }
-    const lines = await activateAccounts(ctx, ids)
+    const lines = await activateAccounts(app.flow, actor, ids)
     for (const line of lines) {
       if (line.result.outcome === 'done') continue
       const status = line.result.outcome === 'notFound' ? 404 : line.result.status
@@ -294,12 +294,12 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   // POST /gestion/comptes/:id/supprimer
   app.post('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: idParams, body: DeletionForm }, attachValidation: true }, async function deleteFromConsole (request, reply) {
     const typed = request.validationError ? '' : (request.body as Static<typeof DeletionForm>).confirmation
-    const ctx = consoleContext(app, request)
-    const result = await deleteAccountDefinitively(ctx, (request.params as IdParams).id, typed)
+    const actor = consoleActor(request)
+    const result = await deleteAccountDefinitively(app.flow, actor, (request.params as IdParams).id, typed)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     if (result.outcome === 'confirmationMismatch') {
       const t = messages[request.lang]
-      const account = await requireManagedAccount(app.db, ctx.manager, (request.params as IdParams).id)
+      const account = await requireManagedAccount(app.db, actor.manager, (request.params as IdParams).id)
       return reply.page({
         title: t.deleteTitle(fullName(account)),
         hasErrors: true,

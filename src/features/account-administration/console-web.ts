@@ -10,7 +10,7 @@ import { refusalWords } from '../../kernel/web/plugin.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
 import { html } from '../../kernel/web/html.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
-import type { ConsoleContext, Refusal } from './account-actions.ts'
+import type { ConsoleActor, Refusal } from './account-actions.ts'
 import { type ScopeRefusal } from './hospital-scope.ts'
 import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 import { roleOf } from '../../kernel/accounts/guards.ts'
@@ -28,15 +28,9 @@ export function managerOf (request: FastifyRequest): Manager {
   return managerFrom(request.account)
 }
 
-export function consoleContext (app: FastifyInstance, request: FastifyRequest): ConsoleContext {
-  return {
-    db: app.db,
-    rules: app.rules,
-    mailContext: app.mailContext,
-    manager: managerOf(request),
-    meta: requestMeta(request),
-    now: app.now(),
-  }
+/** Who acts in this console request, and from where: a console flow's second argument. */
+export function consoleActor (request: FastifyRequest): ConsoleActor {
+  return { manager: managerOf(request), meta: requestMeta(request) }
 }
 
 export function scopeRefusalProblem (request: FastifyRequest, scope: ScopeRefusal): ConsoleRefusal {

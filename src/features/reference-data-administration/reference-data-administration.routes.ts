@@ -17,7 +17,7 @@ import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
   createHospital, createProfession, createSite, deleteOrArchiveSite, readHospitalForm, readProfessionForm,
   readSiteForm, setHospitalArchived, setProfessionArchived, unarchiveSite, updateHospital, updateProfession, updateSite,
-  type EditorContext, type HospitalForm, type Saved,
+  type Editor, type HospitalForm, type Saved,
 } from './reference-data-administration.ts'
 import {
   findHospitalRecord, findProfessionRecord, findSiteRecord, listAllHospitals, listAllProfessions, listSitesWithAccountCounts,
@@ -68,9 +68,9 @@ const emptyProfession: ProfessionValues = { code: '', libelle_fr: '', libelle_en
 export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   const asSuperadmin = { preHandler: requireRole('superadmin') }
 
-  function editor (request: FastifyRequest): EditorContext {
+  function editor (request: FastifyRequest): Editor {
     if (!request.account) throw new Error('reference-data route without the role guard')
-    return { db: app.db, now: app.now(), actorId: request.account.id, meta: requestMeta(request) }
+    return { id: request.account.id, meta: requestMeta(request) }
   }
 
   /** A save's outcome: redirect when done, re-render with the errors (400) when invalid. */
@@ -115,7 +115,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderNewHospital(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderNewHospital(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createHospital(editor(request), t, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => createHospital(app.flow, editor(request), t, fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=cree`, (e) => renderNewHospital(request, reply, values, e, 400))
   })
 
@@ -148,14 +148,14 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderHospital(request, reply, hospital, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderHospital(request, reply, hospital, values, errors, 400)
-    const result = await savingUnique(() => updateHospital(editor(request), t, hospital.id, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => updateHospital(app.flow, editor(request), t, hospital.id, fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=enregistre`, (e) => renderHospital(request, reply, hospital, values, e, 400))
   })
 
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/etablissements/:id/archiver and …/desarchiver
     app.post(`/etablissements/:id/${path}`, { ...asSuperadmin, schema: { params: idParams } }, async function setHospitalArchivedFromForm (request, reply) {
-      const result = await setHospitalArchived(editor(request), (request.params as { id: string }).id, archived)
+      const result = await setHospitalArchived(app.flow, editor(request), (request.params as { id: string }).id, archived)
       return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }
@@ -181,7 +181,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readSiteForm(t, values)
     if (Object.keys(errors).length > 0) return render(errors)
-    const result = await createSite(editor(request), hospital.id, fields)
+    const result = await createSite(app.flow, editor(request), hospital.id, fields)
     return afterSave(request, reply, result, (s) => `${base}/etablissements/${s.hospitalId}?fait=cree`, render)
   })
 
@@ -208,13 +208,13 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderSite(request, reply, t, site, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readSiteForm(t, values, site)
     if (Object.keys(errors).length > 0) return renderSite(request, reply, t, site, values, errors, 400)
-    const result = await updateSite(editor(request), site.id, fields)
+    const result = await updateSite(app.flow, editor(request), site.id, fields)
     return afterSave(request, reply, result, (s) => `${base}/sites/${s.id}?fait=enregistre`, (e) => renderSite(request, reply, t, site, values, e, 400))
   })
 
   // POST /gestion/referentiel/sites/:id/supprimer (archived instead when accounts hold the site)
   app.post('/sites/:id/supprimer', { ...asSuperadmin, schema: { params: idParams } }, async function deleteSiteFromForm (request, reply) {
-    const result = await deleteOrArchiveSite(editor(request), (request.params as { id: string }).id)
+    const result = await deleteOrArchiveSite(app.flow, editor(request), (request.params as { id: string }).id)
     if (result.outcome === 'notFound') throw notFound(request)
     if (result.outcome === 'refused') throw adminSiteLocked(request)
     return reply.redirect(`${base}/etablissements/${result.hospitalId}?fait=${result.outcome === 'deleted' ? 'supprime' : 'archive-au-lieu'}`, 303)
@@ -222,7 +222,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
 
   // POST /gestion/referentiel/sites/:id/desarchiver
   app.post('/sites/:id/desarchiver', { ...asSuperadmin, schema: { params: idParams } }, async function unarchiveSiteFromForm (request, reply) {
-    const result = await unarchiveSite(editor(request), (request.params as { id: string }).id)
+    const result = await unarchiveSite(app.flow, editor(request), (request.params as { id: string }).id)
     return afterSave(request, reply, result, (s) => `${base}/sites/${s.id}?fait=desarchive`, async () => undefined)
   })
 
@@ -248,7 +248,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderProfessions(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readProfessionForm(t, values)
     if (Object.keys(errors).length > 0) return renderProfessions(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createProfession(editor(request), t, fields), 'code', t.problems.codeTaken)
+    const result = await savingUnique(() => createProfession(app.flow, editor(request), t, fields), 'code', t.problems.codeTaken)
     return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=cree`, (e) => renderProfessions(request, reply, values, e, 400))
   })
 
@@ -275,14 +275,14 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readProfessionForm(t, values, p.code)
     if (Object.keys(errors).length > 0) return render(errors)
-    const result = await updateProfession(editor(request), fields)
+    const result = await updateProfession(app.flow, editor(request), fields)
     return afterSave(request, reply, result, (r) => `${base}/professions/${r.code}?fait=enregistre`, render)
   })
 
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/professions/:code/archiver and …/desarchiver
     app.post(`/professions/:code/${path}`, { ...asSuperadmin, schema: { params: codeParams } }, async function setProfessionArchivedFromForm (request, reply) {
-      const result = await setProfessionArchived(editor(request), (request.params as { code: string }).code, archived)
+      const result = await setProfessionArchived(app.flow, editor(request), (request.params as { code: string }).code, archived)
       return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }
