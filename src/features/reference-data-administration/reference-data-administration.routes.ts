@@ -17,7 +17,7 @@ import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
   createHospital, createProfession, createSite, deleteOrArchiveSite, readHospitalForm, readProfessionForm,
   readSiteForm, setHospitalArchived, setProfessionArchived, unarchiveSite, updateHospital, updateProfession, updateSite,
-  type Editor, type HospitalForm, type Saved,
+  type Editor, type HospitalForm, type Saved, type SavedUnique,
 } from './reference-data-administration.ts'
 import {
   findHospitalRecord, findProfessionRecord, findSiteRecord, listAllHospitals, listAllProfessions, listSitesWithAccountCounts,
@@ -73,17 +73,21 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     return { id: request.account.id, meta: requestMeta(request) }
   }
 
+  type Shown<T> = Saved<T> | { outcome: 'invalid'; errors: FieldErrors }
+
   /** A save's outcome: redirect when done, re-render with the errors (400) when invalid. */
-  async function afterSave<T> (request: FastifyRequest, reply: FastifyReply, result: Saved<T>, done: (record: T) => string, invalid: (errors: FieldErrors) => unknown) {
+  async function afterSave<T> (request: FastifyRequest, reply: FastifyReply, result: Shown<T>, done: (record: T) => string, invalid: (errors: FieldErrors) => unknown) {
     if (result.outcome === 'notFound') throw notFound(request)
     if (result.outcome === 'refused') throw adminSiteLocked(request)
     if (result.outcome === 'invalid') return invalid(result.errors)
     return reply.redirect(done(result.record), 303)
   }
 
-  async function savingUnique<T> (save: () => Promise<Saved<T>>, field: string, message: string): Promise<Saved<T>> {
+  /** A value already used (found by the flow, or by the unique index when two saves race): that field's message. */
+  async function savingUnique<T> (save: () => Promise<SavedUnique<T>>, field: string, message: string): Promise<Shown<T>> {
     try {
-      return await save()
+      const result = await save()
+      return result.outcome === 'taken' ? { outcome: 'invalid', errors: { [field]: message } } : result
     } catch (error) {
       if (isUniqueViolation(error)) return { outcome: 'invalid', errors: { [field]: message } }
       throw error
@@ -115,7 +119,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderNewHospital(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderNewHospital(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createHospital(app.flow, editor(request), t, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => createHospital(app.flow, editor(request), fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=cree`, (e) => renderNewHospital(request, reply, values, e, 400))
   })
 
@@ -148,7 +152,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderHospital(request, reply, hospital, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderHospital(request, reply, hospital, values, errors, 400)
-    const result = await savingUnique(() => updateHospital(app.flow, editor(request), t, hospital.id, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => updateHospital(app.flow, editor(request), hospital.id, fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=enregistre`, (e) => renderHospital(request, reply, hospital, values, e, 400))
   })
 
@@ -248,7 +252,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     if (request.validationError) return renderProfessions(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readProfessionForm(t, values)
     if (Object.keys(errors).length > 0) return renderProfessions(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createProfession(app.flow, editor(request), t, fields), 'code', t.problems.codeTaken)
+    const result = await savingUnique(() => createProfession(app.flow, editor(request), fields), 'code', t.problems.codeTaken)
     return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=cree`, (e) => renderProfessions(request, reply, values, e, 400))
   })
 

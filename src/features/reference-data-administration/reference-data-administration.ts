@@ -32,7 +32,11 @@ export interface Editor {
   meta: RequestMeta
 }
 
-export type Saved<T> = { outcome: 'done'; record: T } | { outcome: 'invalid'; errors: FieldErrors } | { outcome: 'notFound' } | { outcome: 'refused' }
+/** A save's outcome, in no language (the edge words it). */
+export type Saved<T> = { outcome: 'done'; record: T } | { outcome: 'notFound' } | { outcome: 'refused' }
+
+/** The save of a record with a unique key: `taken` when its FINESS number or profession code is already used. */
+export type SavedUnique<T> = Saved<T> | { outcome: 'taken' }
 
 /** The kinds a super-administrator may give a site; the account-manager kind is created with the hospital only. */
 export const editableSiteKinds = ['crmrCoordinating', 'crmrConstituent', 'ccmr', 'crc', 'other'] as const satisfies readonly SiteKind[]
@@ -83,9 +87,9 @@ async function replaceDomains (tx: Db, hospitalId: string, domains: readonly str
   if (domains.length > 0) await tx.insertInto('hospital_email_domain').values(domains.map((domain) => ({ hospital_id: hospitalId, domain }))).execute()
 }
 
-export async function createHospital (ctx: FlowContext, editor: Editor, t: ReferenceAdministrationMessages, fields: HospitalFields): Promise<Saved<HospitalRecord>> {
+export async function createHospital (ctx: FlowContext, editor: Editor, fields: HospitalFields): Promise<SavedUnique<HospitalRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
-    if (await isFinessTaken(tx, fields.finess, undefined)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
+    if (await isFinessTaken(tx, fields.finess, undefined)) return { outcome: 'taken' } as const
     const id = randomUUID()
     await tx.insertInto('hospital').values({ id, name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city, archived_at: null }).execute()
     await replaceDomains(tx, id, fields.domains)
@@ -100,11 +104,11 @@ export async function createHospital (ctx: FlowContext, editor: Editor, t: Refer
   })
 }
 
-export async function updateHospital (ctx: FlowContext, editor: Editor, t: ReferenceAdministrationMessages, id: string, fields: HospitalFields): Promise<Saved<HospitalRecord>> {
+export async function updateHospital (ctx: FlowContext, editor: Editor, id: string, fields: HospitalFields): Promise<SavedUnique<HospitalRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findHospitalRecord(tx, id)
     if (!before) return { outcome: 'notFound' } as const
-    if (await isFinessTaken(tx, fields.finess, id)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
+    if (await isFinessTaken(tx, fields.finess, id)) return { outcome: 'taken' } as const
     await tx.updateTable('hospital').set({ name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city }).where('id', '=', id).execute()
     await replaceDomains(tx, id, fields.domains)
     if (before.name !== fields.name) {
@@ -244,9 +248,9 @@ export function readProfessionForm (t: ReferenceAdministrationMessages, form: Pr
   return { fields: { code, labelFr, labelEn, position }, errors }
 }
 
-export async function createProfession (ctx: FlowContext, editor: Editor, t: ReferenceAdministrationMessages, fields: ProfessionFields): Promise<Saved<ProfessionRecord>> {
+export async function createProfession (ctx: FlowContext, editor: Editor, fields: ProfessionFields): Promise<SavedUnique<ProfessionRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
-    if (await findProfessionRecord(tx, fields.code)) return { outcome: 'invalid', errors: { code: t.problems.codeTaken } } as const
+    if (await findProfessionRecord(tx, fields.code)) return { outcome: 'taken' } as const
     await tx.insertInto('profession').values({ code: fields.code, label_fr: fields.labelFr, label_en: fields.labelEn, position: fields.position, archived_at: null }).execute()
     const record = await findProfessionRecord(tx, fields.code) as ProfessionRecord
     await audit(ctx, tx, editor, 'professionCreated', null, { code: fields.code, after: record })

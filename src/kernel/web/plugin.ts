@@ -18,7 +18,7 @@ import { Overloaded } from '../security/passwords.ts'
 import { html, renderToString, type Html } from './html.ts'
 import { renderLayout, type PageOptions } from './layout.ts'
 import { layoutMessages, languages, type Lang } from './messages.ts'
-import { CsrfRejected, HttpProblem, RateLimited, isDatabaseUnavailable } from './errors.ts'
+import { CsrfRejected, HttpProblem, RateLimited, RequestRefused, isDatabaseUnavailable } from './errors.ts'
 import { safeReturnPath } from './redirects.ts'
 import './context.ts'
 
@@ -102,6 +102,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorateRequest('csrfToken', '')
   app.decorateRequest('account', undefined)
   app.decorateRequest('sessionTimeLeft', undefined)
+  app.decorateRequest('refusalBackLink', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
@@ -159,13 +160,17 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     return reply.page({ title: t.notFoundTitle, body: messagePage(t.notFoundTitle, t.notFoundBody, t.backHome) }, 404)
   })
 
+  // The one error handler: every refusal and failure is worded here, in the request's language
+  // (flows throw status-only errors or return outcomes the routes word as HttpProblem).
   app.setErrorHandler(function showError (error, request, reply) {
     const t = layoutMessages[request.lang ?? 'fr']
-    const show = (status: number, title: string, detail: string) =>
-      reply.page({ title, body: messagePage(title, detail, t.backHome) }, status)
+    const show = (status: number, title: string, detail: string, back = { href: '/', label: t.backHome }) =>
+      reply.page({ title, body: messagePage(title, detail, back.label, back.href) }, status)
+    const isRefusal = (error instanceof HttpProblem || error instanceof RequestRefused) && [403, 404, 409].includes(error.statusCode)
+    const back = isRefusal ? request.refusalBackLink : undefined
     if (error instanceof HttpProblem) {
       reply.headers(error.headers)
-      return show(error.statusCode, error.title, error.detail)
+      return show(error.statusCode, error.title, error.detail, back)
     }
     if (error instanceof RateLimited) {
       reply.header('retry-after', String(error.retryAfterSeconds))
@@ -184,7 +189,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     const status = (error as { statusCode?: number }).statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       const words = refusalWords(request.lang ?? 'fr', status)
-      return show(status, words.title, words.detail)
+      return show(status, words.title, words.detail, back)
     }
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
@@ -254,8 +259,8 @@ function replaceNul (value: unknown, depth = 0): unknown {
 }
 
 /** A simple page: a title, a paragraph and a link home. */
-export function messagePage (title: string, detail: string, backLabel: string): Html {
-  return html`<h1>${title}</h1><p>${detail}</p><p><a href="/">${backLabel}</a></p>`
+export function messagePage (title: string, detail: string, backLabel: string, backHref = '/'): Html {
+  return html`<h1>${title}</h1><p>${detail}</p><p><a href="${backHref}">${backLabel}</a></p>`
 }
 
 export default fp(webKernel, { name: 'web' })
