@@ -7,7 +7,7 @@ import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
 import kernel, { type Now } from './kernel/kernel.ts'
-import webKernel, { formLimits } from './kernel/web/plugin.ts'
+import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
 import { prepareDatabase } from './startup.ts'
 import { referenceDataRoutes } from './features/reference-data/index.ts'
@@ -51,6 +51,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       : config.trustProxy,
     bodyLimit: formLimits.bodyBytes,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    schemaErrorFormatter,
     return503OnClosing: true,
   })
   const mail = new MailDispatcher({
