@@ -22,6 +22,7 @@
  * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
  * The file format of the imports is described in `features/reference-data/reference-import.ts`.
  */
+import { countOf, plural } from './kernel/web/messages.ts'
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, loadConfig, type AppConfig } from './config.ts'
@@ -148,7 +149,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
 async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
   const unsettled = await listUnsettledEmailCollisions(db)
   if (unsettled.length === 0) return exitCodes.ok
-  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${unsettled.length} compte(s).`)
+  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${countOf('fr', unsettled.length, 'compte', 'comptes')}.`)
   for (const row of unsettled) {
     io.out(row.problem === 'collision'
       ? `  ${row.storedEmail} (compte ${row.accountId}) : même adresse canonique ${row.canonicalEmail ?? ''} qu’un autre compte`
@@ -185,11 +186,11 @@ async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo):
   const result = await importReferenceData(db, text, kind, io.now())
   const what = kind === 'hospitals' ? 'établissements' : 'sites'
   if (result.outcome === 'rejected') {
-    io.err(`Import refusé : ${result.errors.length} erreur${result.errors.length > 1 ? 's' : ''} dans « ${file} ». Rien n’a été enregistré.`)
+    io.err(`Import refusé : ${countOf('fr', result.errors.length, 'erreur', 'erreurs')} dans « ${file} ». Rien n’a été enregistré.`)
     for (const error of result.errors) io.err(`  ligne ${error.line} : ${error.message}`)
     return exitCodes.failed
   }
-  io.out(`Import des ${what} terminé : ${result.created} créé(s), ${result.updated} mis à jour, ${result.unchanged} inchangé(s).`)
+  io.out(`Import des ${what} terminé : ${countOf('fr', result.created, 'créé', 'créés')}, ${result.updated} mis à jour, ${countOf('fr', result.unchanged, 'inchangé', 'inchangés')}.`)
   return exitCodes.ok
 }
 
@@ -286,7 +287,7 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
   const result = await verifyAuditChain(db)
   if (result.intact) {
-    io.out(`Journal d’audit intact : ${result.events} événement(s) vérifié(s).`)
+    io.out(`Journal d’audit intact : ${countOf('fr', result.events, 'événement vérifié', 'événements vérifiés')}.`)
     return exitCodes.ok
   }
   io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
@@ -295,19 +296,19 @@ async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
 
 async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
-  io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  io.out(`Journal d’audit : ${countOf('fr', result.removed, 'événement antérieur', 'événements antérieurs')} au ${new Date(result.cutoff).toISOString().slice(0, 10)} ${plural('fr', result.removed, 'supprimé', 'supprimés')} (conservation : ${config.rules.auditRetentionMonths} mois).`)
   return exitCodes.ok
 }
 
 async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const report = await purgeExpiredRows(db, config.rules, io.now())
-  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s).`)
+  io.out(`Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}.`)
   return exitCodes.ok
 }
 
 async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const summary = await sendAccessReviewNotifications(flowContext(db, config, io.now))
-  io.out(`Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`)
+  io.out(`Revue des droits : ${countOf('fr', summary.dueEmails, 'email', 'emails')} « à effectuer », ${countOf('fr', summary.reminders, 'rappel mis', 'rappels mis')} en file d’envoi ; ${countOf('fr', summary.campaignsOpened, 'campagne ouverte', 'campagnes ouvertes')}, ${countOf('fr', summary.campaignsClosed, 'terminée', 'terminées')}.`)
   return exitCodes.ok
 }
 
