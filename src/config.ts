@@ -145,6 +145,14 @@ export const defaultRules = {
   purgeBatchSize: 1000,
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
+  /**
+   * The in-process scheduler (daily-tasks.ts): the instance running the daily tasks holds a lease
+   * this long and renews it every third of it. An instance that dies mid-run is replaced by
+   * another within this time plus one takeover check (every 30 s).
+   */
+  dailyTasksLeaseTtl: minutes(2),
+  /** Instances that may take the day's run (the first and its takeovers): a failing task is not retried forever. */
+  dailyTasksMaximumAttempts: 3,
 } as const
 
 export type Rules = { -readonly [K in keyof typeof defaultRules]: number }
@@ -167,6 +175,15 @@ export interface AppConfig {
   /** Fastify's trustProxy: the load balancer(s) whose X-Forwarded-For may be believed. */
   trustProxy: boolean | number | string
   logLevel: string
+  /**
+   * When every instance fires the daily tasks (Europe/Paris time, "HH:MM:SS"); one instance runs
+   * them for the whole deployment. Undefined with DAILY_TASKS_AT=off (cron runs the CLI instead).
+   */
+  dailyTasksAt: string | undefined
+  /** Bearer token that opens GET /metrics on the application's port; undefined: no such route. */
+  metricsToken: string | undefined
+  /** Port of a metrics-only listener bound to 127.0.0.1 (no token); undefined: none. */
+  metricsPort: number | undefined
   rules: Rules
 }
 
@@ -251,6 +268,29 @@ export function loadConfig (env: Env = process.env): AppConfig {
     else problems.push(`TRUST_PROXY doit être un nombre de relais (ex. 1) ou une liste d'adresses IP/CIDR (reçu « ${trustProxyText} »)`)
   }
 
+  const dailyTasksText = value('DAILY_TASKS_AT') ?? '03:00'
+  const dailyTasksMatch = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(dailyTasksText)
+  if (dailyTasksText !== 'off' && !dailyTasksMatch) {
+    problems.push(`DAILY_TASKS_AT doit être une heure HH:MM (heure de Paris) ou off (reçu « ${dailyTasksText} »)`)
+  }
+  const dailyTasksAt = dailyTasksMatch ? `${dailyTasksMatch[1]}:${dailyTasksMatch[2]}:${dailyTasksMatch[3] ?? '00'}` : undefined
+
+  // The token is compared in constant time; a short one could be guessed by trying.
+  const metricsToken = value('METRICS_TOKEN')
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    problems.push('METRICS_TOKEN doit compter au moins 32 caractères visibles, sans espace (ex. : openssl rand -hex 32)')
+  }
+  const metricsPortText = value('METRICS_PORT')
+  let metricsPort: number | undefined
+  if (metricsPortText !== undefined) {
+    metricsPort = Number(metricsPortText)
+    if (!/^\d+$/.test(metricsPortText) || metricsPort < 1 || metricsPort > 65535) {
+      problems.push(`METRICS_PORT doit être un nombre entre 1 et 65535 (reçu « ${metricsPortText} »)`)
+    } else if (metricsPort === port) {
+      problems.push('METRICS_PORT doit différer de PORT')
+    }
+  }
+
   const rules: Rules = { ...defaultRules }
   const idle = positiveNumber('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60)
   if (idle !== undefined) rules.sessionIdleTimeout = minutes(idle)
@@ -278,6 +318,9 @@ export function loadConfig (env: Env = process.env): AppConfig {
     devMailbox: smtpUrl === undefined && !production,
     trustProxy,
     logLevel: value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    dailyTasksAt,
+    metricsToken,
+    metricsPort,
     rules,
   }
 

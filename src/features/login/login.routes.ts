@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
+import { countLogin } from '../../kernel/metrics/metrics.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { checkPassword } from './password-step.ts'
 import { findPendingLogin, sendNewOneTimeCode, submitOneTimeCode } from './one-time-code.ts'
@@ -94,15 +95,18 @@ export async function loginRoutes (app: FastifyInstance) {
     }
     const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, meta(request))
     if (result.outcome === 'codeSent') {
+      countLogin('codeSent')
       await letCodeEmailLeave()
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
       return reply.redirect('/connexion/code', 303)
     }
     if (result.outcome === 'rejected') {
       // Only the attempt that locked the account queued an email (the unlock link).
+      countLogin(result.unlockEmailQueued ? 'locked' : 'refused')
       if (result.unlockEmailQueued) void app.mail.kick()
       return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
     }
+    countLogin('statusPage')
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
   })
 
