@@ -7,7 +7,7 @@ import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
 import kernel, { type Clock } from './kernel/kernel.ts'
-import webKernel, { formLimits } from './kernel/web/plugin.ts'
+import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
 import metricsPlugin from './kernel/metrics/plugin.ts'
 import { prepareDatabase } from './startup.ts'
@@ -62,6 +62,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       : config.trustProxy,
     bodyLimit: formLimits.bodyBytes,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    schemaErrorFormatter,
     return503OnClosing: true,
   })
   const mail = new MailDispatcher({

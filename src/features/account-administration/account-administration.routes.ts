@@ -7,7 +7,8 @@
  */
 import type { FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { HttpProblem } from '../../kernel/web/errors.ts'
+import { IdParams, OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
+import { HttpProblem, RequestRefused } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { accountStatus, type AccountStatus } from '../../kernel/accounts/accounts.ts'
@@ -41,9 +42,6 @@ import {
 } from './views/account-actions.ts'
 import { deleteAccountDefinitively } from './account-deletion.ts'
 
-const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
-type IdParams = Static<typeof idParams>
-
 const csvBatch = 1000
 /** An export larger than this is cut (narrower filters give the rest), as the journal's. */
 const csvMaximumAccounts = 100_000
@@ -65,10 +63,9 @@ const ListQuery = Type.Object({
 type ListQueryType = Static<typeof ListQuery>
 
 const BulkForm = Type.Object({
-  comptes: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })])),
+  comptes: Type.Optional(OneOrMany(Type.String({ maxLength: 64 }), 200)),
   confirmer: Type.Optional(Type.String({ maxLength: 1 })),
 })
-type BulkFormType = Static<typeof BulkForm>
 
 /** The address the activation page showed (§4.1): activation is refused if it changed since. */
 const ActivationForm = Type.Object({ adresse: Type.Optional(Type.String({ maxLength: 254 })) })
@@ -112,6 +109,11 @@ function badRequest (request: FastifyRequest): HttpProblem {
   return new HttpProblem(400, t.badRequestTitle, t.badRequestBody)
 }
 
+/** An attached validation error: a refused id is already the 404 it names; anything else a 400. */
+function invalidRequest (request: FastifyRequest, error: Error): Error {
+  return error instanceof RequestRefused ? error : badRequest(request)
+}
+
 async function professionLabel (app: FastifyInstance, request: FastifyRequest, code: string): Promise<string> {
   const professions = await listProfessions(app.db)
   const found = professions.find((p) => p.code === code)
@@ -146,7 +148,8 @@ export interface AccountAdministrationOptions extends FastifyPluginOptions {
   landingBoxes?: readonly ConsoleLandingBox[]
 }
 
-export async function accountAdministrationRoutes (app: FastifyInstance, options: AccountAdministrationOptions) {
+export async function accountAdministrationRoutes (instance: FastifyInstance, options: AccountAdministrationOptions) {
+  const app = typed(instance)
   const landingBoxes = options.landingBoxes ?? []
   auditConsoleRefusals(app)
   showRefusalsWithListLink(app)
@@ -155,7 +158,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   // GET /gestion
   app.get('/', { ...asManager, schema: { querystring: ListQuery }, attachValidation: true }, async function showAccountList (request, reply) {
     if (request.validationError) throw badRequest(request)
-    const query = request.query as ListQueryType
+    const query = request.query
     const manager = managerOf(request)
     const { filters, values } = readListFilters(manager, query)
     const hospitalId = filters.hospitalId
@@ -200,7 +203,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   app.get('/comptes.csv', { ...asManager, schema: { querystring: ListQuery }, attachValidation: true }, async function exportAccountList (request, reply) {
     if (request.validationError) throw badRequest(request)
     const manager = managerOf(request)
-    const { filters, values } = readListFilters(manager, request.query as ListQueryType)
+    const { filters, values } = readListFilters(manager, request.query)
     const t = messages[request.lang]
     const professions = new Map((await listProfessions(app.db)).map((p) => [p.code, request.lang === 'fr' ? p.label_fr : p.label_en]))
     const lines = [csvByteOrderMark, csvLine(t.csvHeader)]
@@ -228,18 +231,18 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
     return reply.page({ title: t.requestsTitle, body: managerRequestsPage(t, request.lang, requests) })
   })
 
-  async function requireActionTarget (request: FastifyRequest, check: (account: ManagedAccount) => ReturnType<typeof refusalToChange>): Promise<ManagedAccount> {
+  async function requireActionTarget (request: FastifyRequest, id: string, check: (account: ManagedAccount) => ReturnType<typeof refusalToChange>): Promise<ManagedAccount> {
     const manager = managerOf(request)
-    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id)
+    const account = await requireManagedAccount(app.db, manager, id)
     const refusal = check(account)
     if (refusal) throw scopeRefusalProblem(request, refusal)
     return account
   }
 
   // GET /gestion/comptes/:id/activer
-  app.get('/comptes/:id/activer', { ...asManager, schema: { params: idParams } }, async function showActivation (request, reply) {
+  app.get('/comptes/:id/activer', { ...asManager, schema: { params: IdParams } }, async function showActivation (request, reply) {
     const manager = managerOf(request)
-    const account = await requireActionTarget(request, (a) => refusalToActivate(manager, a))
+    const account = await requireActionTarget(request, request.params.id, (a) => refusalToActivate(manager, a))
     if (!isAllowedInState('activate', account)) throw refusalProblem(request, { outcome: 'refused', status: 409, state: 'activate' })
     const t = messages[request.lang]
     const warnings = await findActivationWarnings(app.db, manager, account, app.now())
@@ -250,19 +253,19 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   })
 
   // POST /gestion/comptes/:id/activer
-  app.post('/comptes/:id/activer', { ...asManager, schema: { params: idParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
-    if (request.validationError) throw badRequest(request)
-    const shownEmail = (request.body as Static<typeof ActivationForm> | undefined)?.adresse
-    const result = await activateAccount(consoleContext(app, request), (request.params as IdParams).id, shownEmail)
+  app.post('/comptes/:id/activer', { ...asManager, schema: { params: IdParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
+    if (request.validationError) throw invalidRequest(request, request.validationError)
+    const shownEmail = request.body?.adresse
+    const result = await activateAccount(consoleContext(app, request), request.params.id, shownEmail)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)
   })
 
   // GET /gestion/comptes/:id/desactiver
-  app.get('/comptes/:id/desactiver', { ...asManager, schema: { params: idParams } }, async function showDeactivation (request, reply) {
+  app.get('/comptes/:id/desactiver', { ...asManager, schema: { params: IdParams } }, async function showDeactivation (request, reply) {
     const manager = managerOf(request)
-    const account = await requireActionTarget(request, (a) => refusalToDeactivate(manager, a))
+    const account = await requireActionTarget(request, request.params.id, (a) => refusalToDeactivate(manager, a))
     if (!isAllowedInState('deactivate', account)) throw refusalProblem(request, { outcome: 'refused', status: 409, state: 'deactivate' })
     const t = messages[request.lang]
     return reply.page({
@@ -272,23 +275,23 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   })
 
   // POST /gestion/comptes/:id/desactiver
-  app.post('/comptes/:id/desactiver', { ...asManager, schema: { params: idParams } }, async function deactivateFromConsole (request, reply) {
-    const result = await deactivateAccount(consoleContext(app, request), (request.params as IdParams).id)
+  app.post('/comptes/:id/desactiver', { ...asManager, schema: { params: IdParams } }, async function deactivateFromConsole (request, reply) {
+    const result = await deactivateAccount(consoleContext(app, request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     return reply.redirect(`/gestion?fait=desactive&compte=${result.account.id}`, 303)
   })
 
   // POST /gestion/comptes/:id/renvoyer-confirmation
-  app.post('/comptes/:id/renvoyer-confirmation', { ...asManager, schema: { params: idParams } }, async function resendConfirmationFromConsole (request, reply) {
-    const result = await resendConfirmationEmailFor(consoleContext(app, request), (request.params as IdParams).id)
+  app.post('/comptes/:id/renvoyer-confirmation', { ...asManager, schema: { params: IdParams } }, async function resendConfirmationFromConsole (request, reply) {
+    const result = await resendConfirmationEmailFor(consoleContext(app, request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=confirmation&compte=${result.account.id}`, 303)
   })
 
   // POST /gestion/comptes/:id/renvoyer-deverrouillage
-  app.post('/comptes/:id/renvoyer-deverrouillage', { ...asManager, schema: { params: idParams } }, async function resendUnlockFromConsole (request, reply) {
-    const result = await resendUnlockEmailFor(consoleContext(app, request), (request.params as IdParams).id)
+  app.post('/comptes/:id/renvoyer-deverrouillage', { ...asManager, schema: { params: IdParams } }, async function resendUnlockFromConsole (request, reply) {
+    const result = await resendUnlockEmailFor(consoleContext(app, request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=deverrouillage&compte=${result.account.id}`, 303)
@@ -297,8 +300,8 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   // POST /gestion/comptes/activation-groupee: first a confirmation page with each account's warnings, then the activations.
   app.post('/comptes/activation-groupee', { ...asManager, schema: { body: BulkForm }, attachValidation: true }, async function activateSelectedAccounts (request, reply) {
     if (request.validationError) throw badRequest(request)
-    const body = request.body as BulkFormType
-    const ids = body.comptes === undefined ? [] : Array.isArray(body.comptes) ? body.comptes : [body.comptes]
+    const body = request.body
+    const ids = listOf(body.comptes)
     const t = messages[request.lang]
     const ctx = consoleContext(app, request)
     if (body.confirmer !== '1') {
@@ -334,9 +337,9 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   const DeletionForm = Type.Object({ confirmation: Type.String({ maxLength: 254 }) })
 
   // GET /gestion/comptes/:id/supprimer (super-administrators)
-  app.get('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: idParams } }, async function showDeletion (request, reply) {
+  app.get('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: IdParams } }, async function showDeletion (request, reply) {
     const manager = managerOf(request)
-    const account = await requireActionTarget(request, (a) => (a.id === manager.id ? 'selfDeletion' : undefined))
+    const account = await requireActionTarget(request, request.params.id, (a) => (a.id === manager.id ? 'selfDeletion' : undefined))
     const t = messages[request.lang]
     return reply.page({
       title: t.deleteTitle(fullName(account)),
@@ -345,14 +348,15 @@ export async function accountAdministrationRoutes (app: FastifyInstance, options
   })
 
   // POST /gestion/comptes/:id/supprimer
-  app.post('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: idParams, body: DeletionForm }, attachValidation: true }, async function deleteFromConsole (request, reply) {
-    const typed = request.validationError ? '' : (request.body as Static<typeof DeletionForm>).confirmation
+  app.post('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: IdParams, body: DeletionForm }, attachValidation: true }, async function deleteFromConsole (request, reply) {
+    if (request.validationError instanceof RequestRefused) throw request.validationError
+    const confirmation = request.validationError ? '' : request.body.confirmation
     const ctx = consoleContext(app, request)
-    const result = await deleteAccountDefinitively(ctx, (request.params as IdParams).id, typed)
+    const result = await deleteAccountDefinitively(ctx, request.params.id, confirmation)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     if (result.outcome === 'confirmationMismatch') {
       const t = messages[request.lang]
-      const account = await requireManagedAccount(app.db, ctx.manager, (request.params as IdParams).id)
+      const account = await requireManagedAccount(app.db, ctx.manager, request.params.id)
       return reply.page({
         title: t.deleteTitle(fullName(account)),
         hasErrors: true,

@@ -10,6 +10,7 @@ import { refusalWords } from '../../kernel/web/plugin.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
 import { html } from '../../kernel/web/html.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
+import { pathParameter } from '../../kernel/web/routes.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
 import { type ScopeRefusal } from './hospital-scope.ts'
 import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -62,8 +63,7 @@ function reasonOf (error: unknown, status: number): string {
 /** Records a refused console request (403/404/409) in its own transaction: nothing else changed. */
 export async function recordRefusal (app: FastifyInstance, request: FastifyRequest, status: number, reason: string, targetId?: string): Promise<void> {
   const account = request.account
-  const params = request.params as { id?: unknown } | undefined
-  const target = targetId ?? (typeof params?.id === 'string' ? params.id.slice(0, 64) : null)
+  const target = targetId ?? pathParameter(request, 'id')?.slice(0, 64) ?? null
   await app.db.transaction().execute((tx) => recordEvent(tx, {
     type: 'admin.actionRefused',
     outcome: 'refused',

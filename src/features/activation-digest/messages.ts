@@ -4,7 +4,6 @@
  */
 const fr = {
   subject: 'Comptes en attente d\'activation',
-  greeting: (civility: string, lastName: string) => `Bonjour ${civility === 'm' ? 'Monsieur' : 'Madame'} ${lastName},`,
   intro: (count: number) => count === 1
     ? '1 utilisateur de votre établissement a confirmé son adresse email et attend l\'activation de son compte :'
     : `${count} utilisateurs de votre établissement ont confirmé leur adresse email et attendent l'activation de leur compte :`,
@@ -15,7 +14,6 @@ const fr = {
 }
 const en: typeof fr = {
   subject: 'Accounts waiting for activation',
-  greeting: (_civility: string, lastName: string) => `Hello ${lastName},`,
   intro: (count: number) => `${count} user(s) of your hospital confirmed their email address and wait for the activation of their account:`,
   line: (lastName: string, firstName: string, hospitalName: string) => `– ${lastName} ${firstName} (${hospitalName})`,
   more: (count: number) => `… and ${count} more.`,

@@ -25,7 +25,6 @@ export const messages = { fr, en }
 /** The unlock email is French only, like every email of the service. */
 export const unlockEmailWords = {
   subject: 'Déverrouillez votre compte',
-  greeting: (civility: 'mme' | 'm', lastName: string) => `Bonjour ${civility === 'mme' ? 'Madame' : 'Monsieur'} ${lastName},`,
   locked: (failures: number) => `${failures} mauvais mots de passe ont été saisis à la suite pour votre compte BaMaRa : par sécurité, votre compte est verrouillé.`,
   verify: 'Pour vérifier votre identité et déverrouiller votre compte, cliquez sur le lien ci-dessous. Vous pourrez ensuite vous connecter.',
   action: 'Déverrouiller mon compte',

@@ -4,6 +4,7 @@
  * flows in `password-step.ts` and `one-time-code.ts` and their outcomes back to pages.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { typed } from '../../kernel/web/routes.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
 import { countLogin } from '../../kernel/metrics/metrics.ts'
@@ -32,7 +33,8 @@ const CodeForm = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }
 
 type LoginQuery = Static<typeof LoginQuery>
 
-export async function loginRoutes (app: FastifyInstance) {
+export async function loginRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   /** Binds the pending login to this browser: HttpOnly, no expiry date, random. */
   const preLoginCookie = app.cookieName('preconnexion')
   function renderLogin (request: FastifyRequest, reply: FastifyReply, state: LoginPageState, status = 200) {
@@ -72,7 +74,7 @@ export async function loginRoutes (app: FastifyInstance) {
   }
 
   // GET /connexion?retour=…&expiree=1
-  app.get<{ Querystring: LoginQuery }>('/connexion', {
+  app.get('/connexion', {
     schema: { querystring: LoginQuery }, attachValidation: true,
   }, async function showLoginForm (request, reply) {
     const query = request.validationError ? {} : request.query
@@ -82,7 +84,7 @@ export async function loginRoutes (app: FastifyInstance) {
   })
 
   // POST /connexion
-  app.post<{ Body: Static<typeof LoginForm> }>('/connexion', {
+  app.post('/connexion', {
     schema: { body: LoginForm }, attachValidation: true,
   }, async function logInWithPassword (request, reply) {
     const body = (request.body ?? {}) as Partial<Static<typeof LoginForm>>
@@ -110,7 +112,7 @@ export async function loginRoutes (app: FastifyInstance) {
   })
 
   // GET /connexion/code
-  app.get<{ Querystring: Static<typeof CodeQuery> }>('/connexion/code', {
+  app.get('/connexion/code', {
     schema: { querystring: CodeQuery }, attachValidation: true,
   }, async function showCodeForm (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
@@ -125,7 +127,7 @@ export async function loginRoutes (app: FastifyInstance) {
   })
 
   // POST /connexion/code
-  app.post<{ Body: Static<typeof CodeForm> }>('/connexion/code', {
+  app.post('/connexion/code', {
     schema: { body: CodeForm }, attachValidation: true,
   }, async function logInWithCode (request, reply) {
     const t = messages[request.lang]

@@ -107,7 +107,6 @@ export type LoginMessages = typeof fr
 /** The code email is French only, like every email of the service (user guide §3.2). */
 export const codeEmailWords = {
   subject: 'Mot de passe à usage unique',
-  greeting: (civility: 'mme' | 'm', lastName: string) => `Bonjour ${civility === 'mme' ? 'Madame' : 'Monsieur'} ${lastName},`,
   intro: 'Voici votre code temporaire à usage unique pour terminer votre connexion à BaMaRa :',
   instructions: 'Copiez ce code dans le champ « Code à usage unique » de la page de connexion à BaMaRa.',
   validity: (duration: string) => `Attention : ce code n’est valable que pendant ${duration}, et seulement dans le navigateur où vous avez saisi votre mot de passe. Passé ce délai, cliquez sur « Envoyer un nouveau code » en bas du cadre.`,

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
+import { IdParams, typed } from '../../kernel/web/routes.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { isUniqueViolation } from '../../kernel/db/database.ts'
@@ -28,7 +29,6 @@ import { newSitePage, sitePage, type SiteValues } from './views/sites.ts'
 import { professionListPage, professionPage, type ProfessionValues } from './views/professions.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
-const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const codeParams = Type.Object({ code: Type.String({ maxLength: 64 }) })
 const NoticeQuery = Type.Object({ fait: Type.Optional(Type.String({ maxLength: 30 })) })
 const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
@@ -47,7 +47,9 @@ const noticeKeys = {
 } as const
 
 function noticeOf (request: FastifyRequest): string | undefined {
-  const key = (request.query as { fait?: string } | undefined)?.fait
+  // Read on the pages that show a notice and on the forms they post (whose query has no schema).
+  const query: unknown = request.query
+  const key = typeof query === 'object' && query !== null && 'fait' in query && typeof query.fait === 'string' ? query.fait : undefined
   return key && key in noticeKeys ? messages[request.lang].notice[noticeKeys[key as keyof typeof noticeKeys]] : undefined
 }
 
@@ -65,7 +67,8 @@ const hospitalValues = (h: HospitalRecord): HospitalForm => ({ nom: h.name, fine
 const siteValues = (s: SiteRecord): SiteValues => ({ intitule: s.title, abreviation: s.abbreviation ?? '', responsable: s.leadName ?? '', type: s.kind, filiere: s.filiere ?? '' })
 const emptyProfession: ProfessionValues = { code: '', libelle_fr: '', libelle_en: '', ordre: '' }
 
-export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
+export async function referenceDataAdministrationRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const asSuperadmin = { preHandler: requireRole('superadmin') }
 
   function editor (request: FastifyRequest): EditorContext {
@@ -128,22 +131,22 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     }, status)
   }
 
-  async function requireHospital (request: FastifyRequest): Promise<HospitalRecord> {
-    const hospital = await findHospitalRecord(app.db, (request.params as { id: string }).id)
+  async function requireHospital (request: FastifyRequest, id: string): Promise<HospitalRecord> {
+    const hospital = await findHospitalRecord(app.db, id)
     if (!hospital) throw notFound(request)
     return hospital
   }
 
   // GET /gestion/referentiel/etablissements/:id
-  app.get('/etablissements/:id', { ...asSuperadmin, schema: { params: idParams, querystring: NoticeQuery }, attachValidation: true }, async function showHospital (request, reply) {
-    const hospital = await requireHospital(request)
+  app.get('/etablissements/:id', { ...asSuperadmin, schema: { params: IdParams, querystring: NoticeQuery }, attachValidation: true }, async function showHospital (request, reply) {
+    const hospital = await requireHospital(request, request.params.id)
     return renderHospital(request, reply, hospital, hospitalValues(hospital), {})
   })
 
   // POST /gestion/referentiel/etablissements/:id
-  app.post('/etablissements/:id', { ...asSuperadmin, schema: { params: idParams, body: HospitalBody }, attachValidation: true }, async function updateHospitalFromForm (request, reply) {
+  app.post('/etablissements/:id', { ...asSuperadmin, schema: { params: IdParams, body: HospitalBody }, attachValidation: true }, async function updateHospitalFromForm (request, reply) {
     const t = messages[request.lang]
-    const hospital = await requireHospital(request)
+    const hospital = await requireHospital(request, request.params.id)
     const values = stringsOf(request.body, ['nom', 'finess', 'ville', 'domaines'] as const)
     if (request.validationError) return renderHospital(request, reply, hospital, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
@@ -154,8 +157,8 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
 
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/etablissements/:id/archiver and …/desarchiver
-    app.post(`/etablissements/:id/${path}`, { ...asSuperadmin, schema: { params: idParams } }, async function setHospitalArchivedFromForm (request, reply) {
-      const result = await setHospitalArchived(editor(request), (request.params as { id: string }).id, archived)
+    app.post(`/etablissements/:id/${path}`, { ...asSuperadmin, schema: { params: IdParams } }, async function setHospitalArchivedFromForm (request, reply) {
+      const result = await setHospitalArchived(editor(request), request.params.id, archived)
       return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }
@@ -165,17 +168,17 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   const siteKeys = ['intitule', 'abreviation', 'responsable', 'type', 'filiere'] as const
 
   // GET /gestion/referentiel/etablissements/:id/sites/nouveau
-  app.get('/etablissements/:id/sites/nouveau', { ...asSuperadmin, schema: { params: idParams } }, async function showNewSite (request, reply) {
+  app.get('/etablissements/:id/sites/nouveau', { ...asSuperadmin, schema: { params: IdParams } }, async function showNewSite (request, reply) {
     const t = messages[request.lang]
-    const hospital = await requireHospital(request)
+    const hospital = await requireHospital(request, request.params.id)
     const values = stringsOf({}, siteKeys)
     return reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(t, request.lang, csrfField(request), hospital, values, {}) })
   })
 
   // POST /gestion/referentiel/etablissements/:id/sites
-  app.post('/etablissements/:id/sites', { ...asSuperadmin, schema: { params: idParams, body: SiteBody }, attachValidation: true }, async function createSiteFromForm (request, reply) {
+  app.post('/etablissements/:id/sites', { ...asSuperadmin, schema: { params: IdParams, body: SiteBody }, attachValidation: true }, async function createSiteFromForm (request, reply) {
     const t = messages[request.lang]
-    const hospital = await requireHospital(request)
+    const hospital = await requireHospital(request, request.params.id)
     const values = stringsOf(request.body, siteKeys)
     const render = (errors: FieldErrors) => reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(t, request.lang, csrfField(request), hospital, values, errors) }, 400)
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
@@ -185,8 +188,8 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     return afterSave(request, reply, result, (s) => `${base}/etablissements/${s.hospitalId}?fait=cree`, render)
   })
 
-  async function requireSite (request: FastifyRequest): Promise<SiteRecord> {
-    const site = await findSiteRecord(app.db, (request.params as { id: string }).id)
+  async function requireSite (request: FastifyRequest, id: string): Promise<SiteRecord> {
+    const site = await findSiteRecord(app.db, id)
     if (!site) throw notFound(request)
     return site
   }
@@ -195,15 +198,15 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     reply.page({ title: t.editSiteTitle(site.title), body: sitePage(t, request.lang, csrfField(request), site, values, errors, noticeOf(request)) }, status)
 
   // GET /gestion/referentiel/sites/:id
-  app.get('/sites/:id', { ...asSuperadmin, schema: { params: idParams, querystring: NoticeQuery }, attachValidation: true }, async function showSite (request, reply) {
-    const site = await requireSite(request)
+  app.get('/sites/:id', { ...asSuperadmin, schema: { params: IdParams, querystring: NoticeQuery }, attachValidation: true }, async function showSite (request, reply) {
+    const site = await requireSite(request, request.params.id)
     return renderSite(request, reply, messages[request.lang], site, siteValues(site), {})
   })
 
   // POST /gestion/referentiel/sites/:id
-  app.post('/sites/:id', { ...asSuperadmin, schema: { params: idParams, body: SiteBody }, attachValidation: true }, async function updateSiteFromForm (request, reply) {
+  app.post('/sites/:id', { ...asSuperadmin, schema: { params: IdParams, body: SiteBody }, attachValidation: true }, async function updateSiteFromForm (request, reply) {
     const t = messages[request.lang]
-    const site = await requireSite(request)
+    const site = await requireSite(request, request.params.id)
     const values = stringsOf(request.body, siteKeys)
     if (request.validationError) return renderSite(request, reply, t, site, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readSiteForm(t, values, site)
@@ -213,16 +216,16 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   })
 
   // POST /gestion/referentiel/sites/:id/supprimer (archived instead when accounts hold the site)
-  app.post('/sites/:id/supprimer', { ...asSuperadmin, schema: { params: idParams } }, async function deleteSiteFromForm (request, reply) {
-    const result = await deleteOrArchiveSite(editor(request), (request.params as { id: string }).id)
+  app.post('/sites/:id/supprimer', { ...asSuperadmin, schema: { params: IdParams } }, async function deleteSiteFromForm (request, reply) {
+    const result = await deleteOrArchiveSite(editor(request), request.params.id)
     if (result.outcome === 'notFound') throw notFound(request)
     if (result.outcome === 'refused') throw adminSiteLocked(request)
     return reply.redirect(`${base}/etablissements/${result.hospitalId}?fait=${result.outcome === 'deleted' ? 'supprime' : 'archive-au-lieu'}`, 303)
   })
 
   // POST /gestion/referentiel/sites/:id/desarchiver
-  app.post('/sites/:id/desarchiver', { ...asSuperadmin, schema: { params: idParams } }, async function unarchiveSiteFromForm (request, reply) {
-    const result = await unarchiveSite(editor(request), (request.params as { id: string }).id)
+  app.post('/sites/:id/desarchiver', { ...asSuperadmin, schema: { params: IdParams } }, async function unarchiveSiteFromForm (request, reply) {
+    const result = await unarchiveSite(editor(request), request.params.id)
     return afterSave(request, reply, result, (s) => `${base}/sites/${s.id}?fait=desarchive`, async () => undefined)
   })
 
@@ -252,8 +255,8 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
     return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=cree`, (e) => renderProfessions(request, reply, values, e, 400))
   })
 
-  async function requireProfession (request: FastifyRequest) {
-    const profession = await findProfessionRecord(app.db, (request.params as { code: string }).code)
+  async function requireProfession (request: FastifyRequest, code: string) {
+    const profession = await findProfessionRecord(app.db, code)
     if (!profession) throw notFound(request)
     return profession
   }
@@ -261,7 +264,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   // GET /gestion/referentiel/professions/:code
   app.get('/professions/:code', { ...asSuperadmin, schema: { params: codeParams, querystring: NoticeQuery }, attachValidation: true }, async function showProfession (request, reply) {
     const t = messages[request.lang]
-    const p = await requireProfession(request)
+    const p = await requireProfession(request, request.params.code)
     const values = { code: p.code, libelle_fr: p.labelFr, libelle_en: p.labelEn, ordre: String(p.position) }
     return reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(t, request.lang, csrfField(request), p, values, {}, noticeOf(request)) })
   })
@@ -269,7 +272,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   // POST /gestion/referentiel/professions/:code
   app.post('/professions/:code', { ...asSuperadmin, schema: { params: codeParams, body: ProfessionBody }, attachValidation: true }, async function updateProfessionFromForm (request, reply) {
     const t = messages[request.lang]
-    const p = await requireProfession(request)
+    const p = await requireProfession(request, request.params.code)
     const values = { ...stringsOf(request.body, professionKeys), code: p.code }
     const render = (errors: FieldErrors) => reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(t, request.lang, csrfField(request), p, values, errors, undefined) }, 400)
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
@@ -282,7 +285,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/professions/:code/archiver and …/desarchiver
     app.post(`/professions/:code/${path}`, { ...asSuperadmin, schema: { params: codeParams } }, async function setProfessionArchivedFromForm (request, reply) {
-      const result = await setProfessionArchived(editor(request), (request.params as { code: string }).code, archived)
+      const result = await setProfessionArchived(editor(request), request.params.code, archived)
       return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }

@@ -18,7 +18,7 @@ export function accessReviewEmail (context: MailContext, kind: AccessReviewNotic
     template: kind === 'due' ? 'accessReviewDue' : 'accessReviewReminder',
     to: to.email,
     subject: kind === 'due' ? reviewDueSubject : reviewReminderSubject,
-    greeting: `Bonjour ${to.civility === 'mme' ? 'Madame' : 'Monsieur'} ${to.last_name},`,
+    greeting: { civility: to.civility, lastName: to.last_name },
     paragraphs: [
       kind === 'due'
         ? `Les droits d’accès de ${accounts} de l’établissement ${review.hospitalName} n’ont pas été revus depuis plus d’un an.`

@@ -11,7 +11,7 @@ export function oneTimeCodeEmail (context: MailContext, fields: { to: string; ci
     template: 'oneTimeCode',
     to: fields.to,
     subject: w.subject,
-    greeting: w.greeting(fields.civility, fields.lastName),
+    greeting: fields,
     paragraphs: [w.intro, fields.code, w.instructions],
     footnotes: [w.validity(durationInWords('fr', fields.ttl)), w.notYou],
   })
