@@ -142,4 +142,18 @@ describe(`daily tasks on two instances sharing one database (${testEngine})`, ()
     }
     expect(await one.app.dailyTasks.runIfDue('takeover')).toBe('heldElsewhere')
   })
+
+  it('counts a firing a moment before DAILY_TASKS_AT (a timer slightly early) for the day it was meant for', async () => {
+    const early = new TestClock(Date.UTC(2026, 10, 26, 1, 59, 58)) // 02:59:58 in Paris, 26 November
+    const app = await buildTestApp({ database, clock: early })
+    try {
+      expect(await app.app.dailyTasks.runIfDue('scheduled')).toBe('ran')
+      const lease = await app.db.selectFrom('task_lease').select('day').where('day', '=', '2026-11-26').executeTakeFirst()
+      expect(lease?.day).toBe('2026-11-26')
+      // The takeover check, at the same moment, looks at the day before: it starts nothing.
+      expect(await app.app.dailyTasks.runIfDue('takeover')).toBe('heldElsewhere')
+    } finally {
+      await app.close()
+    }
+  })
 })

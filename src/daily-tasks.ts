@@ -57,6 +57,9 @@ export function dueDay (at: number, timeOfDay: string): string {
   return yesterday.toISOString().slice(0, 10)
 }
 
+/** A timer may fire a moment before its time: the scheduled run still counts for the day it was meant for. */
+const scheduledFiringMargin = 30_000
+
 export type RunAttempt = 'ran' | 'heldElsewhere' | 'failed'
 
 export interface SchedulerOptions {
@@ -109,8 +112,9 @@ export class DailyTasksScheduler {
     const { db, config, now, log } = this.options
     const timeOfDay = config.dailyTasksAt ?? '03:00:00'
     const ttl = config.rules.dailyTasksLeaseTtl
-    const claim = (): LeaseClaim => ({ task: dailyTasksName, day: dueDay(now(), timeOfDay), holder: this.holder, now: now(), ttl })
-    const first = claim()
+    // Fired at DAILY_TASKS_AT, the run is that day's even if the timer fired a little early.
+    const at = now()
+    const first: LeaseClaim = { task: dailyTasksName, day: dueDay(mode === 'scheduled' ? at + scheduledFiringMargin : at, timeOfDay), holder: this.holder, now: at, ttl }
     const won = mode === 'scheduled'
       ? await claimTaskLease(db, first, config.rules.dailyTasksMaximumAttempts)
       : await takeOverExpiredTaskLease(db, first, config.rules.dailyTasksMaximumAttempts)
