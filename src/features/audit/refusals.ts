@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify'
 import { roleOf } from '../../kernel/accounts/guards.ts'
 import { CsrfRejected } from '../../kernel/web/errors.ts'
-import { pathParameter } from '../../kernel/web/routes.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
+import { pathParameter } from '../../kernel/web/routes.ts'
 
 export function auditRefusedRequests (app: FastifyInstance): void {
   app.addHook('onError', async (request, _reply, error) => {

@@ -3,8 +3,8 @@
  * checked by the web kernel). The session is destroyed on the server, not only in the browser.
  */
 import type { FastifyInstance } from 'fastify'
-import { typed } from '../../kernel/web/routes.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { typed } from '../../kernel/web/routes.ts'
 import { destroySession } from './sessions.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
