@@ -11,7 +11,7 @@ import { IdParams, OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
 import { HttpProblem, RequestRefused } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
-import type { AccountStatus } from '../../kernel/accounts/accounts.ts'
+import { accountStatus, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { listProfessions } from '../reference-data/index.ts'
 import { requireRole } from '../../kernel/accounts/guards.ts'
 import { html, type Html } from '../../kernel/web/html.ts'
@@ -22,8 +22,12 @@ import {
 } from './account-actions.ts'
 import {
   countManagedAccountsByStatus, findSitesOfAccounts, listAccountManagerRequests, listHospitals,
-  listManagedAccounts, listSitesOfHospitals,
+  listManagedAccounts, listSitesOfHospitals, type LineSite, type ListedAccount, type ListFilters,
 } from './account-administration.queries.ts'
+import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
+import { formatInstantIso } from '../../kernel/web/dates.ts'
+import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
+import { siteLabel } from './account-edit.ts'
 import { findActivationWarnings } from './activation-checklist.ts'
 import { accountEditRoutes } from './account-edit.routes.ts'
 import { auditConsoleRefusals, consoleActor, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
@@ -31,12 +35,16 @@ import {
   findManagedAccount, isEditableBy, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
   type ManagedAccount,
 } from './hospital-scope.ts'
-import { messages } from './messages.ts'
+import { messages, type AdministrationMessages } from './messages.ts'
 import { accountListPage, statusSlugs, type ListLine, type ListQueryValues } from './views/account-list.ts'
 import {
   activationPage, bulkConfirmationPage, bulkResultPage, deactivationPage, deletionPage, fullName, managerRequestsPage,
 } from './views/account-actions.ts'
 import { deleteAccountDefinitively } from './account-deletion.ts'
+
+const csvBatch = 1000
+/** An export larger than this is cut (narrower filters give the rest), as the journal's. */
+const csvMaximumAccounts = 100_000
 
 const statusBySlug = Object.fromEntries(Object.entries(statusSlugs).map(([status, slug]) => [slug, status])) as Record<string, AccountStatus>
 
@@ -61,6 +69,40 @@ const BulkForm = Type.Object({
 
 /** The address the activation page showed (§4.1): activation is refused if it changed since. */
 const ActivationForm = Type.Object({ adresse: Type.Optional(Type.String({ maxLength: 254 })) })
+
+/**
+ * The list's filters from its query, for the page and its CSV alike. An account manager's scope
+ * is their hospitals whatever the query says: `hopital` is read for super-administrators only.
+ */
+function readListFilters (manager: Manager, query: ListQueryType): { filters: ListFilters; values: ListQueryValues } {
+  const status = query.statut ? statusBySlug[query.statut] : undefined
+  const hospitalId = manager.isSuperadmin && query.hopital ? query.hopital : undefined
+  const filters: ListFilters = {
+    status,
+    lockedOnly: query.verrouille === '1',
+    siteId: query.site || undefined,
+    professionCode: query.profession || undefined,
+    hospitalId,
+    search: query.q,
+    sort: query.tri === 'nom' ? 'name' : 'registration',
+    page: Math.max(1, Number(query.page ?? '1')),
+  }
+  const values: ListQueryValues = {
+    q: query.q ?? '', statut: status ? statusSlugs[status] : '', verrouille: query.verrouille === '1' ? '1' : '',
+    site: query.site ?? '', profession: query.profession ?? '', hopital: hospitalId ?? '', tri: filters.sort === 'name' ? 'nom' : '',
+  }
+  return { filters, values }
+}
+
+/** One account as the list shows it: the columns on screen, in the request's language. */
+function csvAccountLine (t: AdministrationMessages, account: ListedAccount, sites: LineSite[], professions: Map<string, string>): string {
+  const severalHospitals = new Set(sites.map((s) => s.hospitalId)).size > 1
+  return csvLine([
+    account.locked_at !== null ? t.csvYes : t.csvNo, t.status[accountStatus(account)], account.last_name, account.first_name,
+    account.email, professions.get(account.profession_code) ?? account.profession_code,
+    sites.map((s) => siteLabel(s, severalHospitals ? s.hospitalName : undefined)).join(', '), formatInstantIso(account.created_at),
+  ])
+}
 
 function badRequest (request: FastifyRequest): HttpProblem {
   const t = layoutMessages[request.lang]
@@ -118,18 +160,8 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     if (request.validationError) throw badRequest(request)
     const query = request.query
     const manager = managerOf(request)
-    const status = query.statut ? statusBySlug[query.statut] : undefined
-    const hospitalId = manager.isSuperadmin && query.hopital ? query.hopital : undefined
-    const filters = {
-      status,
-      lockedOnly: query.verrouille === '1',
-      siteId: query.site || undefined,
-      professionCode: query.profession || undefined,
-      hospitalId,
-      search: query.q,
-      sort: query.tri === 'nom' ? 'name' as const : 'registration' as const,
-      page: Math.max(1, Number(query.page ?? '1')),
-    }
+    const { filters, values } = readListFilters(manager, query)
+    const hospitalId = filters.hospitalId
     // Independent reads, in parallel (PostgreSQL serves them on separate connections).
     const [list, counts, professions, hospitals, sites, boxes, notice] = await Promise.all([
       listManagedAccounts(app.db, manager, filters),
@@ -155,10 +187,6 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
         isSelf: account.id === manager.id,
       }
     })
-    const values: ListQueryValues = {
-      q: query.q ?? '', statut: status ? statusSlugs[status] : '', verrouille: query.verrouille === '1' ? '1' : '',
-      site: query.site ?? '', profession: query.profession ?? '', hopital: hospitalId ?? '', tri: filters.sort === 'name' ? 'nom' : '',
-    }
     const t = messages[request.lang]
     return reply.page({
       title: t.listTitle,
@@ -169,6 +197,31 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
         notice,
       })}${boxes}`,
     })
+  })
+
+  // GET /gestion/comptes.csv?q=…&statut=…&verrouille=…&site=…&profession=…&hopital=…&tri=…
+  app.get('/comptes.csv', { ...asManager, schema: { querystring: ListQuery }, attachValidation: true }, async function exportAccountList (request, reply) {
+    if (request.validationError) throw badRequest(request)
+    const manager = managerOf(request)
+    const { filters, values } = readListFilters(manager, request.query)
+    const t = messages[request.lang]
+    const professions = new Map((await listProfessions(app.db)).map((p) => [p.code, request.lang === 'fr' ? p.label_fr : p.label_en]))
+    const lines = [csvByteOrderMark, csvLine(t.csvHeader)]
+    let exported = 0
+    // The list's own query, page after page (larger pages): the same scope, filters and order.
+    for (let page = 1; exported < csvMaximumAccounts; page++) {
+      const batch = await listManagedAccounts(app.db, manager, { ...filters, page }, csvBatch)
+      const sitesByAccount = await findSitesOfAccounts(app.db, batch.rows.map((r) => r.id))
+      for (const account of batch.rows) lines.push(csvAccountLine(t, account, sitesByAccount.get(account.id) ?? [], professions))
+      exported += batch.rows.length
+      if (!batch.hasNextPage) break
+    }
+    await app.db.transaction().execute((tx) => recordEvent(tx, {
+      type: 'admin.accountListExported', actorId: manager.id, hospitalId: manager.hospitalIds[0] ?? null, ...requestMeta(request),
+      details: { accounts: exported, filters: values },
+    }, app.now()))
+    const day = new Date(app.now()).toISOString().slice(0, 10)
+    return reply.headers(csvDownloadHeaders(`${t.csvFileName}-${day}.csv`)).send(lines.join(''))
   })
 
   // GET /gestion/demandes-gestionnaires

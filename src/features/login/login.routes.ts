@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { typed } from '../../kernel/web/routes.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
+import { countLogin } from '../../kernel/metrics/metrics.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { checkPassword } from './password-step.ts'
 import { findPendingLogin, sendNewOneTimeCode, submitOneTimeCode } from './one-time-code.ts'
@@ -95,15 +96,18 @@ export async function loginRoutes (instance: FastifyInstance) {
     }
     const result = await checkPassword(app.flow, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
     if (result.outcome === 'codeSent') {
+      countLogin('codeSent')
       await letCodeEmailLeave()
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
       return reply.redirect('/connexion/code', 303)
     }
     if (result.outcome === 'rejected') {
       // Only the attempt that locked the account queued an email (the unlock link).
+      countLogin(result.unlockEmailQueued ? 'locked' : 'refused')
       if (result.unlockEmailQueued) void app.mail.kick()
       return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
     }
+    countLogin('statusPage')
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
   })
 
