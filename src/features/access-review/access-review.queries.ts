@@ -1,5 +1,5 @@
 /**
- * The access review's reads and writes (issue 5 « Annual access review »). Scope comes from the
+ * The access review's reads and writes (the guide's presentation: « une revue périodique des droits d’accès devra être effectuée, à minima une fois par an »). Scope comes from the
  * console's `selectManagedAccounts`; on top of it, `reviewableBy` keeps the accounts this
  * reviewer may decide on, with the console's rules (admin guide §3.4.3 and « no escalation »):
  * an account manager reviews the accounts registered only in hospitals they manage, never
@@ -51,7 +51,7 @@ export function selectDueReviews (db: Db, reviewer: Manager, now: number, interv
 
 /**
  * How many reviews are due (shown on the console's landing page). For an account manager it is
- * read from the hospital listing (`selectManagedListing`, one range per hospital, issue 7) with
+ * read from the hospital listing (`selectManagedListing`, one range per hospital, docs/performance.md) with
  * the same rules as `selectReviewableAccounts`: registered in one hospital only, theirs
  * (`hospital_count = 1`), not themselves, not a super-administrator, no account-manager site.
  * The test « the landing count equals the due list » holds both to the same answer.

@@ -1,6 +1,6 @@
 /**
  * Annual access review (« revue des droits d'accès »; admin guide « Votre mission »: « une revue
- * périodique des droits d'accès devra être effectuée, à minima une fois par an »; issue 5).
+ * périodique des droits d'accès devra être effectuée, à minima une fois par an »).
  *
  * - An active account is due when its last review (account.access_reviewed_at; activation counts
  *   as one) is rules.accessReviewInterval old or more.

@@ -1,5 +1,5 @@
 /**
- * The journal's reads (issue 5 « Viewer »). Every read starts from `selectVisibleEvents`: an
+ * The journal's reads (ASVS 16.2, docs/security.md « Audit trail »). Every read starts from `selectVisibleEvents`: an
  * account manager sees the events recorded for their hospitals and the events about users who
  * hold a site in them; a super-administrator sees everything. Explicit columns, both engines.
  */
