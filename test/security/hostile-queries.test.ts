@@ -46,6 +46,7 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /dev/mailbox/:id': { params: [], url: (ids) => `/dev/mailbox/${ids.mail}` },
   'GET /dev/mailbox/:id/html': { params: [], url: (ids) => `/dev/mailbox/${ids.mail}/html` },
   'GET /gestion': { params: ['q', 'statut', 'verrouille', 'site', 'profession', 'hopital', 'tri', 'page', 'fait', 'compte'] },
+  'GET /gestion/comptes.csv': { params: ['q', 'statut', 'verrouille', 'site', 'profession', 'hopital', 'tri'] },
   'GET /gestion/demandes-gestionnaires': { params: [] },
   'GET /gestion/comptes/:id': { params: ['fait'], url: (ids) => `/gestion/comptes/${ids.target}` },
   'GET /gestion/comptes/:id/sites': { params: ['q'], url: (ids) => `/gestion/comptes/${ids.target}/sites` },
