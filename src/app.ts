@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
-import kernel, { type Clock } from './kernel/kernel.ts'
+import kernel, { type Now } from './kernel/kernel.ts'
 import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
 import metricsPlugin from './kernel/metrics/plugin.ts'
@@ -29,7 +29,7 @@ import { accessReviewConsoleBox, accessReviewRoutes } from './features/access-re
 
 export interface BuildOptions {
   /** The clock every rule reads; tests pass a controllable one. */
-  now?: Clock
+  now?: Now
   /** Start the mail dispatcher's poll loop (off in tests that drive delivery themselves). */
   startMailDispatcher?: boolean
   mailPollInterval?: number

@@ -25,6 +25,7 @@
  * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
  * The file format of the imports is described in `features/reference-data/reference-import.ts`.
  */
+import { countOf, plural } from './kernel/web/messages.ts'
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, loadConfig, type AppConfig } from './config.ts'
@@ -43,6 +44,7 @@ import { purgeAuditEvents, verifyAuditChain, type PurgeResult } from './features
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
+import { flowContext } from './kernel/flow-context.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -173,7 +175,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
 async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
   const unsettled = await listUnsettledEmailCollisions(db)
   if (unsettled.length === 0) return exitCodes.ok
-  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${unsettled.length} compte(s).`)
+  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${countOf('fr', unsettled.length, 'compte', 'comptes')}.`)
   for (const row of unsettled) {
     io.out(row.problem === 'collision'
       ? `  ${row.storedEmail} (compte ${row.accountId}) : même adresse canonique ${row.canonicalEmail ?? ''} qu’un autre compte`
@@ -210,11 +212,11 @@ async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo):
   const result = await importReferenceData(db, text, kind, io.now())
   const what = kind === 'hospitals' ? 'établissements' : 'sites'
   if (result.outcome === 'rejected') {
-    io.err(`Import refusé : ${result.errors.length} erreur${result.errors.length > 1 ? 's' : ''} dans « ${file} ». Rien n’a été enregistré.`)
+    io.err(`Import refusé : ${countOf('fr', result.errors.length, 'erreur', 'erreurs')} dans « ${file} ». Rien n’a été enregistré.`)
     for (const error of result.errors) io.err(`  ligne ${error.line} : ${error.message}`)
     return exitCodes.failed
   }
-  io.out(`Import des ${what} terminé : ${result.created} créé(s), ${result.updated} mis à jour, ${result.unchanged} inchangé(s).`)
+  io.out(`Import des ${what} terminé : ${countOf('fr', result.created, 'créé', 'créés')}, ${result.updated} mis à jour, ${countOf('fr', result.unchanged, 'inchangé', 'inchangés')}.`)
   return exitCodes.ok
 }
 
@@ -311,7 +313,7 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
   const result = await verifyAuditChain(db)
   if (result.intact) {
-    io.out(`Journal d’audit intact : ${result.events} événement(s) vérifié(s).`)
+    io.out(`Journal d’audit intact : ${countOf('fr', result.events, 'événement vérifié', 'événements vérifiés')}.`)
     return exitCodes.ok
   }
   io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
@@ -329,21 +331,20 @@ async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 }
 
 async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  io.out(describeReviewNotifications(await sendAccessReviewNotifications(db, mailContext, config.rules, io.now())))
+  io.out(describeReviewNotifications(await sendAccessReviewNotifications(flowContext(db, config, io.now))))
   return exitCodes.ok
 }
 
 function describeAuditPurge (result: PurgeResult, config: AppConfig): string {
-  return `Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`
+  return `Journal d’audit : ${countOf('fr', result.removed, 'événement antérieur', 'événements antérieurs')} au ${new Date(result.cutoff).toISOString().slice(0, 10)} ${plural('fr', result.removed, 'supprimé', 'supprimés')} (conservation : ${config.rules.auditRetentionMonths} mois).`
 }
 
 function describeExpiredPurge (report: PurgeReport): string {
-  return `Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s).`
+  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}.`
 }
 
 function describeReviewNotifications (summary: NotificationSummary): string {
-  return `Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`
+  return `Revue des droits : ${countOf('fr', summary.dueEmails, 'email', 'emails')} « à effectuer », ${countOf('fr', summary.reminders, 'rappel mis', 'rappels mis')} en file d’envoi ; ${countOf('fr', summary.campaignsOpened, 'campagne ouverte', 'campagnes ouvertes')}, ${countOf('fr', summary.campaignsClosed, 'terminée', 'terminées')}.`
 }
 
 function describeActivationDigests (report: DigestReport): string {
@@ -444,7 +445,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
 }
 
 async function sendActivationDigestsFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  io.out(describeActivationDigests(await sendActivationDigests(db, mailContext, config.rules, io.now())))
+  io.out(describeActivationDigests(await sendActivationDigests(flowContext(db, config, io.now))))
   return exitCodes.ok
 }

@@ -18,6 +18,7 @@ import type { AppConfig } from './config.ts'
 import type { Db } from './kernel/db/database.ts'
 import { purgeExpiredRows, type PurgeReport } from './kernel/db/expired-rows.ts'
 import { claimTaskLease, finishTaskLease, releaseTaskLease, renewTaskLease, takeOverExpiredTaskLease, type LeaseClaim } from './kernel/db/task-lease.ts'
+import { flowContext } from './kernel/flow-context.ts'
 import { countDailyTasksRun } from './kernel/metrics/metrics.ts'
 import { purgeAuditEvents, type PurgeResult } from './features/audit/index.ts'
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
@@ -35,11 +36,12 @@ export interface DailyTasksReport {
 
 /** The tasks, in order; the first that throws stops the run (the lease is then given back). */
 export async function runDailyTasks (db: Db, config: AppConfig, now: number): Promise<DailyTasksReport> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
   const audit = await purgeAuditEvents(db, now, config.rules.auditRetentionMonths)
   const expired = await purgeExpiredRows(db, config.rules, now)
-  const reviews = await sendAccessReviewNotifications(db, mailContext, config.rules, now)
-  const digests = await sendActivationDigests(db, mailContext, config.rules, now)
+  // One run decides as of one instant: the tasks see the time the run started.
+  const ctx = flowContext(db, config, () => now)
+  const reviews = await sendAccessReviewNotifications(ctx)
+  const digests = await sendActivationDigests(ctx)
   return { audit, expired, reviews, digests }
 }
 

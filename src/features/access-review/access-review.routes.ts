@@ -115,9 +115,7 @@ export async function accessReviewRoutes (instance: FastifyInstance) {
         }),
       }, 400)
     }
-    const result = await confirmAccessReviews({
-      db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: requestMeta(request), now: app.now(),
-    }, ids)
+    const result = await confirmAccessReviews(app.flow, reviewerOf(request), ids, requestMeta(request))
     if (result.outcome === 'notFound') throw notFound()
     return reply.redirect(`/gestion/revue-des-droits?fait=${result.confirmed.length}`, 303)
   })

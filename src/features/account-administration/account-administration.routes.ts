@@ -30,7 +30,7 @@ import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 import { siteLabel } from './account-edit.ts'
 import { findActivationWarnings } from './activation-checklist.ts'
 import { accountEditRoutes } from './account-edit.routes.ts'
-import { auditConsoleRefusals, consoleContext, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
+import { auditConsoleRefusals, consoleActor, listPathOf, showRefusalsWithListLink, managerOf, recordRefusal, refusalProblem, scopeRefusalProblem } from './console-web.ts'
 import {
   findManagedAccount, isEditableBy, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
   type ManagedAccount,
@@ -256,7 +256,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
   app.post('/comptes/:id/activer', { ...asManager, schema: { params: IdParams, body: ActivationForm }, attachValidation: true }, async function activateFromConsole (request, reply) {
     if (request.validationError) throw invalidRequest(request, request.validationError)
     const shownEmail = request.body?.adresse
-    const result = await activateAccount(consoleContext(app, request), request.params.id, shownEmail)
+    const result = await activateAccount(app.flow, consoleActor(request), request.params.id, shownEmail)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=${result.emailChangeVoided ? 'active-changement-annule' : 'active'}&compte=${result.account.id}`, 303)
@@ -276,14 +276,14 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
 
   // POST /gestion/comptes/:id/desactiver
   app.post('/comptes/:id/desactiver', { ...asManager, schema: { params: IdParams } }, async function deactivateFromConsole (request, reply) {
-    const result = await deactivateAccount(consoleContext(app, request), request.params.id)
+    const result = await deactivateAccount(app.flow, consoleActor(request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     return reply.redirect(`/gestion?fait=desactive&compte=${result.account.id}`, 303)
   })
 
   // POST /gestion/comptes/:id/renvoyer-confirmation
   app.post('/comptes/:id/renvoyer-confirmation', { ...asManager, schema: { params: IdParams } }, async function resendConfirmationFromConsole (request, reply) {
-    const result = await resendConfirmationEmailFor(consoleContext(app, request), request.params.id)
+    const result = await resendConfirmationEmailFor(app.flow, consoleActor(request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=confirmation&compte=${result.account.id}`, 303)
@@ -291,7 +291,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
 
   // POST /gestion/comptes/:id/renvoyer-deverrouillage
   app.post('/comptes/:id/renvoyer-deverrouillage', { ...asManager, schema: { params: IdParams } }, async function resendUnlockFromConsole (request, reply) {
-    const result = await resendUnlockEmailFor(consoleContext(app, request), request.params.id)
+    const result = await resendUnlockEmailFor(app.flow, consoleActor(request), request.params.id)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     void app.mail.kick()
     return reply.redirect(`/gestion?fait=deverrouillage&compte=${result.account.id}`, 303)
@@ -303,21 +303,21 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     const body = request.body
     const ids = listOf(body.comptes)
     const t = messages[request.lang]
-    const ctx = consoleContext(app, request)
+    const actor = consoleActor(request)
     if (body.confirmer !== '1') {
       const entries = []
       const excluded = []
       for (const id of new Set(ids)) {
-        const account = await findManagedAccount(app.db, ctx.manager, id)
-        if (!account || !isEditableBy(ctx.manager, account.hospitalIds)) continue
-        const scope = refusalToActivate(ctx.manager, account)
+        const account = await findManagedAccount(app.db, actor.manager, id)
+        if (!account || !isEditableBy(actor.manager, account.hospitalIds)) continue
+        const scope = refusalToActivate(actor.manager, account)
         if (scope) excluded.push({ account, reason: t.refusal[scope] })
         else if (!isAllowedInState('bulkActivate', account)) excluded.push({ account, reason: t.wrongState.bulkActivate })
-        else entries.push({ account, warnings: await findActivationWarnings(app.db, ctx.manager, account, ctx.now) })
+        else entries.push({ account, warnings: await findActivationWarnings(app.db, actor.manager, account, app.now()) })
       }
       return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries, excluded, listPathOf(request)) })
     }
-    const lines = await activateAccounts(ctx, ids)
+    const lines = await activateAccounts(app.flow, actor, ids)
     for (const line of lines) {
       if (line.result.outcome === 'done') continue
       const status = line.result.outcome === 'notFound' ? 404 : line.result.status
@@ -351,12 +351,12 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
   app.post('/comptes/:id/supprimer', { preHandler: requireRole('superadmin'), schema: { params: IdParams, body: DeletionForm }, attachValidation: true }, async function deleteFromConsole (request, reply) {
     if (request.validationError instanceof RequestRefused) throw request.validationError
     const confirmation = request.validationError ? '' : request.body.confirmation
-    const ctx = consoleContext(app, request)
-    const result = await deleteAccountDefinitively(ctx, request.params.id, confirmation)
+    const actor = consoleActor(request)
+    const result = await deleteAccountDefinitively(app.flow, actor, request.params.id, confirmation)
     if (result.outcome === 'refused') throw refusalProblem(request, result)
     if (result.outcome === 'confirmationMismatch') {
       const t = messages[request.lang]
-      const account = await requireManagedAccount(app.db, ctx.manager, request.params.id)
+      const account = await requireManagedAccount(app.db, actor.manager, request.params.id)
       return reply.page({
         title: t.deleteTitle(fullName(account)),
         hasErrors: true,

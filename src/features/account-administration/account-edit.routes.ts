@@ -20,7 +20,7 @@ import {
   confirmEmailChange, findChosenSites, findEmailChangeByToken, findPendingEmailChange, saveAccountEdits, searchSites, siteLabel,
   type EditProblem,
 } from './account-edit.ts'
-import { consoleContext, managerOf, recordRefusal, scopeRefusalProblem } from './console-web.ts'
+import { consoleActor, managerOf, recordRefusal, scopeRefusalProblem } from './console-web.ts'
 import { refusalToChange, requireManagedAccount, type ManagedAccount } from './hospital-scope.ts'
 import { messages } from './messages.ts'
 import { accountEditPage, emailChangeMessagePage, emailChangePage, type EditValues, type SiteTag } from './views/account-edit.ts'
@@ -215,7 +215,7 @@ export async function accountEditRoutes (instance: FastifyInstance) {
     if (values.civilite !== 'mme' && values.civilite !== 'm') {
       return again({ status: 400, errors: { civilite: layoutMessages[request.lang].required } })
     }
-    const result = await saveAccountEdits(consoleContext(app, request), account.id, {
+    const result = await saveAccountEdits(app.flow, consoleActor(request), account.id, {
       identity: { civility: values.civilite, lastName: values.nom, firstName: values.prenom, professionCode: values.profession, email: values.email },
       addSiteIds: typed.pending.add,
       removeSiteIds: typed.pending.remove,
@@ -259,7 +259,7 @@ export async function accountEditRoutes (instance: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     const t = messages[request.lang]
     if (request.validationError) throw new HttpProblem(400, t.emailChangeTitle, t.emailChangeInvalid)
-    const result = await confirmEmailChange(app.db, request.body.jeton, requestMeta(request), app.now())
+    const result = await confirmEmailChange(app.flow, request.body.jeton, requestMeta(request))
     if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
     if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)

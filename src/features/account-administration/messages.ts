@@ -2,6 +2,7 @@
  * The console's words. French first, in the guide's wording wherever it names a label, a button
  * or an email (admin guide « L'interface de gestion » §1–7); English typed after French.
  */
+import { countOf } from '../../kernel/web/messages.ts'
 import type { AccountStatus } from '../../kernel/accounts/accounts.ts'
 import type { ScopeRefusal } from './hospital-scope.ts'
 
@@ -18,12 +19,12 @@ const fr = {
   } satisfies Record<AccountStatus, string>,
   statusIcon: { unconfirmed: '✉', pendingActivation: '⏳', active: '✔', deactivated: '⛔' } satisfies Record<AccountStatus, string>,
   statusCount: {
-    unconfirmed: (n: number) => `${n} email${n > 1 ? 's' : ''} non confirmé${n > 1 ? 's' : ''}`,
+    unconfirmed: (n: number) => countOf('fr', n, 'email non confirmé', 'emails non confirmés'),
     pendingActivation: (n: number) => `${n} en attente d’activation`,
-    active: (n: number) => `${n} actif${n > 1 ? 's' : ''}`,
-    deactivated: (n: number) => `${n} désactivé${n > 1 ? 's' : ''}`,
+    active: (n: number) => countOf('fr', n, 'actif', 'actifs'),
+    deactivated: (n: number) => countOf('fr', n, 'désactivé', 'désactivés'),
   } satisfies Record<AccountStatus, (n: number) => string>,
-  lockedCount: (n: number) => `${n} verrouillé${n > 1 ? 's' : ''}`,
+  lockedCount: (n: number) => countOf('fr', n, 'verrouillé', 'verrouillés'),
   countsLabel: 'Nombre de comptes par statut',
   locked: 'Verrouillé',
   lockIcon: '🔒',
@@ -80,7 +81,7 @@ const fr = {
   bulkActivate: 'Activer les comptes sélectionnés',
   bulkTitle: 'Activer les comptes sélectionnés',
   bulkConfirmIntro: 'Vérifiez chaque compte avant de confirmer (guide, § 4.1). Les avertissements sont rappelés sous chaque nom.',
-  bulkConfirm: (n: number) => `Activer ${n} compte${n > 1 ? 's' : ''}`,
+  bulkConfirm: (n: number) => `Activer ${countOf('fr', n, 'compte', 'comptes')}`,
   bulkNothingSelected: 'Sélectionnez au moins un compte « En attente d’activation ».',
   bulkResultTitle: 'Résultat de l’activation',
   bulkActivated: 'Activé',
@@ -107,7 +108,7 @@ const fr = {
   checkManagerEmail: 'L’email : est-ce bien une adresse institutionnelle de l’établissement ? Si c’est un email personnel (gmail etc.), demandez-lui de se réinscrire avec son email professionnel.',
   checkManagerIdentity: 'L’identité : est-ce que la personne exerce bien dans cet établissement ?',
   managerRequest: 'Demande de compte de gestionnaire',
-  warningDuplicate: (n: number) => `Doublon possible : ${n} autre${n > 1 ? 's' : ''} compte${n > 1 ? 's' : ''} au même nom.`,
+  warningDuplicate: (n: number) => `Doublon possible : ${countOf('fr', n, 'autre compte', 'autres comptes')} au même nom.`,
   warningDuplicateElsewhere: (n: number) => `dont ${n} dans un autre hôpital`,
   warningPendingEmailChange: (email: string, requester: string) => `Un changement d’adresse vers ${email}, demandé par ${requester}, attend la confirmation de son titulaire. L’activation annule ce changement : l’adresse affichée ci-dessus reste l’identifiant du compte.`,
   activationDone: (name: string) => `Le compte de ${name} est activé. Un email l’en a informé.`,
@@ -160,7 +161,7 @@ const fr = {
   siteSuggestions: 'Sites proposés',
   siteSearchButton: 'Rechercher',
   siteSearchNone: 'Aucun site ne correspond à cette recherche.',
-  siteSearchResults: (n: number) => `${n} site${n > 1 ? 's' : ''} trouvé${n > 1 ? 's' : ''}`,
+  siteSearchResults: (n: number) => countOf('fr', n, 'site trouvé', 'sites trouvés'),
   add: 'Ajouter',
   addSiteLabel: (label: string) => `Ajouter le site ${label}`,
   alreadyHasSite: 'déjà sur le profil',
@@ -220,7 +221,7 @@ const en: typeof fr = {
   status: { unconfirmed: 'Email not confirmed', pendingActivation: 'Awaiting activation', active: 'Active', deactivated: 'Deactivated' },
   statusIcon: { unconfirmed: '✉', pendingActivation: '⏳', active: '✔', deactivated: '⛔' },
   statusCount: {
-    unconfirmed: (n: number) => `${n} email${n > 1 ? 's' : ''} not confirmed`,
+    unconfirmed: (n: number) => `${countOf('en', n, 'email', 'emails')} not confirmed`,
     pendingActivation: (n: number) => `${n} awaiting activation`,
     active: (n: number) => `${n} active`,
     deactivated: (n: number) => `${n} deactivated`,
@@ -273,7 +274,7 @@ const en: typeof fr = {
   bulkActivate: 'Activate the selected accounts',
   bulkTitle: 'Activate the selected accounts',
   bulkConfirmIntro: 'Check each account before confirming (guide, § 4.1). Warnings are listed under each name.',
-  bulkConfirm: (n: number) => `Activate ${n} account${n > 1 ? 's' : ''}`,
+  bulkConfirm: (n: number) => `Activate ${countOf('en', n, 'account', 'accounts')}`,
   bulkNothingSelected: 'Select at least one account awaiting activation.',
   bulkResultTitle: 'Activation result',
   bulkActivated: 'Activated',
@@ -299,7 +300,7 @@ const en: typeof fr = {
   checkManagerEmail: 'Email: is it an institutional address of the hospital? If it is a personal one (gmail etc.), ask them to register again with their work address.',
   checkManagerIdentity: 'Identity: does the person work in this hospital?',
   managerRequest: 'Account-manager request',
-  warningDuplicate: (n: number) => `Possible duplicate: ${n} other account${n > 1 ? 's' : ''} with the same name.`,
+  warningDuplicate: (n: number) => `Possible duplicate: ${countOf('en', n, 'other account', 'other accounts')} with the same name.`,
   warningDuplicateElsewhere: (n: number) => `${n} of them in another hospital`,
   warningPendingEmailChange: (email: string, requester: string) => `An email change to ${email}, asked by ${requester}, awaits its holder's confirmation. Activation voids this change: the address shown above stays the account's login.`,
   activationDone: (name: string) => `${name}'s account is activated. An email told them so.`,
@@ -350,7 +351,7 @@ const en: typeof fr = {
   siteSuggestions: 'Suggested sites',
   siteSearchButton: 'Search',
   siteSearchNone: 'No site matches this search.',
-  siteSearchResults: (n: number) => `${n} site${n > 1 ? 's' : ''} found`,
+  siteSearchResults: (n: number) => `${countOf('en', n, 'site', 'sites')} found`,
   add: 'Add',
   addSiteLabel: (label: string) => `Add the site ${label}`,
   alreadyHasSite: 'already on the profile',

@@ -46,7 +46,7 @@ export async function emailConfirmationRoutes (instance: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     if (request.validationError) return showInvalidLink(reply)
     const meta = requestMeta(request)
-    const result = await confirmEmailByToken(app, request.body.jeton, meta, app.now())
+    const result = await confirmEmailByToken(app.flow, request.body.jeton, meta)
     if (result.outcome === 'invalidLink') return showInvalidLink(reply)
     if (result.accountManagerRequest) void app.mail.kick()
     const t = messages[request.lang]
@@ -70,7 +70,7 @@ export async function emailConfirmationRoutes (instance: FastifyInstance) {
     if (email === '') return showResendForm(reply, email, { email: t.emailRequired }, 400)
     const canonical = canonicalEmail(email)
     if (!canonical.ok) return showResendForm(reply, email, { email: t[canonical.problem] }, 400)
-    const sent = await resendConfirmationEmail(app, email, requestMeta(request), app.now())
+    const sent = await resendConfirmationEmail(app.flow, email, requestMeta(request))
     if (sent) void app.mail.kick()
     return reply.redirect('/confirmation/renvoyee', 303)
   })

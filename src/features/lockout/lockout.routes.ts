@@ -43,7 +43,7 @@ export async function lockoutRoutes (instance: FastifyInstance) {
     const rules = app.rules
     await enforceRateLimit(app.db, `unlock:ip:${request.ip}`, { limit: rules.unlockAttemptsPerIp, window: rules.loginRateLimitWindow }, app.now())
     if (request.validationError) return showInvalidLink(request, reply)
-    const result = await unlockAccountByToken(app.db, request.body.jeton, app.now(), requestMeta(request))
+    const result = await unlockAccountByToken(app.flow, request.body.jeton, requestMeta(request))
     if (result.outcome === 'invalidLink') return showInvalidLink(request, reply)
     return reply.redirect('/connexion?deverrouille=1', 303)
   })

@@ -94,7 +94,7 @@ export async function loginRoutes (instance: FastifyInstance) {
       const errors = fieldErrorsFrom(request.lang, request.validationError.validation)
       return renderLogin(request, reply, { email, returnTo, errors }, 400)
     }
-    const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
+    const result = await checkPassword(app.flow, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
     if (result.outcome === 'codeSent') {
       countLogin('codeSent')
       await letCodeEmailLeave()
@@ -117,7 +117,7 @@ export async function loginRoutes (instance: FastifyInstance) {
   }, async function showCodeForm (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
     if (!browserToken) return reply.redirect('/connexion', 303)
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     const t = messages[request.lang]
     const notice: Notice | undefined = await isOneTimeCodeEmailDelayed(app.db, pending.email, pending.codeSentAt)
@@ -132,7 +132,7 @@ export async function loginRoutes (instance: FastifyInstance) {
   }, async function logInWithCode (request, reply) {
     const t = messages[request.lang]
     const browserToken = request.cookies[preLoginCookie]
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     const page = { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl }
     if (request.validationError) {
@@ -140,7 +140,7 @@ export async function loginRoutes (instance: FastifyInstance) {
     }
     const code = request.body.code.replace(/\s/g, '')
     if (!/^\d{8}$/.test(code)) return renderCode(request, reply, { ...page, errors: { code: t.codeFormat } }, 400)
-    const result = await submitOneTimeCode(app, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
+    const result = await submitOneTimeCode(app.flow, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
     switch (result.outcome) {
       case 'loggedIn':
         reply.clearCookie(preLoginCookie, app.cookieOptions)
@@ -160,13 +160,13 @@ export async function loginRoutes (instance: FastifyInstance) {
   // POST /connexion/nouveau-code
   app.post('/connexion/nouveau-code', async function sendNewCode (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
-    const result = await sendNewOneTimeCode(app, browserToken, requestMeta(request))
+    const result = await sendNewOneTimeCode(app.flow, browserToken, requestMeta(request))
     if (result.outcome === 'codeSent') {
       await letCodeEmailLeave()
       return reply.redirect('/connexion/code?nouveau=1', 303)
     }
     if (result.outcome === 'restart') return startAgain(reply, result.returnTo)
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     reply.header('retry-after', String(result.waitSeconds))
     const notice: Notice = { kind: 'error', text: messages[request.lang].resendTooSoon(result.waitSeconds) }

@@ -53,7 +53,7 @@ export async function myAccountRoutes (instance: FastifyInstance) {
       return renderMyAccount(request, reply, { errors: fieldErrorsFrom(request.lang, request.validationError.validation) }, 400)
     }
     const account = request.account as NonNullable<typeof request.account>
-    const result = await changeMyPassword(app, {
+    const result = await changeMyPassword(app.flow, {
       accountId: account.id,
       token: request.cookies[app.sessionCookie],
       ...requestMeta(request),

@@ -60,7 +60,7 @@ export async function passwordResetRoutes (instance: FastifyInstance) {
       ? fieldErrorsFrom(request.lang, request.validationError.validation)
       : emailErrors(request.lang, typed)
     if (Object.keys(errors).length > 0) return reply.page(passwordResetRequestPage(request, errors, typed), 400)
-    await requestPasswordReset(app, request.body.email, requestMeta(request))
+    await requestPasswordReset(app.flow, request.body.email, requestMeta(request))
     void app.mail.kick()
     return reply.redirect('/mot-de-passe-oublie/envoye', 303)
   })
@@ -91,7 +91,7 @@ export async function passwordResetRoutes (instance: FastifyInstance) {
       if (errors.jeton) return reply.page(invalidLinkPage(request, validHours()), 400)
       return reply.page({ ...newPasswordPage(request, app.rules, token, errors), scripts: passwordRulesScripts }, 400)
     }
-    const result = await resetPasswordWithLink(app, {
+    const result = await resetPasswordWithLink(app.flow, {
       token,
       password: request.body[newPasswordField],
       confirmation: request.body[confirmationField],

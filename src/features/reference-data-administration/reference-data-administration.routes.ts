@@ -18,7 +18,7 @@ import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
   createHospital, createProfession, createSite, deleteOrArchiveSite, readHospitalForm, readProfessionForm,
   readSiteForm, setHospitalArchived, setProfessionArchived, unarchiveSite, updateHospital, updateProfession, updateSite,
-  type EditorContext, type HospitalForm, type Saved,
+  type Editor, type HospitalForm, type Saved, type SavedUnique,
 } from './reference-data-administration.ts'
 import {
   findHospitalRecord, findProfessionRecord, findSiteRecord, listAllHospitals, listAllProfessions, listSitesWithAccountCounts,
@@ -71,22 +71,26 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
   const app = typed(instance)
   const asSuperadmin = { preHandler: requireRole('superadmin') }
 
-  function editor (request: FastifyRequest): EditorContext {
+  function editor (request: FastifyRequest): Editor {
     if (!request.account) throw new Error('reference-data route without the role guard')
-    return { db: app.db, now: app.now(), actorId: request.account.id, meta: requestMeta(request) }
+    return { id: request.account.id, meta: requestMeta(request) }
   }
 
+  type Shown<T> = Saved<T> | { outcome: 'invalid'; errors: FieldErrors }
+
   /** A save's outcome: redirect when done, re-render with the errors (400) when invalid. */
-  async function afterSave<T> (request: FastifyRequest, reply: FastifyReply, result: Saved<T>, done: (record: T) => string, invalid: (errors: FieldErrors) => unknown) {
+  async function afterSave<T> (request: FastifyRequest, reply: FastifyReply, result: Shown<T>, done: (record: T) => string, invalid: (errors: FieldErrors) => unknown) {
     if (result.outcome === 'notFound') throw notFound(request)
     if (result.outcome === 'refused') throw adminSiteLocked(request)
     if (result.outcome === 'invalid') return invalid(result.errors)
     return reply.redirect(done(result.record), 303)
   }
 
-  async function savingUnique<T> (save: () => Promise<Saved<T>>, field: string, message: string): Promise<Saved<T>> {
+  /** A value already used (found by the flow, or by the unique index when two saves race): that field's message. */
+  async function savingUnique<T> (save: () => Promise<SavedUnique<T>>, field: string, message: string): Promise<Shown<T>> {
     try {
-      return await save()
+      const result = await save()
+      return result.outcome === 'taken' ? { outcome: 'invalid', errors: { [field]: message } } : result
     } catch (error) {
       if (isUniqueViolation(error)) return { outcome: 'invalid', errors: { [field]: message } }
       throw error
@@ -118,7 +122,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return renderNewHospital(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderNewHospital(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createHospital(editor(request), t, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => createHospital(app.flow, editor(request), fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=cree`, (e) => renderNewHospital(request, reply, values, e, 400))
   })
 
@@ -151,14 +155,14 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return renderHospital(request, reply, hospital, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readHospitalForm(t, values)
     if (Object.keys(errors).length > 0) return renderHospital(request, reply, hospital, values, errors, 400)
-    const result = await savingUnique(() => updateHospital(editor(request), t, hospital.id, fields), 'finess', t.problems.finessTaken)
+    const result = await savingUnique(() => updateHospital(app.flow, editor(request), hospital.id, fields), 'finess', t.problems.finessTaken)
     return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=enregistre`, (e) => renderHospital(request, reply, hospital, values, e, 400))
   })
 
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/etablissements/:id/archiver and …/desarchiver
     app.post(`/etablissements/:id/${path}`, { ...asSuperadmin, schema: { params: IdParams } }, async function setHospitalArchivedFromForm (request, reply) {
-      const result = await setHospitalArchived(editor(request), request.params.id, archived)
+      const result = await setHospitalArchived(app.flow, editor(request), request.params.id, archived)
       return afterSave(request, reply, result, (h) => `${base}/etablissements/${h.id}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }
@@ -184,7 +188,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readSiteForm(t, values)
     if (Object.keys(errors).length > 0) return render(errors)
-    const result = await createSite(editor(request), hospital.id, fields)
+    const result = await createSite(app.flow, editor(request), hospital.id, fields)
     return afterSave(request, reply, result, (s) => `${base}/etablissements/${s.hospitalId}?fait=cree`, render)
   })
 
@@ -211,13 +215,13 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return renderSite(request, reply, t, site, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readSiteForm(t, values, site)
     if (Object.keys(errors).length > 0) return renderSite(request, reply, t, site, values, errors, 400)
-    const result = await updateSite(editor(request), site.id, fields)
+    const result = await updateSite(app.flow, editor(request), site.id, fields)
     return afterSave(request, reply, result, (s) => `${base}/sites/${s.id}?fait=enregistre`, (e) => renderSite(request, reply, t, site, values, e, 400))
   })
 
   // POST /gestion/referentiel/sites/:id/supprimer (archived instead when accounts hold the site)
   app.post('/sites/:id/supprimer', { ...asSuperadmin, schema: { params: IdParams } }, async function deleteSiteFromForm (request, reply) {
-    const result = await deleteOrArchiveSite(editor(request), request.params.id)
+    const result = await deleteOrArchiveSite(app.flow, editor(request), request.params.id)
     if (result.outcome === 'notFound') throw notFound(request)
     if (result.outcome === 'refused') throw adminSiteLocked(request)
     return reply.redirect(`${base}/etablissements/${result.hospitalId}?fait=${result.outcome === 'deleted' ? 'supprime' : 'archive-au-lieu'}`, 303)
@@ -225,7 +229,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
 
   // POST /gestion/referentiel/sites/:id/desarchiver
   app.post('/sites/:id/desarchiver', { ...asSuperadmin, schema: { params: IdParams } }, async function unarchiveSiteFromForm (request, reply) {
-    const result = await unarchiveSite(editor(request), request.params.id)
+    const result = await unarchiveSite(app.flow, editor(request), request.params.id)
     return afterSave(request, reply, result, (s) => `${base}/sites/${s.id}?fait=desarchive`, async () => undefined)
   })
 
@@ -251,7 +255,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return renderProfessions(request, reply, values, fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     const { fields, errors } = readProfessionForm(t, values)
     if (Object.keys(errors).length > 0) return renderProfessions(request, reply, values, errors, 400)
-    const result = await savingUnique(() => createProfession(editor(request), t, fields), 'code', t.problems.codeTaken)
+    const result = await savingUnique(() => createProfession(app.flow, editor(request), fields), 'code', t.problems.codeTaken)
     return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=cree`, (e) => renderProfessions(request, reply, values, e, 400))
   })
 
@@ -278,14 +282,14 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readProfessionForm(t, values, p.code)
     if (Object.keys(errors).length > 0) return render(errors)
-    const result = await updateProfession(editor(request), fields)
+    const result = await updateProfession(app.flow, editor(request), fields)
     return afterSave(request, reply, result, (r) => `${base}/professions/${r.code}?fait=enregistre`, render)
   })
 
   for (const [path, archived] of [['archiver', true], ['desarchiver', false]] as const) {
     // POST /gestion/referentiel/professions/:code/archiver and …/desarchiver
     app.post(`/professions/:code/${path}`, { ...asSuperadmin, schema: { params: codeParams } }, async function setProfessionArchivedFromForm (request, reply) {
-      const result = await setProfessionArchived(editor(request), request.params.code, archived)
+      const result = await setProfessionArchived(app.flow, editor(request), request.params.code, archived)
       return afterSave(request, reply, result, (p) => `${base}/professions/${p.code}?fait=${archived ? 'archive' : 'desarchive'}`, async () => undefined)
     })
   }

@@ -90,11 +90,11 @@ export async function registrationRoutes (instance: FastifyInstance) {
     if (request.validationError) {
       return showForm(reply, form.hospitalId, formValues(form), fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     }
-    const check = await checkRegistration(app.db, form, app.rules)
+    const check = await checkRegistration(app.flow, form)
     if (check.outcome === 'invalid') {
       return showForm(reply, form.hospitalId, formValues(form), problemMessages(request.lang, check, app.rules), 400)
     }
-    await registerAccount(app, check.registration, requestMeta(request), app.now())
+    await registerAccount(app.flow, check.registration, requestMeta(request))
     void app.mail.kick()
     return reply.redirect('/inscription/envoyee', 303)
   })

@@ -103,6 +103,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorateRequest('csrfToken', '')
   app.decorateRequest('account', undefined)
   app.decorateRequest('sessionTimeLeft', undefined)
+  app.decorateRequest('refusalBackLink', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
@@ -160,13 +161,17 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     return reply.page({ title: t.notFoundTitle, body: messagePage(t.notFoundTitle, t.notFoundBody, t.backHome) }, 404)
   })
 
+  // The one error handler: every refusal and failure is worded here, in the request's language
+  // (flows throw status-only errors or return outcomes the routes word as HttpProblem).
   app.setErrorHandler(function showError (error, request, reply) {
     const t = layoutMessages[request.lang ?? 'fr']
-    const show = (status: number, title: string, detail: string) =>
-      reply.page({ title, body: messagePage(title, detail, t.backHome) }, status)
+    const show = (status: number, title: string, detail: string, back = { href: '/', label: t.backHome }) =>
+      reply.page({ title, body: messagePage(title, detail, back.label, back.href) }, status)
+    const isRefusal = (error instanceof HttpProblem || error instanceof RequestRefused) && [403, 404, 409].includes(error.statusCode)
+    const back = isRefusal ? request.refusalBackLink : undefined
     if (error instanceof HttpProblem) {
       reply.headers(error.headers)
-      return show(error.statusCode, error.title, error.detail)
+      return show(error.statusCode, error.title, error.detail, back)
     }
     if (error instanceof RateLimited) {
       reply.header('retry-after', String(error.retryAfterSeconds))
@@ -185,7 +190,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     const status = (error as { statusCode?: number }).statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       const words = refusalWords(request.lang ?? 'fr', status)
-      return show(status, words.title, words.detail)
+      return show(status, words.title, words.detail, back)
     }
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
@@ -270,8 +275,8 @@ function replaceNul (value: unknown, depth = 0): unknown {
 }
 
 /** A simple page: a title, a paragraph and a link home. */
-export function messagePage (title: string, detail: string, backLabel: string): Html {
-  return html`<h1>${title}</h1><p>${detail}</p><p><a href="/">${backLabel}</a></p>`
+export function messagePage (title: string, detail: string, backLabel: string, backHref = '/'): Html {
+  return html`<h1>${title}</h1><p>${detail}</p><p><a href="${backHref}">${backLabel}</a></p>`
 }
 
 export default fp(webKernel, { name: 'web' })
