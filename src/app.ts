@@ -24,6 +24,7 @@ import { accountAdministrationRoutes } from './features/account-administration/i
 import { referenceDataAdministrationRoutes } from './features/reference-data-administration/index.ts'
 import { auditRoutes } from './features/audit/index.ts'
 import { accessReviewRoutes } from './features/access-review/index.ts'
+import { openidProviderRoutes } from './features/openid-provider/index.ts'
 
 export interface BuildOptions {
   /** The clock every rule reads; tests pass a controllable one. */
@@ -96,6 +97,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
+  await app.register(openidProviderRoutes)
   if (config.devMailbox) {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }

@@ -16,6 +16,8 @@ import * as emailChangeRequester from './migrations/0009-email-change-requester.
 import * as expiredRows from './migrations/0010-expired-rows.ts'
 import * as frenchOrder from './migrations/0011-french-order.ts'
 import * as savedForm from './migrations/0012-saved-form.ts'
+import * as openidProvider from './migrations/0014-openid-provider.ts'
+import * as oidcLogoutOutbox from './migrations/0015-oidc-logout-outbox.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0010-expired-rows': expiredRows,
   '0011-french-order': frenchOrder,
   '0012-saved-form': savedForm,
+  '0014-openid-provider': openidProvider,
+  '0015-oidc-logout-outbox': oidcLogoutOutbox,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

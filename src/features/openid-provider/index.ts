@@ -1,0 +1,7 @@
+/**
+ * OpenID Connect provider's public API: the routes (provider, interaction, client administration),
+ * the CLI's client and key commands, and what other features call when a user's access ends.
+ */
+export { openidProviderRoutes } from './openid-provider.routes.ts'
+export { registerClient, rotateClientSecret, disableClient, listClients, findRegistrationProblem, supportedScopes, type ClientRegistration, type ClientProblem } from './clients.ts'
+export { rotateProviderKeys, ensureProviderKeys, purgeRetiredKeys } from './keys.ts'

@@ -1,0 +1,112 @@
+/**
+ * The provider inside the Fastify app. oidc-provider is a Koa application: its routes (/oidc/…
+ * and the discovery at /.well-known/openid-configuration) are handed the raw request and
+ * response in an onRequest hook, before Fastify parses a body or checks a CSRF token (the
+ * library reads its own bodies and protects its own forms). The provider sees APP_BASE_URL as
+ * the request's origin, whatever the Host header says (as every emailed link does), and the
+ * client address Fastify computed under TRUST_PROXY.
+ *
+ * The interaction page is ours: GET /oidc/interaction/:uid sends someone not logged in to the
+ * portal's login (password + emailed code, every rule of features/login), which brings them back
+ * here (`retour`, a local path kept server-side in the pending login); someone logged in to the
+ * portal finishes at once (single sign-on). The portal session only exists for an active account.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { RequestRefused } from '../../kernel/web/errors.ts'
+import { destroySession } from '../sessions/index.ts'
+import { recordEvent } from '../audit/index.ts'
+import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
+import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
+
+type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?: 'fr' | 'en' }
+
+const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
+
+export async function openidProviderRoutes (app: FastifyInstance) {
+  const base = new URL(app.config.appBaseUrl)
+  const secureCookies = base.protocol === 'https:'
+  await ensureProviderKeys(app.db, app.now())
+
+  let keys: ProviderKeys = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
+  let current = build(keys)
+  let keysCheckedAt = Date.now()
+
+  function build (providerKeys: ProviderKeys) {
+    const provider = createProvider({ issuer: app.config.appBaseUrl, db: app.db, rules: app.rules, keys: providerKeys, secureCookies })
+    provider.proxy = true
+    // RP-initiated logout ends the portal session too: one session for the portal and its clients.
+    provider.on('end_session.success', (ctx) => { void endPortalSession(ctx as { cookies: { get: (n: string, o: object) => string | undefined } }) })
+    provider.on('server_error', (_ctx, error) => app.log.error({ err: { message: (error as Error).message } }, 'openid provider error'))
+    return { provider, callback: provider.callback() }
+  }
+
+  async function endPortalSession (ctx: { cookies: { get: (n: string, o: object) => string | undefined } }) {
+    const token = ctx.cookies.get(app.sessionCookie, { signed: false })
+    if (token) await destroySession(app.db, token).catch((error: unknown) => app.log.error({ err: error }, 'portal session not ended'))
+  }
+
+  /** The provider with the keys in the database: a rotation reaches every instance within oidcKeyReloadInterval. */
+  async function currentProvider () {
+    if (Date.now() - keysCheckedAt >= app.rules.oidcKeyReloadInterval) {
+      keysCheckedAt = Date.now()
+      const fresh = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
+      if (fresh.version !== keys.version) {
+        keys = fresh
+        current = build(fresh)
+      }
+    }
+    return current
+  }
+
+  /** What the provider reads from the request: the canonical origin, the client address, the portal account and language. */
+  function prepare (request: FastifyRequest): ProviderRequest {
+    const raw = request.raw as ProviderRequest
+    raw.headers['x-forwarded-proto'] = base.protocol.slice(0, -1)
+    raw.headers['x-forwarded-host'] = base.host
+    raw.headers['x-forwarded-for'] = request.ip
+    raw.bamaraAccountId = request.account?.id
+    raw.bamaraLang = request.lang
+    return raw
+  }
+
+  async function handOverToProvider (request: FastifyRequest, reply: FastifyReply) {
+    const { callback } = await currentProvider()
+    const raw = prepare(request)
+    reply.hijack()
+    callback(raw, reply.raw as ServerResponse)
+  }
+
+  const noHandler = async () => {}
+  app.route({ method: ['GET', 'POST'], url: '/.well-known/openid-configuration', onRequest: handOverToProvider, handler: noHandler })
+  app.route({ method: ['GET', 'POST', 'OPTIONS'], url: `${oidcPrefix}/*`, onRequest: handOverToProvider, handler: noHandler })
+
+  // GET /oidc/interaction/:uid
+  app.get<{ Params: Static<typeof InteractionParams> }>(`${oidcPrefix}/interaction/:uid`, {
+    schema: { params: InteractionParams },
+  }, async function continueSignIn (request, reply) {
+    const { provider } = await currentProvider()
+    const raw = prepare(request)
+    const details = await provider.interactionDetails(raw, reply.raw).catch(() => undefined)
+    // No interaction for this browser (expired, finished, or another browser's link).
+    if (!details || details.uid !== request.params.uid) throw new RequestRefused(400)
+    const account = request.account
+    if (!account) {
+      const query = new URLSearchParams({ retour: interactionPath(details.uid) })
+      if (request.sessionExpired) query.set('expiree', '1')
+      return reply.redirect(`/connexion?${query.toString()}`, 303)
+    }
+    const clientId = String(details.params.client_id ?? '')
+    await app.db.transaction().execute((tx) => recordEvent(tx, {
+      type: 'oidc.signIn', actorId: account.id, targetId: account.id, ip: request.ip,
+      userAgent: request.headers['user-agent'], details: { clientId },
+    }, app.now()))
+    // The login is the portal's (password and emailed code); the grant is created by
+    // loadExistingGrant (first-party clients: no consent screen).
+    const redirectTo = await provider.interactionResult(raw, reply.raw, {
+      login: { accountId: account.id, amr: ['pwd', 'otp'], remember: false },
+    }, { mergeWithLastSubmission: false })
+    return reply.redirect(redirectTo, 303)
+  })
+}
