@@ -20,6 +20,9 @@ import { recordEvent } from '../audit/index.ts'
 import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
 
+/** The endpoints that take a POST: authorization (form post), token, userinfo, logout and its confirmation, revocation. */
+const providerPostPaths = ['/auth', '/token', '/me', '/session/end', '/session/end/confirm', '/token/revocation'].map((p) => `${oidcPrefix}${p}`)
+
 type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?: 'fr' | 'en' }
 
 const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
@@ -79,8 +82,10 @@ export async function openidProviderRoutes (app: FastifyInstance) {
   }
 
   const noHandler = async () => {}
-  app.route({ method: ['GET', 'POST'], url: '/.well-known/openid-configuration', onRequest: handOverToProvider, handler: noHandler })
-  app.route({ method: ['GET', 'POST', 'OPTIONS'], url: `${oidcPrefix}/*`, onRequest: handOverToProvider, handler: noHandler })
+  app.route({ method: 'GET', url: '/.well-known/openid-configuration', onRequest: handOverToProvider, handler: noHandler })
+  app.route({ method: ['GET', 'OPTIONS'], url: `${oidcPrefix}/*`, onRequest: handOverToProvider, handler: noHandler })
+  // The provider's form and API endpoints, named one by one (the fuzzing and the route lists see them).
+  for (const path of providerPostPaths) app.post(path, { onRequest: handOverToProvider }, noHandler)
 
   // GET /oidc/interaction/:uid
   app.get<{ Params: Static<typeof InteractionParams> }>(`${oidcPrefix}/interaction/:uid`, {

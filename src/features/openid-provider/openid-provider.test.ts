@@ -74,4 +74,126 @@ describe('OpenID Connect provider', () => {
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     await expect(client.fetchUserInfo(config, refreshed.access_token, accountId)).rejects.toThrow()
   })
+
+  it('signs in at once someone already logged in to the portal (single sign-on), and asks again once they logged out', async () => {
+    const email = 'sso.user@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const first = await startAuthorization(config, redirectUri)
+    await signInThroughPortal(t, browser, first, email)
+    const codesSent = (await t.db.selectFrom('outbox').select('id').where('recipient', '=', email).execute()).length
+
+    const second = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, second)
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce })
+    expect(tokens.claims()?.sub).toBe(accountId)
+    expect((await t.db.selectFrom('outbox').select('id').where('recipient', '=', email).execute()).length).toBe(codesSent)
+
+    const logout = await browser.post('/deconnexion', {})
+    expect(logout.status).toBe(303)
+    const third = await startAuthorization(config, redirectUri)
+    const { response, location } = await browser.follow(await browser.get(third.url.pathname + third.url.search))
+    expect(location).toBeUndefined()
+    expect(new URL(response.url).pathname).toBe('/connexion')
+  })
+
+  it('gives no code to an account that is not active, and no token once it is deactivated', async () => {
+    const pending = 'pending.user@chu-a.fr'
+    await createAccount(t.db, { email: pending, siteIds: [hospitals.a.siteIds[0] as string], state: 'pendingActivation' })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    await expect(signInThroughPortal(t, browser, start, pending)).rejects.toThrow(/password step: 403/)
+
+    const email = 'soon.deactivated@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const other = new HttpBrowser(t.issuer)
+    const second = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, other, second, email)
+    await t.db.updateTable('account').set({ deactivated_at: t.clock.now() }).where('id', '=', accountId).execute()
+    await expect(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce }))
+      .rejects.toMatchObject({ error: 'invalid_grant' })
+  })
+
+  it('refuses an unregistered redirect URI, a request without PKCE, a wrong client secret and a reused code', async () => {
+    const browser = new HttpBrowser(t.issuer)
+    const wrongRedirect = await startAuthorization(config, 'https://fiches.example/callback/other')
+    const refused = await browser.get(wrongRedirect.url.pathname + wrongRedirect.url.search)
+    expect(refused.status).toBe(400)
+    expect(refused.headers.get('location')).toBeNull()
+    expect(await refused.text()).toContain('Connexion impossible')
+
+    const withoutPkce = new URL(`${t.issuer}/oidc/auth`)
+    withoutPkce.search = new URLSearchParams({ client_id: registered.clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'xyz' }).toString()
+    const noPkce = await browser.get(withoutPkce.pathname + withoutPkce.search)
+    expect(noPkce.status).toBe(303)
+    const errorRedirect = new URL(noPkce.headers.get('location') as string)
+    expect(errorRedirect.origin + errorRedirect.pathname).toBe(redirectUri)
+    expect(errorRedirect.searchParams.get('error')).toBe('invalid_request')
+
+    const implicit = new URL(withoutPkce)
+    implicit.searchParams.set('response_type', 'id_token token')
+    const noImplicit = await browser.get(implicit.pathname + implicit.search)
+    // The error of an implicit request goes in the fragment.
+    expect(noImplicit.headers.get('location')).toMatch(/^https:\/\/fiches\.example\/callback.*error=unsupported_response_type/)
+
+    const email = 'refusals@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, start, email)
+    const wrongSecret = await clientConfiguration(t.issuer, registered.clientId, 'not-the-secret-at-all-0123456789abcdefghijk')
+    await expect(client.authorizationCodeGrant(wrongSecret, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce }))
+      .rejects.toMatchObject({ status: 401, cause: [{ parameters: { error: 'invalid_client' } }] })
+    await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    await expect(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce }))
+      .rejects.toMatchObject({ error: 'invalid_grant' })
+
+    const password = await fetch(`${t.issuer}/oidc/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${registered.clientId}:${registered.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: email, password: 'x' }),
+    })
+    expect(password.status).toBe(400)
+    expect(await password.json()).toMatchObject({ error: 'unsupported_grant_type' })
+  })
+
+  it('shows a site change in the next userinfo and the next tokens', async () => {
+    const email = 'site.change@chu-a.fr'
+    const [siteA, siteB] = [hospitals.a.siteIds[0] as string, hospitals.b.siteIds[0] as string]
+    const accountId = await createAccount(t.db, { email, siteIds: [siteA] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const siteIds = async (accessToken: string) => ((await client.fetchUserInfo(config, accessToken, accountId)).bamara_sites as Array<{ id: string }>).map((s) => s.id)
+    expect(await siteIds(tokens.access_token)).toEqual([siteA])
+    await t.db.insertInto('account_site').values({ account_id: accountId, site_id: siteB, added_at: t.clock.now(), added_by: null }).execute()
+    await t.db.deleteFrom('account_site').where('account_id', '=', accountId).where('site_id', '=', siteA).execute()
+    expect(await siteIds(tokens.access_token)).toEqual([siteB])
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    expect(await siteIds(refreshed.access_token)).toEqual([siteB])
+  })
+
+  it('keeps no token, code or secret in clear in its tables or its logs', async () => {
+    const email = 'secrets@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, start, email)
+    const code = callback.searchParams.get('code') as string
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    const secrets = [code, tokens.access_token, tokens.refresh_token, refreshed.access_token, refreshed.refresh_token, registered.clientSecret,
+      ...[...browser.cookies.entries()].filter(([name]) => name.startsWith('_session')).map(([, value]) => value)] as string[]
+    expect(secrets.every((s) => typeof s === 'string' && s.length >= 20)).toBe(true)
+    const dump = JSON.stringify([
+      await t.db.selectFrom('oidc_payload').selectAll().execute(),
+      await t.db.selectFrom('oidc_client').selectAll().execute(),
+      await t.db.selectFrom('audit_event').selectAll().execute(),
+    ])
+    const logs = t.logLines.join('')
+    expect(logs.length).toBeGreaterThan(1000)
+    for (const secret of secrets) {
+      expect(dump).not.toContain(secret)
+      expect(logs).not.toContain(secret)
+    }
+  })
 })
