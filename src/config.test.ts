@@ -11,7 +11,7 @@ function problemsOf (env: Record<string, string>): string[] {
   return []
 }
 
-describe('configuration (foundation issue)', () => {
+describe('configuration (environment variables, README « Configuration »)', () => {
   it('starts with the embedded database, the dev mailbox and demo data by default', () => {
     const config = loadConfig({})
     expect(config.port).toBe(3000)
@@ -59,6 +59,17 @@ describe('configuration (foundation issue)', () => {
     expect(problemsOf({ HOST: '0.0.0.0' }).join('\n')).toMatch(/SMTP_URL est obligatoire quand HOST/)
     expect(problemsOf({ APP_BASE_URL: 'https://bamara.example' }).join('\n')).toMatch(/SMTP_URL est obligatoire/)
     expect(problemsOf({ HOST: '0.0.0.0', SMTP_URL: 'smtp://mail:25' })).toEqual([])
+  })
+
+  it('reads a blank variable as unset, and names a wrong variable once, without knock-on problems', () => {
+    expect(loadConfig({ PORT: '  ', SMTP_URL: '' }).port).toBe(3000)
+    // A malformed SMTP_URL in production is one problem (not also « SMTP_URL est obligatoire »).
+    expect(problemsOf({ NODE_ENV: 'production', APP_BASE_URL: 'https://bamara.example', DATABASE_URL: 'postgres://u@h/db', SMTP_URL: 'http://x' }))
+      .toEqual(['SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port'])
+    expect(problemsOf({ AUDIT_RETENTION_MONTHS: '121', SESSION_ABSOLUTE_TIMEOUT_HOURS: 'x' })).toEqual([
+      'SESSION_ABSOLUTE_TIMEOUT_HOURS doit être un nombre entier entre 1 et 168 (reçu « x »)',
+      'AUDIT_RETENTION_MONTHS doit être un nombre entier entre 1 et 120 (reçu « 121 »)',
+    ])
   })
 
   it('believes X-Forwarded-For only from the configured proxies', () => {

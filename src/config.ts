@@ -4,6 +4,8 @@
  * app with `{ ...defaultRules, … }` overrides instead of patching modules.
  */
 import path from 'node:path'
+import envSchema from 'env-schema'
+import { Type, type Static } from '@sinclair/typebox'
 
 export const seconds = (n: number) => n * 1000
 export const minutes = (n: number) => seconds(n * 60)
@@ -201,118 +203,143 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>
 
+/**
+ * The environment variables, as a TypeBox schema read by env-schema (types, bounds, defaults
+ * that depend on nothing else). The defaults that depend on another variable (HOST, APP_BASE_URL,
+ * MAIL_FROM, DEMO_DATA, LOG_LEVEL) and the checks across variables are in loadConfig.
+ */
+const environmentSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.Optional(Type.String()),
+  APP_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  SQLITE_FILE: Type.Optional(Type.String()),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^/]+' })),
+  APP_NAME: Type.String({ default: 'BaMaRa' }),
+  MAIL_FROM: Type.Optional(Type.String()),
+  SUPPORT_EMAIL: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'support.bamara@aphp.fr' }),
+  BOOTSTRAP_SUPERADMIN_EMAIL: Type.Optional(Type.String()),
+  BOOTSTRAP_SUPERADMIN_PASSWORD: Type.Optional(Type.String()),
+  DEMO_DATA: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false'), Type.Literal('1'), Type.Literal('0')])),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(\\d{1,2}|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)$' })),
+  SESSION_IDLE_TIMEOUT_MINUTES: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 60 })),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 7 })),
+  AUDIT_RETENTION_MONTHS: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+  LOG_LEVEL: Type.Optional(Type.String()),
+})
+type Environment = Static<typeof environmentSchema>
+type Variable = keyof Environment
+
+const between = (name: string, min: number, max: number) => (received: string) =>
+  `${name} doit être un nombre entier entre ${min} et ${max} (reçu « ${received} »)`
+
+/** What to tell the operator when a variable does not match the schema (the value received is quoted). */
+const problemWith: Partial<Record<Variable, (received: string) => string>> = {
+  NODE_ENV: (received) => `NODE_ENV doit valoir development, production ou test (reçu « ${received} »)`,
+  PORT: (received) => `PORT doit être un nombre entre 0 et 65535 (reçu « ${received} »)`,
+  APP_BASE_URL: (received) => `APP_BASE_URL doit être une adresse http(s) complète (reçu « ${received} »)`,
+  DATABASE_URL: () => 'DATABASE_URL doit commencer par postgres:// (laissez-la vide pour SQLite)',
+  SMTP_URL: () => 'SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port',
+  SUPPORT_EMAIL: () => 'SUPPORT_EMAIL doit être une adresse email',
+  DEMO_DATA: (received) => `DEMO_DATA doit valoir true ou false (reçu « ${received} »)`,
+  TRUST_PROXY: (received) => `TRUST_PROXY doit être un nombre de relais (ex. 1) ou une liste d'adresses IP/CIDR (reçu « ${received} »)`,
+  SESSION_IDLE_TIMEOUT_MINUTES: between('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: between('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7),
+  AUDIT_RETENTION_MONTHS: between('AUDIT_RETENTION_MONTHS', 1, 120),
+}
+
 /** Reads and validates the environment; throws ConfigError listing every wrong value at once. */
 export function loadConfig (env: Env = process.env): AppConfig {
-  const problems: string[] = []
-  const value = (name: string) => {
-    const v = env[name]?.trim()
-    return v === '' ? undefined : v
+  // A variable set to blanks counts as unset (as in a .env file with « NAME= »); the password is
+  // taken as typed.
+  const given: Record<string, string> = {}
+  for (const name of Object.keys(environmentSchema.properties)) {
+    const text = name === 'BOOTSTRAP_SUPERADMIN_PASSWORD' ? env[name] : env[name]?.trim()
+    if (text !== undefined && text !== '') given[name] = text
   }
+  // The wrong variables are noted, then read again without them (their defaults), so that the
+  // checks across variables run too and the message lists every problem at once.
+  const wrong = schemaProblems(given)
+  const problems = [...wrong.keys()].map((name) => (problemWith[name] ?? ((received: string) => `${name} invalide (reçu « ${received} »)`))(given[name] ?? ''))
+  for (const name of wrong.keys()) delete given[name]
+  const e = readEnvironment(given)
+  const set = (name: Variable) => !wrong.has(name)
 
-  const nodeEnv = value('NODE_ENV') ?? 'development'
-  if (!['development', 'production', 'test'].includes(nodeEnv)) {
-    problems.push(`NODE_ENV doit valoir development, production ou test (reçu « ${nodeEnv} »)`)
-  }
-  const production = nodeEnv === 'production'
-
-  const portText = value('PORT') ?? '3000'
-  const port = Number(portText)
-  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
-    problems.push(`PORT doit être un nombre entre 0 et 65535 (reçu « ${portText} »)`)
-  }
-
-  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1')
-  const appBaseUrl = (value('APP_BASE_URL') ?? `http://localhost:${portText}`).replace(/\/+$/, '')
+  const production = e.NODE_ENV === 'production'
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1')
+  const appBaseUrl = (e.APP_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
   if (!isHttpUrl(appBaseUrl)) {
-    problems.push(`APP_BASE_URL doit être une adresse http(s) complète (reçu « ${appBaseUrl} »)`)
+    problems.push(problemWith.APP_BASE_URL?.(appBaseUrl) ?? '')
   } else if (production && !appBaseUrl.startsWith('https://')) {
     problems.push('APP_BASE_URL doit être en https en production')
   }
 
-  const databaseUrl = value('DATABASE_URL')
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL doit commencer par postgres:// (laissez-la vide pour SQLite)')
-  }
-
-  const smtpUrl = value('SMTP_URL')
-  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
-    problems.push('SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port')
-  }
   // Without SMTP, emails (reset links included) are readable at /dev/mailbox: only on the
   // developer's own machine, never on an address others can reach.
   const localOnly = ['127.0.0.1', 'localhost', '::1'].includes(host) && appBaseUrl.startsWith('http://')
-  if (!production && smtpUrl === undefined && !localOnly) {
+  if (!production && e.SMTP_URL === undefined && set('SMTP_URL') && !localOnly) {
     problems.push('SMTP_URL est obligatoire quand HOST ou APP_BASE_URL ne sont pas locaux : la boîte de développement (/dev/mailbox) ne doit pas être exposée')
   }
-  if (production && smtpUrl === undefined) {
+  if (production && e.SMTP_URL === undefined && set('SMTP_URL')) {
     problems.push('SMTP_URL est obligatoire en production (la boîte de développement y est désactivée)')
   }
 
-  const appName = value('APP_NAME') ?? 'BaMaRa'
-  const mailFrom = value('MAIL_FROM') ?? `${appName} <no-reply@bamara.localhost>`
-  const supportEmail = value('SUPPORT_EMAIL') ?? 'support.bamara@aphp.fr'
-  if (!/^[^@\s]+@[^@\s]+$/.test(supportEmail)) problems.push('SUPPORT_EMAIL doit être une adresse email')
-
-  const bootstrapEmail = value('BOOTSTRAP_SUPERADMIN_EMAIL')
-  const bootstrapPassword = env.BOOTSTRAP_SUPERADMIN_PASSWORD
-  if ((bootstrapEmail === undefined) !== (bootstrapPassword === undefined || bootstrapPassword === '')) {
+  if ((e.BOOTSTRAP_SUPERADMIN_EMAIL === undefined) !== (e.BOOTSTRAP_SUPERADMIN_PASSWORD === undefined)) {
     problems.push('BOOTSTRAP_SUPERADMIN_EMAIL et BOOTSTRAP_SUPERADMIN_PASSWORD vont ensemble')
   }
 
-  const demoText = value('DEMO_DATA')
-  if (demoText !== undefined && !['true', 'false', '1', '0'].includes(demoText)) {
-    problems.push(`DEMO_DATA doit valoir true ou false (reçu « ${demoText} »)`)
-  }
-  const demoData = demoText === undefined ? databaseUrl === undefined && !production : ['true', '1'].includes(demoText)
+  const demoData = e.DEMO_DATA === undefined
+    ? e.DATABASE_URL === undefined && set('DATABASE_URL') && !production
+    : ['true', '1'].includes(e.DEMO_DATA)
   if (demoData && production) problems.push('DEMO_DATA est interdit en production (comptes de démonstration)')
 
-  const trustProxyText = value('TRUST_PROXY')
-  let trustProxy: boolean | number | string = false
-  if (trustProxyText !== undefined) {
-    if (/^\d{1,2}$/.test(trustProxyText)) trustProxy = Number(trustProxyText)
-    else if (/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(trustProxyText)) trustProxy = trustProxyText
-    else problems.push(`TRUST_PROXY doit être un nombre de relais (ex. 1) ou une liste d'adresses IP/CIDR (reçu « ${trustProxyText} »)`)
-  }
+  const trustProxy = e.TRUST_PROXY === undefined ? false : /^\d{1,2}$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY
 
   const rules: Rules = { ...defaultRules }
-  const idle = positiveNumber('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60)
-  if (idle !== undefined) rules.sessionIdleTimeout = minutes(idle)
-  const absolute = positiveNumber('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7)
-  if (absolute !== undefined) rules.sessionAbsoluteTimeout = hours(absolute)
-  const retention = positiveNumber('AUDIT_RETENTION_MONTHS', 1, 120)
-  if (retention !== undefined) rules.auditRetentionMonths = retention
+  if (e.SESSION_IDLE_TIMEOUT_MINUTES !== undefined) rules.sessionIdleTimeout = minutes(e.SESSION_IDLE_TIMEOUT_MINUTES)
+  if (e.SESSION_ABSOLUTE_TIMEOUT_HOURS !== undefined) rules.sessionAbsoluteTimeout = hours(e.SESSION_ABSOLUTE_TIMEOUT_HOURS)
+  if (e.AUDIT_RETENTION_MONTHS !== undefined) rules.auditRetentionMonths = e.AUDIT_RETENTION_MONTHS
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
-    port,
+    port: e.PORT,
     host,
     appBaseUrl,
-    databaseUrl,
-    sqliteFile: value('SQLITE_FILE') ?? path.resolve('data', 'bamara.sqlite'),
-    smtpUrl,
-    mailFrom,
-    appName,
-    supportEmail,
-    nodeEnv: nodeEnv as AppConfig['nodeEnv'],
-    bootstrapSuperadmin: bootstrapEmail !== undefined && bootstrapPassword
-      ? { email: bootstrapEmail, password: bootstrapPassword }
+    databaseUrl: e.DATABASE_URL,
+    sqliteFile: e.SQLITE_FILE ?? path.resolve('data', 'bamara.sqlite'),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `${e.APP_NAME} <no-reply@bamara.localhost>`,
+    appName: e.APP_NAME,
+    supportEmail: e.SUPPORT_EMAIL,
+    nodeEnv: e.NODE_ENV,
+    bootstrapSuperadmin: e.BOOTSTRAP_SUPERADMIN_EMAIL !== undefined && e.BOOTSTRAP_SUPERADMIN_PASSWORD !== undefined
+      ? { email: e.BOOTSTRAP_SUPERADMIN_EMAIL, password: e.BOOTSTRAP_SUPERADMIN_PASSWORD }
       : undefined,
     demoData,
-    devMailbox: smtpUrl === undefined && !production,
+    devMailbox: e.SMTP_URL === undefined && !production,
     trustProxy,
-    logLevel: value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     rules,
   }
+}
 
-  function positiveNumber (name: string, min: number, max: number): number | undefined {
-    const text = value(name)
-    if (text === undefined) return undefined
-    const n = Number(text)
-    if (!/^\d+$/.test(text) || n < min || n > max) {
-      problems.push(`${name} doit être un nombre entier entre ${min} et ${max} (reçu « ${text} »)`)
-      return undefined
-    }
-    return n
+/** The environment as the schema reads it (types coerced, defaults filled); throws on a wrong value. */
+function readEnvironment (given: Record<string, string>): Environment {
+  // env: false: only the variables passed in (loadConfig's argument), never process.env behind them.
+  return envSchema<Environment>({ schema: environmentSchema, data: { ...given }, env: false })
+}
+
+/** The variables whose value the schema refuses (each once, in the schema's order). */
+function schemaProblems (given: Record<string, string>): Set<Variable> {
+  try {
+    readEnvironment(given)
+    return new Set()
+  } catch (error) {
+    const errors = (error as { errors?: { instancePath: string }[] }).errors
+    if (!errors) throw error
+    const names = new Set(errors.map((e) => e.instancePath.split('/')[1]))
+    return new Set((Object.keys(environmentSchema.properties) as Variable[]).filter((name) => names.has(name)))
   }
 }
 

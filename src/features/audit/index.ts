@@ -4,7 +4,6 @@ export {
 } from './audit.ts'
 export { auditRoutes } from './audit.routes.ts'
 export { auditRefusedRequests } from './refusals.ts'
-export { csvCell, csvLine, csvByteOrderMark, csvDownloadHeaders, type CsvCell } from './csv.ts'
 export { messages as auditMessages } from './messages.ts'
 export { selectVisibleEvents, type AuditViewer } from './audit.queries.ts'
 export { parseDay } from './audit.routes.ts'

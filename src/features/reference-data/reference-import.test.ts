@@ -159,6 +159,13 @@ describe('CSV reader and FINESS check', () => {
     })
     expect(parseCsv('a,b\n"x"y,z')).toEqual({ outcome: 'malformed', line: 2, problem: 'strayQuote' })
     expect(parseCsv('a,b\nx"y,z')).toEqual({ outcome: 'malformed', line: 2, problem: 'strayQuote' })
+    // A quoted line break: the record is numbered by the line it starts on, as an unclosed quote.
+    expect(parseCsv('a,b\n"x\ny",z\n\n1,2\n')).toEqual({
+      outcome: 'parsed', header: ['a', 'b'], records: [{ line: 2, fields: ['x\ny', 'z'] }, { line: 5, fields: ['1', '2'] }],
+    })
+    expect(parseCsv('a,b\n1,2\n\n"x,y\nz')).toEqual({ outcome: 'malformed', line: 4, problem: 'unclosedQuote' })
+    expect(parseCsv('a;b\n1;2')).toEqual({ outcome: 'parsed', header: ['a', 'b'], records: [{ line: 2, fields: ['1', '2'] }] })
+    expect(parseCsv('\uFEFF')).toEqual({ outcome: 'malformed', line: 1, problem: 'empty' })
   })
 
   it('accepts Corsican and overseas numbers and checks the key of numeric ones', () => {

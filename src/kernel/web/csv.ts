@@ -1,5 +1,5 @@
 /**
- * CSV for the exports an auditor opens in a spreadsheet (journal, access-review report):
+ * CSV for the exports an auditor opens in a spreadsheet (journal, access-review report, console):
  * semicolon-separated (French spreadsheets), UTF-8 with a byte-order mark, CRLF line ends.
  * A cell starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, so a
  * spreadsheet never runs it as a formula (CSV injection, OWASP); then RFC 4180 quoting.
