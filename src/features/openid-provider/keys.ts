@@ -75,9 +75,3 @@ export async function rotateProviderKeys (db: Db, now: number, actor: { accountI
   })
   return fresh.map((k) => k.id)
 }
-
-/** Retired keys no longer published: deleted (`daily-tasks`). */
-export async function purgeRetiredKeys (db: Db, now: number, retiredKeyPublication: number): Promise<number> {
-  const result = await db.deleteFrom('oidc_key').where('retired_at', '<', now - retiredKeyPublication).executeTakeFirst()
-  return Number(result.numDeletedRows)
-}
