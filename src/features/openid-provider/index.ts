@@ -5,3 +5,4 @@
 export { openidProviderRoutes } from './openid-provider.routes.ts'
 export { registerClient, rotateClientSecret, disableClient, listClients, findRegistrationProblem, supportedScopes, type ClientRegistration, type ClientProblem } from './clients.ts'
 export { rotateProviderKeys, ensureProviderKeys } from './keys.ts'
+export { oidcClientCommand, rotateKeysCommand, clientProblemMessages } from './cli-commands.ts'
