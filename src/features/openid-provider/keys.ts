@@ -12,7 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import type { Db } from '../../kernel/db/database.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 export const signingAlgorithms = ['ES256', 'RS256'] as const
 
