@@ -19,6 +19,7 @@ import { destroySession } from '../sessions/index.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
+import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
 
 /** The endpoints that take a POST: authorization (form post), token, userinfo, logout and its confirmation, revocation. */
 const providerPostPaths = ['/auth', '/token', '/me', '/session/end', '/session/end/confirm', '/token/revocation'].map((p) => `${oidcPrefix}${p}`)
@@ -27,10 +28,23 @@ type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?
 
 const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
 
-export async function openidProviderRoutes (app: FastifyInstance) {
+export interface OpenidProviderOptions {
+  /** Start delivering back-channel logouts (off in tests that drive delivery themselves). */
+  startLogoutDispatcher?: boolean
+  pollInterval?: number
+}
+
+export async function openidProviderRoutes (app: FastifyInstance, options: OpenidProviderOptions) {
   const base = new URL(app.config.appBaseUrl)
   const secureCookies = base.protocol === 'https:'
   await ensureProviderKeys(app.db, app.now())
+
+  const logouts = new BackChannelLogoutDispatcher({
+    db: app.db, issuer: app.config.appBaseUrl, now: app.now, log: app.log, pollInterval: options.pollInterval,
+    maximumAttempts: app.rules.oidcLogoutMaximumAttempts, retiredKeyPublication: app.rules.oidcRetiredKeyPublication,
+  })
+  if (options.startLogoutDispatcher ?? true) app.addHook('onReady', async () => logouts.start())
+  app.addHook('onClose', async () => logouts.stop())
 
   let keys: ProviderKeys = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
   let current = build(keys)
