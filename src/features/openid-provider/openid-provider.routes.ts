@@ -26,6 +26,11 @@ const providerPostPaths = ['/auth', '/token', '/me', '/session/end', '/session/e
 
 type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?: 'fr' | 'en' }
 
+interface PortalLogoutContext {
+  cookies: { get: (name: string, options: object) => string | undefined }
+  req: { portalLogout?: Promise<void> }
+}
+
 const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
 
 export interface OpenidProviderOptions {
@@ -54,12 +59,20 @@ export async function openidProviderRoutes (app: FastifyInstance, options: Openi
     const provider = createProvider({ issuer: app.config.appBaseUrl, db: app.db, rules: app.rules, keys: providerKeys, secureCookies })
     provider.proxy = true
     // RP-initiated logout ends the portal session too: one session for the portal and its clients.
-    provider.on('end_session.success', (ctx) => { void endPortalSession(ctx as { cookies: { get: (n: string, o: object) => string | undefined } }) })
+    // The event cannot wait; the middleware below holds the answer until the session is gone.
+    provider.on('end_session.success', (ctx) => {
+      const c = ctx as PortalLogoutContext
+      c.req.portalLogout = endPortalSession(c)
+    })
+    provider.use(async (ctx, next) => {
+      await next()
+      await (ctx as PortalLogoutContext).req.portalLogout
+    })
     provider.on('server_error', (_ctx, error) => app.log.error({ err: { message: (error as Error).message } }, 'openid provider error'))
     return { provider, callback: provider.callback() }
   }
 
-  async function endPortalSession (ctx: { cookies: { get: (n: string, o: object) => string | undefined } }) {
+  async function endPortalSession (ctx: PortalLogoutContext) {
     const token = ctx.cookies.get(app.sessionCookie, { signed: false })
     if (token) await destroySession(app.db, token).catch((error: unknown) => app.log.error({ err: error }, 'portal session not ended'))
   }
