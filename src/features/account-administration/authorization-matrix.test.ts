@@ -94,6 +94,8 @@ const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expec
   // tested in their features); plain users never.
   'GET /gestion/journal': { method: 'GET', url: '/gestion/journal', expected: managersAndSuperadmin },
   'GET /gestion/journal.csv': { method: 'GET', url: '/gestion/journal.csv', expected: managersAndSuperadmin },
+  // The console's list as CSV: every manager gets their own hospitals' accounts (scope tested in console-export.test.ts).
+  'GET /gestion/comptes.csv': { method: 'GET', url: '/gestion/comptes.csv', expected: managersAndSuperadmin },
   'GET /gestion/revue-des-droits': { method: 'GET', url: '/gestion/revue-des-droits', expected: managersAndSuperadmin },
   'POST /gestion/revue-des-droits/confirmer': {
     method: 'POST', url: '/gestion/revue-des-droits/confirmer',
