@@ -19,6 +19,9 @@
  *   restore <fichier>                    put a backup back (refused while a process has the database open)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
+ *   oidc-client add|list|rotate-secret|disable …
+ *                                        OpenID Connect clients (features/openid-provider/cli-commands.ts)
+ *   rotate-keys                          new signing keys for the OpenID Connect provider
  *
  * It reads the same environment as the server (DATABASE_URL, SQLITE_FILE, NODE_ENV…), runs the
  * migrations before any command (as the server does at start), speaks French and exits with a
@@ -44,6 +47,7 @@ import { sendAccessReviewNotifications, type NotificationSummary } from './featu
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
 import { flowContext } from './kernel/flow-context.ts'
+import { oidcClientCommand, rotateKeysCommand } from './features/openid-provider/index.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -79,7 +83,12 @@ const usage = `Usage : npm run cli -- <commande>
                                             DAILY_TASKS_AT ; cette commande sert avec DAILY_TASKS_AT=off et cron)
   backup <fichier>                          copie cohérente de la base SQLite, service en marche
   restore <fichier>                         remet une sauvegarde en place (refusé tant qu’un processus
-                                            utilise la base)`
+                                            utilise la base)
+  oidc-client add|list|rotate-secret|disable
+                                            applications clientes OpenID Connect (secret affiché
+                                            une seule fois) ; « oidc-client » seul donne l’usage
+  rotate-keys                               nouvelles clés de signature OpenID Connect (les
+                                            anciennes restent publiées jusqu’à expiration)`
 
 /** The password rules' words, their lengths read from the rules in force. */
 const passwordRuleMessages = (rules: Rules): Record<PasswordRule, string> => ({
@@ -113,6 +122,8 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
     'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
+    'oidc-client': (db, config) => oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
+    'rotate-keys': (db) => rotateKeysCommand(db, io),
     'daily-tasks': async (db, config) => {
       const report = await runDailyTasks(db, config, io.now())
       io.out(describeAuditPurge(report.audit, config))
@@ -340,7 +351,7 @@ function describeAuditPurge (result: PurgeResult, config: AppConfig): string {
 }
 
 function describeExpiredPurge (report: PurgeReport): string {
-  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}.`
+  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}, ${countOf('fr', report.oidcPayloads, 'jeton ou session OpenID Connect expiré', 'jetons ou sessions OpenID Connect expirés')}, ${countOf('fr', report.oidcKeys, 'clé de signature retirée', 'clés de signature retirées')}.`
 }
 
 function describeReviewNotifications (summary: NotificationSummary): string {
