@@ -122,21 +122,21 @@ export async function countManagedAccountsByStatus (db: Db, manager: Manager, ho
   }
 }
 
-export interface LineSite { accountId: string; siteId: string; hospitalId: string; hospitalName: string; title: string; abbreviation: string | null; kind: SiteKind }
+export interface LineSite { accountId: string; siteId: string; hospitalId: string; hospitalName: string; title: string; abbreviation: string | null; kind: SiteKind; leadName: string | null }
 
-/** The « Sites » column of the listed lines, in one query. */
+/** The sites of these accounts with their hospitals, in French order, in one query (the list's « Sites » column, an action's target). */
 export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promise<Map<string, LineSite[]>> {
   const bySite = new Map<string, LineSite[]>()
   if (accountIds.length === 0) return bySite
   const rows = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
-    .select(['account_site.account_id', 'site.id', 'site.hospital_id', 'hospital.name', 'site.title', 'site.abbreviation', 'site.kind'])
+    .select(['account_site.account_id', 'site.id', 'site.hospital_id', 'hospital.name', 'site.title', 'site.abbreviation', 'site.kind', 'site.lead_name'])
     .where('account_site.account_id', 'in', accountIds)
     .orderBy('site.sort_key').orderBy('site.id')
     .execute()
   for (const r of rows) {
     const line = bySite.get(r.account_id) ?? []
-    line.push({ accountId: r.account_id, siteId: r.id, hospitalId: r.hospital_id, hospitalName: r.name, title: r.title, abbreviation: r.abbreviation, kind: r.kind })
+    line.push({ accountId: r.account_id, siteId: r.id, hospitalId: r.hospital_id, hospitalName: r.name, title: r.title, abbreviation: r.abbreviation, kind: r.kind, leadName: r.lead_name })
     bySite.set(r.account_id, line)
   }
   return bySite

@@ -18,7 +18,7 @@ import type { SiteKind } from '../../kernel/db/schema.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { accountColumns } from '../../kernel/accounts/accounts.ts'
 import { selectManagedAccounts, type Manager } from '../../kernel/accounts/managed-accounts.ts'
-import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
+import { findSitesOfAccounts } from './account-administration.queries.ts'
 
 export interface TargetSite {
   id: string
@@ -31,15 +31,8 @@ export interface TargetSite {
 }
 
 async function findTargetSites (db: Db, accountId: string): Promise<TargetSite[]> {
-  const rows = await selectAccountSites(db)
-    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
-    .select(['site.id', 'site.hospital_id', 'hospital.name', 'site.kind', 'site.title', 'site.abbreviation', 'site.lead_name'])
-    .where('account_site.account_id', '=', accountId)
-    .orderBy('site.sort_key').orderBy('site.id')
-    .execute()
-  return rows.map((r) => ({
-    id: r.id, hospitalId: r.hospital_id, hospitalName: r.name, kind: r.kind, title: r.title, abbreviation: r.abbreviation, leadName: r.lead_name,
-  }))
+  const sites = (await findSitesOfAccounts(db, [accountId])).get(accountId) ?? []
+  return sites.map(({ siteId, accountId: _account, ...site }) => ({ id: siteId, ...site }))
 }
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
