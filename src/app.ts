@@ -26,6 +26,7 @@ import { accountAdministrationRoutes } from './features/account-administration/i
 import { referenceDataAdministrationRoutes } from './features/reference-data-administration/index.ts'
 import { auditRoutes } from './features/audit/index.ts'
 import { accessReviewConsoleBox, accessReviewRoutes } from './features/access-review/index.ts'
+import { clientAdministrationRoutes, clientsConsoleBox, openidProviderRoutes } from './features/openid-provider/index.ts'
 
 export interface BuildOptions {
   /** The clock every rule reads; tests pass a controllable one. */
@@ -108,10 +109,12 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(lockoutRoutes)
   await app.register(passwordResetRoutes)
   await app.register(myAccountRoutes)
-  await app.register(accountAdministrationRoutes, { prefix: '/gestion', landingBoxes: [accessReviewConsoleBox] })
+  await app.register(accountAdministrationRoutes, { prefix: '/gestion', landingBoxes: [accessReviewConsoleBox, clientsConsoleBox] })
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
+  await app.register(clientAdministrationRoutes, { prefix: '/gestion/applications' })
+  await app.register(openidProviderRoutes, { startLogoutDispatcher: options.startMailDispatcher ?? true, pollInterval: options.mailPollInterval })
   if (config.devMailbox) {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }

@@ -19,16 +19,18 @@
  *   restore <fichier>                    put a backup back (refused while a process has the database open)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
+ *   oidc-client add|list|rotate-secret|disable …
+ *                                        OpenID Connect clients (features/openid-provider/cli-commands.ts)
+ *   rotate-keys                          new signing keys for the OpenID Connect provider
  *
  * It reads the same environment as the server (DATABASE_URL, SQLITE_FILE, NODE_ENV…), runs the
  * migrations before any command (as the server does at start), speaks French and exits with a
  * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
  * The file format of the imports is described in `features/reference-data/reference-import.ts`.
  */
-import { countOf, plural } from './kernel/web/messages.ts'
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { ConfigError, loadConfig, type AppConfig } from './config.ts'
+import { ConfigError, loadConfig, type AppConfig, type Rules } from './config.ts'
 import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest, migrationNames } from './kernel/db/migrate.ts'
 import { backupSqliteDatabase, restoreSqliteDatabase } from './kernel/db/backup.ts'
@@ -38,13 +40,14 @@ import { canonicalEmail } from './kernel/text.ts'
 import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
-import { layoutMessages } from './kernel/web/messages.ts'
+import { countOf, layoutMessages, plural } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
 import { purgeAuditEvents, verifyAuditChain, type PurgeResult } from './features/audit/index.ts'
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
 import { flowContext } from './kernel/flow-context.ts'
+import { oidcClientCommand, rotateKeysCommand } from './features/openid-provider/index.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -80,11 +83,17 @@ const usage = `Usage : npm run cli -- <commande>
                                             DAILY_TASKS_AT ; cette commande sert avec DAILY_TASKS_AT=off et cron)
   backup <fichier>                          copie cohérente de la base SQLite, service en marche
   restore <fichier>                         remet une sauvegarde en place (refusé tant qu’un processus
-                                            utilise la base)`
+                                            utilise la base)
+  oidc-client add|list|rotate-secret|disable
+                                            applications clientes OpenID Connect (secret affiché
+                                            une seule fois) ; « oidc-client » seul donne l’usage
+  rotate-keys                               nouvelles clés de signature OpenID Connect (les
+                                            anciennes restent publiées jusqu’à expiration)`
 
-const passwordRuleMessages: Record<PasswordRule, string> = {
-  tooShort: 'au moins 8 caractères',
-  tooLong: 'au plus 256 caractères',
+/** The password rules' words, their lengths read from the rules in force. */
+const passwordRuleMessages = (rules: Rules): Record<PasswordRule, string> => ({
+  tooShort: `au moins ${countOf('fr', rules.passwordMinimumLength, 'caractère', 'caractères')}`,
+  tooLong: `au plus ${countOf('fr', rules.passwordMaximumLength, 'caractère', 'caractères')}`,
   lowercase: 'au moins une lettre minuscule',
   uppercase: 'au moins une lettre majuscule',
   digit: 'au moins un chiffre',
@@ -92,7 +101,7 @@ const passwordRuleMessages: Record<PasswordRule, string> = {
   common: 'pas un mot de passe courant',
   applicationWord: 'sans mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…)',
   personal: 'ne pas contenir le nom ni l’adresse email',
-}
+})
 
 /** Runs one command; returns the process exit code. */
 export async function runCli (args: string[], io: CliIo): Promise<number> {
@@ -113,6 +122,8 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
     'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
+    'oidc-client': (db, config) => oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
+    'rotate-keys': (db) => rotateKeysCommand(db, io),
     'daily-tasks': async (db, config) => {
       const report = await runDailyTasks(db, config, io.now())
       io.out(describeAuditPurge(report.audit, config))
@@ -259,7 +270,7 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
   if (password === undefined) return exitCodes.usage
   const broken = checkPasswordPolicy(password, config.rules, [email, lastName ?? '', firstName ?? ''])
   if (broken.length > 0) {
-    io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages[rule]).join(' ; ')}.`)
+    io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages(config.rules)[rule]).join(' ; ')}.`)
     return exitCodes.failed
   }
   const created = await createSuperadmin(db, { email, password, lastName, firstName }, io.now())
@@ -340,7 +351,7 @@ function describeAuditPurge (result: PurgeResult, config: AppConfig): string {
 }
 
 function describeExpiredPurge (report: PurgeReport): string {
-  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}.`
+  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}, ${countOf('fr', report.oidcPayloads, 'jeton ou session OpenID Connect expiré', 'jetons ou sessions OpenID Connect expirés')}, ${countOf('fr', report.oidcKeys, 'clé de signature retirée', 'clés de signature retirées')}.`
 }
 
 function describeReviewNotifications (summary: NotificationSummary): string {

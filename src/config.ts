@@ -127,7 +127,7 @@ export const defaultRules = {
   /** Access review: account managers get a reminder when reviews are still due this long after the first email. */
   accessReviewReminderDelay: days(30),
   /**
-   * Issue 4 « Notifications »: an account manager receives at most one digest of the accounts of
+   * Activation digest (README « Operations »): an account manager receives at most one digest of the accounts of
    * their hospitals waiting for activation per interval (`npm run cli -- send-activation-digests`).
    */
   activationDigestInterval: days(1),
@@ -145,6 +145,29 @@ export const defaultRules = {
   rateLimitRetention: days(1),
   /** Rows deleted per statement by those purges: short statements, no long lock on a busy table. */
   purgeBatchSize: 1000,
+  /**
+   * OpenID Connect provider (features/openid-provider). Access tokens are opaque and checked
+   * against the database at each use; short, as Keycloak's default (5 minutes), so that a
+   * relying party asks again (refresh) and sees a site change soon.
+   */
+  oidcAccessTokenTtl: minutes(5),
+  /** ID tokens: read once by the relying party at sign-in. */
+  oidcIdTokenTtl: minutes(5),
+  /** Authorization codes: exchanged at once by the relying party's server. */
+  oidcAuthorizationCodeTtl: minutes(1),
+  /** A sign-in through a relying party (the interaction) must finish within this. */
+  oidcInteractionTtl: minutes(30),
+  /**
+   * Refresh tokens rotate at each use (a reused one revokes its whole family) and die with the
+   * provider's session, which lasts as the portal session at most (sessionAbsoluteTimeout).
+   */
+  oidcRefreshTokenTtl: hours(12),
+  /** A retired signing key stays in the JWKS this long: longer than any ID or logout token it signed. */
+  oidcRetiredKeyPublication: days(1),
+  /** Instances re-read the keys this often, so a rotation reaches every one. */
+  oidcKeyReloadInterval: minutes(1),
+  /** Back-channel logouts are tried this many times (with back-off) before being marked failed. */
+  oidcLogoutMaximumAttempts: 10,
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
   /**

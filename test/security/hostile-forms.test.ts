@@ -1,5 +1,5 @@
 /**
- * Property-based tests of every form (issue 6, « Hostile input and abuse »; ASVS 16.5.1, checklist
+ * Property-based tests of every form (hostile input and abuse; ASVS 16.5.1, checklist
  * lines 46–47): each POST route the app serves receives random unicode, 1 MB fields, missing and
  * repeated fields, wrong types (JSON bodies, arrays, numbers, objects), malformed JSON, unknown
  * content types and CR/LF in field names. The answer is always a page in French with a 4xx (or the
@@ -32,6 +32,11 @@ interface FuzzedRoute {
   url?: (ids: Ids) => string
   /** A form the route accepts (or refuses for a business reason), the base of the mutations. */
   valid?: (ids: Ids) => Record<string, string>
+  /**
+   * An OpenID Connect endpoint: to a client that does not ask for HTML (API calls; these requests send no Accept),
+   * its refusals are OAuth JSON errors, as the protocol says, not pages.
+   */
+  oauthJson?: true
 }
 
 const consoleActors: Actor[] = ['superadmin', 'manager']
@@ -84,6 +89,15 @@ const fuzzed: Record<string, FuzzedRoute> = {
   'POST /gestion/referentiel/professions/:code/archiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions/medecin/archiver' },
   'POST /gestion/referentiel/professions/:code/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: () => '/gestion/referentiel/professions/medecin/desarchiver' },
   'POST /gestion/referentiel/sites/:id/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/sites/${ids.sites[2] as string}/desarchiver` },
+  'POST /gestion/applications': { fields: ['nom', 'redirections', 'deconnexions', 'backchannel', 'scopes'], actors: ['superadmin', 'manager'], valid: () => ({ nom: 'Fiches', redirections: 'https://fiches.example/cb', scopes: 'bamara' }) },
+  'POST /gestion/applications/:id/secret': { fields: [], actors: ['superadmin', 'manager'], url: () => '/gestion/applications/00000000-0000-4000-8000-000000000000/secret' },
+  'POST /gestion/applications/:id/desactiver': { fields: [], actors: ['superadmin', 'manager'], url: () => '/gestion/applications/00000000-0000-4000-8000-000000000000/desactiver' },
+  'POST /oidc/auth': { fields: ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge'], actors: ['anonymous', 'user'] },
+  'POST /oidc/token': { fields: ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret', 'refresh_token'], actors: ['anonymous'], oauthJson: true },
+  'POST /oidc/me': { fields: ['access_token'], actors: ['anonymous'], oauthJson: true },
+  'POST /oidc/session/end': { fields: ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'], actors: ['anonymous', 'user'], oauthJson: true },
+  'POST /oidc/session/end/confirm': { fields: ['xsrf', 'logout'], actors: ['anonymous', 'user'], oauthJson: true },
+  'POST /oidc/token/revocation': { fields: ['token', 'token_type_hint', 'client_id', 'client_secret'], actors: ['anonymous'], oauthJson: true },
   'POST /gestion/referentiel/sites/:id/supprimer': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/sites/${ids.sites[2] as string}/supprimer` },
   'POST /gestion/referentiel/etablissements/:id/desarchiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/desarchiver` },
   'POST /gestion/referentiel/etablissements/:id/archiver': { fields: ['nom', 'titre', 'libelle', 'code', 'finess', 'ville', 'domaines'], actors: ['superadmin'], url: (ids) => `/gestion/referentiel/etablissements/${ids.hospital}/archiver` },
@@ -174,11 +188,15 @@ function encode (body: Body, csrf: string): { payload: string; contentType: stri
 
 const refusalsThatWriteNothing = new Set([400, 413, 415])
 
-function checkAnswer (response: LightMyRequestResponse, description: string) {
+function checkAnswer (response: LightMyRequestResponse, description: string, oauthJson = false) {
   const where = `${description} → ${response.statusCode}`
   expect(response.statusCode, where).toBeLessThan(500)
   expect(expectNoLeak(response.body), where).toBeUndefined()
-  if (response.statusCode >= 400) {
+  if (response.statusCode >= 400 && oauthJson) {
+    // RFC 6749 §5.2: an error code from the protocol's list, nothing else of the request echoed.
+    expect(String(response.headers['content-type']), where).toMatch(/^application\/json/)
+    expect((JSON.parse(response.body) as { error?: string }).error, where).toMatch(/^(invalid_request|invalid_client|invalid_grant|unauthorized_client|unsupported_grant_type|invalid_scope|invalid_token)$/)
+  } else if (response.statusCode >= 400) {
     // A page of the app, in French, with a heading or a field message (never a framework's JSON error).
     expect(String(response.headers['content-type']), where).toMatch(/^text\/html/)
     expect(response.body, where).toContain('<html lang="fr">')
@@ -253,7 +271,7 @@ describe(`hostile form input on every POST route (${testEngine})`, () => {
             method: 'POST', url, payload, contentType, cookies: cookiesOf.get(actor), remoteAddress: `10.9.${Math.floor(ip / 250)}.${(ip++ % 250) + 1}`,
           })
           statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1)
-          checkAnswer(response, `${route} as ${actor} with ${JSON.stringify(body).slice(0, 160)}`)
+          checkAnswer(response, `${route} as ${actor} with ${JSON.stringify(body).slice(0, 160)}`, spec.oauthJson)
           if (refusalsThatWriteNothing.has(response.statusCode)) {
             // Nothing written, except the audit record of a refused authentication (ASVS 16.3.1).
             const after: RowCounts = await countRows(t.db)

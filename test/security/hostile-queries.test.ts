@@ -1,5 +1,5 @@
 /**
- * Every GET route (issue 6; ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
+ * Every GET route (ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
  * injection in every filter and search): each GET the app serves is called by every kind of
  * visitor with random and hostile query values (SQL injection strings, LIKE wildcards, unicode,
  * repeated parameters, over-long values). The answer is never a 500 nor a stack trace, the SQL
@@ -66,6 +66,10 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /gestion/referentiel/professions': { params: [] },
   'GET /gestion/referentiel/professions/:code': { params: [], url: () => '/gestion/referentiel/professions/medecin' },
   'GET /gestion/referentiel/sites/:id': { params: [], url: (ids) => `/gestion/referentiel/sites/${ids.site}` },
+  'GET /.well-known/openid-configuration': { params: [] },
+  'GET /gestion/applications': { params: ['fait'] },
+  'GET /oidc/*': { params: ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'], url: () => '/oidc/auth' },
+  'GET /oidc/interaction/:uid': { params: [], url: () => '/oidc/interaction/inconnue' },
 }
 
 const hostileValue = fc.oneof(

@@ -17,6 +17,7 @@ import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { sendUnlockEmail } from '../lockout/index.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { accountActivatedEmail } from './emails/account-activated.ts'
 import { findManagedAccount, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount, type ManagedAccount, type ScopeRefusal, type ScopeSubject } from './hospital-scope.ts'
 import { type Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -172,6 +173,7 @@ export async function deactivateAccount (ctx: FlowContext, actor: ConsoleActor, 
       .executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
     await invalidateAccountSessions(tx, account.id)
+    await endAccessAtClients(tx, account.id, 'deactivated', now)
     await voidPendingEmailChanges(tx, account.id, now)
     await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(actor, account) }, now)
     return { outcome: 'done', account }

@@ -21,6 +21,7 @@ import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
 import { findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, uuidPattern, type ManagedAccount, type ScopeRefusal } from './hospital-scope.ts'
 import { findCurrentManager, type Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -173,6 +174,8 @@ async function applySiteChanges (tx: Db, actor: ConsoleActor, account: ManagedAc
   // A change of the account's sites voids a pending email change (admin guide §3.3): the link was
   // asked about the account as it was. An email change asked in this same form comes after.
   if (plan.added.length + plan.removed.length > 0) await voidPendingEmailChanges(tx, account.id, now)
+  // A site removed: the applications holding the account's old sites sign it out.
+  if (plan.removed.length > 0) await endAccessAtClients(tx, account.id, 'siteRemoved', now)
 }
 
 /** The new address gets a single-use link; the old one a notice. Nothing changes until confirmed. */
@@ -279,6 +282,7 @@ export async function confirmEmailChange (ctx: FlowContext, token: unknown, meta
         .where('id', '=', consumed.accountId).execute()
       // The login changed: open sessions end, and links sent to the old address stop working.
       await invalidateAccountSessions(tx, consumed.accountId)
+      await endAccessAtClients(tx, consumed.accountId, 'emailChanged', now)
       await tx.updateTable('account_token').set({ used_at: now })
         .where('account_id', '=', consumed.accountId).where('used_at', 'is', null).execute()
       await recordEvent(tx, {

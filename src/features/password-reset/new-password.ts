@@ -12,6 +12,7 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { checkPasswordPolicy, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { passwordChangedEmail } from './emails/password-changed.ts'
 import { deleteLoginChallenges, listAccountHospitalNames, setPasswordHash, type PasswordOwner } from './password-reset.queries.ts'
 
@@ -46,6 +47,7 @@ export async function replaceAccountPassword (ctx: FlowContext, tx: Db, owner: P
   const now = ctx.clock.now()
   await setPasswordHash(tx, owner.id, change.passwordHash, now, change.unlock)
   await invalidateAccountSessions(tx, owner.id, { exceptToken: change.keepSessionToken })
+  await endAccessAtClients(tx, owner.id, change.event === 'password.reset' ? 'passwordReset' : 'passwordChanged', now)
   await deleteLoginChallenges(tx, owner.id)
   await enqueueMail(tx, passwordChangedEmail(ctx.mail, owner, now), now)
   await recordEvent(tx, {

@@ -228,7 +228,7 @@ export interface AccessReviewNoticeTable {
 
 export type NotificationDigestKind = 'activationPending'
 
-/** Issue 4 « Notifications »: when an account manager last received a digest of this kind. */
+/** Activation digest (README « Operations »): when an account manager last received a digest of this kind. */
 export interface NotificationDigestTable {
   account_id: string
   kind: NotificationDigestKind
@@ -251,6 +251,73 @@ export interface EmailCanonicalCollisionTable {
   canonical_email: string | null
   problem: EmailCanonicalProblem
   detected_at: Instant
+}
+
+/** What oidc-provider stores (features/openid-provider/adapter.ts), one row per artifact. */
+export interface OidcPayloadTable {
+  /** oidc-provider's model name: Session, Interaction, Grant, AuthorizationCode, AccessToken, RefreshToken… */
+  model: string
+  /** SHA-256 of the artifact's id (an opaque token's id is the token itself). */
+  id_digest: string
+  /** The payload as JSON, without its id. */
+  payload: string
+  grant_id: string | null
+  /** A session's uid (not its cookie value). */
+  uid: string | null
+  account_id: string | null
+  client_id: string | null
+  expires_at: Instant | null
+  consumed_at: Instant | null
+}
+
+/** A relying party registered by a super-administrator (first-party: no consent screen). */
+export interface OidcClientTable {
+  id: string
+  name: string
+  /** SHA-256 of the client secret (256 random bits); null for private_key_jwt clients. */
+  secret_digest: string | null
+  auth_method: 'client_secret_basic' | 'private_key_jwt'
+  /** The client's public keys (JWKS as JSON) for private_key_jwt. */
+  jwks: string | null
+  /** JSON arrays of exact URIs. */
+  redirect_uris: string
+  post_logout_redirect_uris: string
+  backchannel_logout_uri: string | null
+  /** Space-separated scopes the client may ask for. */
+  scopes: string
+  /** ES256, or RS256 for older clients. */
+  id_token_alg: 'ES256' | 'RS256'
+  created_at: Instant
+  created_by: string | null
+  secret_rotated_at: Instant | null
+  disabled_at: Instant | null
+}
+
+/** The provider's private keys: `sig` signing keys (ES256, RS256) and `cookie` keys. */
+export interface OidcKeyTable {
+  id: string
+  use: 'sig' | 'cookie'
+  alg: string
+  private_jwk: string
+  created_at: Instant
+  /** Replaced by a newer key: still published until its last token expired, no longer used to sign. */
+  retired_at: Instant | null
+}
+
+/** A back-channel logout to deliver (features/openid-provider/back-channel-logout.ts). */
+export interface OidcLogoutOutboxTable {
+  id: string
+  client_id: string
+  account_id: string
+  sid: string | null
+  reason: string
+  created_at: Instant
+  status: 'pending' | 'sent' | 'failed'
+  attempts: number
+  next_attempt_at: Instant
+  claimed_until: Instant | null
+  sent_at: Instant | null
+  last_error: string | null
 }
 
 /**
@@ -292,6 +359,10 @@ export interface Database {
   notification_digest: NotificationDigestTable
   email_canonical_collision: EmailCanonicalCollisionTable
   task_lease: TaskLeaseTable
+  oidc_payload: OidcPayloadTable
+  oidc_client: OidcClientTable
+  oidc_key: OidcKeyTable
+  oidc_logout_outbox: OidcLogoutOutboxTable
 }
 
 export type Account = Selectable<AccountTable>

@@ -1,0 +1,109 @@
+/**
+ * oidc-provider's storage over our database (its « Adapter » interface), so that every instance
+ * shares sessions, interactions, grants, codes and tokens, on SQLite and PostgreSQL alike.
+ *
+ * What a table dump gives: nothing usable. Rows are keyed by the SHA-256 of the artifact's id,
+ * and the id is removed from the stored payload: an opaque token's id is the token itself (code,
+ * access token, refresh token), a session's id is its cookie. `find(id)` digests the id it is
+ * given and puts it back into the payload it returns. An interaction's payload names its session
+ * cookie (`session.cookie`, which the library never reads back) and its own id in `returnTo`:
+ * the first is dropped, the second replaced by a marker and restored on reading.
+ *
+ * Clients are not artifacts: `Client` reads the clients super-administrators registered
+ * (`clients.ts`), never a disabled one.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import { digestToken } from '../../kernel/security/tokens.ts'
+import { findClientMetadata } from './clients.ts'
+
+type Payload = Record<string, unknown> & { jti?: string; grantId?: string; uid?: string; accountId?: string; clientId?: string; consumed?: number }
+
+const idMarker = '{{id}}'
+
+function storedForm (model: string, id: string, payload: Payload): Payload {
+  const { jti: _jti, ...rest } = payload
+  if (model !== 'Interaction') return rest
+  const session = rest.session as Record<string, unknown> | undefined
+  if (session) {
+    const { cookie: _cookie, ...kept } = session
+    rest.session = kept
+  }
+  if (typeof rest.returnTo === 'string') rest.returnTo = rest.returnTo.split(id).join(idMarker)
+  return rest
+}
+
+function readForm (model: string, id: string | undefined, stored: Payload): Payload {
+  const payload: Payload = id === undefined ? stored : { ...stored, jti: id }
+  if (model === 'Interaction' && id !== undefined && typeof payload.returnTo === 'string') {
+    payload.returnTo = payload.returnTo.split(idMarker).join(id)
+  }
+  return payload
+}
+
+/** The Adapter class oidc-provider instantiates once per model name. */
+export function databaseAdapter (db: Db) {
+  return class DatabaseAdapter {
+    constructor (readonly model: string) {}
+
+    async upsert (id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const row = {
+        model: this.model,
+        id_digest: digestToken(id),
+        payload: JSON.stringify(storedForm(this.model, id, payload)),
+        grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+        uid: this.model === 'Session' && typeof payload.uid === 'string' ? payload.uid : null,
+        account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
+        client_id: typeof payload.clientId === 'string' ? payload.clientId : null,
+        // The library's own clock (real time): it checks `exp` against it.
+        expires_at: typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : null,
+        consumed_at: null,
+      }
+      await db.insertInto('oidc_payload').values(row)
+        .onConflict((oc) => oc.columns(['model', 'id_digest']).doUpdateSet({
+          payload: row.payload, grant_id: row.grant_id, uid: row.uid, account_id: row.account_id, client_id: row.client_id, expires_at: row.expires_at,
+        }))
+        .execute()
+    }
+
+    async find (id: string): Promise<Payload | undefined> {
+      if (this.model === 'Client') return await findClientMetadata(db, id)
+      const row = await db.selectFrom('oidc_payload').select(['payload', 'consumed_at', 'expires_at'])
+        .where('model', '=', this.model).where('id_digest', '=', digestToken(id))
+        .executeTakeFirst()
+      if (!row || (row.expires_at !== null && Number(row.expires_at) <= Date.now())) return undefined
+      const payload = readForm(this.model, id, JSON.parse(row.payload) as Payload)
+      if (row.consumed_at !== null) payload.consumed = Math.floor(Number(row.consumed_at) / 1000)
+      return payload
+    }
+
+    /** A session by its uid: read-only uses (the library compares its account and grants), so it needs no id. */
+    async findByUid (uid: string): Promise<Payload | undefined> {
+      const row = await db.selectFrom('oidc_payload').select(['payload', 'expires_at'])
+        .where('model', '=', 'Session').where('uid', '=', uid)
+        .executeTakeFirst()
+      if (!row || (row.expires_at !== null && Number(row.expires_at) <= Date.now())) return undefined
+      return readForm('Session', undefined, JSON.parse(row.payload) as Payload)
+    }
+
+    /** The device flow is not enabled: no user codes. */
+    async findByUserCode (): Promise<undefined> {
+      return undefined
+    }
+
+    async consume (id: string): Promise<void> {
+      await db.updateTable('oidc_payload').set({ consumed_at: Date.now() })
+        .where('model', '=', this.model).where('id_digest', '=', digestToken(id))
+        .execute()
+    }
+
+    async destroy (id: string): Promise<void> {
+      await db.deleteFrom('oidc_payload')
+        .where('model', '=', this.model).where('id_digest', '=', digestToken(id))
+        .execute()
+    }
+
+    async revokeByGrantId (grantId: string): Promise<void> {
+      await db.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute()
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The OpenID Connect provider end to end, with openid-client against the running app, on the
+ * engine TEST_DB names: discovery, code + PKCE through the portal's login, claims, userinfo,
+ * refresh-token rotation, single sign-on, and the refusals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as client from 'openid-client'
+import { createTwoHospitals, createAccount } from '../../../test/helpers/fixtures.ts'
+import {
+  HttpBrowser, clientConfiguration, registerTestClient, signInThroughPortal, startAuthorization, startListeningApp, type ListeningApp,
+} from '../../../test/helpers/openid.ts'
+import { purgeExpiredRows } from '../../kernel/db/expired-rows.ts'
+import { rotateProviderKeys } from './keys.ts'
+
+const redirectUri = 'https://fiches.example/callback'
+
+describe('OpenID Connect provider', () => {
+  let t: ListeningApp
+  let hospitals: Awaited<ReturnType<typeof createTwoHospitals>>
+  let registered: { clientId: string; clientSecret: string | undefined }
+  let config: client.Configuration
+
+  beforeAll(async () => {
+    t = await startListeningApp()
+    hospitals = await createTwoHospitals(t.db)
+    registered = await registerTestClient(t, { redirectUris: [redirectUri] })
+    config = await clientConfiguration(t.issuer, registered.clientId, registered.clientSecret as string)
+  })
+  afterAll(async () => { await t?.close() })
+
+  it('publishes its discovery at the issuer: code flow with S256, back-channel logout, the bamara scope', async () => {
+    const response = await fetch(`${t.issuer}/.well-known/openid-configuration`)
+    expect(response.status).toBe(200)
+    const discovery = await response.json() as Record<string, unknown>
+    expect(discovery.issuer).toBe(t.issuer)
+    expect(discovery.response_types_supported).toEqual(['code'])
+    expect(discovery.code_challenge_methods_supported).toEqual(['S256'])
+    expect(discovery.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token']))
+    expect(discovery.grant_types_supported).not.toContain('implicit')
+    expect(discovery.grant_types_supported).not.toContain('password')
+    expect(discovery.registration_endpoint).toBeUndefined()
+    expect(discovery.backchannel_logout_supported).toBe(true)
+    expect(discovery.end_session_endpoint).toBe(`${t.issuer}/oidc/session/end`)
+    expect(discovery.scopes_supported).toEqual(expect.arrayContaining(['openid', 'bamara']))
+    expect(discovery.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'private_key_jwt'])
+    expect(discovery.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256'])
+    const jwks = await (await fetch(discovery.jwks_uri as string)).json() as { keys: Array<Record<string, unknown>> }
+    expect(jwks.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256'])
+    for (const key of jwks.keys) expect(key.d).toBeUndefined()
+  })
+
+  it('signs in through the portal login (code + PKCE), then gives the claims, userinfo and rotating refresh tokens', async () => {
+    const email = 'claire.dupont@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string, hospitals.a.siteIds[1] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, start, email)
+    expect(callback.origin + callback.pathname).toBe(redirectUri)
+
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const claims = tokens.claims()
+    expect(claims?.sub).toBe(accountId)
+    expect(claims?.iss).toBe(t.issuer)
+
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, accountId)
+    expect(userinfo).toMatchObject({ sub: accountId, email, email_verified: true, given_name: 'Claire', family_name: 'Dupont', bamara_role: 'user' })
+    expect((userinfo.bamara_sites as Array<{ id: string }>).map((s) => s.id).sort()).toEqual([hospitals.a.siteIds[0], hospitals.a.siteIds[1]].sort())
+    expect(userinfo.bamara_hospitals).toEqual([{ id: hospitals.a.id, name: 'CHU de Test A', finess: '750712184' }])
+
+    expect(tokens.refresh_token).toBeTruthy()
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    expect(refreshed.refresh_token).toBeTruthy()
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token)
+    // The first refresh token was used: presenting it again revokes the whole family.
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    await expect(client.fetchUserInfo(config, refreshed.access_token, accountId)).rejects.toThrow()
+  })
+
+  it('signs in at once someone already logged in to the portal (single sign-on), and asks again once they logged out', async () => {
+    const email = 'sso.user@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const first = await startAuthorization(config, redirectUri)
+    await signInThroughPortal(t, browser, first, email)
+    const codesSent = (await t.db.selectFrom('outbox').select('id').where('recipient', '=', email).execute()).length
+
+    const second = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, second)
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce })
+    expect(tokens.claims()?.sub).toBe(accountId)
+    expect((await t.db.selectFrom('outbox').select('id').where('recipient', '=', email).execute()).length).toBe(codesSent)
+
+    const logout = await browser.post('/deconnexion', {})
+    expect(logout.status).toBe(303)
+    const third = await startAuthorization(config, redirectUri)
+    const { response, location } = await browser.follow(await browser.get(third.url.pathname + third.url.search))
+    expect(location).toBeUndefined()
+    expect(new URL(response.url).pathname).toBe('/connexion')
+  })
+
+  it('gives no code to an account that is not active, and no token once it is deactivated', async () => {
+    const pending = 'pending.user@chu-a.fr'
+    await createAccount(t.db, { email: pending, siteIds: [hospitals.a.siteIds[0] as string], state: 'pendingActivation' })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    await expect(signInThroughPortal(t, browser, start, pending)).rejects.toThrow(/password step: 403/)
+
+    const email = 'soon.deactivated@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const other = new HttpBrowser(t.issuer)
+    const second = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, other, second, email)
+    await t.db.updateTable('account').set({ deactivated_at: t.clock.now() }).where('id', '=', accountId).execute()
+    await expect(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: second.verifier, expectedState: second.state, expectedNonce: second.nonce }))
+      .rejects.toMatchObject({ error: 'invalid_grant' })
+  })
+
+  it('refuses an unregistered redirect URI, a request without PKCE, a wrong client secret and a reused code', async () => {
+    const browser = new HttpBrowser(t.issuer)
+    const wrongRedirect = await startAuthorization(config, 'https://fiches.example/callback/other')
+    const refused = await browser.get(wrongRedirect.url.pathname + wrongRedirect.url.search)
+    expect(refused.status).toBe(400)
+    expect(refused.headers.get('location')).toBeNull()
+    expect(await refused.text()).toContain('Connexion impossible')
+
+    const withoutPkce = new URL(`${t.issuer}/oidc/auth`)
+    withoutPkce.search = new URLSearchParams({ client_id: registered.clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'xyz' }).toString()
+    const noPkce = await browser.get(withoutPkce.pathname + withoutPkce.search)
+    expect(noPkce.status).toBe(303)
+    const errorRedirect = new URL(noPkce.headers.get('location') as string)
+    expect(errorRedirect.origin + errorRedirect.pathname).toBe(redirectUri)
+    expect(errorRedirect.searchParams.get('error')).toBe('invalid_request')
+
+    const implicit = new URL(withoutPkce)
+    implicit.searchParams.set('response_type', 'id_token token')
+    const noImplicit = await browser.get(implicit.pathname + implicit.search)
+    // The error of an implicit request goes in the fragment.
+    expect(noImplicit.headers.get('location')).toMatch(/^https:\/\/fiches\.example\/callback.*error=unsupported_response_type/)
+
+    const email = 'refusals@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, start, email)
+    const wrongSecret = await clientConfiguration(t.issuer, registered.clientId, 'not-the-secret-at-all-0123456789abcdefghijk')
+    await expect(client.authorizationCodeGrant(wrongSecret, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce }))
+      .rejects.toMatchObject({ status: 401, cause: [{ parameters: { error: 'invalid_client' } }] })
+    await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    await expect(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce }))
+      .rejects.toMatchObject({ error: 'invalid_grant' })
+
+    const password = await fetch(`${t.issuer}/oidc/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${registered.clientId}:${registered.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username: email, password: 'x' }),
+    })
+    expect(password.status).toBe(400)
+    expect(await password.json()).toMatchObject({ error: 'unsupported_grant_type' })
+  })
+
+  it('shows a site change in the next userinfo and the next tokens', async () => {
+    const email = 'site.change@chu-a.fr'
+    const [siteA, siteB] = [hospitals.a.siteIds[0] as string, hospitals.b.siteIds[0] as string]
+    const accountId = await createAccount(t.db, { email, siteIds: [siteA] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const siteIds = async (accessToken: string) => ((await client.fetchUserInfo(config, accessToken, accountId)).bamara_sites as Array<{ id: string }>).map((s) => s.id)
+    expect(await siteIds(tokens.access_token)).toEqual([siteA])
+    await t.db.insertInto('account_site').values({ account_id: accountId, site_id: siteB, added_at: t.clock.now(), added_by: null }).execute()
+    await t.db.deleteFrom('account_site').where('account_id', '=', accountId).where('site_id', '=', siteA).execute()
+    expect(await siteIds(tokens.access_token)).toEqual([siteB])
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    expect(await siteIds(refreshed.access_token)).toEqual([siteB])
+  })
+
+  it('ends the portal session too when a relying party asks for the logout (RP-initiated logout)', async () => {
+    const postLogout = 'https://fiches.example/au-revoir'
+    const rp = await registerTestClient(t, { redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] })
+    const rpConfig = await clientConfiguration(t.issuer, rp.clientId, rp.clientSecret as string)
+    const email = 'rp.logout@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(rpConfig, redirectUri)
+    const tokens = await client.authorizationCodeGrant(rpConfig, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    expect((await browser.get('/mon-compte')).status).toBe(200)
+
+    const endSession = client.buildEndSessionUrl(rpConfig, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: postLogout, state: 'fin' })
+    const confirmPage = await browser.get(endSession.pathname + endSession.search)
+    expect(confirmPage.status).toBe(200)
+    const page = await confirmPage.text()
+    expect(page).toContain('Se déconnecter ?')
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1] as string
+    const confirmed = await browser.post('/oidc/session/end/confirm', { xsrf, logout: 'yes' })
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe(`${postLogout}?state=fin`)
+    // The portal session ended with it.
+    const portal = await browser.get('/mon-compte')
+    expect(portal.status).toBe(303)
+    expect(portal.headers.get('location')).toMatch(/^\/connexion/)
+  })
+
+  it('keeps no token, code or secret in clear in its tables or its logs', async () => {
+    const email = 'secrets@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, browser, start, email)
+    const code = callback.searchParams.get('code') as string
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    const secrets = [code, tokens.access_token, tokens.refresh_token, refreshed.access_token, refreshed.refresh_token, registered.clientSecret,
+      ...[...browser.cookies.entries()].filter(([name]) => name.startsWith('_session')).map(([, value]) => value)] as string[]
+    expect(secrets.every((s) => typeof s === 'string' && s.length >= 20)).toBe(true)
+    const dump = JSON.stringify([
+      await t.db.selectFrom('oidc_payload').selectAll().execute(),
+      await t.db.selectFrom('oidc_client').selectAll().execute(),
+      await t.db.selectFrom('audit_event').selectAll().execute(),
+    ])
+    const logs = t.logLines.join('')
+    expect(logs.length).toBeGreaterThan(1000)
+    for (const secret of secrets) {
+      expect(dump).not.toContain(secret)
+      expect(logs).not.toContain(secret)
+    }
+  })
+})
+
+describe('OpenID Connect provider: storage retention (daily-tasks)', () => {
+  it('purges expired tokens and sessions and retired keys past their publication, and keeps the live ones', async () => {
+    const t = await startListeningApp()
+    try {
+      const live = Date.now() + 3_600_000
+      const rows = [
+        { model: 'AccessToken', id_digest: 'expired', expires_at: Date.now() - 2 * 86_400_000 },
+        { model: 'RefreshToken', id_digest: 'live', expires_at: live },
+      ]
+      for (const row of rows) {
+        await t.db.insertInto('oidc_payload').values({ ...row, payload: '{}', grant_id: null, uid: null, account_id: null, client_id: null, consumed_at: null }).execute()
+      }
+      const kids = await rotateProviderKeys(t.db, Date.now() - 2 * 86_400_000)
+      await rotateProviderKeys(t.db, Date.now())
+      const report = await purgeExpiredRows(t.db, t.config.rules, Date.now())
+      expect(report.oidcPayloads).toBe(1)
+      expect(report.oidcKeys).toBe(3)
+      expect((await t.db.selectFrom('oidc_payload').select('id_digest').execute()).map((r) => r.id_digest)).toEqual(['live'])
+      // The keys of the first rotation are still published (retired just now); the initial ones are gone.
+      const published = await t.db.selectFrom('oidc_key').select('id').where('retired_at', 'is not', null).execute()
+      expect(published.map((r) => r.id).sort()).toEqual(expect.arrayContaining(kids))
+      expect(published.some((r) => r.id.startsWith('initial-'))).toBe(false)
+    } finally {
+      await t.close()
+    }
+  })
+})
