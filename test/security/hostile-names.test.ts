@@ -6,12 +6,13 @@
  * line: the mail kernel renders every inserted value on one line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../helpers/fixtures.ts'
 import { TestBrowser } from '../helpers/browser.ts'
 import { signIn } from '../helpers/session.ts'
 import { lastEmailTo } from '../helpers/mailbox.ts'
 import { composeEmail } from '../../src/kernel/mail/compose.ts'
+import { startWithTwoHospitals } from '../helpers/suite.ts'
 
 const hostileNames = ['Dupont\r\nBcc: pirate@exemple.fr', 'Dupont\nX-Injected: 1', '<b>Dupont</b>', '<script>alert(1)</script>', 'Dupont\u2028Martin', 'R2D2']
 const frenchMessage = 'Ce champ ne peut contenir que des lettres, des espaces, des tirets, des apostrophes et des points.'
@@ -28,8 +29,7 @@ describe(`hostile names: one rule on every write, one line in every email (${tes
   const namesOf = async (id: string) => t.db.selectFrom('account').select(['last_name', 'first_name', 'search_text']).where('id', '=', id).executeTakeFirstOrThrow()
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a } = await createTwoHospitals(t.db))
+    ;({ t, a } = await startWithTwoHospitals())
     const managerId = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] })
     target = await createAccount(t.db, { email: 'cible@chu-a.fr', lastName: 'Dupont', firstName: 'Jean', siteIds: [a.siteIds[0] as string] })
     manager = new TestBrowser(t.app)

@@ -9,13 +9,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LightMyRequestResponse } from 'fastify'
-import { buildTestApp, testEngine, type TestApp } from '../helpers/test-app.ts'
-import { createAccount, createHospital, createSite, createTwoHospitals, type TestHospital } from '../helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../helpers/test-app.ts'
+import { createAccount, createHospital, createSite, type TestHospital } from '../helpers/fixtures.ts'
 import { TestBrowser } from '../helpers/browser.ts'
 import { signIn } from '../helpers/session.ts'
 import { days } from '../../src/config.ts'
 import { formLimits } from '../../src/kernel/web/plugin.ts'
 import { countRows, expectNoLeak, send } from './security-helpers.ts'
+import { startWithTwoHospitals } from '../helpers/suite.ts'
 
 const form = 'application/x-www-form-urlencoded'
 
@@ -36,8 +37,7 @@ describe(`request bodies: size, field count and media type (${testEngine})`, () 
     send(t.app, { method: 'POST', url: '/connexion', payload, contentType, cookies: browser.cookies, headers })
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a } = await createTwoHospitals(t.db))
+    ;({ t, a } = await startWithTwoHospitals())
     await createAccount(t.db, { email: 'claire.dupont@chu-a.fr', siteIds: [a.siteIds[0] as string] })
     browser = new TestBrowser(t.app)
     csrf = await browser.csrfToken()

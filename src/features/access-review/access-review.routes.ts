@@ -63,11 +63,7 @@ async function readReportQuery (app: FastifyInstance, request: FastifyRequest, q
   if (values.hopital !== '' && !hospitals.some((h) => h.id === values.hopital)) throw notFound()
   if (values.hopital === '') errors.hopital = t.chooseHospital
   // The period is in French days: « du 01/01 » starts at midnight in Paris.
-  const period = readPeriod(values.du, values.au, errors)
-  for (const field of ['du', 'au'] as const) {
-    const problem = period.problems[field]
-    if (problem) errors[field] = t[problem]
-  }
+  const period = readPeriod(values.du, values.au, errors, t)
   return { values, errors, hospitals, from: period.from, until: period.until }
 }
 

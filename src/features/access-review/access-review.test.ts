@@ -12,6 +12,7 @@ import { emailsTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { days } from '../../config.ts'
 import { countDueReviews, sendAccessReviewNotifications } from './index.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`access review (« revue des droits d'accès ») (${testEngine})`, () => {
   let t: TestApp
@@ -27,8 +28,7 @@ describe(`access review (« revue des droits d'accès ») (${testEngine})`, () =
   const reviewedAt = async (id: string) => (await t.db.selectFrom('account').select(['access_reviewed_at', 'access_reviewed_by']).where('id', '=', id).executeTakeFirstOrThrow())
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     const activatedAt = t.clock.now()
     managerA = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], now: activatedAt })
     alice = await createAccount(t.db, { email: 'alice@chu-a.fr', lastName: 'Martin', siteIds: [a.siteIds[0] as string], now: activatedAt })

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
-import { signIn } from '../../../test/helpers/session.ts'
+import { signedInBrowser, startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`account administration console (admin guide « L'interface de gestion », ${testEngine})`, () => {
   let t: TestApp
@@ -15,8 +15,7 @@ describe(`account administration console (admin guide « L'interface de gestion 
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     managerA = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], lastName: 'Admin', firstName: 'Démo' })
     managerB = await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId], lastName: 'Admin', firstName: 'Bérénice' })
     superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
@@ -25,11 +24,7 @@ describe(`account administration console (admin guide « L'interface de gestion 
 
   const user = (fields: Partial<Parameters<typeof createAccount>[1]> & { siteIds: string[] }) =>
     createAccount(t.db, { email: `user${++counter}@chu-a.fr`, ...fields })
-  const browserOf = async (accountId: string) => {
-    const browser = new TestBrowser(t.app)
-    await signIn(t, browser, accountId)
-    return browser
-  }
+  const browserOf = (accountId: string) => signedInBrowser(t, accountId)
   const account = (id: string) => t.db.selectFrom('account')
     .select(['email', 'last_name', 'first_name', 'activated_at', 'activated_by', 'deactivated_at', 'access_reviewed_at'])
     .where('id', '=', id).executeTakeFirstOrThrow()

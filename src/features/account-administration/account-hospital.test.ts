@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import { accountSearchText } from '../../kernel/accounts/accounts.ts'
-import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createSite, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, createSite, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { countDueReviews } from '../access-review/index.ts'
 import { countManagedAccountsByStatus, listManagedAccounts } from './account-administration.queries.ts'
 import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 /** account_hospital as it must be: recomputed from account_site, site and account. */
 async function expected (db: Db) {
@@ -61,8 +62,7 @@ describe('account_hospital follows every writer of account_site and account', ()
   let b: TestHospital
   let secondSiteOfA: string
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     secondSiteOfA = await createSite(t.db, a.id, { title: 'Deuxième site de A', kind: 'ccmr' })
   })
   afterAll(async () => { await t.close() })

@@ -5,10 +5,11 @@
  * that nothing changed. A console route missing from the matrix fails the first test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createHospital, createSite, createTwoHospitals, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, createHospital, createSite, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 type Actor = 'anonymous' | 'user' | 'managerA' | 'managerB' | 'superadmin'
 type Target = 'userA' | 'userB' | 'userAB' | 'accountManagerA'
@@ -144,8 +145,7 @@ describe(`authorization matrix of the console (${testEngine})`, () => {
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     const ids: Record<Exclude<Actor, 'anonymous'>, string> = {
       user: await createAccount(t.db, { email: 'simple@chu-a.fr', siteIds: [a.siteIds[0] as string] }),
       managerA: await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }),

@@ -5,10 +5,11 @@
  * An account manager gets their hospitals' accounts only, whatever the query says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 /** The CSV's records as arrays of cells (the test data holds no quoted line breaks). */
 function recordsOf (body: string): string[][] {
@@ -32,8 +33,7 @@ describe(`the console's list as CSV (${testEngine})`, () => {
   const emailsOfB: string[] = []
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     managerA = await createAccount(t.db, { email: 'gestion.export@chu-a.fr', siteIds: [a.adminSiteId], lastName: 'Admin', firstName: 'Export' })
     superadmin = await createAccount(t.db, { email: 'super.export@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
     // Enough accounts of A for several pages of the screen's list (50 a page).

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { signedInBrowser, startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 /** The main content of a page, tags removed and spaces folded (what a reader sees, roughly). */
 const mainTextOf = (body: string) => (/<main[^>]*>([\s\S]*)<\/main>/.exec(body)?.[1] ?? '')
@@ -17,8 +18,7 @@ describe(`the console's list and activation pages (admin guide « L'interface de
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a } = await createTwoHospitals(t.db))
+    ;({ t, a } = await startWithTwoHospitals())
     managerA = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], lastName: 'Admin', firstName: 'Démo' })
     superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
   })
@@ -26,11 +26,7 @@ describe(`the console's list and activation pages (admin guide « L'interface de
 
   const user = (fields: Partial<Parameters<typeof createAccount>[1]> & { siteIds: string[] }) =>
     createAccount(t.db, { email: `liste${++counter}@chu-a.fr`, ...fields })
-  const browserOf = async (accountId: string) => {
-    const browser = new TestBrowser(t.app)
-    await signIn(t, browser, accountId)
-    return browser
-  }
+  const browserOf = (accountId: string) => signedInBrowser(t, accountId)
   const stateOf = (id: string) => t.db.selectFrom('account')
     .select(['activated_at', 'deactivated_at', 'deactivated_by']).where('id', '=', id).executeTakeFirstOrThrow()
   const refusalReasons = async (id: string) => (await t.db.selectFrom('audit_event').select('details')

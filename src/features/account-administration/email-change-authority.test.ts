@@ -7,12 +7,12 @@
  * activates the request, and the manager would then take over a fellow manager's account.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
-import { signIn } from '../../../test/helpers/session.ts'
 import { issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
+import { signedInBrowser, startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`email-change links follow the requester's rights (admin guide §3.3, §4, §5, ${testEngine})`, () => {
   let t: TestApp
@@ -21,17 +21,12 @@ describe(`email-change links follow the requester's rights (admin guide §3.3, �
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a } = await createTwoHospitals(t.db))
+    ;({ t, a } = await startWithTwoHospitals())
     superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
   })
   afterAll(async () => { await t?.close() })
 
-  const browserOf = async (accountId: string) => {
-    const browser = new TestBrowser(t.app)
-    await signIn(t, browser, accountId)
-    return browser
-  }
+  const browserOf = (accountId: string) => signedInBrowser(t, accountId)
   const manager = () => createAccount(t.db, { email: `gestion${++counter}@chu-a.fr`, siteIds: [a.adminSiteId], lastName: 'Rogue', firstName: 'Manager' })
   const emailOf = async (id: string) => (await t.db.selectFrom('account').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email
 

@@ -12,6 +12,7 @@ import { signIn } from '../../../test/helpers/session.ts'
 import { days, hours } from '../../config.ts'
 import { runCli } from '../../cli.ts'
 import { sendActivationDigests } from './index.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const subject = 'BaMaRa - Comptes en attente d\'activation'
 
@@ -22,8 +23,7 @@ describe(`activation digest (${testEngine})`, () => {
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
   })
   afterAll(async () => { await t.close() })
   beforeEach(async () => {

@@ -48,11 +48,7 @@ function readQuery (request: FastifyRequest, query: Static<typeof JournalQuery> 
     du: raw.du ?? '',
     au: raw.au ?? '',
   }
-  const period = readPeriod(values.du, values.au, errors)
-  for (const field of ['du', 'au'] as const) {
-    const problem = period.problems[field]
-    if (problem) errors[field] = t[problem]
-  }
+  const period = readPeriod(values.du, values.au, errors, t)
   const filters: AuditFilters = Object.keys(errors).length > 0
     ? {}
     : { user: values.utilisateur || undefined, type: values.action || undefined, from: period.from, until: period.until }

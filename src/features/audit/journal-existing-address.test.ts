@@ -6,11 +6,11 @@
  * choosing A, then reads A's journal to learn whether it has an account anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
-import { signIn } from '../../../test/helpers/session.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { signedInBrowser, startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const eventType = 'account.registrationAttemptOnExistingEmail'
 
@@ -23,13 +23,8 @@ describe(`journal: a registration on an existing address (${testEngine})`, () =>
   let superadmin: TestBrowser
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
-    const browserOf = async (accountId: string) => {
-      const browser = new TestBrowser(t.app)
-      await signIn(t, browser, accountId)
-      return browser
-    }
+    ;({ t, a, b } = await startWithTwoHospitals())
+    const browserOf = (accountId: string) => signedInBrowser(t, accountId)
     managerA = await browserOf(await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }))
     managerB = await browserOf(await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId] }))
     superadmin = await browserOf(await createAccount(t.db, { email: 'admin@bamara.fr', siteIds: [], isSuperadmin: true }))

@@ -4,14 +4,15 @@
  * injection; the purge deletes from the start of the chain only and the chain still verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { days } from '../../config.ts'
 import { csvCell } from '../../kernel/web/csv.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { purgeAuditEvents, verifyAuditChain } from './index.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   let t: TestApp
@@ -24,8 +25,7 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   let superadmin: TestBrowser
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     userA = await createAccount(t.db, { email: 'alice@chu-a.fr', siteIds: [a.siteIds[0] as string] })
     userB = await createAccount(t.db, { email: 'bob@chu-b.fr', siteIds: [b.siteIds[0] as string] })
     const record = (type: string, targetId: string, details?: Record<string, unknown>) =>

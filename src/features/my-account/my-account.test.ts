@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { emailsTo, lastEmailTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { verifyPassword } from '../../kernel/security/passwords.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const newPassword = 'Lavande-Verte-2026?'
 const passphrase = 'Correct horse battery staple 7! rouge cerise, gare du nord à 9h.'
@@ -17,8 +18,7 @@ describe(`my account (${testEngine})`, () => {
   let counter = 0
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
   })
   afterAll(async () => { await t.close() })
 

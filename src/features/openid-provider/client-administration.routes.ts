@@ -6,6 +6,7 @@
  * secret, shown in the answer to the POST that created it (never in a URL, never again).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { IdParams, OneOrMany, typed } from '../../kernel/web/routes.ts'
 import { Type } from '@sinclair/typebox'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
@@ -16,11 +17,10 @@ import { disableClient, findRegistrationProblem, listClients, registerClient, ro
 import { messages } from './messages.ts'
 import { clientsBase, clientsPage, emptyClientForm, secretPage, type ClientFormValues } from './views/clients.ts'
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
 const ClientBody = Type.Object({
   nom: text(100), redirections: text(5000), deconnexions: text(5000), backchannel: text(500),
-  scopes: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Array(Type.String({ maxLength: 20 }), { maxItems: 10 })])),
+  scopes: Type.Optional(OneOrMany(Type.String({ maxLength: 20 }), 10)),
 })
 const NoticeQuery = Type.Object({ fait: Type.Optional(Type.String({ maxLength: 30 })) })
 
@@ -38,7 +38,8 @@ function readForm (body: unknown): ClientFormValues {
 
 const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(0, 20)
 
-export async function clientAdministrationRoutes (app: FastifyInstance) {
+export async function clientAdministrationRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const asSuperadmin = { preHandler: requireRole('superadmin') }
   const actorOf = (request: FastifyRequest) => ({ accountId: request.account?.id ?? null, ip: request.ip })
 
@@ -55,7 +56,7 @@ export async function clientAdministrationRoutes (app: FastifyInstance) {
 
   // GET /gestion/applications?fait=desactivee
   app.get('/', { ...asSuperadmin, schema: { querystring: NoticeQuery }, attachValidation: true }, async function showClients (request, reply) {
-    const done = !request.validationError && (request.query as { fait?: string }).fait === 'desactivee'
+    const done = !request.validationError && request.query.fait === 'desactivee'
     return renderList(request, reply, emptyClientForm, {}, 200, done ? messages[request.lang].disabledNotice : undefined)
   })
 
@@ -78,7 +79,7 @@ export async function clientAdministrationRoutes (app: FastifyInstance) {
   })
 
   // POST /gestion/applications/:id/secret
-  app.post<{ Params: { id: string } }>('/:id/secret', { ...asSuperadmin, schema: { params: IdParams } }, async function renewClientSecret (request, reply) {
+  app.post('/:id/secret', { ...asSuperadmin, schema: { params: IdParams } }, async function renewClientSecret (request, reply) {
     const t = messages[request.lang]
     const client = (await listClients(app.db)).find((c) => c.id === request.params.id && c.disabledAt === null)
     if (!client) throw notFound(request)
@@ -88,7 +89,7 @@ export async function clientAdministrationRoutes (app: FastifyInstance) {
   })
 
   // POST /gestion/applications/:id/desactiver
-  app.post<{ Params: { id: string } }>('/:id/desactiver', { ...asSuperadmin, schema: { params: IdParams } }, async function disableClientFromConsole (request, reply) {
+  app.post('/:id/desactiver', { ...asSuperadmin, schema: { params: IdParams } }, async function disableClientFromConsole (request, reply) {
     if (!await disableClient(app.db, request.params.id, actorOf(request), app.now())) throw notFound(request)
     return reply.redirect(`${clientsBase}?fait=desactivee`, 303)
   })

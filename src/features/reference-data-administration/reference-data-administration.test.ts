@@ -5,11 +5,12 @@
  * archived items leave the registration choices and the site searches; abuse answers 4xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { listProfessions, searchSites } from '../reference-data/index.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const base = '/gestion/referentiel'
 
@@ -21,8 +22,7 @@ describe(`reference-data administration (${testEngine})`, () => {
   let superadminId: string
 
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a } = await createTwoHospitals(t.db))
+    ;({ t, a } = await startWithTwoHospitals())
     superadminId = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true })
     const managerId = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] })
     superadmin = new TestBrowser(t.app)

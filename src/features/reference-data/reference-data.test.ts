@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createSite, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { createSite, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { findSitesByIds, hospitalEmailDomains, listHospitals, listSitesOfHospital, searchSites } from './index.ts'
+import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 interface SiteJson { id: string; title: string; abbreviation: string | null; leadName: string | null; kind: string }
 
@@ -12,8 +13,7 @@ describe(`site search for the forms (admin guide §3.4.1, ${testEngine})`, () =>
   let percentSite: string
   let archivedSite: string
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
     percentSite = await createSite(t.db, a.id, { title: 'Taux 100% rares', kind: 'other' })
     await createSite(t.db, a.id, { title: 'Taux 1000 rares', kind: 'other' })
     await createSite(t.db, a.id, { title: 'Site_sous_tiret', kind: 'other' })
@@ -92,8 +92,7 @@ describe(`reference-data queries (${testEngine})`, () => {
   let a: TestHospital
   let b: TestHospital
   beforeAll(async () => {
-    t = await buildTestApp()
-    ;({ a, b } = await createTwoHospitals(t.db))
+    ;({ t, a, b } = await startWithTwoHospitals())
   })
   afterAll(async () => { await t.close() })
 

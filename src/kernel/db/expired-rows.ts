@@ -10,6 +10,7 @@
  * A row is deleted only rules.expiredRowRetention after nothing can use it any more (a rate-limit
  * row, rules.rateLimitRetention after its window started), so no rule reading it sees a difference.
  */
+import { sql } from 'kysely'
 import type { Rules } from '../../config.ts'
 import type { Db } from './database.ts'
 
@@ -23,6 +24,22 @@ async function deleteInBatches (batchSize: number, deleteBatch: () => Promise<{ 
     total += deleted
     if (deleted < batchSize) return total
   }
+}
+
+/** A table whose rows die at one instant column, each named by one key column. */
+interface TimedRows {
+  table: 'login_challenge' | 'rate_limit' | 'saved_form'
+  key: 'id_digest' | 'key'
+  time: 'created_at' | 'window_start'
+}
+
+/** Deletes, batch after batch, the rows of `rows.table` whose `rows.time` is before `cutoff`. */
+function deleteOlderThan (db: Db, batchSize: number, rows: TimedRows, cutoff: number): Promise<number> {
+  const { table, key, time } = rows
+  return deleteInBatches(batchSize, async () => {
+    const result = await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)} where ${sql.ref(time)} < ${cutoff} limit ${batchSize})`.execute(db)
+    return { numDeletedRows: result.numAffectedRows ?? 0n }
+  })
 }
 
 /**
@@ -54,41 +71,23 @@ export const purgeDeadAccountTokens: Purge = (db, rules, now) => {
 }
 
 /** Login attempts (password given, code pending) older than rules.loginChallengeTtl: never usable again. */
-export const purgeAbandonedLoginChallenges: Purge = (db, rules, now) => {
-  const createdBefore = now - rules.loginChallengeTtl - rules.expiredRowRetention
-  return deleteInBatches(rules.purgeBatchSize, () => db.deleteFrom('login_challenge')
-    .where('id_digest', 'in', db.selectFrom('login_challenge').select('id_digest')
-      .where('created_at', '<', createdBefore)
-      .limit(rules.purgeBatchSize))
-    .executeTakeFirst())
-}
+export const purgeAbandonedLoginChallenges: Purge = (db, rules, now) =>
+  deleteOlderThan(db, rules.purgeBatchSize, { table: 'login_challenge', key: 'id_digest', time: 'created_at' }, now - rules.loginChallengeTtl - rules.expiredRowRetention)
 
 /**
  * Rate-limit counters whose window is over. A row does not say its window, so the cut-off is
  * rules.rateLimitRetention, longer than every window: the next hit on a deleted key starts a new
  * window at 1, exactly as it would on the expired row.
  */
-export const purgeFinishedRateLimits: Purge = (db, rules, now) => {
-  const startedBefore = now - rules.rateLimitRetention
-  return deleteInBatches(rules.purgeBatchSize, () => db.deleteFrom('rate_limit')
-    .where('key', 'in', db.selectFrom('rate_limit').select('key')
-      .where('window_start', '<', startedBefore)
-      .limit(rules.purgeBatchSize))
-    .executeTakeFirst())
-}
+export const purgeFinishedRateLimits: Purge = (db, rules, now) =>
+  deleteOlderThan(db, rules.purgeBatchSize, { table: 'rate_limit', key: 'key', time: 'window_start' }, now - rules.rateLimitRetention)
 
 /**
  * Forms posted after a session expired (user guide §3.4), past rules.savedFormTtl: nobody can get
  * them back any more, and they hold what was typed (names, addresses), so no extra day is kept.
  */
-export const purgeExpiredSavedForms: Purge = (db, rules, now) => {
-  const createdBefore = now - rules.savedFormTtl
-  return deleteInBatches(rules.purgeBatchSize, () => db.deleteFrom('saved_form')
-    .where('id_digest', 'in', db.selectFrom('saved_form').select('id_digest')
-      .where('created_at', '<', createdBefore)
-      .limit(rules.purgeBatchSize))
-    .executeTakeFirst())
-}
+export const purgeExpiredSavedForms: Purge = (db, rules, now) =>
+  deleteOlderThan(db, rules.purgeBatchSize, { table: 'saved_form', key: 'id_digest', time: 'created_at' }, now - rules.savedFormTtl)
 
 /**
  * What the OpenID Connect provider stored (features/openid-provider/adapter.ts) once expired:

@@ -17,19 +17,18 @@ export interface Period {
   from?: number
   /** Start of the day after « au » in Paris (the period's end, excluded); undefined when « au » is empty or wrong. */
   until?: number
-  problems: { du?: PeriodProblem; au?: PeriodProblem }
 }
 
 /**
- * Reads « du » and « au » (an empty one is no bound): a day that does not exist, or one the
- * query's schema refused (`schemaErrors`), is `invalidDate`; « au » before « du » is `periodReversed`.
+ * Reads « du » and « au » (an empty one is no bound). A day that does not exist, or one the
+ * query's schema refused (already in `errors`), gets `words.invalidDate` in `errors`; « au »
+ * before « du » gets `words.periodReversed`.
  */
-export function readPeriod (du: string, au: string, schemaErrors: FieldErrors = {}): Period {
+export function readPeriod (du: string, au: string, errors: FieldErrors, words: Record<PeriodProblem, string>): Period {
   const from = du === '' ? undefined : startOfParisDay(du)
   const to = au === '' ? undefined : startOfParisDay(au)
-  const problems: Period['problems'] = {}
-  if (schemaErrors.du !== undefined || (du !== '' && from === undefined)) problems.du = 'invalidDate'
-  if (schemaErrors.au !== undefined || (au !== '' && to === undefined)) problems.au = 'invalidDate'
-  else if (from !== undefined && to !== undefined && from > to) problems.au = 'periodReversed'
-  return { from, until: to === undefined ? undefined : startOfParisDay(nextDay(au)), problems }
+  if (errors.du !== undefined || (du !== '' && from === undefined)) errors.du = words.invalidDate
+  if (errors.au !== undefined || (au !== '' && to === undefined)) errors.au = words.invalidDate
+  else if (from !== undefined && to !== undefined && from > to) errors.au = words.periodReversed
+  return { from, until: to === undefined ? undefined : startOfParisDay(nextDay(au)) }
 }

@@ -1,0 +1,21 @@
+/**
+ * The start most feature suites share: an app on its own database with hospitals A and B, and
+ * browsers signed in as a given account. One place for the set-up the suites used to repeat.
+ */
+import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.ts'
+import { createTwoHospitals, type TestHospital } from './fixtures.ts'
+import { TestBrowser } from './browser.ts'
+import { signIn } from './session.ts'
+
+/** A test app with hospitals A and B (each with its account-administration site and two sites). */
+export async function startWithTwoHospitals (options: TestAppOptions = {}): Promise<{ t: TestApp; a: TestHospital; b: TestHospital }> {
+  const t = await buildTestApp(options)
+  return { t, ...await createTwoHospitals(t.db) }
+}
+
+/** A browser with a session of this account (its login done as the tests' helper does it). */
+export async function signedInBrowser (t: TestApp, accountId: string): Promise<TestBrowser> {
+  const browser = new TestBrowser(t.app)
+  await signIn(t, browser, accountId)
+  return browser
+}
