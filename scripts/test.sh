@@ -10,9 +10,8 @@ cd "$(dirname "$0")/.."
 step () { printf '\n=== %s\n' "$*"; }
 
 step "dependencies"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+# The same check as `npm start`: the lock file's hash against the one recorded at install.
+node scripts/ensure-dependencies.mjs
 
 step "chromium (browser tests)"
 if [ ! -x /usr/bin/chromium ]; then

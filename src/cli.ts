@@ -28,10 +28,9 @@
  * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
  * The file format of the imports is described in `features/reference-data/reference-import.ts`.
  */
-import { countOf, plural } from './kernel/web/messages.ts'
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { ConfigError, loadConfig, type AppConfig } from './config.ts'
+import { ConfigError, loadConfig, type AppConfig, type Rules } from './config.ts'
 import { openDatabase, type Db } from './kernel/db/database.ts'
 import { migrateToLatest, migrationNames } from './kernel/db/migrate.ts'
 import { backupSqliteDatabase, restoreSqliteDatabase } from './kernel/db/backup.ts'
@@ -41,7 +40,7 @@ import { canonicalEmail } from './kernel/text.ts'
 import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
 import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwords.ts'
 import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
-import { layoutMessages } from './kernel/web/messages.ts'
+import { countOf, layoutMessages, plural } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
 import { purgeAuditEvents, verifyAuditChain, type PurgeResult } from './features/audit/index.ts'
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
@@ -91,9 +90,10 @@ const usage = `Usage : npm run cli -- <commande>
   rotate-keys                               nouvelles clés de signature OpenID Connect (les
                                             anciennes restent publiées jusqu’à expiration)`
 
-const passwordRuleMessages: Record<PasswordRule, string> = {
-  tooShort: 'au moins 8 caractères',
-  tooLong: 'au plus 256 caractères',
+/** The password rules' words, their lengths read from the rules in force. */
+const passwordRuleMessages = (rules: Rules): Record<PasswordRule, string> => ({
+  tooShort: `au moins ${countOf('fr', rules.passwordMinimumLength, 'caractère', 'caractères')}`,
+  tooLong: `au plus ${countOf('fr', rules.passwordMaximumLength, 'caractère', 'caractères')}`,
   lowercase: 'au moins une lettre minuscule',
   uppercase: 'au moins une lettre majuscule',
   digit: 'au moins un chiffre',
@@ -101,7 +101,7 @@ const passwordRuleMessages: Record<PasswordRule, string> = {
   common: 'pas un mot de passe courant',
   applicationWord: 'sans mot lié au service (BaMaRa, BNDMR, maladies rares, Orphanet…)',
   personal: 'ne pas contenir le nom ni l’adresse email',
-}
+})
 
 /** Runs one command; returns the process exit code. */
 export async function runCli (args: string[], io: CliIo): Promise<number> {
@@ -270,7 +270,7 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
   if (password === undefined) return exitCodes.usage
   const broken = checkPasswordPolicy(password, config.rules, [email, lastName ?? '', firstName ?? ''])
   if (broken.length > 0) {
-    io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages[rule]).join(' ; ')}.`)
+    io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages(config.rules)[rule]).join(' ; ')}.`)
     return exitCodes.failed
   }
   const created = await createSuperadmin(db, { email, password, lastName, firstName }, io.now())

@@ -127,7 +127,7 @@ export const defaultRules = {
   /** Access review: account managers get a reminder when reviews are still due this long after the first email. */
   accessReviewReminderDelay: days(30),
   /**
-   * Issue 4 « Notifications »: an account manager receives at most one digest of the accounts of
+   * Activation digest (README « Operations »): an account manager receives at most one digest of the accounts of
    * their hospitals waiting for activation per interval (`npm run cli -- send-activation-digests`).
    */
   activationDigestInterval: days(1),

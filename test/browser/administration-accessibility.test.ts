@@ -1,5 +1,5 @@
 /**
- * Issue 4, « Accessibility: no axe violation on the list, the edit form and the dialogs »: axe
+ * Accessibility (RGAA, WCAG 2.1 AA): no axe violation on the list, the edit form and the dialogs: axe
  * (WCAG 2.1 A/AA) in a real browser on the list (search and filters applied, an « Actions » menu
  * opened with the keyboard, a read-only line), the edit form at 1280 and 320 px (as it opens,
  * with the « Sites » combobox's suggestions open, with field errors), the activation checklist with its warnings, the deactivation

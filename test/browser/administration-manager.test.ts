@@ -1,5 +1,5 @@
 /**
- * Issue 4 in a real browser, following the admin guide « L'interface de gestion » as an account
+ * In a real browser, following the admin guide « L'interface de gestion » as an account
  * manager of hospital A, keyboard only (JavaScript on): §4 « Activer un compte » (the checklist
  * page and its warnings, the email, the user's first login), §3 « Modifier un profil » (names,
  * « Inverser nom et prénom », sites chosen in the combobox by abbreviation and by lead, a cross,

@@ -1,5 +1,5 @@
 /**
- * Issue 4, « everything works without JavaScript »: the account manager's walkthroughs of the
+ * Everything works without JavaScript (RGAA, progressive enhancement): the account manager's walkthroughs of the
  * admin guide (§4 activation with its checklist, §3 names fixed, a site searched and added with the
  * names kept, a site removed, all saved by one « Valider », the last site kept,
  * §5 deactivation that ends the user's session, reactivation) in a browser with JavaScript

@@ -1,5 +1,5 @@
 /**
- * Issue 4 in a real browser: a super-administrator activates an account manager registered on the
+ * In a real browser: a super-administrator activates an account manager registered on the
  * special « Site administrateur comptes (…) » site (the queue /gestion/demandes-gestionnaires),
  * which an account manager may not do; bulk activation of selected users (confirmation page with
  * each account's warnings, then the result), keyboard only, with axe (WCAG 2.1 A/AA) on each page.

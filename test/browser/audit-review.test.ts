@@ -1,5 +1,5 @@
 /**
- * Issue 5 in a real browser: the journal, the access review and its report pass axe (WCAG 2.1
+ * The journal and the access review in a real browser: the journal, the access review and its report pass axe (WCAG 2.1
  * AA), without console errors or CSP violations, and « Confirmer les droits » works without
  * JavaScript.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3, walkthroughs 2, 4 and 5, in a real browser following the user guide: §3.5 « Compte
+ * In a real browser following the user guide: §3.5 « Compte
  * verrouillé » (three wrong passwords, one email « Déverrouillez votre compte », its link), and
  * §3.2 « Procédure d'authentification »: the code works only in the browser that entered the
  * password, only for 1 minute, and « Envoyer un nouveau code » kills the previous one. Emails

@@ -1,5 +1,5 @@
 /**
- * Issue 3, walkthrough 6: the self-service pages work in a browser without JavaScript (RGAA;
+ * the self-service pages work in a browser without JavaScript (RGAA;
  * every script is progressive enhancement) and have no axe violation (WCAG 2.1 A and AA):
  * login, code, registration with a hospital chosen (and with an error shown), the email
  * confirmation pages, forgotten password, the reset form and « Mon compte ». Keyboard only,

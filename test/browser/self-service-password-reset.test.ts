@@ -1,5 +1,5 @@
 /**
- * Issue 3, walkthrough 3, in a real browser following the user guide §3.3 « Mot de passe
+ * In a real browser following the user guide §3.3 « Mot de passe
  * oublié »: the link under the login box, « Envoyer la demande », the email « Changez votre mot
  * de passe », « nouveau mot de passe » / « confirmez votre nouveau mot de passe », « Changer mon
  * mot de passe », back to the login page, and a login with the new password and a code.

@@ -1,5 +1,5 @@
 /**
- * Issue 3, walkthrough 1, in a real browser following the user guide step by step: §2.1
+ * In a real browser following the user guide step by step: §2.1
  * « S'inscrire » (form, email « Veuillez confirmer votre adresse email », confirmation page),
  * the refusal before activation (§2.1, the account is activated straight in the database until
  * the administration console takes over), §3.1–3.2 login with the emailed code, « Mon compte »,

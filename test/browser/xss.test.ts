@@ -1,5 +1,5 @@
 /**
- * Stored and reflected XSS in a real browser (issue 6; ASVS 1.2/3.4.3; house style: HTML only
+ * Stored and reflected XSS in a real browser (ASVS 1.2/3.4.3; house style: HTML only
  * through the escaping `html` tag, CSP with nonces). Every user-controlled text is filled with
  * attack strings straight in the database (names, email local part, hospital name, site titles,
  * abbreviations, lead names, email subjects and recipients, audit details), and reflected ones go

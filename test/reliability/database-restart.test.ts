@@ -1,5 +1,5 @@
 /**
- * PostgreSQL restarted and stopped while requests run (issue 6, « Faults »): `/readyz` turns 503
+ * PostgreSQL restarted and stopped while requests run (docs/security.md « What is defended, how, which test »: faults): `/readyz` turns 503
  * while the database is away, requests fail with the clean 503 page (no stack trace, no 500),
  * the process keeps running, and it serves again by itself once the database is back.
  *

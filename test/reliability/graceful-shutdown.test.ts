@@ -1,5 +1,5 @@
 /**
- * SIGTERM during load (issue 6, « Faults »): the real server process gets SIGTERM while 20
+ * SIGTERM during load (docs/security.md « What is defended, how, which test »: faults): the real server process gets SIGTERM while 20
  * registrations (each hashing a password, so each takes a while) are in flight. Those requests
  * finish with their normal answer, the process exits 0, and nothing is half-written: every
  * registration is either whole (account, sites, confirmation email in the outbox, audit event)

@@ -1,5 +1,5 @@
 /**
- * A transaction killed half-way (issue 6, « Faults »): a database trigger makes one write fail
+ * A transaction killed half-way (docs/security.md « What is defended, how, which test »: faults): a database trigger makes one write fail
  * (the outbox email, or the audit event) after the state change before it in the same
  * transaction. Registration, login code, password reset, activation and lock must leave no
  * partial state (no account without its email, no lock without its unlock email, no password

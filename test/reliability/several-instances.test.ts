@@ -1,5 +1,5 @@
 /**
- * Several instances behind a load balancer (issue 6, « Several instances »): two real server
+ * Several instances behind a load balancer (README « Deployment »: several instances): two real server
  * processes on different ports share one PostgreSQL database and one SMTP server. Everything a
  * request leaves behind lives in the database (sessions, pre-login challenges, lock counters,
  * rate limits, the outbox), so a browser may be sent to either instance at every request.

@@ -1,5 +1,5 @@
 /**
- * SMTP down during registration, login code, password reset and lockout (issue 6, « Faults »):
+ * SMTP down during registration, login code, password reset and lockout (docs/security.md « What is defended, how, which test »: faults):
  * every request still succeeds (the email waits in the outbox, written in the same transaction
  * as the change), the code page says plainly that its email could not be sent yet,
  * « Envoyer un nouveau code » works, and once SMTP answers again every email leaves exactly

@@ -1,5 +1,5 @@
 /**
- * Enumeration (issue 6; ASVS 6.3.8, checklist lines 13 and 24): registration, login and
+ * Enumeration (ASVS 6.3.8, checklist lines 13 and 24): registration, login and
  * forgotten password answer an existing address and an unknown one with the same bytes (once the
  * per-request CSRF token and CSP nonce are masked, and the typed address itself) and in the same
  * time. Timing: interleaved samples (existing, unknown, existing, …) after a warm-up, so that a
@@ -14,7 +14,7 @@ import { TestBrowser } from '../helpers/browser.ts'
 
 const samplesPerSide = Number(process.env.ENUMERATION_SAMPLES ?? 80)
 const warmUp = 6
-/** The difference the test must be able to see (issue 6). */
+/** The difference the test must be able to see (docs/security.md « Enumeration »). */
 const detectableMs = 5
 
 function masked (response: LightMyRequestResponse, typed: string[] = []): string {

@@ -1,5 +1,5 @@
 /**
- * Response headers, cookies and cross-site requests (issue 6; checklist lines 34, 37–40;
+ * Response headers, cookies and cross-site requests (checklist lines 34, 37–40;
  * ASVS 3.3, 3.4, 3.5, 7.4.1, 14.3.2):
  * - every page the app serves, anonymous and logged in: a CSP with a fresh nonce, `object-src
  *   'none'`, `base-uri 'none'`, `frame-ancestors 'none'`; every `<script>` carries that nonce; no

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of every form (issue 6, « Hostile input and abuse »; ASVS 16.5.1, checklist
+ * Property-based tests of every form (hostile input and abuse; ASVS 16.5.1, checklist
  * lines 46–47): each POST route the app serves receives random unicode, 1 MB fields, missing and
  * repeated fields, wrong types (JSON bodies, arrays, numbers, objects), malformed JSON, unknown
  * content types and CR/LF in field names. The answer is always a page in French with a 4xx (or the

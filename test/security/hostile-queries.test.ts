@@ -1,5 +1,5 @@
 /**
- * Every GET route (issue 6; ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
+ * Every GET route (ASVS 3.5.3, checklist line 38 « GET never changes state »; SQL
  * injection in every filter and search): each GET the app serves is called by every kind of
  * visitor with random and hostile query values (SQL injection strings, LIKE wildcards, unicode,
  * repeated parameters, over-long values). The answer is never a 500 nor a stack trace, the SQL
@@ -46,6 +46,7 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /dev/mailbox/:id': { params: [], url: (ids) => `/dev/mailbox/${ids.mail}` },
   'GET /dev/mailbox/:id/html': { params: [], url: (ids) => `/dev/mailbox/${ids.mail}/html` },
   'GET /gestion': { params: ['q', 'statut', 'verrouille', 'site', 'profession', 'hopital', 'tri', 'page', 'fait', 'compte'] },
+  'GET /gestion/comptes.csv': { params: ['q', 'statut', 'verrouille', 'site', 'profession', 'hopital', 'tri'] },
   'GET /gestion/demandes-gestionnaires': { params: [] },
   'GET /gestion/comptes/:id': { params: ['fait'], url: (ids) => `/gestion/comptes/${ids.target}` },
   'GET /gestion/comptes/:id/sites': { params: ['q'], url: (ids) => `/gestion/comptes/${ids.target}/sites` },

@@ -1,5 +1,5 @@
 /**
- * Races on single-use secrets (issue 6 « Races »; checklist lines 17, 21, 25): many parallel
+ * Races on single-use secrets (races; checklist lines 17, 21, 25): many parallel
  * submissions of one link, from different browsers, give exactly one success and one effect.
  * Already proved in the feature tests, and not repeated here:
  * - two parallel submissions of one reset link: password-reset.test.ts « lets exactly one of two

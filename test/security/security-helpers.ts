@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the hostile-input suites (issue 6, « Hostile input and abuse »): the list of
+ * Shared pieces of the hostile-input suites (hostile input and abuse, docs/security.md): the list of
  * routes the built app serves (read from `app.printRoutes`, so a route added later is seen), the
  * row counts that must not move on a refusal, and a raw request helper that can send any body,
  * content type, source address and header (the TestBrowser always sends a well-formed form).

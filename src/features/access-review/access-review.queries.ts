@@ -1,5 +1,5 @@
 /**
- * The access review's reads and writes (issue 5 « Annual access review »). Scope comes from the
+ * The access review's reads and writes (the guide's presentation: « une revue périodique des droits d’accès devra être effectuée, à minima une fois par an »). Scope comes from the
  * console's `selectManagedAccounts`; on top of it, `reviewableBy` keeps the accounts this
  * reviewer may decide on, with the console's rules (admin guide §3.4.3 and « no escalation »):
  * an account manager reviews the accounts registered only in hospitals they manage, never
@@ -10,6 +10,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Database } from '../../kernel/db/schema.ts'
 import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { selectAccountSites, selectAccountsWithSites } from '../../kernel/accounts/account-sites.ts'
 
 /** Active accounts whose last review (activation counts as one) is `interval` old or more. */
 function isDue (eb: ExpressionBuilder<Database, 'account'>, now: number, interval: number) {
@@ -21,7 +22,7 @@ function isDue (eb: ExpressionBuilder<Database, 'account'>, now: number, interva
 }
 
 function sitesWhere (db: Db) {
-  return db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id').select('account_site.account_id')
+  return selectAccountSites(db).select('account_site.account_id')
 }
 
 export function selectReviewableAccounts (db: Db, reviewer: Manager) {
@@ -50,7 +51,7 @@ export function selectDueReviews (db: Db, reviewer: Manager, now: number, interv
 
 /**
  * How many reviews are due (shown on the console's landing page). For an account manager it is
- * read from the hospital listing (`selectManagedListing`, one range per hospital, issue 7) with
+ * read from the hospital listing (`selectManagedListing`, one range per hospital, docs/performance.md) with
  * the same rules as `selectReviewableAccounts`: registered in one hospital only, theirs
  * (`hospital_count = 1`), not themselves, not a super-administrator, no account-manager site.
  * The test « the landing count equals the due list » holds both to the same answer.
@@ -105,7 +106,7 @@ export interface SiteOfAccount { accountId: string; hospitalId: string; title: s
 
 export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promise<SiteOfAccount[]> {
   if (accountIds.length === 0) return []
-  const rows = await db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(db)
     .select(['account_site.account_id', 'site.hospital_id', 'site.title', 'site.abbreviation'])
     .where('account_site.account_id', 'in', accountIds)
     .orderBy('site.sort_key').orderBy('site.id')
@@ -152,9 +153,7 @@ export async function findHospitalNames (db: Db, hospitalIds: readonly string[] 
 
 /** Active account managers of a hospital: who the review emails go to. */
 export async function findHospitalAccountManagers (db: Db, hospitalId: string) {
-  return db.selectFrom('account')
-    .innerJoin('account_site', 'account_site.account_id', 'account.id')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountsWithSites(db)
     .select(['account.id', 'account.email', 'account.civility', 'account.last_name'])
     .where('site.hospital_id', '=', hospitalId)
     .where('site.kind', '=', 'accountAdministration')

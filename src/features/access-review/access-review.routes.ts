@@ -1,5 +1,5 @@
 /**
- * The access review in the console (issue 5), mounted at /gestion/revue-des-droits: the due
+ * The access review in the console (the guide's presentation, « revue périodique des droits d’accès »), mounted at /gestion/revue-des-droits: the due
  * reviews and the campaign's progress, « Confirmer les droits » for one or several accounts,
  * and the report (printable page and CSV). Scope: hospital-scope.ts via access-review.queries.ts;
  * an account out of scope gives the console's 404 and nothing changes; refusals are audited.

@@ -1,5 +1,5 @@
 /**
- * Issue 5 « Annual access review », on an injectable clock: reviews become due after the
+ * The annual access review (the guide's presentation), on an injectable clock: reviews become due after the
  * interval, managers get one email then one reminder (never twice), « Confirmer les droits » for
  * one or several accounts, scope (another hospital's account → 404, nothing changed), campaign
  * progress and the report (page and CSV) showing who reviewed whom, when, with what decision.

@@ -1,6 +1,6 @@
 /**
  * Annual access review (« revue des droits d'accès »; admin guide « Votre mission »: « une revue
- * périodique des droits d'accès devra être effectuée, à minima une fois par an »; issue 5).
+ * périodique des droits d'accès devra être effectuée, à minima une fois par an »).
  *
  * - An active account is due when its last review (account.access_reviewed_at; activation counts
  *   as one) is rules.accessReviewInterval old or more.
@@ -31,6 +31,7 @@ import {
 import { accessReviewEmail } from './emails/review-due.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 import type { FlowContext } from '../../kernel/flow-context.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 
 export type ReviewDecision = 'confirmed' | 'edited'
@@ -86,7 +87,7 @@ export async function confirmAccessReviews (ctx: FlowContext, reviewer: Manager,
 
 /** The hospital the review is filed under: one the reviewer manages, else the account's first. */
 async function hospitalOfReview (tx: Db, reviewer: Manager, accountId: string): Promise<string | null> {
-  const rows = await tx.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(tx)
     .select('site.hospital_id').where('account_site.account_id', '=', accountId).orderBy('site.hospital_id').execute()
   const hospitals = rows.map((r) => r.hospital_id)
   return hospitals.find((id) => reviewer.hospitalIds.includes(id)) ?? hospitals[0] ?? null

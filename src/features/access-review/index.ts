@@ -1,5 +1,5 @@
 /**
- * Access review (« revue des droits d'accès », issue 5): the console pages at
+ * Access review (« revue des droits d'accès », the guide's presentation): the console pages at
  * /gestion/revue-des-droits, the count the console's landing page shows, and the daily
  * notifications run by the CLI.
  */

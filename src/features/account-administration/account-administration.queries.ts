@@ -9,6 +9,7 @@ import type { Database, SiteKind } from '../../kernel/db/schema.ts'
 import { accountColumns, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { escapeLike, foldForSearch } from '../../kernel/text.ts'
 import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { selectAccountSites, selectAccountsWithSites } from '../../kernel/accounts/account-sites.ts'
 
 export const pageSize = 50
 
@@ -35,7 +36,7 @@ function statusCondition (status: AccountStatus): Expression<SqlBool> {
 }
 
 function accountsWithSiteIn (db: Db, column: 'site.id' | 'site.hospital_id', value: string) {
-  return db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountSites(db)
     .select('account_site.account_id').where(column, '=', value)
 }
 
@@ -127,8 +128,7 @@ export interface LineSite { accountId: string; siteId: string; hospitalId: strin
 export async function findSitesOfAccounts (db: Db, accountIds: string[]): Promise<Map<string, LineSite[]>> {
   const bySite = new Map<string, LineSite[]>()
   if (accountIds.length === 0) return bySite
-  const rows = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['account_site.account_id', 'site.id', 'site.hospital_id', 'hospital.name', 'site.title', 'site.abbreviation', 'site.kind'])
     .where('account_site.account_id', 'in', accountIds)
@@ -158,9 +158,7 @@ export function listSitesOfHospitals (db: Db, hospitalIds: readonly string[]) {
  * « Site administrateur comptes » that no one activated yet.
  */
 export function listAccountManagerRequests (db: Db) {
-  return db.selectFrom('account')
-    .innerJoin('account_site', 'account_site.account_id', 'account.id')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountsWithSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select([...accountColumns, 'hospital.name as hospital_name'])
     .where('site.kind', '=', 'accountAdministration')

@@ -1,5 +1,5 @@
 /**
- * `account_hospital` (migration 0006, issue 7): the console's per-hospital listing is a copy kept
+ * `account_hospital` (migration 0006, docs/performance.md): the console's per-hospital listing is a copy kept
  * by database triggers. These tests hold it equal to what it copies after every kind of write,
  * and hold the scopes and counts read from it equal to those read from account_site.
  */

@@ -18,6 +18,7 @@ import type { SiteKind } from '../../kernel/db/schema.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { accountColumns } from '../../kernel/accounts/accounts.ts'
 import { selectManagedAccounts, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 export interface TargetSite {
   id: string
@@ -30,8 +31,7 @@ export interface TargetSite {
 }
 
 async function findTargetSites (db: Db, accountId: string): Promise<TargetSite[]> {
-  const rows = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['site.id', 'site.hospital_id', 'hospital.name', 'site.kind', 'site.title', 'site.abbreviation', 'site.lead_name'])
     .where('account_site.account_id', '=', accountId)

@@ -5,6 +5,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Civility, NotificationDigestKind } from '../../kernel/db/schema.ts'
+import { selectAccountsWithSites } from '../../kernel/accounts/account-sites.ts'
 
 export interface DigestManager { id: string; email: string; civility: Civility; lastName: string; hospitalIds: string[] }
 
@@ -13,9 +14,7 @@ export interface DigestManager { id: string; email: string; civility: Civility; 
  * non-archived hospital, confirmed, activated, neither deactivated nor locked.
  */
 export async function listActiveAccountManagers (db: Db): Promise<DigestManager[]> {
-  const rows = await db.selectFrom('account')
-    .innerJoin('account_site', 'account_site.account_id', 'account.id')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountsWithSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['account.id', 'account.email', 'account.civility', 'account.last_name', 'site.hospital_id'])
     .where('site.kind', '=', 'accountAdministration')
@@ -46,9 +45,7 @@ export interface PendingAccount { id: string; lastName: string; firstName: strin
  */
 export async function findPendingAccounts (db: Db, hospitalIds: readonly string[], since: number | undefined, now: number): Promise<PendingAccount[]> {
   if (hospitalIds.length === 0) return []
-  let query = db.selectFrom('account')
-    .innerJoin('account_site', 'account_site.account_id', 'account.id')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  let query = selectAccountsWithSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['account.id', 'account.last_name', 'account.first_name', 'account.email_confirmed_at', 'hospital.name'])
     .distinct()

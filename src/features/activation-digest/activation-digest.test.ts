@@ -1,5 +1,5 @@
 /**
- * Activation digest (issue 4 « Notifications »): one email a day at most per account manager,
+ * Activation digest (README « Operations »: `send-activation-digests`, daily): one email a day at most per account manager,
  * listing the users of their hospitals confirmed since the previous digest; nothing for managers
  * who cannot act; parallel runs (several instances) send once.
  */

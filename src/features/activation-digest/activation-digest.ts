@@ -1,5 +1,5 @@
 /**
- * Issue 4 « Notifications »: account managers get an email when users of their hospital have
+ * Activation digest (README « Operations »): account managers get an email when users of their hospital have
  * confirmed their address and wait for activation, at most one digest per
  * `rules.activationDigestInterval` (a day). Run by cron through `npm run cli --
  * send-activation-digests`; safe to run from several instances at once.

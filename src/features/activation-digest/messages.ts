@@ -1,5 +1,5 @@
 /**
- * Words of the activation digest (issue 4 « Notifications »). Emails are French (house style);
+ * Words of the activation digest (README « Operations »: `send-activation-digests`, daily). Emails are French (house style);
  * the English block mirrors them for completeness.
  */
 import { countOf, plural } from '../../kernel/web/messages.ts'

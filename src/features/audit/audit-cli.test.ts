@@ -1,5 +1,5 @@
 /**
- * The audit and review commands for cron (issue 5): verify-audit names the first broken event,
+ * The audit and review commands for cron (the guide's presentation, « revue périodique des droits d’accès »): verify-audit names the first broken event,
  * purge-audit keeps the chain verifiable, daily-tasks runs the purge and the review emails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

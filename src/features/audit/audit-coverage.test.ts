@@ -1,5 +1,5 @@
 /**
- * Issue 5 « Audit trail »: every security event of the self-service and console flows, driven
+ * The audit trail (ASVS 16, docs/security.md « Audit trail »): every security event of the self-service and console flows, driven
  * through the real pages, is recorded with UTC time, actor and role, target, hospital, IP, user
  * agent, outcome and reason; after the whole run no password, code, token or session id is
  * found in any table or in the debug logs; with real SMTP the outbox bodies are erased once sent.

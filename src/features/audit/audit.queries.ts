@@ -1,11 +1,12 @@
 /**
- * The journal's reads (issue 5 « Viewer »). Every read starts from `selectVisibleEvents`: an
+ * The journal's reads (ASVS 16.2, docs/security.md « Audit trail »). Every read starts from `selectVisibleEvents`: an
  * account manager sees the events recorded for their hospitals and the events about users who
  * hold a site in them; a super-administrator sees everything. Explicit columns, both engines.
  */
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import { emailSearchTerm, escapeLike } from '../../kernel/text.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 export interface AuditViewer {
   id: string
@@ -38,8 +39,7 @@ export function selectVisibleEvents (db: Db, viewer: AuditViewer) {
   if (viewer.isSuperadmin) return query
   if (viewer.hospitalIds.length === 0) return query.where(sql<boolean>`1 = 0`)
   const hospitals = [...viewer.hospitalIds]
-  const usersOfHospitals = db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const usersOfHospitals = selectAccountSites(db)
     .select('account_site.account_id')
     .where('site.hospital_id', 'in', hospitals)
   return query.where((eb) => eb.or([

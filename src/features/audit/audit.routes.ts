@@ -1,5 +1,5 @@
 /**
- * The journal in the console (issue 5 « Viewer »), mounted at /gestion/journal: account managers
+ * The journal in the console (ASVS 16.2, docs/security.md « Audit trail »), mounted at /gestion/journal: account managers
  * see the events about their hospitals' users, super-administrators all; filters by user, event
  * type and period; pagination; CSV export of the filtered events (itself recorded).
  */
@@ -107,6 +107,6 @@ export async function auditRoutes (instance: FastifyInstance) {
       type: 'audit.exported', actorId: viewer.id, hospitalId: viewer.hospitalIds[0] ?? null, ...requestMeta(request),
       details: { events: exported, filters: query.values },
     }, app.now()))
-    return reply.headers(csvDownloadHeaders(`journal-bamara-${new Date(app.now()).toISOString().slice(0, 10)}.csv`)).send(lines.join(''))
+    return reply.headers(csvDownloadHeaders(`journal-bamara-${formatInstantIso(app.now()).slice(0, 10)}.csv`)).send(lines.join(''))
   })
 }

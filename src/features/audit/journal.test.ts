@@ -1,5 +1,5 @@
 /**
- * Issue 5 « Viewer » and retention: an account manager sees the events about their hospital's
+ * The journal (ASVS 16.2, docs/security.md « Audit trail ») and retention: an account manager sees the events about their hospital's
  * users only (page and CSV), a super-administrator all; filters; CSV escaping against formula
  * injection; the purge deletes from the start of the chain only and the chain still verifies.
  */

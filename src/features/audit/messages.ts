@@ -1,5 +1,5 @@
 /**
- * The audit journal's words (issue 5 « Audit trail »). French first; English typed after French.
+ * The audit journal's words (ASVS 16, docs/security.md « Audit trail »). French first; English typed after French.
  * Event types keep their code (the guide's vocabulary, features/README.md) beside the label.
  */
 import { countOf } from '../../kernel/web/messages.ts'

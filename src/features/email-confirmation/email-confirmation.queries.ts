@@ -3,6 +3,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
+import { selectAccountSites, selectAccountsWithSites } from '../../kernel/accounts/account-sites.ts'
 
 export function findConfirmationRecipient (db: Db, accountId: string) {
   return db.selectFrom('account')
@@ -34,9 +35,7 @@ export async function markEmailConfirmed (tx: Db, accountId: string, now: number
  * deactivated, not a super-administrator itself.
  */
 export function findAccountManagerRequest (db: Db, accountId: string) {
-  return db.selectFrom('account')
-    .innerJoin('account_site', 'account_site.account_id', 'account.id')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountsWithSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .innerJoin('profession', 'profession.code', 'account.profession_code')
     .select([
@@ -66,8 +65,7 @@ export function listActiveSuperadmins (db: Db) {
 
 /** The hospital of the account's first site, for the audit row. */
 export async function findAccountHospitalId (db: Db, accountId: string): Promise<string | null> {
-  const row = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const row = await selectAccountSites(db)
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
     .orderBy('account_site.added_at').orderBy('site.hospital_id')

@@ -1,3 +1,4 @@
+import { countOf } from '../../kernel/web/messages.ts'
 /**
  * Words of the email confirmation pages (user guide §2.1 and §5 « En cas de difficultés »).
  * French first; English typed after it so no key is forgotten.
@@ -12,7 +13,7 @@ const fr = {
   speedUpActivation: (supportEmail: string) => `Pour accélérer l’activation de votre compte, n’hésitez pas à envoyer un email à ${supportEmail} pour signaler que vous vous êtes inscrit.`,
   waitForActivation: 'Vous devrez attendre la validation de votre compte pour pouvoir vous connecter à BaMaRa. Vous serez notifié par email.',
   invalidTitle: 'Lien de confirmation invalide ou expiré',
-  invalidBody: (days: number) => `Ce lien de confirmation ne peut pas être utilisé : il a déjà servi, il a été remplacé par un lien plus récent, ou il a expiré (il est valable ${days} jours). Si vous avez déjà confirmé votre adresse email, vous n’avez rien à faire.`,
+  invalidBody: (days: number) => `Ce lien de confirmation ne peut pas être utilisé : il a déjà servi, il a été remplacé par un lien plus récent, ou il a expiré (il est valable ${countOf('fr', days, 'jour', 'jours')}). Si vous avez déjà confirmé votre adresse email, vous n’avez rien à faire.`,
   askNewLink: 'Sinon, demandez un nouvel email de confirmation :',
   resendTitle: 'Recevoir un nouvel email de confirmation',
   resendIntro: 'Indiquez l’adresse email utilisée lors de votre inscription. Si elle attend encore sa confirmation, un nouvel email « BaMaRa - Veuillez confirmer votre adresse email » lui sera envoyé.',
@@ -39,7 +40,7 @@ const en: typeof fr = {
   speedUpActivation: (supportEmail: string) => `To speed up the activation of your account, feel free to email ${supportEmail} to say that you have registered.`,
   waitForActivation: 'You will have to wait until your account is validated before you can log in to BaMaRa. You will be notified by email.',
   invalidTitle: 'Invalid or expired confirmation link',
-  invalidBody: (days: number) => `This confirmation link cannot be used: it has already been used, it was replaced by a newer link, or it has expired (it is valid for ${days} days). If you have already confirmed your email address, there is nothing more to do.`,
+  invalidBody: (days: number) => `This confirmation link cannot be used: it has already been used, it was replaced by a newer link, or it has expired (it is valid for ${countOf('en', days, 'day', 'days')}). If you have already confirmed your email address, there is nothing more to do.`,
   askNewLink: 'Otherwise, ask for a new confirmation email:',
   resendTitle: 'Receive a new confirmation email',
   resendIntro: 'Enter the email address you registered with. If it is still awaiting confirmation, a new email “BaMaRa - Veuillez confirmer votre adresse email” will be sent to it.',

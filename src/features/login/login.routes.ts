@@ -105,7 +105,7 @@ export async function loginRoutes (instance: FastifyInstance) {
       // Only the attempt that locked the account queued an email (the unlock link).
       countLogin(result.unlockEmailQueued ? 'locked' : 'refused')
       if (result.unlockEmailQueued) void app.mail.kick()
-      return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
+      return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected(app.rules.maximumFailedPasswords) } }, 401)
     }
     countLogin('statusPage')
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)

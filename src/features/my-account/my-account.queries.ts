@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { accountColumns } from '../../kernel/accounts/accounts.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 export function findMyAccount (db: Db, accountId: string) {
   return db.selectFrom('account')
@@ -16,8 +17,7 @@ export function findMyAccount (db: Db, accountId: string) {
 export type MyAccount = NonNullable<Awaited<ReturnType<typeof findMyAccount>>>
 
 export function listMySites (db: Db, accountId: string) {
-  return db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['hospital.id as hospital_id', 'hospital.name as hospital_name', 'site.id', 'site.title', 'site.abbreviation'])
     .where('account_site.account_id', '=', accountId)

@@ -7,5 +7,5 @@ export { findNewPasswordProblems, findPersonalWords, replaceAccountPassword, typ
 export { findPasswordOwnerById, type PasswordOwner } from './password-reset.queries.ts'
 export {
   newPasswordFields, newPasswordErrors, newPasswordLabels, newPasswordField, confirmationField,
-  passwordRulesScripts, titleWithErrors,
+  passwordRulesScripts,
 } from './views/new-password-fields.ts'

@@ -7,7 +7,6 @@
 import type { PasswordRule } from '../../kernel/security/passwords.ts'
 
 const fr = {
-  errorPrefix: 'Erreur',
   forgotTitle: 'Mot de passe oublié',
   forgotIntro: 'Saisissez l’adresse email qui vous sert d’identifiant. Si un compte existe avec cette adresse, vous recevrez un email pour changer votre mot de passe.',
   emailLabel: 'Adresse email professionnelle',
@@ -53,7 +52,6 @@ const fr = {
 }
 
 const en: typeof fr = {
-  errorPrefix: 'Error',
   forgotTitle: 'Forgotten password',
   forgotIntro: 'Enter the email address you log in with. If an account exists with this address, you will receive an email to change your password.',
   emailLabel: 'Professional email address',

@@ -5,6 +5,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import type { Civility } from '../../kernel/db/schema.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 /** Who a password belongs to: enough to greet them and to refuse their own words in it. */
 export interface PasswordOwner { id: string; email: string; civility: Civility; first_name: string; last_name: string }
@@ -51,8 +52,7 @@ export async function deleteLoginChallenges (tx: Db, accountId: string): Promise
 
 /** Names of the hospitals whose sites the account holds (words its password must not contain). */
 export async function listAccountHospitalNames (db: Db, accountId: string): Promise<string[]> {
-  const rows = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('hospital.name').distinct()
     .where('account_site.account_id', '=', accountId)

@@ -1,5 +1,5 @@
 /**
- * Reference-data administration (issue 4 « Super-administrator pages »): super-administrators
+ * Reference-data administration (the guide's reference data: hospitals, sites, professions): super-administrators
  * edit hospitals (with their email domains), sites and professions; mounted at
  * /gestion/referentiel by app.ts.
  */

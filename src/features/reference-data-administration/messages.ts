@@ -1,5 +1,5 @@
 /**
- * Words of the reference-data pages (issue 4 « Super-administrator pages »: hospitals with their
+ * Words of the reference-data pages (the guide's reference data: hospitals with their
  * email domains, sites, professions). French first.
  */
 import { countOf } from '../../kernel/web/messages.ts'

@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { SiteSummary } from '../reference-data/index.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 export interface HospitalRecord { id: string; name: string; finess: string; city: string; archivedAt: number | null; domains: string[] }
 
@@ -48,7 +49,7 @@ export async function listSitesWithAccountCounts (db: Db, hospitalId: string) {
   const rows = await db.selectFrom('site').select(siteColumns).where('hospital_id', '=', hospitalId)
     .orderBy(sql`case when kind = 'accountAdministration' then 0 else 1 end`).orderBy('sort_key').orderBy('id')
     .execute()
-  const counts = await db.selectFrom('account_site').innerJoin('site', 'site.id', 'account_site.site_id')
+  const counts = await selectAccountSites(db)
     .select(['account_site.site_id', (eb) => eb.fn.countAll<number>().as('accounts')])
     .where('site.hospital_id', '=', hospitalId).groupBy('account_site.site_id').execute()
   const bySite = new Map(counts.map((c) => [c.site_id, Number(c.accounts)]))

@@ -1,5 +1,5 @@
 /**
- * Reference-data pages of super-administrators (issue 4 « Super-administrator pages »), mounted
+ * Reference-data pages of super-administrators (the guide's reference data: hospitals, sites, professions), mounted
  * at /gestion/referentiel by app.ts: hospitals with their email domains, sites, professions.
  * Every route requires the super-administrator role; every form re-renders with French field
  * messages and a 400 when wrong; every change redirects (post/redirect/get) with a notice.

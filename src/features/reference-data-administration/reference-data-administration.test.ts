@@ -1,5 +1,5 @@
 /**
- * Reference-data editing by super-administrators (issue 4 « Super-administrator pages »):
+ * Reference-data editing by super-administrators (the guide's reference data: hospitals, sites, professions):
  * hospitals (FINESS checked, email domains, archive), sites (search_text kept in sync, deleted or
  * archived when held, the account-manager site fixed), professions; audit before → after;
  * archived items leave the registration choices and the site searches; abuse answers 4xx.

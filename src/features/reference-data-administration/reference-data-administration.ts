@@ -1,5 +1,5 @@
 /**
- * Reference-data editing by super-administrators (issue 4 « Super-administrator pages »):
+ * Reference-data editing by super-administrators (the guide's reference data: hospitals, sites, professions):
  * hospitals with their email domains, their sites, the professions. Rules:
  * - nothing still referenced is deleted: hospitals and professions are archived; a site is
  *   deleted only when no account holds it, archived otherwise. Archived items disappear from the

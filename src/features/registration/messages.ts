@@ -3,7 +3,7 @@
  * French first; English typed after it so no key is forgotten.
  */
 import type { PasswordRule } from '../../kernel/security/passwords.ts'
-import { layoutMessages } from '../../kernel/web/messages.ts'
+import { countOf, layoutMessages } from '../../kernel/web/messages.ts'
 import { html } from '../../kernel/web/html.ts'
 
 const fr = {
@@ -88,7 +88,7 @@ const fr = {
   sentTitle: 'Confirmez votre adresse email',
   sentBody: 'Vous allez recevoir un email vous demandant de confirmer votre adresse email afin de valider votre demande de création de compte.',
   sentMailbox: 'Consultez votre boîte mail correspondant à l’adresse indiquée dans le formulaire.',
-  sentSubject: (appName: string, days: number) => `Cet email s’intitule « ${appName} - Veuillez confirmer votre adresse email ». Il vous invite à confirmer votre adresse email en cliquant sur un lien, valable ${days} jours.`,
+  sentSubject: (appName: string, days: number) => `Cet email s’intitule « ${appName} - Veuillez confirmer votre adresse email ». Il vous invite à confirmer votre adresse email en cliquant sur un lien, valable ${countOf('fr', days, 'jour', 'jours')}.`,
   sentNotFound: 'Vous ne le trouvez pas ? Vérifiez vos courriers indésirables, ou',
   sentResendLink: 'demandez un nouvel email de confirmation',
 }
@@ -185,7 +185,7 @@ const en: typeof fr = {
   sentTitle: 'Confirm your email address',
   sentBody: 'You will receive an email asking you to confirm your email address to validate your account request.',
   sentMailbox: 'Check the mailbox of the address given in the form.',
-  sentSubject: (appName: string, days: number) => `This email is titled “${appName} - Veuillez confirmer votre adresse email”. It asks you to confirm your email address by clicking a link, valid for ${days} days.`,
+  sentSubject: (appName: string, days: number) => `This email is titled “${appName} - Veuillez confirmer votre adresse email”. It asks you to confirm your email address by clicking a link, valid for ${countOf('en', days, 'day', 'days')}.`,
   sentNotFound: 'Cannot find it? Check your spam folder, or',
   sentResendLink: 'ask for a new confirmation email',
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database.ts'
 import type { Account, Civility } from '../db/schema.ts'
 import { foldForSearch, normalizeEmail } from '../text.ts'
+import { selectAccountSites } from './account-sites.ts'
 
 /**
  * Admin guide §2 « Les statuts des comptes utilisateurs »: « email non confirmé »,
@@ -99,8 +100,7 @@ export async function findAccountIdByEmail (db: Db, email: string): Promise<stri
  * from that site and from activation by a super-administrator (admin issue: no escalation).
  */
 export async function findManagedHospitalIds (db: Db, accountId: string): Promise<string[]> {
-  const rows = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const rows = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
@@ -118,8 +118,7 @@ export async function holdsAccountAdministrationSite (db: Db, accountId: string)
 
 /** One « Site administrateur comptes » of the account, if any; also usable as a subquery. */
 export function selectAccountAdministrationSite (db: Db, accountId: string) {
-  return db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  return selectAccountSites(db)
     .select('site.id')
     .where('account_site.account_id', '=', accountId)
     .where('site.kind', '=', 'accountAdministration')

@@ -13,6 +13,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/database.ts'
 import { selectAccountAdministrationSite } from '../accounts/accounts.ts'
+import { selectAccountSites } from '../accounts/account-sites.ts'
 
 /** Where a request came from, as every audited flow records it. */
 export interface RequestMeta {
@@ -83,8 +84,7 @@ async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: s
   const row = await tx.selectNoFrom([
     tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
     selectAccountAdministrationSite(tx, actorId).as('administration_site'),
-    tx.selectFrom('account_site')
-      .innerJoin('site', 'site.id', 'account_site.site_id')
+    selectAccountSites(tx)
       .select('site.hospital_id')
       .where('account_site.account_id', '=', targetId)
       .orderBy('site.hospital_id')

@@ -228,7 +228,7 @@ export interface AccessReviewNoticeTable {
 
 export type NotificationDigestKind = 'activationPending'
 
-/** Issue 4 « Notifications »: when an account manager last received a digest of this kind. */
+/** Activation digest (README « Operations »): when an account manager last received a digest of this kind. */
 export interface NotificationDigestTable {
   account_id: string
   kind: NotificationDigestKind

@@ -42,7 +42,7 @@ export function retryDelay (attempts: number): number {
 }
 
 /**
- * SMTP_URL's transport, with two defaults measured in docs/performance.md (issue 7): a pool of
+ * SMTP_URL's transport, with two defaults measured in docs/performance.md: a pool of
  * open connections (`?pool=false` in the URL turns it off), instead of a new connection and
  * handshake per email; and TCP_NODELAY on its sockets, which nodemailer leaves off: each SMTP
  * command then waits for the server's delayed ACK (~40 ms on Linux), so one email took 44 ms on

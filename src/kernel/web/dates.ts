@@ -4,7 +4,7 @@
  */
 import type { Lang } from './messages.ts'
 
-type Style = 'day' | 'dayTime' | 'long'
+export type Style = 'day' | 'dayTime' | 'long'
 
 const options: Record<Style, Intl.DateTimeFormatOptions> = {
   day: { dateStyle: 'short' },

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { roleOf } from '../accounts/guards.ts'
 import { html, type Html } from './html.ts'
 import { layoutMessages } from './messages.ts'
+import { pageTitle } from './page-parts.ts'
 
 export interface PageOptions {
   title: string
@@ -39,7 +40,7 @@ export function renderLayout (request: FastifyRequest, reply: FastifyReply, sett
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${page.hasErrors ? t.titleWithErrors(page.title) : page.title} — ${settings.appName}</title>
+<title>${pageTitle(request.lang, page.title, page.hasErrors ?? false)} — ${settings.appName}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css">
 <script nonce="${nonce}" src="/static/app.js" defer></script>

@@ -1,5 +1,5 @@
 /**
- * The access review report (issue 5): a GET form (hospital, period), then the decisions table,
+ * The access review report (the guide's presentation, « revue périodique des droits d’accès »): a GET form (hospital, period), then the decisions table,
  * printable as is (the layout's print styles hide the header, footer and forms).
  */
 import { html, type Html } from '../../../kernel/web/html.ts'

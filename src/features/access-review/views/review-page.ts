@@ -8,6 +8,7 @@ import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import type { DueReview, HospitalProgress, SiteOfAccount } from '../access-review.queries.ts'
 import type { ReviewMessages } from '../messages.ts'
+import { notice } from '../../../kernel/web/page-parts.ts'
 
 export interface ReviewPage {
   t: ReviewMessages
@@ -88,7 +89,7 @@ export function reviewPage (p: ReviewPage): Html {
   const { t } = p
   return html`<p><a href="/gestion">${t.backToConsole}</a></p>
 <h1>${t.title}</h1>
-${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
+${notice(p.notice)}
 ${p.error ? html`<div class="alert alert-error" role="alert"><p>${p.error}</p></div>` : ''}
 <p>${t.intro}</p>
 ${p.isSuperadmin ? '' : html`<p class="hint">${t.othersNote}</p>`}

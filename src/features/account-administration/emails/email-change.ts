@@ -3,6 +3,7 @@
  * which becomes the login only once its holder confirms it, and a notice to the old address so
  * the account's owner learns of the change.
  */
+import { countOf } from '../../../kernel/web/messages.ts'
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import { greetingOf, type EmailRecipient } from './account-activated.ts'
@@ -19,7 +20,7 @@ export function emailChangeConfirmationEmail (context: MailContext, to: EmailRec
     ],
     action: { label: 'Confirmer cette adresse', url: `${context.appBaseUrl}/gestion/changement-email?jeton=${encodeURIComponent(token)}` },
     footnotes: [
-      `Ce lien est valable ${validDays} jours et ne peut servir qu’une fois.`,
+      `Ce lien est valable ${countOf('fr', validDays, 'jour', 'jours')} et ne peut servir qu’une fois.`,
       'Si vous n’êtes pas concerné(e), ignorez ce message : rien ne changera.',
     ],
   })

@@ -20,6 +20,7 @@ import type { AdministrationMessages } from '../messages.ts'
 import { fullName } from './account-actions.ts'
 import { withHospital } from '../account-edit.ts'
 import { lockBadge, statusBadge } from './account-list.ts'
+import { notice } from '../../../kernel/web/page-parts.ts'
 
 export interface EditValues { civilite: string; nom: string; prenom: string; profession: string; email: string }
 
@@ -166,7 +167,7 @@ ${actions.length === 0 ? html`<p>${t.noAccountAction}</p>` : html`<p class="hint
 export function accountEditPage (p: EditPage): Html {
   const { t } = p
   return html`<h1>${t.editTitle(fullName(p.account))}</h1>
-${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
+${notice(p.notice)}
 ${p.refusal ? html`<div class="alert alert-error" role="alert"><p>${p.refusal}</p></div>` : ''}
 <p class="account-state"><strong>${t.accountStatus} :</strong> ${statusBadge(t, p.status)}${p.account.locked_at !== null ? html` · ${lockBadge(t)}` : ''}</p>
 ${editForm(p)}

@@ -13,6 +13,7 @@ import type { ActionKind } from '../account-actions.ts'
 import type { ListedAccount, LineSite, StatusCounts } from '../account-administration.queries.ts'
 import type { AdministrationMessages } from '../messages.ts'
 import { siteLabel } from '../account-edit.ts'
+import { notice } from '../../../kernel/web/page-parts.ts'
 
 export const statusSlugs: Record<AccountStatus, string> = {
   unconfirmed: 'non-confirme', pendingActivation: 'en-attente', active: 'actif', deactivated: 'desactive',
@@ -158,7 +159,7 @@ export function accountListPage (p: ListPage): Html {
   return html`<h1>${t.listTitle}</h1>
 <p>${p.isSuperadmin ? t.listIntroSuperadmin : t.listIntro}</p>
 ${p.isSuperadmin ? html`<p><a href="/gestion/demandes-gestionnaires">${t.managerRequestsLink}</a></p>` : ''}
-${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
+${notice(p.notice)}
 ${counts(p)}
 ${filtersForm(p)}
 ${p.lines.length === 0 ? html`<p>${t.noResults}</p>` : html`<p class="export"><a href="${csvExportUrl(p.values)}" download aria-describedby="export-aide">${t.exportCsv}</a>

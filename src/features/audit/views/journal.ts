@@ -2,12 +2,12 @@
  * The journal page (the audit trail's viewer): a GET filter form (works without JavaScript), the
  * events table (caption, column headers with scope, status as text) and the pagination.
  */
-import { formatInstant } from '../../../kernel/web/dates.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { ListedEvent } from '../audit.queries.ts'
 import { knownEventTypes, type AuditMessages } from '../messages.ts'
+import { time } from '../../../kernel/web/page-parts.ts'
 
 export interface JournalValues { utilisateur: string; action: string; du: string; au: string }
 
@@ -36,7 +36,7 @@ function person (t: AuditMessages, email: string | null, id: string | null, role
 
 function eventRow (t: AuditMessages, lang: Lang, event: ListedEvent): Html {
   return html`<tr>
-  <td><time datetime="${new Date(event.at).toISOString()}">${formatInstant(lang, event.at, 'dayTime')}</time></td>
+  <td>${time(lang, event.at)}</td>
   <th scope="row">${t.eventLabels[event.type] ?? event.type}<br><code>${event.type}</code></th>
   <td>${t.outcomes[event.outcome] ?? event.outcome}</td>
   <td>${person(t, event.actorEmail, event.actorId, event.actorRole)}</td>

@@ -6,7 +6,7 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { messages } from '../messages.ts'
 import type { MailboxEmail } from '../dev-mailbox.queries.ts'
-import { formatInstant } from './format.ts'
+import { time } from '../../../kernel/web/page-parts.ts'
 
 export function mailboxEmailPage (lang: Lang, email: MailboxEmail): Html {
   const t = messages[lang]
@@ -15,7 +15,7 @@ export function mailboxEmailPage (lang: Lang, email: MailboxEmail): Html {
 <h2>${t.details}</h2>
 <dl class="mailbox-details">
   <dt>${t.to}</dt><dd>${email.recipient}</dd>
-  <dt>${t.date}</dt><dd>${formatInstant(lang, email.created_at)}</dd>
+  <dt>${t.date}</dt><dd>${time(lang, email.created_at)}</dd>
   <dt>${t.template}</dt><dd>${email.template}</dd>
   <dt>${t.status}</dt><dd>${t.statuses[email.status]}</dd>
   <dt>${t.attempts}</dt><dd>${email.attempts}</dd>

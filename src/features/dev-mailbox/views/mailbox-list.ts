@@ -5,7 +5,7 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { messages } from '../messages.ts'
 import type { MailboxSummary } from '../dev-mailbox.queries.ts'
-import { formatInstant } from './format.ts'
+import { time } from '../../../kernel/web/page-parts.ts'
 
 export interface MailboxListView { emails: MailboxSummary[]; total: number; recipient: string | undefined }
 
@@ -31,7 +31,7 @@ ${view.total === 0 ? html`<p>${t.empty}</p>` : html`<table>
   </tr></thead>
   <tbody>
   ${view.emails.map((email) => html`<tr>
-    <td>${formatInstant(lang, email.created_at)}</td>
+    <td>${time(lang, email.created_at)}</td>
     <td>${email.recipient}</td>
     <td><a href="/dev/mailbox/${email.id}">${email.subject}</a></td>
     <td>${email.template}</td>

@@ -2,6 +2,7 @@
  * « BaMaRa - Veuillez confirmer votre adresse email » (user guide §2.1): the single-use link
  * that opens the confirmation page. French only, as every email of the service.
  */
+import { countOf } from '../../../kernel/web/messages.ts'
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { Civility } from '../../../kernel/db/schema.ts'
@@ -21,7 +22,7 @@ export function confirmationEmail (context: MailContext, to: ConfirmationEmailRe
     ],
     action: { label: 'Confirmer mon adresse email', url },
     footnotes: [
-      `Ce lien est valable ${validDays} jours et ne peut servir qu’une fois.`,
+      `Ce lien est valable ${countOf('fr', validDays, 'jour', 'jours')} et ne peut servir qu’une fois.`,
       'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : aucun compte ne sera activé sans cette confirmation.',
     ],
   })

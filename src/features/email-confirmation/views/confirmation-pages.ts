@@ -7,6 +7,7 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
+import { notice } from '../../../kernel/web/page-parts.ts'
 
 export function confirmPage (request: FastifyRequest, token: string): Html {
   const t = messages[request.lang]
@@ -25,7 +26,7 @@ export function confirmedPage (request: FastifyRequest, accountManagerRequest: b
   const t = messages[request.lang]
   return html`<div class="box">
 <h1>${t.confirmedTitle}</h1>
-<div class="alert alert-success" role="status"><p>${accountManagerRequest ? t.confirmedBySuperadmins : t.confirmedByManager}</p></div>
+${notice(accountManagerRequest ? t.confirmedBySuperadmins : t.confirmedByManager)}
 ${accountManagerRequest ? html`<p>${t.speedUpActivation(supportEmail)}</p>` : ''}
 <p>${t.waitForActivation}</p>
 <p><a href="/connexion">${t.backToLogin}</a></p>

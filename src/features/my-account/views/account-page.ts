@@ -11,9 +11,10 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
-import { newPasswordFields, newPasswordLabels, titleWithErrors } from '../../password-reset/index.ts'
+import { newPasswordFields, newPasswordLabels } from '../../password-reset/index.ts'
 import type { MyAccount, MySite } from '../my-account.queries.ts'
 import { messages } from '../messages.ts'
+import { notice, pageTitle } from '../../../kernel/web/page-parts.ts'
 
 export const currentPasswordField = 'motDePasseActuel'
 
@@ -92,10 +93,10 @@ export function myAccountPage (request: FastifyRequest, rules: Rules, supportEma
   const errors = state.errors ?? {}
   const body = html`<div class="box box-wide">
 <h1>${t.title}</h1>
-${state.passwordChanged ? html`<div class="alert alert-success" role="status"><p>${t.passwordChanged}</p></div>` : ''}
+${notice(state.passwordChanged ? t.passwordChanged : undefined)}
 ${detailsSection(request.lang, account)}
 ${sitesSection(request.lang, sites, correctionsHint(request, supportEmail))}
 ${passwordSection(request, rules, errors)}
 </div>`
-  return { title: titleWithErrors(request.lang, t.title, errors), body }
+  return { title: pageTitle(request.lang, t.title, errors), body }
 }

@@ -61,8 +61,3 @@ export function newPasswordFields (lang: Lang, rules: Rules, errors: FieldErrors
     ${fieldError(errors, confirmationField)}
   </div>`
 }
-
-/** RGAA 8.6: a page showing form errors says so in its title. */
-export function titleWithErrors (lang: Lang, title: string, errors: FieldErrors): string {
-  return Object.keys(errors).length > 0 ? `${messages[lang].errorPrefix} - ${title}` : title
-}

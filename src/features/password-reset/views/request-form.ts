@@ -4,7 +4,7 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
-import { titleWithErrors } from './new-password-fields.ts'
+import { pageTitle } from '../../../kernel/web/page-parts.ts'
 
 export function passwordResetRequestPage (request: FastifyRequest, errors: FieldErrors = {}, email = ''): { title: string; body: Html } {
   const t = messages[request.lang]
@@ -23,7 +23,7 @@ ${errorSummary(request.lang, errors, { email: t.emailLabel })}
 </form>
 <div class="box-links"><a href="/connexion">${t.backToLogin}</a></div>
 </div>`
-  return { title: titleWithErrors(request.lang, t.forgotTitle, errors), body }
+  return { title: pageTitle(request.lang, t.forgotTitle, errors), body }
 }
 
 /** The answer to every request, known address or not. */

@@ -8,7 +8,8 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
-import { newPasswordFields, newPasswordLabels, titleWithErrors } from './new-password-fields.ts'
+import { newPasswordFields, newPasswordLabels } from './new-password-fields.ts'
+import { pageTitle } from '../../../kernel/web/page-parts.ts'
 
 export function newPasswordPage (request: FastifyRequest, rules: Rules, token: string, errors: FieldErrors = {}): { title: string; body: Html } {
   const t = messages[request.lang]
@@ -23,7 +24,7 @@ ${errorSummary(request.lang, errors, newPasswordLabels(request.lang))}
   <button type="submit" class="primary">${t.changePassword}</button>
 </form>
 </div>`
-  return { title: titleWithErrors(request.lang, t.resetTitle, errors), body }
+  return { title: pageTitle(request.lang, t.resetTitle, errors), body }
 }
 
 /** Unknown, used, expired or replaced link: say so plainly and offer a new request. */

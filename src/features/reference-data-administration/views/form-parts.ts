@@ -13,10 +13,6 @@ export function textField (errors: FieldErrors, name: string, label: string, val
   ${fieldError(errors, name)}</div>`
 }
 
-export function noticeBlock (notice: string | undefined): Html {
-  return notice ? html`<div class="alert alert-success" role="status"><p>${notice}</p></div>` : html``
-}
-
 export function buttonForm (csrf: Html, action: string, label: string, describedBy?: string): Html {
   return html`<form method="post" action="${action}" class="inline-form">${csrf}<button type="submit" class="secondary"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${label}</button></form>`
 }

@@ -9,13 +9,14 @@ import { referenceDataMessages } from '../../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from '../messages.ts'
 import type { HospitalForm } from '../reference-data-administration.ts'
 import type { HospitalRecord, SiteRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, noticeBlock, textField } from './form-parts.ts'
+import { buttonForm, textField } from './form-parts.ts'
+import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 
 export const base = '/gestion/referentiel'
 
 export function hospitalListPage (t: ReferenceAdministrationMessages, hospitals: Array<{ id: string; name: string; finess: string; city: string; archived_at: number | null }>, notice: string | undefined): Html {
   return html`<h1>${t.homeTitle}</h1>
-${noticeBlock(notice)}
+${noticeBox(notice)}
 <p><a href="${base}/professions">${t.professions}</a></p>
 <h2>${t.hospitals}</h2>
 <p><a class="button" href="${base}/etablissements/nouveau">${t.newHospital}</a></p>
@@ -57,7 +58,7 @@ export function hospitalPage (p: HospitalPage): Html {
   const { t, hospital } = p
   const kinds = referenceDataMessages[p.lang].siteKinds
   return html`<h1>${t.editHospitalTitle(hospital.name)}</h1>
-${noticeBlock(p.notice)}
+${noticeBox(p.notice)}
 ${hospital.archivedAt !== null ? html`<p class="alert">${t.hospitalArchivedNotice}</p>` : ''}
 <form method="post" action="${base}/etablissements/${hospital.id}" novalidate>${p.csrf}
 ${hospitalFields(t, p.lang, p.errors, p.values)}

@@ -8,7 +8,8 @@ import type { Lang } from '../../../kernel/web/messages.ts'
 import type { ReferenceAdministrationMessages } from '../messages.ts'
 import type { ProfessionForm } from '../reference-data-administration.ts'
 import type { ProfessionRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, noticeBlock, textField } from './form-parts.ts'
+import { buttonForm, textField } from './form-parts.ts'
+import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
 
 export type ProfessionValues = Required<ProfessionForm>
@@ -23,7 +24,7 @@ function professionFields (t: ReferenceAdministrationMessages, lang: Lang, error
 
 export function professionListPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
   return html`<h1>${t.professions}</h1>
-${noticeBlock(notice)}
+${noticeBox(notice)}
 <table><caption class="sr-only">${t.professions}</caption>
 <thead><tr><th scope="col">${t.position}</th><th scope="col">${t.code}</th><th scope="col">${t.labelFr}</th><th scope="col">${t.labelEn}</th><th scope="col">${t.state}</th></tr></thead>
 <tbody>${professions.map((p) => html`<tr><td>${p.position}</td><td><a href="${base}/professions/${p.code}">${p.code}</a></td><td>${p.labelFr}</td><td>${p.labelEn}</td><td>${p.archivedAt === null ? t.inUse : t.archived}</td></tr>`)}</tbody>
@@ -38,7 +39,7 @@ ${professionFields(t, lang, errors, values, true)}
 
 export function professionPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
   return html`<h1>${t.editProfessionTitle(profession.labelFr)}</h1>
-${noticeBlock(notice)}
+${noticeBox(notice)}
 ${profession.archivedAt !== null ? html`<p class="alert">${t.archived}</p>` : ''}
 <dl><dt>${t.code}</dt><dd>${profession.code}</dd></dl>
 <form method="post" action="${base}/professions/${profession.code}" novalidate>${csrf}

@@ -10,7 +10,8 @@ import { referenceDataMessages } from '../../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from '../messages.ts'
 import { editableSiteKinds, type SiteForm } from '../reference-data-administration.ts'
 import type { SiteRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, noticeBlock, textField } from './form-parts.ts'
+import { buttonForm, textField } from './form-parts.ts'
+import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
 
 export type SiteValues = Required<SiteForm>
@@ -42,7 +43,7 @@ ${siteFields(t, lang, errors, values, undefined)}
 export function sitePage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, site: SiteRecord, values: SiteValues, errors: FieldErrors, notice: string | undefined): Html {
   const fixed = site.kind === 'accountAdministration' ? site : undefined
   return html`<h1>${t.editSiteTitle(site.title)}</h1>
-${noticeBlock(notice)}
+${noticeBox(notice)}
 ${site.archivedAt !== null ? html`<p class="alert">${t.archivedSite}</p>` : ''}
 <form method="post" action="${base}/sites/${site.id}" novalidate>${csrf}
 ${siteFields(t, lang, errors, values, fixed)}

@@ -1,5 +1,5 @@
 /**
- * Audit trail viewer and access review (issue 5): indexes for the journal's filters and the
+ * Audit trail viewer and access review (guide « Présentation »: the yearly access review): indexes for the journal's filters and the
  * retention purge, and the access-review notices (a campaign per hospital opens when reviews
  * become due and closes when none are left; each manager gets its « due » email and its reminder
  * once per campaign).

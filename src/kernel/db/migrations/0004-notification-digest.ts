@@ -1,5 +1,5 @@
 /**
- * Notifications (issue 4 « Notifications »): when each account manager last received a digest of
+ * Notifications (admin guide, « vous intervenez à l’étape d’activation »): when each account manager last received a digest of
  * a kind (e.g. the accounts waiting for activation), so that they get at most one a day and a
  * digest lists only what is new since the previous one. Several instances may send digests: the
  * row is updated conditionally on its previous value, so only one of them sends.

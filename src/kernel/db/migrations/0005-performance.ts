@@ -1,5 +1,5 @@
 /**
- * Performance at 100,000 accounts (issue 7, docs/performance.md): the console's list and counts
+ * Performance at 100,000 accounts (docs/performance.md): the console's list and counts
  * walk the 15,000 accounts of a large hospital for each request. `account_listing` holds, beside
  * the id, every column they sort, filter or count on, so those walks read this narrow index
  * instead of the wide account rows (names, email, password hash); only the 50 rows of the page

@@ -1,5 +1,5 @@
 /**
- * The console's listing by hospital (issue 7, docs/performance.md): `account_hospital` holds one
+ * The console's listing by hospital (docs/performance.md): `account_hospital` holds one
  * row per (hospital, account registered on at least one of its sites), with a copy of the
  * account columns the console's list, status counts and due access reviews filter, sort and
  * count on, and the number of hospitals the account is registered in (admin guide §3.4.3).

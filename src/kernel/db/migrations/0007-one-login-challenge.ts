@@ -2,7 +2,7 @@
  * One pending login per account (user guide §3.2: a new password step ends the previous one),
  * held by the database: two correct passwords sent in parallel could each delete the other's
  * not-yet-committed challenge and leave two. The challenge is now written with one upsert on
- * this unique index (issue 7: one statement instead of a delete and an insert).
+ * this unique index (docs/performance.md: one statement instead of a delete and an insert).
  */
 import { sql, type Kysely } from 'kysely'
 
