@@ -23,7 +23,7 @@ import { myAccountRoutes } from './features/my-account/index.ts'
 import { accountAdministrationRoutes } from './features/account-administration/index.ts'
 import { referenceDataAdministrationRoutes } from './features/reference-data-administration/index.ts'
 import { auditRoutes } from './features/audit/index.ts'
-import { accessReviewRoutes } from './features/access-review/index.ts'
+import { accessReviewConsoleBox, accessReviewRoutes } from './features/access-review/index.ts'
 import { openidProviderRoutes } from './features/openid-provider/index.ts'
 
 export interface BuildOptions {
@@ -93,7 +93,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(lockoutRoutes)
   await app.register(passwordResetRoutes)
   await app.register(myAccountRoutes)
-  await app.register(accountAdministrationRoutes, { prefix: '/gestion' })
+  await app.register(accountAdministrationRoutes, { prefix: '/gestion', landingBoxes: [accessReviewConsoleBox] })
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })

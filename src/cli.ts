@@ -16,6 +16,9 @@
  *   daily-tasks                          purge-audit, purge-expired, send-review-reminders, send-activation-digests (cron)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
+ *   oidc-client add|list|rotate-secret|disable …
+ *                                        OpenID Connect clients (features/openid-provider/cli-commands.ts)
+ *   rotate-keys                          new signing keys for the OpenID Connect provider
  *
  * It reads the same environment as the server (DATABASE_URL, SQLITE_FILE, NODE_ENV…), runs the
  * migrations before any command (as the server does at start), speaks French and exits with a
@@ -37,6 +40,7 @@ import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, t
 import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
 import { sendAccessReviewNotifications } from './features/access-review/index.ts'
 import { sendActivationDigests } from './features/activation-digest/index.ts'
+import { oidcClientCommand, rotateKeysCommand } from './features/openid-provider/index.ts'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -68,7 +72,12 @@ const usage = `Usage : npm run cli -- <commande>
                                             les connexions abandonnées et les anciens compteurs de limitation
   send-review-reminders                     envoie les emails de revue des droits d’accès
   daily-tasks                               purge-audit, purge-expired, send-review-reminders et
-                                            send-activation-digests (cron quotidien)`
+                                            send-activation-digests (cron quotidien)
+  oidc-client add|list|rotate-secret|disable
+                                            applications clientes OpenID Connect (secret affiché
+                                            une seule fois) ; « oidc-client » seul donne l’usage
+  rotate-keys                               nouvelles clés de signature OpenID Connect (les
+                                            anciennes restent publiées jusqu’à expiration)`
 
 const passwordRuleMessages: Record<PasswordRule, string> = {
   tooShort: 'au moins 8 caractères',
@@ -101,6 +110,8 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
     'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
+    'oidc-client': (db, config) => oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
+    'rotate-keys': (db) => rotateKeysCommand(db, io),
     'daily-tasks': async (db, config) => {
       const purged = await purgeAuditFromCli(db, config, io)
       const expired = await purgeExpiredFromCli(db, config, io)
@@ -300,7 +311,7 @@ async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise
 
 async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
   const report = await purgeExpiredRows(db, config.rules, io.now())
-  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s).`)
+  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s), ${report.oidcPayloads} jeton(s) ou session(s) OpenID Connect expiré(s), ${report.oidcKeys} clé(s) retirée(s).`)
   return exitCodes.ok
 }
 

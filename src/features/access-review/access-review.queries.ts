@@ -9,7 +9,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Database } from '../../kernel/db/schema.ts'
-import { selectManagedAccounts, selectManagedListing, type Manager } from '../account-administration/index.ts'
+import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 
 /** Active accounts whose last review (activation counts as one) is `interval` old or more. */
 function isDue (eb: ExpressionBuilder<Database, 'account'>, now: number, interval: number) {

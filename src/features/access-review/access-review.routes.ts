@@ -10,15 +10,17 @@ import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { formatInstantIso, nextDay, startOfParisDay } from '../../kernel/web/dates.ts'
-import { auditRefusedRequests, recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { auditRefusedRequests } from '../audit/index.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
-import { managerFrom, type Manager } from '../account-administration/index.ts'
-import { requireRole } from '../sessions/index.ts'
+import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
 import { confirmAccessReviews, findReviewReport } from './access-review.ts'
 import { countDueReviews, findHospitalNames, findReviewProgress, findSitesOfAccounts, listDueReviews } from './access-review.queries.ts'
 import { messages, type ReviewMessages } from './messages.ts'
 import { reviewPage } from './views/review-page.ts'
 import { reportPage, type ReportValues } from './views/report-page.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const shownDueReviews = 200
 const oneDay = 24 * 60 * 60 * 1000
@@ -114,7 +116,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
       }, 400)
     }
     const result = await confirmAccessReviews({
-      db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: { ip: request.ip, userAgent: request.headers['user-agent'] }, now: app.now(),
+      db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: requestMeta(request), now: app.now(),
     }, ids)
     if (result.outcome === 'notFound') throw notFound()
     return reply.redirect(`/gestion/revue-des-droits?fait=${result.confirmed.length}`, 303)
@@ -144,8 +146,8 @@ export async function accessReviewRoutes (app: FastifyInstance) {
     const lines = await findReviewReport(app.db, query.values.hopital, query.from, query.until)
     const reviewer = reviewerOf(request)
     await app.db.transaction().execute((tx) => recordEvent(tx, {
-      type: 'accessReview.reportExported', actorId: reviewer.id, hospitalId: query.values.hopital, ip: request.ip,
-      userAgent: request.headers['user-agent'], details: { from: query.values.du, to: query.values.au, lines: lines.length },
+      type: 'accessReview.reportExported', actorId: reviewer.id, hospitalId: query.values.hopital, ...requestMeta(request),
+      details: { from: query.values.du, to: query.values.au, lines: lines.length },
     }, app.now()))
     const body = [csvByteOrderMark, csvLine(t.csvHeader), ...lines.map((l) => csvLine([
       formatInstantIso(l.at), l.hospitalName ?? hospitalName, l.reviewerEmail, l.reviewerRole, l.accountName, l.accountEmail, t.decisions[l.decision] ?? l.decision,

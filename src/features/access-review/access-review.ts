@@ -23,18 +23,20 @@ import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import type { AccessReviewNoticeKind } from '../../kernel/db/schema.ts'
 import type { Rules } from '../../config.ts'
-import { recordEvent, selectVisibleEvents } from '../audit/index.ts'
-import type { Manager } from '../account-administration/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { selectVisibleEvents } from '../audit/index.ts'
+import type { Manager } from '../../kernel/accounts/managed-accounts.ts'
 import {
   findEditsSince, findHospitalAccountManagers, findReviewProgress, markAccessReviewed, selectDueReviews, selectReviewableAccounts,
 } from './access-review.queries.ts'
 import { accessReviewEmail } from './emails/review-due.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export interface ReviewContext {
   db: Db
   rules: Pick<Rules, 'accessReviewInterval'>
   reviewer: Manager
-  meta: { ip?: string; userAgent?: string }
+  meta: RequestMeta
   now: number
 }
 

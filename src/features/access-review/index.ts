@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { defaultRules } from '../../config.ts'
-import type { Manager } from '../account-administration/index.ts'
+import type { Manager } from '../../kernel/accounts/managed-accounts.ts'
 import { countDueReviews as countDue } from './access-review.queries.ts'
 
 export { accessReviewRoutes } from './access-review.routes.ts'
@@ -16,4 +16,4 @@ export { messages as accessReviewMessages } from './messages.ts'
 export function countDueReviews (db: Db, manager: Manager, now: number, interval: number = defaultRules.accessReviewInterval): Promise<number> {
   return countDue(db, manager, now, interval)
 }
-export { accessReviewConsoleLinks } from './views/console-links.ts'
+export { accessReviewConsoleBox } from './views/console-links.ts'

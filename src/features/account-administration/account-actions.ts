@@ -14,15 +14,14 @@ import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { accountStatus, type AccountState } from '../../kernel/accounts/accounts.ts'
 import { voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { sendUnlockEmail } from '../lockout/index.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
 import { accountActivatedEmail } from './emails/account-activated.ts'
-import {
-  findManagedAccount, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount,
-  type ManagedAccount, type Manager, type ScopeRefusal, type ScopeSubject,
-} from './hospital-scope.ts'
+import { findManagedAccount, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount, type ManagedAccount, type ScopeRefusal, type ScopeSubject } from './hospital-scope.ts'
+import { type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmation' | 'resendUnlock' | 'delete'
 /** `bulkActivate`: the bulk form's activation, for pending accounts only (§4; a reactivation is one account at a time). */
@@ -34,7 +33,7 @@ export interface ConsoleContext {
   rules: Rules
   mailContext: MailContext
   manager: Manager
-  meta: { ip: string; userAgent: string | undefined }
+  meta: RequestMeta
   now: number
 }
 

@@ -8,7 +8,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { Database, SiteKind } from '../../kernel/db/schema.ts'
 import { accountColumns, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { escapeLike, foldForSearch } from '../../kernel/text.ts'
-import { selectManagedAccounts, selectManagedListing, type Manager } from './hospital-scope.ts'
+import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 
 export const pageSize = 50
 

@@ -5,16 +5,16 @@
  * `account-edit.routes.ts`. Every route declares its role; every account id goes through
  * `requireManagedAccount` (hospital-scope.ts); every refusal is audited (console-web.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import type { AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { listProfessions } from '../reference-data/index.ts'
-import { requireRole } from '../sessions/index.ts'
-import { accessReviewConsoleLinks, countDueReviews } from '../access-review/index.ts'
-import { html } from '../../kernel/web/html.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
+import { html, type Html } from '../../kernel/web/html.ts'
+import type { Manager } from '../../kernel/accounts/managed-accounts.ts'
 import {
   activateAccount, activateAccounts, availableActions, deactivateAccount, isAllowedInState,
   resendConfirmationEmailFor, resendUnlockEmailFor, type BulkLine,
@@ -94,7 +94,18 @@ async function noticeFor (app: FastifyInstance, request: FastifyRequest, query: 
   }
 }
 
-export async function accountAdministrationRoutes (app: FastifyInstance) {
+/**
+ * A box another feature adds under the console's list (the access review's count of due
+ * reviews): app.ts composes them, so the console imports no other console feature.
+ */
+export type ConsoleLandingBox = (request: FastifyRequest, manager: Manager) => Promise<Html>
+
+export interface AccountAdministrationOptions extends FastifyPluginOptions {
+  landingBoxes?: readonly ConsoleLandingBox[]
+}
+
+export async function accountAdministrationRoutes (app: FastifyInstance, options: AccountAdministrationOptions) {
+  const landingBoxes = options.landingBoxes ?? []
   auditConsoleRefusals(app)
   showRefusalsWithListLink(app)
   const asManager = { preHandler: requireRole('accountManager') }
@@ -117,13 +128,13 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
       page: Math.max(1, Number(query.page ?? '1')),
     }
     // Independent reads, in parallel (PostgreSQL serves them on separate connections).
-    const [list, counts, professions, hospitals, sites, dueReviews, notice] = await Promise.all([
+    const [list, counts, professions, hospitals, sites, boxes, notice] = await Promise.all([
       listManagedAccounts(app.db, manager, filters),
       countManagedAccountsByStatus(app.db, manager, hospitalId),
       listProfessions(app.db),
       manager.isSuperadmin ? listHospitals(app.db) : Promise.resolve([]),
       listSitesOfHospitals(app.db, hospitalId ? [hospitalId] : manager.isSuperadmin ? [] : manager.hospitalIds),
-      countDueReviews(app.db, manager, app.now(), app.rules.accessReviewInterval),
+      Promise.all(landingBoxes.map((box) => box(request, manager))),
       noticeFor(app, request, query),
     ])
     const sitesByAccount = await findSitesOfAccounts(app.db, list.rows.map((r) => r.id))
@@ -153,7 +164,7 @@ export async function accountAdministrationRoutes (app: FastifyInstance) {
         t, lang: request.lang, csrf: csrfField(request), isSuperadmin: manager.isSuperadmin, values, counts, lines,
         page: filters.page, hasNextPage: list.hasNextPage, professions, sites, hospitals,
         notice,
-      })}${accessReviewConsoleLinks(request.lang, dueReviews)}`,
+      })}${boxes}`,
     })
   })
 

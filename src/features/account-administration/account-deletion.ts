@@ -8,7 +8,7 @@
  * retention purges them: the hash chain cannot be edited (docs/security.md).
  */
 import { normalizeEmail } from '../../kernel/text.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { accountStatus } from '../../kernel/accounts/accounts.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
 import { requireManagedAccount } from './hospital-scope.ts'

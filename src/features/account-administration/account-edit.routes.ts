@@ -13,7 +13,7 @@ import { csrfField } from '../../kernel/web/layout.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { listProfessions } from '../reference-data/index.ts'
-import { requireRole } from '../sessions/index.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
 import { availableActions } from './account-actions.ts'
 import {
   confirmEmailChange, findChosenSites, findEmailChangeByToken, findPendingEmailChange, saveAccountEdits, searchSites, siteLabel,
@@ -24,6 +24,7 @@ import { refusalToChange, requireManagedAccount, type ManagedAccount } from './h
 import { messages } from './messages.ts'
 import { accountEditPage, emailChangeMessagePage, emailChangePage, type EditValues, type SiteTag } from './views/account-edit.ts'
 import { fullName } from './views/account-actions.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 type IdParams = Static<typeof idParams>
@@ -262,7 +263,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     const t = messages[request.lang]
     if (request.validationError) throw new HttpProblem(400, t.emailChangeTitle, t.emailChangeInvalid)
     const result = await confirmEmailChange(app.db, (request.body as { jeton: string }).jeton,
-      { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
+      requestMeta(request), app.now())
     if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
     if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)

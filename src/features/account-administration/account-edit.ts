@@ -19,13 +19,11 @@ import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
 import { canonicalEmail, escapeLike, foldForSearch, type CanonicalEmail } from '../../kernel/text.ts'
 import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
-import {
-  findCurrentManager, findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount, uuidPattern,
-  type ManagedAccount, type Manager, type ScopeRefusal,
-} from './hospital-scope.ts'
+import { findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount, uuidPattern, type ManagedAccount, type ScopeRefusal } from './hospital-scope.ts'
+import { findCurrentManager, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 import { auditFields, type ConsoleContext } from './account-actions.ts'
 
 export interface IdentityForm {

@@ -11,7 +11,7 @@ import { buildTestApp, type TestApp } from '../../../test/helpers/test-app.ts'
 import { createAccount, createSite, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { countDueReviews } from '../access-review/index.ts'
 import { countManagedAccountsByStatus, listManagedAccounts } from './account-administration.queries.ts'
-import { selectManagedAccounts, selectManagedListing, type Manager } from './hospital-scope.ts'
+import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 
 /** account_hospital as it must be: recomputed from account_site, site and account. */
 async function expected (db: Db) {

@@ -14,7 +14,8 @@ import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import { emailDomain, escapeLike, foldForSearch } from '../../kernel/text.ts'
 import { isPersonalEmailDomain } from '../registration/index.ts'
-import { holdsAccountManagerSite, selectManagedAccounts, type ManagedAccount, type Manager } from './hospital-scope.ts'
+import { holdsAccountManagerSite, type ManagedAccount } from './hospital-scope.ts'
+import { selectManagedAccounts, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 
 export type ActivationWarning =
   | { kind: 'personalEmail'; domain: string }

@@ -9,9 +9,11 @@ import { HttpProblem, CsrfRejected, RequestRefused } from '../../kernel/web/erro
 import { refusalWords } from '../../kernel/web/plugin.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
 import { html } from '../../kernel/web/html.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 import type { ConsoleContext, Refusal } from './account-actions.ts'
-import { managerFrom, type Manager, type ScopeRefusal } from './hospital-scope.ts'
+import { type ScopeRefusal } from './hospital-scope.ts'
+import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
+import { roleOf } from '../../kernel/accounts/guards.ts'
 import { messages } from './messages.ts'
 
 /** A refusal the console explains; `reason` is what the audit row keeps (never French text). */
@@ -32,7 +34,7 @@ export function consoleContext (app: FastifyInstance, request: FastifyRequest): 
     rules: app.rules,
     mailContext: app.mailContext,
     manager: managerOf(request),
-    meta: { ip: request.ip, userAgent: request.headers['user-agent'] },
+    meta: requestMeta(request),
     now: app.now(),
   }
 }
@@ -66,10 +68,9 @@ export async function recordRefusal (app: FastifyInstance, request: FastifyReque
     type: 'admin.actionRefused',
     outcome: 'refused',
     actorId: account?.id ?? null,
-    actorRole: account ? (account.isSuperadmin ? 'superadmin' : account.managedHospitalIds.length > 0 ? 'accountManager' : 'user') : null,
+    actorRole: account ? roleOf(account) : null,
     targetId: target,
-    ip: request.ip,
-    userAgent: request.headers['user-agent'],
+    ...requestMeta(request),
     details: { method: request.method, route: request.routeOptions.url, status, reason },
   }, app.now()))
 }
@@ -105,7 +106,7 @@ export function listPathOf (request: FastifyRequest): string {
  */
 export function showRefusalsWithListLink (app: FastifyInstance) {
   app.setErrorHandler(async function showConsoleRefusal (error, request, reply) {
-    const isManager = request.account !== undefined && (request.account.isSuperadmin || request.account.managedHospitalIds.length > 0)
+    const isManager = request.account !== undefined && roleOf(request.account) !== 'user'
     const isRefusal = error instanceof HttpProblem || error instanceof RequestRefused
     if (!isRefusal || !isManager || ![403, 404, 409].includes(error.statusCode)) throw error
     const t = messages[request.lang]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isEditableBy, type Manager } from './hospital-scope.ts'
+import { isEditableBy } from './hospital-scope.ts'
+import { type Manager } from '../../kernel/accounts/managed-accounts.ts'
 
 describe('users registered in several hospitals (admin guide §3.4.3)', () => {
   const managerOfBoth = { id: 'm', isSuperadmin: false, hospitalIds: ['A', 'B'] } as unknown as Manager

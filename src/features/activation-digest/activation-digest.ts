@@ -13,7 +13,7 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import type { Rules } from '../../config.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { claimDigest, findLastDigest, findPendingAccounts, listActiveAccountManagers, type DigestManager } from './activation-digest.queries.ts'
 import { activationDigestEmail } from './emails/activation-digest-email.ts'
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, testEngine, TestClock, type TestDatabase } from '../../../test/helpers/test-app.ts'
 import { runCli, exitCodes } from '../../cli.ts'
 import { openDatabase } from '../../kernel/db/database.ts'
-import { recordEvent } from './index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 describe(`audit commands (${testEngine})`, () => {
   let database: TestDatabase

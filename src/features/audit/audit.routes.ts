@@ -6,8 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
-import { requireRole } from '../sessions/index.ts'
-import { recordEvent } from './audit.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
+import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 import { listAuditEvents, type AuditFilters, type AuditViewer, type ListedEvent } from './audit.queries.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
 import { messages, type AuditMessages } from './messages.ts'
@@ -109,7 +109,7 @@ export async function auditRoutes (app: FastifyInstance) {
       if (batch.length < csvBatch) break
     }
     await app.db.transaction().execute((tx) => recordEvent(tx, {
-      type: 'audit.exported', actorId: viewer.id, hospitalId: viewer.hospitalIds[0] ?? null, ip: request.ip, userAgent: request.headers['user-agent'],
+      type: 'audit.exported', actorId: viewer.id, hospitalId: viewer.hospitalIds[0] ?? null, ...requestMeta(request),
       details: { events: exported, filters: query.values },
     }, app.now()))
     return reply.headers(csvDownloadHeaders(`journal-bamara-${new Date(app.now()).toISOString().slice(0, 10)}.csv`)).send(lines.join(''))

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { recordEvent, verifyAuditChain } from './index.ts'
-import { chainHash } from './audit.ts'
+import { chainHash, recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { verifyAuditChain } from './index.ts'
 
 describe(`audit trail chain (${testEngine})`, () => {
   let t: TestApp

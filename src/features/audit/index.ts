@@ -1,7 +1,6 @@
 export {
-  recordEvent, neutralizeText, verifyAuditChain, purgeAuditEvents, auditRetentionCutoff,
-  type AuditEvent, type ChainVerification, type PurgeResult,
-} from './audit.ts'
+  verifyAuditChain, purgeAuditEvents, auditRetentionCutoff, type ChainVerification, type PurgeResult,
+} from './audit-chain.ts'
 export { auditRoutes } from './audit.routes.ts'
 export { auditRefusedRequests } from './refusals.ts'
 export { messages as auditMessages } from './messages.ts'

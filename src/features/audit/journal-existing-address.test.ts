@@ -10,7 +10,7 @@ import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/te
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { signIn } from '../../../test/helpers/session.ts'
-import { recordEvent } from './index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 const eventType = 'account.registrationAttemptOnExistingEmail'
 

@@ -10,7 +10,8 @@ import { createAccount, createTwoHospitals, type TestHospital } from '../../../t
 import { signIn } from '../../../test/helpers/session.ts'
 import { days } from '../../config.ts'
 import { csvCell } from '../../kernel/web/csv.ts'
-import { purgeAuditEvents, recordEvent, verifyAuditChain } from './index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { purgeAuditEvents, verifyAuditChain } from './index.ts'
 
 describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   let t: TestApp

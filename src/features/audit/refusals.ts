@@ -3,15 +3,10 @@
  * CSRF) are recorded as `admin.actionRefused` (ASVS 8.2.1 / 16.3.2), in their own transaction:
  * a refusal changes nothing else. The console keeps its own hook for its routes.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
+import { roleOf } from '../../kernel/accounts/guards.ts'
 import { CsrfRejected } from '../../kernel/web/errors.ts'
-import { recordEvent } from './audit.ts'
-
-function roleOf (request: FastifyRequest): string | null {
-  const account = request.account
-  if (!account) return null
-  return account.isSuperadmin ? 'superadmin' : account.managedHospitalIds.length > 0 ? 'accountManager' : 'user'
-}
+import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export function auditRefusedRequests (app: FastifyInstance): void {
   app.addHook('onError', async (request, _reply, error) => {
@@ -23,10 +18,9 @@ export function auditRefusedRequests (app: FastifyInstance): void {
         type: 'admin.actionRefused',
         outcome: 'refused',
         actorId: request.account?.id ?? null,
-        actorRole: roleOf(request),
+        actorRole: request.account ? roleOf(request.account) : null,
         targetId: typeof params?.id === 'string' ? params.id.slice(0, 64) : null,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
+        ...requestMeta(request),
         details: { method: request.method, route: request.routeOptions.url, status, reason: error instanceof CsrfRejected ? 'csrf' : status === 404 ? 'notFoundOrOutOfScope' : 'refused' },
       }, app.now()))
     } catch (auditError) {

@@ -11,6 +11,7 @@ import { canonicalEmail } from '../../kernel/text.ts'
 import { confirmEmailByToken, confirmationValidDays, resendConfirmationEmail } from './email-confirmation.ts'
 import { confirmPage, confirmedPage, invalidLinkPage, resendPage, resendSentPage } from './views/confirmation-pages.ts'
 import { messages } from './messages.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const LinkQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
 const ConfirmForm = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
@@ -42,7 +43,7 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
   }, async function confirmEmailFromLink (request, reply) {
     reply.header('referrer-policy', 'no-referrer')
     if (request.validationError) return showInvalidLink(reply)
-    const meta = { ip: request.ip, userAgent: request.headers['user-agent'] }
+    const meta = requestMeta(request)
     const result = await confirmEmailByToken(app, (request.body as Static<typeof ConfirmForm>).jeton, meta, app.now())
     if (result.outcome === 'invalidLink') return showInvalidLink(reply)
     if (result.accountManagerRequest) void app.mail.kick()
@@ -67,7 +68,7 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     if (email === '') return showResendForm(reply, email, { email: t.emailRequired }, 400)
     const canonical = canonicalEmail(email)
     if (!canonical.ok) return showResendForm(reply, email, { email: t[canonical.problem] }, 400)
-    const sent = await resendConfirmationEmail(app, email, { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
+    const sent = await resendConfirmationEmail(app, email, requestMeta(request), app.now())
     if (sent) void app.mail.kick()
     return reply.redirect('/confirmation/renvoyee', 303)
   })

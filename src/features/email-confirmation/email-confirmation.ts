@@ -21,13 +21,14 @@ import { isPersonalEmailDomain } from '../../kernel/accounts/personal-email-doma
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { confirmationEmail } from './emails/confirmation-email.ts'
 import { accountManagerRequestEmail } from './emails/account-manager-request.ts'
 import {
   findAccountAwaitingConfirmation, findAccountHospitalId, findAccountManagerRequest, findConfirmationRecipient,
   listActiveSuperadmins, markEmailConfirmed,
 } from './email-confirmation.queries.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** What sending a confirmation link needs from the app (the Fastify instance fits). */
 export interface ConfirmationEmailDeps {
@@ -40,7 +41,6 @@ export interface ConfirmationDeps extends ConfirmationEmailDeps {
   rules: Pick<Rules, 'emailConfirmationTtl' | 'registrationRateWindow' | 'confirmationResendsPerAddress' | 'confirmationResendsPerEmail' | 'confirmationResendMinimumDuration'>
 }
 
-export interface RequestMeta { ip: string; userAgent: string | undefined }
 
 const day = 24 * 3600 * 1000
 

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Lang } from '../../kernel/web/messages.ts'
-import { canManageAccounts, formalName, type GuideFacts } from './information-pages.ts'
+import { formalName, type GuideFacts } from './information-pages.ts'
+import { roleOf } from '../../kernel/accounts/guards.ts'
 import { messages } from './messages.ts'
 import { documentView, type DocumentContent } from './views/document.ts'
 import { homeView } from './views/home.ts'
@@ -38,7 +39,7 @@ export async function informationPagesRoutes (app: FastifyInstance) {
       body: homeView(t, {
         appName: app.config.appName,
         formalName: formalName(account, request.lang),
-        canManageAccounts: canManageAccounts(account),
+        canManageAccounts: roleOf(account) !== 'user',
       }),
     })
   })

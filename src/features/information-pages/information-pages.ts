@@ -28,11 +28,6 @@ export function formalName (account: Pick<CurrentAccount, 'civility' | 'lastName
   return `${messages[lang].civility[account.civility]} ${account.lastName}`
 }
 
-/** Account managers (of at least one hospital) and super-administrators reach « Gestion des comptes ». */
-export function canManageAccounts (account: CurrentAccount): boolean {
-  return account.isSuperadmin || account.managedHospitalIds.length > 0
-}
-
 /** What the help page needs to state the rules as they are configured. */
 export interface GuideFacts {
   appName: string

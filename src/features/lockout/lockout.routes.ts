@@ -11,6 +11,7 @@ import { isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { unlockAccountByToken } from './lockout.ts'
 import { invalidLinkPage, unlockPage } from './views/unlock-page.ts'
 import { messages } from './messages.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const UnlockQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
 const UnlockForm = Type.Object({ jeton: Type.String({ maxLength: 100 }) })
@@ -40,7 +41,7 @@ export async function lockoutRoutes (app: FastifyInstance) {
     const rules = app.rules
     await enforceRateLimit(app.db, `unlock:ip:${request.ip}`, { limit: rules.unlockAttemptsPerIp, window: rules.loginRateLimitWindow }, app.now())
     if (request.validationError) return showInvalidLink(request, reply)
-    const result = await unlockAccountByToken(app.db, request.body.jeton, app.now(), { ip: request.ip, userAgent: request.headers['user-agent'] })
+    const result = await unlockAccountByToken(app.db, request.body.jeton, app.now(), requestMeta(request))
     if (result.outcome === 'invalidLink') return showInvalidLink(request, reply)
     return reply.redirect('/connexion?deverrouille=1', 303)
   })

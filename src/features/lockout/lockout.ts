@@ -17,17 +17,17 @@ import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { countRateLimitHits, isOverLimit, throwIfLimitReached, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { unlockEmail } from './emails/unlock-email.ts'
 import {
   clearFailuresIfUnlocked, clearLock, findLockedAccountRecipient, incrementFailedPasswordCount, releaseLock, setLockedIfUnlocked,
 } from './lockout.queries.ts'
+import { noRequestMeta, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** What lockout needs from the app: `app` itself fits. */
 export interface LockoutSettings { rules: Rules; mailContext: MailContext }
 
 /** Who acted, for the audit trail. */
-export interface RequestMeta { ip?: string | null; userAgent?: string | null }
 
 export function isAccountLocked (account: { locked_at: number | null }): boolean {
   return account.locked_at !== null
@@ -37,7 +37,7 @@ export function isAccountLocked (account: { locked_at: number | null }): boolean
  * Counts one wrong password (in SQL, so parallel failures are all counted) and locks the account
  * when the count reaches the maximum. `locked` is true only for the one call that locked it.
  */
-export async function recordFailedPassword (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = {}) {
+export async function recordFailedPassword (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = noRequestMeta) {
   const failedPasswordCount = await incrementFailedPasswordCount(tx, accountId) ?? 0
   if (failedPasswordCount < settings.rules.maximumFailedPasswords) return { failedPasswordCount, locked: false }
   const locked = await lockAccount(tx, accountId, settings, now, meta)
@@ -49,7 +49,7 @@ export async function recordFailedPassword (tx: Db, accountId: string, settings:
  * caller's transaction. Returns false (and sends nothing) when it was already locked, or when
  * the requesting address has used up its locks (then the failures stay counted, unlocked).
  */
-export async function lockAccount (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = {}): Promise<boolean> {
+export async function lockAccount (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = noRequestMeta): Promise<boolean> {
   if (!await setLockedIfUnlocked(tx, accountId, now)) return false
   // Counted only by the request that really locks (of racing ones, one), and atomically, so
   // parallel attempts from one address on many accounts cannot lock more than the cap.
@@ -114,7 +114,7 @@ export function resetFailedPasswordCount (tx: Db, accountId: string) {
 export type UnlockResult = { outcome: 'unlocked'; accountId: string } | { outcome: 'invalidLink' }
 
 /** Uses the emailed link once: unlocks the account and zeroes its count. Does not log in. */
-export async function unlockAccountByToken (db: Db, token: unknown, now: number, meta: RequestMeta = {}): Promise<UnlockResult> {
+export async function unlockAccountByToken (db: Db, token: unknown, now: number, meta: RequestMeta = noRequestMeta): Promise<UnlockResult> {
   return db.transaction().execute(async (tx) => {
     const consumed = await consumeAccountToken(tx, token, 'unlock', now)
     if (!consumed) return { outcome: 'invalidLink' } as const

@@ -14,6 +14,7 @@ import { loginPage, type LoginPageState, type Notice } from './views/login-page.
 import { codePage, type CodePageState } from './views/code-page.ts'
 import { statusPage, statusTitle } from './views/status-page.ts'
 import { messages } from './messages.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const Flag = Type.Optional(Type.String({ maxLength: 5 }))
 const LoginQuery = Type.Object({
@@ -33,8 +34,6 @@ type LoginQuery = Static<typeof LoginQuery>
 export async function loginRoutes (app: FastifyInstance) {
   /** Binds the pending login to this browser: HttpOnly, no expiry date, random. */
   const preLoginCookie = app.cookieName('preconnexion')
-  const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null })
-
   function renderLogin (request: FastifyRequest, reply: FastifyReply, state: LoginPageState, status = 200) {
     return reply.page({ title: messages[request.lang].loginTitle, body: loginPage(request, state) }, status)
   }
@@ -92,7 +91,7 @@ export async function loginRoutes (app: FastifyInstance) {
       const errors = fieldErrorsFrom(request.lang, request.validationError.validation)
       return renderLogin(request, reply, { email, returnTo, errors }, 400)
     }
-    const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, meta(request))
+    const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
     if (result.outcome === 'codeSent') {
       await letCodeEmailLeave()
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
@@ -135,7 +134,7 @@ export async function loginRoutes (app: FastifyInstance) {
     }
     const code = request.body.code.replace(/\s/g, '')
     if (!/^\d{8}$/.test(code)) return renderCode(request, reply, { ...page, errors: { code: t.codeFormat } }, 400)
-    const result = await submitOneTimeCode(app, browserToken, code, { ...meta(request), sessionToken: request.cookies[app.sessionCookie] })
+    const result = await submitOneTimeCode(app, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
     switch (result.outcome) {
       case 'loggedIn':
         reply.clearCookie(preLoginCookie, app.cookieOptions)
@@ -155,7 +154,7 @@ export async function loginRoutes (app: FastifyInstance) {
   // POST /connexion/nouveau-code
   app.post('/connexion/nouveau-code', async function sendNewCode (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
-    const result = await sendNewOneTimeCode(app, browserToken, meta(request))
+    const result = await sendNewOneTimeCode(app, browserToken, requestMeta(request))
     if (result.outcome === 'codeSent') {
       await letCodeEmailLeave()
       return reply.redirect('/connexion/code?nouveau=1', 303)

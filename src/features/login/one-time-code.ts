@@ -13,14 +13,15 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { digestOneTimeCode, digestToken, isWellFormedToken, issueOneTimeCode, safeEqual } from '../../kernel/security/tokens.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
-import { recordEvent } from '../audit/index.ts'
-import { isAccountLocked, type RequestMeta } from '../lockout/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { isAccountLocked } from '../lockout/index.ts'
 import { createSession, destroySession } from '../sessions/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
   canManageAccounts, consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
 } from './login.queries.ts'
 import type { LoginContext } from './password-step.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export type CodeStepResult =
   | { outcome: 'loggedIn'; sessionToken: string; returnTo: string }

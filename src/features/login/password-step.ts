@@ -16,10 +16,11 @@ import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { verifyDummyPassword, verifyPassword } from '../../kernel/security/passwords.ts'
 import { digestOneTimeCode, digestToken, issueOneTimeCode, issueToken } from '../../kernel/security/tokens.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
-import { recordEvent } from '../audit/index.ts'
-import { isAccountLocked, recordFailedPassword, refuseAddressPastLockCap, resetFailedPasswordCount, type RequestMeta } from '../lockout/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { isAccountLocked, recordFailedPassword, refuseAddressPastLockCap, resetFailedPasswordCount } from '../lockout/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import { findAccountForLogin, replaceChallenge } from './login.queries.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** What the login flows need from the app: `app` itself fits. */
 export interface LoginContext { db: Db; rules: Rules; mailContext: MailContext; now: () => number }

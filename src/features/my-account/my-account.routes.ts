@@ -4,12 +4,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
-import { requireAccount } from '../sessions/index.ts'
+import { requireAccount } from '../../kernel/accounts/guards.ts'
 import { confirmationField, newPasswordErrors, newPasswordField, passwordRulesScripts } from '../password-reset/index.ts'
 import { changeMyPassword } from './my-account.ts'
 import { findMyAccount, listMySites } from './my-account.queries.ts'
 import { currentPasswordField, myAccountPage, type AccountPageState } from './views/account-page.ts'
 import { messages } from './messages.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 // Passwords longer than rules.passwordMaximumLength pass the schema so the policy can name the rule.
 const PasswordChangeForm = Type.Object({
@@ -53,8 +54,7 @@ export async function myAccountRoutes (app: FastifyInstance) {
     const result = await changeMyPassword(app, {
       accountId: account.id,
       token: request.cookies[app.sessionCookie],
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
+      ...requestMeta(request),
     }, {
       currentPassword: request.body[currentPasswordField],
       password: request.body[newPasswordField],

@@ -9,14 +9,14 @@ import type { Rules } from '../../config.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { hashPassword, verifyPassword } from '../../kernel/security/passwords.ts'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
 import { findNewPasswordProblems, findPasswordOwnerById, findPersonalWords, replaceAccountPassword, type NewPasswordProblems } from '../password-reset/index.ts'
 import { findPasswordHash } from './my-account.queries.ts'
 
 export interface MyAccountDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
 
 export interface PasswordChangeForm { currentPassword: string; password: string; confirmation: string }
-export interface CurrentSession { accountId: string; token: string | undefined; ip: string; userAgent: string | null }
+export interface CurrentSession extends RequestMeta { accountId: string; token: string | undefined }
 
 export type PasswordChangeResult =
   | { outcome: 'changed' }

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
 import type { OidcClientTable } from '../../kernel/db/schema.ts'
 import { issueToken } from '../../kernel/security/tokens.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 /** Scopes a client may be given: `bamara` adds the role, hospitals and sites. */
 export const supportedScopes = ['openid', 'email', 'profile', 'bamara'] as const

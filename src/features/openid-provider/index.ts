@@ -4,4 +4,5 @@
  */
 export { openidProviderRoutes } from './openid-provider.routes.ts'
 export { registerClient, rotateClientSecret, disableClient, listClients, findRegistrationProblem, supportedScopes, type ClientRegistration, type ClientProblem } from './clients.ts'
-export { rotateProviderKeys, ensureProviderKeys, purgeRetiredKeys } from './keys.ts'
+export { rotateProviderKeys, ensureProviderKeys } from './keys.ts'
+export { oidcClientCommand, rotateKeysCommand, clientProblemMessages } from './cli-commands.ts'

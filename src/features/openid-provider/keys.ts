@@ -12,7 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import type { Db } from '../../kernel/db/database.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 export const signingAlgorithms = ['ES256', 'RS256'] as const
 
@@ -74,10 +74,4 @@ export async function rotateProviderKeys (db: Db, now: number, actor: { accountI
     await recordEvent(tx, { type: 'oidcKeys.rotated', actorId: actor.accountId, hospitalId: null, details: { kids: fresh.map((k) => k.id) } }, now)
   })
   return fresh.map((k) => k.id)
-}
-
-/** Retired keys no longer published: deleted (`daily-tasks`). */
-export async function purgeRetiredKeys (db: Db, now: number, retiredKeyPublication: number): Promise<number> {
-  const result = await db.deleteFrom('oidc_key').where('retired_at', '<', now - retiredKeyPublication).executeTakeFirst()
-  return Number(result.numDeletedRows)
 }

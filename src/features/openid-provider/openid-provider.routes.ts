@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { destroySession } from '../sessions/index.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
 

@@ -9,6 +9,8 @@ import { createTwoHospitals, createAccount } from '../../../test/helpers/fixture
 import {
   HttpBrowser, clientConfiguration, registerTestClient, signInThroughPortal, startAuthorization, startListeningApp, type ListeningApp,
 } from '../../../test/helpers/openid.ts'
+import { purgeExpiredRows } from '../../kernel/db/expired-rows.ts'
+import { rotateProviderKeys } from './keys.ts'
 
 const redirectUri = 'https://fiches.example/callback'
 
@@ -194,6 +196,34 @@ describe('OpenID Connect provider', () => {
     for (const secret of secrets) {
       expect(dump).not.toContain(secret)
       expect(logs).not.toContain(secret)
+    }
+  })
+})
+
+describe('OpenID Connect provider: storage retention (daily-tasks)', () => {
+  it('purges expired tokens and sessions and retired keys past their publication, and keeps the live ones', async () => {
+    const t = await startListeningApp()
+    try {
+      const live = Date.now() + 3_600_000
+      const rows = [
+        { model: 'AccessToken', id_digest: 'expired', expires_at: Date.now() - 2 * 86_400_000 },
+        { model: 'RefreshToken', id_digest: 'live', expires_at: live },
+      ]
+      for (const row of rows) {
+        await t.db.insertInto('oidc_payload').values({ ...row, payload: '{}', grant_id: null, uid: null, account_id: null, client_id: null, consumed_at: null }).execute()
+      }
+      const kids = await rotateProviderKeys(t.db, Date.now() - 2 * 86_400_000)
+      await rotateProviderKeys(t.db, Date.now())
+      const report = await purgeExpiredRows(t.db, t.config.rules, Date.now())
+      expect(report.oidcPayloads).toBe(1)
+      expect(report.oidcKeys).toBe(3)
+      expect((await t.db.selectFrom('oidc_payload').select('id_digest').execute()).map((r) => r.id_digest)).toEqual(['live'])
+      // The keys of the first rotation are still published (retired just now); the initial ones are gone.
+      const published = await t.db.selectFrom('oidc_key').select('id').where('retired_at', 'is not', null).execute()
+      expect(published.map((r) => r.id).sort()).toEqual(expect.arrayContaining(kids))
+      expect(published.some((r) => r.id.startsWith('initial-'))).toBe(false)
+    } finally {
+      await t.close()
     }
   })
 })

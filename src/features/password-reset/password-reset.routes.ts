@@ -5,13 +5,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
-import { requestPasswordReset, resetLinkHours, resetPasswordWithLink, type RequestMeta } from './password-reset.ts'
+import { requestPasswordReset, resetLinkHours, resetPasswordWithLink } from './password-reset.ts'
 import { isAccountTokenUsable } from '../../kernel/accounts/account-tokens.ts'
 import { passwordResetRequestPage, passwordResetSentPage } from './views/request-form.ts'
 import { invalidLinkPage, newPasswordPage } from './views/reset-form.ts'
 import { confirmationField, newPasswordErrors, newPasswordField, passwordRulesScripts } from './views/new-password-fields.ts'
 import { messages } from './messages.ts'
 import { canonicalEmail } from '../../kernel/text.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const RequestForm = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
@@ -33,10 +34,6 @@ export const afterResetPath = '/connexion?reinitialise=1'
 function emailErrors (lang: FastifyRequest['lang'], typed: string): FieldErrors {
   const canonical = canonicalEmail(typed)
   return canonical.ok ? {} : { email: messages[lang][canonical.problem] }
-}
-
-function requestMeta (request: FastifyRequest): RequestMeta {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null }
 }
 
 /** Token pages must not leak their URL to another site through the Referer header. */

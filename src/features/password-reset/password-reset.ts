@@ -18,13 +18,13 @@ import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { normalizeEmail } from '../../kernel/text.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { passwordResetEmail } from './emails/reset-link.ts'
 import { findNewPasswordProblems, findPersonalWords, replaceAccountPassword, type NewPasswordProblems } from './new-password.ts'
 import { findPasswordOwnerByEmail, findPasswordOwnerByResetToken } from './password-reset.queries.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export interface PasswordResetDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
-export interface RequestMeta { ip: string; userAgent: string | null }
 
 /** Hours a reset link stays valid, as the pages and the email say it. */
 export function resetLinkHours (rules: Rules): number {

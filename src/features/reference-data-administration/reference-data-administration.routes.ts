@@ -12,7 +12,7 @@ import { csrfField } from '../../kernel/web/layout.ts'
 import { isUniqueViolation } from '../../kernel/db/database.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
-import { requireRole } from '../sessions/index.ts'
+import { requireRole } from '../../kernel/accounts/guards.ts'
 import { messages, type ReferenceAdministrationMessages } from './messages.ts'
 import {
   createHospital, createProfession, createSite, deleteOrArchiveSite, readHospitalForm, readProfessionForm,
@@ -26,6 +26,7 @@ import {
 import { base, hospitalListPage, hospitalPage, newHospitalPage } from './views/hospitals.ts'
 import { newSitePage, sitePage, type SiteValues } from './views/sites.ts'
 import { professionListPage, professionPage, type ProfessionValues } from './views/professions.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const codeParams = Type.Object({ code: Type.String({ maxLength: 64 }) })
@@ -69,7 +70,7 @@ export async function referenceDataAdministrationRoutes (app: FastifyInstance) {
 
   function editor (request: FastifyRequest): EditorContext {
     if (!request.account) throw new Error('reference-data route without the role guard')
-    return { db: app.db, now: app.now(), actorId: request.account.id, meta: { ip: request.ip, userAgent: request.headers['user-agent'] } }
+    return { db: app.db, now: app.now(), actorId: request.account.id, meta: requestMeta(request) }
   }
 
   /** A save's outcome: redirect when done, re-render with the errors (400) when invalid. */

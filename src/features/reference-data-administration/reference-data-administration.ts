@@ -16,19 +16,20 @@ import type { SiteKind } from '../../kernel/db/schema.ts'
 import type { FieldErrors } from '../../kernel/web/forms.ts'
 import { canonicalDomain } from '../../kernel/text.ts'
 import { frenchSortKey } from '../../kernel/french-order.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { accountAdministrationSiteTitle, findFinessProblem, siteSearchText } from '../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from './messages.ts'
 import {
   countAccountsOfSite, findHospitalRecord, findProfessionRecord, findSiteRecord, isFinessTaken,
   type HospitalRecord, type ProfessionRecord, type SiteRecord,
 } from './reference-data-administration.queries.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export interface EditorContext {
   db: Db
   now: number
   actorId: string
-  meta: { ip?: string; userAgent?: string }
+  meta: RequestMeta
 }
 
 export type Saved<T> = { outcome: 'done'; record: T } | { outcome: 'invalid'; errors: FieldErrors } | { outcome: 'notFound' } | { outcome: 'refused' }

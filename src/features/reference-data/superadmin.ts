@@ -6,7 +6,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import { findAccountIdByEmail, insertAccount } from '../../kernel/accounts/accounts.ts'
 import { hashPassword } from '../../kernel/security/passwords.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 
 export interface SuperadminFields { email: string; password: string; lastName?: string; firstName?: string }
 

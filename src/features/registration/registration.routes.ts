@@ -16,6 +16,7 @@ import { findHospital, listHospitalSites, listHospitals } from './registration.q
 import { emptyRegistrationValues, registrationFormPage, registrationSitesFragment, type RegistrationFormPage, type RegistrationFormValues } from './views/registration-form.ts'
 import { registrationSentPage } from './views/registration-sent.ts'
 import { messages, passwordRuleReasons } from './messages.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 const optionalText = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
 
@@ -94,7 +95,7 @@ export async function registrationRoutes (app: FastifyInstance) {
     if (check.outcome === 'invalid') {
       return showForm(reply, form.hospitalId, formValues(form), problemMessages(request.lang, check, app.rules), 400)
     }
-    await registerAccount(app, check.registration, { ip: request.ip, userAgent: request.headers['user-agent'] }, app.now())
+    await registerAccount(app, check.registration, requestMeta(request), app.now())
     void app.mail.kick()
     return reply.redirect('/inscription/envoyee', 303)
   })

@@ -21,12 +21,13 @@ import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { withMinimumDuration } from '../../kernel/security/timing.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { canonicalEmail } from '../../kernel/text.ts'
-import { recordEvent } from '../audit/index.ts'
-import { sendConfirmationEmail, type RequestMeta } from '../email-confirmation/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { isPersonalEmailDomain } from '../../kernel/accounts/personal-email-domains.ts'
 import { existingAccountNotice } from './emails/existing-account-notice.ts'
 import { findAccountByEmail, findHospital, findProfession, listHospitalSites } from './registration.queries.ts'
 import type { RegistrationMessages } from './messages.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** The form's fields, named as in the page (French URLs, French field names). */
 export type RegistrationField =

@@ -1,2 +1,2 @@
-export { sessionsPlugin, requireAccount, requireRole, type Role } from './sessions.plugin.ts'
+export { sessionsPlugin } from './sessions.plugin.ts'
 export { createSession, destroySession, invalidateAccountSessions, findLiveSession } from './sessions.ts'

@@ -3,8 +3,9 @@
  * checked by the web kernel). The session is destroyed on the server, not only in the browser.
  */
 import type { FastifyInstance } from 'fastify'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { destroySession } from './sessions.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export async function logoutRoutes (app: FastifyInstance) {
   // POST /deconnexion
@@ -15,7 +16,7 @@ export async function logoutRoutes (app: FastifyInstance) {
         const accountId = await destroySession(tx, token)
         if (accountId) {
           await recordEvent(tx, {
-            type: 'session.loggedOut', actorId: accountId, targetId: accountId, ip: request.ip, userAgent: request.headers['user-agent'],
+            type: 'session.loggedOut', actorId: accountId, targetId: accountId, ...requestMeta(request),
           }, app.now())
         }
       })

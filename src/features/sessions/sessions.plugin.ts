@@ -1,6 +1,7 @@
 /**
  * The sessions plugin (one of two features allowed to use fastify-plugin, as it decorates every
- * request): reads the session cookie, sets request.account, and offers the guards routes use.
+ * request): reads the session cookie, sets request.account, and keeps a form posted after the
+ * session expired for the guards of kernel/accounts/guards.ts.
  */
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -9,15 +10,13 @@ import { logoutRoutes } from './logout.routes.ts'
 import { sessionRenewalRoutes } from './session-renewal.routes.ts'
 import { keepableFields, saveFormBeforeLogin, takeSavedForm, type SavedForm } from './saved-form.ts'
 import { messages } from './messages.ts'
-import { RequestRefused } from '../../kernel/web/errors.ts'
 import { restoreForm } from '../../kernel/web/form-restore.ts'
 import { html, renderToString } from '../../kernel/web/html.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
+import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The session cookie pointed to a session that just expired (shows « Session expirée »). */
-    sessionExpired: boolean
     /** Whose session just expired: a form it posts is kept for that account's next login. */
     expiredAccountId: string | undefined
     /** Digest of the live session's token (« Rester connecté » renews that session). */
@@ -56,7 +55,7 @@ async function sessions (app: FastifyInstance) {
     if (request.url.startsWith('/static/')) return
     const token = request.cookies[sessionCookie]
     if (!token) return
-    const found = await findLiveSession(app.db, token, app.rules, app.now(), { ip: request.ip, userAgent: request.headers['user-agent'] })
+    const found = await findLiveSession(app.db, token, app.rules, app.now(), requestMeta(request))
     if (found.outcome === 'valid') {
       request.account = found.account
       request.sessionDigest = found.sessionDigest
@@ -85,23 +84,13 @@ async function sessions (app: FastifyInstance) {
     return restoreForm(payload, saved.postedTo, saved.fields, renderToString(notice)) ?? payload
   })
 
+  app.decorate('keepFormPostedAfterExpiry', keepPostedForm)
+
   await app.register(logoutRoutes)
   await app.register(sessionRenewalRoutes)
 }
 
 export const sessionsPlugin = fp(sessions, { name: 'sessions', dependencies: ['kernel', 'web'] })
-
-/**
- * preHandler for pages that need a logged-in user: otherwise to the login page, which brings
- * the user back here afterwards (user guide §3.4).
- */
-export async function requireAccount (request: FastifyRequest, reply: FastifyReply) {
-  if (request.account) return
-  const returnTo = request.method === 'POST' ? await keepPostedForm(request, reply) : request.url
-  const query = new URLSearchParams({ retour: returnTo })
-  if (request.sessionExpired) query.set('expiree', '1')
-  return reply.redirect(`/connexion?${query.toString()}`, 303)
-}
 
 /**
  * A form posted after the session expired (user guide §3.4): the login brings the user back to
@@ -123,18 +112,4 @@ async function keepPostedForm (request: FastifyRequest, reply: FastifyReply): Pr
 /** The page the form was on: the Referer when it is this site's (Referrer-Policy: same-origin), else the form's own address. */
 function formPageOf (request: FastifyRequest): string {
   return refererPath(request.headers.referer, request.server.config.appBaseUrl) ?? request.url
-}
-
-export type Role = 'accountManager' | 'superadmin'
-
-/** preHandler: the logged-in account must hold the role; anonymous users go to login first. */
-export function requireRole (role: Role) {
-  return async function checkRole (request: FastifyRequest, reply: FastifyReply) {
-    if (!request.account) return requireAccount(request, reply)
-    const account = request.account
-    const allowed = role === 'superadmin'
-      ? account.isSuperadmin
-      : account.isSuperadmin || account.managedHospitalIds.length > 0
-    if (!allowed) throw new RequestRefused(403)
-  }
 }

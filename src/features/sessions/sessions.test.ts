@@ -6,7 +6,7 @@ import { createAccount, createTwoHospitals } from '../../../test/helpers/fixture
 import { logIn } from '../../../test/helpers/login.ts'
 import { hours, minutes } from '../../config.ts'
 import { html } from '../../kernel/web/html.ts'
-import { requireAccount } from './index.ts'
+import { requireAccount } from '../../kernel/accounts/guards.ts'
 
 /** The real app plus one page behind requireAccount, standing for any logged-in page. */
 async function buildAppWithProtectedPage (): Promise<TestApp> {

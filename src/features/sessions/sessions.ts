@@ -10,7 +10,8 @@ import type { Rules } from '../../config.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
 import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
-import { recordEvent } from '../audit/index.ts'
+import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { noRequestMeta, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** Activity is written at most this often (a tenth of the idle timeout when shorter): the idle timeout stays exact to within it. */
 const touchInterval = 30_000
@@ -43,7 +44,7 @@ export type SessionLookup =
  * (user guide §3.5) does not end it: the lock stops new password logins only, as anyone who
  * knows the address can cause one.
  */
-export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: { ip?: string; userAgent?: string } = {}): Promise<SessionLookup> {
+export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: RequestMeta = noRequestMeta): Promise<SessionLookup> {
   const digest = digestToken(token)
   const row = await db.selectFrom('session')
     .innerJoin('account', 'account.id', 'session.account_id')
@@ -91,7 +92,7 @@ export async function touchSession (db: Db, digest: string, now: number): Promis
 }
 
 /** Deletes an expired session and records `session.expired` once, even if requests race. */
-async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number, meta: { ip?: string; userAgent?: string }): Promise<void> {
+async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number, meta: RequestMeta): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('session').where('id_digest', '=', digest).returning('account_id').executeTakeFirst()
     if (deleted) await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent, details: { reason } }, now)

@@ -71,7 +71,7 @@ describe(`purge of expired rows (${testEngine})`, () => {
     expect(after[0]).toMatchObject({ session: 1, account_token: 0, login_challenge: 0 })
     expect(after[1]).toEqual(after[0])
     expect(after[2]).toEqual(after[0])
-    expect(out.join('\n')).toMatch(/Purge : 2 session\(s\) expirée\(s\), 3 lien\(s\) utilisé\(s\) ou expiré\(s\), 1 connexion\(s\) abandonnée\(s\), \d+ compteur\(s\) de limitation supprimé\(s\)\./)
+    expect(out.join('\n')).toMatch(/Purge : 2 session\(s\) expirée\(s\), 3 lien\(s\) utilisé\(s\) ou expiré\(s\), 1 connexion\(s\) abandonnée\(s\), \d+ compteur\(s\) de limitation supprimé\(s\), 0 jeton\(s\) ou session\(s\) OpenID Connect expiré\(s\), 0 clé\(s\) retirée\(s\)\./)
   }, 180_000)
 
   it('deletes in bounded batches and keeps every row that a rule may still read', async () => {
@@ -119,7 +119,7 @@ describe(`purge of expired rows (${testEngine})`, () => {
     ]).execute()
 
     const report = await purgeExpiredRows(t.db, rules, now)
-    expect(report).toEqual({ sessions: 21, accountTokens: 16, loginChallenges: 1, rateLimits: 30, savedForms: 9 })
+    expect(report).toEqual({ sessions: 21, accountTokens: 16, loginChallenges: 1, rateLimits: 30, savedForms: 9, oidcPayloads: 0, oidcKeys: 0, oidcLogouts: 0 })
     expect((await t.db.selectFrom('saved_form').select('id_digest').execute()).map((r) => r.id_digest)).toEqual(['form-kept'])
     const ids = async (table: 'session' | 'login_challenge') => (await t.db.selectFrom(table).select('id_digest').orderBy('id_digest').execute()).map((r) => r.id_digest)
     expect(await ids('session')).toEqual(['idle-but-kept', 'live'])
@@ -127,7 +127,7 @@ describe(`purge of expired rows (${testEngine})`, () => {
     expect(await ids('login_challenge')).toEqual(['pending'])
     expect((await t.db.selectFrom('rate_limit').select('key').execute()).map((r) => r.key)).toEqual(['recent'])
     // A second run finds nothing more.
-    expect(await purgeExpiredRows(t.db, rules, now)).toEqual({ sessions: 0, accountTokens: 0, loginChallenges: 0, rateLimits: 0, savedForms: 0 })
+    expect(await purgeExpiredRows(t.db, rules, now)).toEqual({ sessions: 0, accountTokens: 0, loginChallenges: 0, rateLimits: 0, savedForms: 0, oidcPayloads: 0, oidcKeys: 0, oidcLogouts: 0 })
   })
 
   it('keeps rate-limit rows longer than every rate-limit window of the rules', () => {

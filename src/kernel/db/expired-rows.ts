@@ -2,7 +2,8 @@
  * Retention of the rows that anonymous traffic and past logins leave behind (ASVS 14.2: keep
  * personal data no longer than needed): expired sessions (they hold an IP address and a browser
  * description), used or expired link tokens, abandoned login attempts and finished rate-limit
- * windows, forms kept across an expired session. `daily-tasks` runs `purgeExpiredRows`. Each kind of row has its own function below,
+ * windows, forms kept across an expired session, and what the OpenID Connect provider
+ * stored (expired tokens and sessions, retired keys, delivered back-channel logouts). `daily-tasks` runs `purgeExpiredRows`. Each kind of row has its own function below,
  * added to `purges`; every one deletes in batches of rules.purgeBatchSize rows per statement
  * (portable: `delete … where key in (select key … limit n)`), until a batch comes back short, so
  * no statement holds a long lock on a busy table.
@@ -89,6 +90,41 @@ export const purgeExpiredSavedForms: Purge = (db, rules, now) => {
     .executeTakeFirst())
 }
 
+/**
+ * What the OpenID Connect provider stored (features/openid-provider/adapter.ts) once expired:
+ * sessions, interactions, grants, codes and tokens. The library never reads an expired one (the
+ * adapter answers « not found »), so deleting it changes no answer.
+ */
+export const purgeExpiredOidcPayloads: Purge = (db, rules, now) => {
+  const expiredBefore = now - rules.expiredRowRetention
+  // The key is (model, id_digest): a batch is read, then deleted model by model.
+  return deleteInBatches(rules.purgeBatchSize, async () => {
+    const batch = await db.selectFrom('oidc_payload').select(['model', 'id_digest'])
+      .where('expires_at', '<', expiredBefore).limit(rules.purgeBatchSize).execute()
+    for (const model of new Set(batch.map((r) => r.model))) {
+      const digests = batch.filter((r) => r.model === model).map((r) => r.id_digest)
+      await db.deleteFrom('oidc_payload').where('model', '=', model).where('id_digest', 'in', digests).execute()
+    }
+    return { numDeletedRows: BigInt(batch.length) }
+  })
+}
+
+/** The provider's retired keys once no longer published (rules.oidcRetiredKeyPublication): private keys kept no longer than needed. */
+export const purgeRetiredOidcKeys: Purge = async (db, rules, now) => {
+  const result = await db.deleteFrom('oidc_key').where('retired_at', '<', now - rules.oidcRetiredKeyPublication).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Back-channel logouts delivered (or given up) more than a retention ago: their audit events stay. */
+export const purgeFinishedOidcLogouts: Purge = (db, rules, now) => {
+  const before = now - rules.expiredRowRetention
+  return deleteInBatches(rules.purgeBatchSize, () => db.deleteFrom('oidc_logout_outbox')
+    .where('id', 'in', db.selectFrom('oidc_logout_outbox').select('id')
+      .where('status', '!=', 'pending').where('created_at', '<', before)
+      .limit(rules.purgeBatchSize))
+    .executeTakeFirst())
+}
+
 /** Every purge, by the kind of row it deletes (add new kinds here). */
 export const purges = {
   sessions: purgeExpiredSessions,
@@ -96,6 +132,9 @@ export const purges = {
   loginChallenges: purgeAbandonedLoginChallenges,
   rateLimits: purgeFinishedRateLimits,
   savedForms: purgeExpiredSavedForms,
+  oidcPayloads: purgeExpiredOidcPayloads,
+  oidcKeys: purgeRetiredOidcKeys,
+  oidcLogouts: purgeFinishedOidcLogouts,
 } satisfies Record<string, Purge>
 
 export type PurgeReport = Record<keyof typeof purges, number>

@@ -21,6 +21,8 @@ declare module 'fastify' {
     csrfToken: string
     /** Set by the sessions feature when a valid session cookie came with the request. */
     account: CurrentAccount | undefined
+    /** Set by the sessions feature: the session cookie pointed to a session that just expired (shows « Session expirée »). */
+    sessionExpired: boolean
     /** With `account`: milliseconds until the idle timeout ends the session (the expiry warning's clock). */
     sessionTimeLeft: number | undefined
   }

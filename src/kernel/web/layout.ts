@@ -4,6 +4,7 @@
  * the account menu is a <details>, logout and the language switch are small forms.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { roleOf } from '../accounts/guards.ts'
 import { html, type Html } from './html.ts'
 import { layoutMessages } from './messages.ts'
 
@@ -62,7 +63,7 @@ ${expiryWarned ? html`<script nonce="${nonce}" src="/static/session-expiry.js" d
         <summary aria-label="${t.accountMenu} : ${account.firstName} ${account.lastName}">${account.firstName} ${account.lastName}</summary>
         <ul>
           <li><a href="/mon-compte">${t.myAccount}</a></li>
-          ${account.isSuperadmin || account.managedHospitalIds.length > 0 ? html`<li><a href="/gestion">${t.administration}</a></li>` : ''}
+          ${roleOf(account) !== 'user' ? html`<li><a href="/gestion">${t.administration}</a></li>` : ''}
           <li><form method="post" action="/deconnexion">${csrfField(request)}<button type="submit" class="link-button">${t.logout}</button></form></li>
         </ul>
       </details>` : ''}

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Rules } from '../../../config.ts'
 import { accountStatus } from '../../../kernel/accounts/accounts.ts'
+import { roleOf } from '../../../kernel/accounts/guards.ts'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
@@ -53,7 +54,7 @@ function detailsSection (lang: Lang, account: MyAccount): Html {
 function correctionsHint (request: FastifyRequest, supportEmail: string): Html {
   const t = messages[request.lang]
   const account = request.account
-  const managesAccounts = account !== undefined && (account.isSuperadmin || account.managedHospitalIds.length > 0)
+  const managesAccounts = account !== undefined && roleOf(account) !== 'user'
   return html`<p class="hint">${managesAccounts ? t.correctionsHintManager(supportEmail) : t.correctionsHint}</p>`
 }
 

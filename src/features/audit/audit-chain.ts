@@ -1,0 +1,94 @@
+/**
+ * The audit trail's verification and retention (health-data rules: kept
+ * rules.auditRetentionMonths). The chain is written by kernel/audit/audit-trail.ts.
+ *
+ * Retention (`purgeAuditEvents`): events older than rules.auditRetentionMonths are deleted from
+ * the start of the chain only, and an `audit.purged` event records up to which event; the
+ * verification then accepts exactly that gap at the start and no other.
+ */
+import type { Db } from '../../kernel/db/database.ts'
+import { chainHash, recordEvent } from '../../kernel/audit/audit-trail.ts'
+
+export type ChainVerification = { intact: true; events: number } | { intact: false; brokenAtSeq: number; reason: string }
+
+/** Re-computes every hash in order; names the first event whose link or content was altered. */
+export async function verifyAuditChain (db: Db): Promise<ChainVerification> {
+  let previous: { seq: number; hash: string } | undefined
+  let firstSeq: number | undefined
+  let purgedThroughSeq = 0
+  let count = 0
+  const pageSize = 1000
+  for (;;) {
+    let query = db.selectFrom('audit_event').selectAll().orderBy('seq').limit(pageSize)
+    if (previous) query = query.where('seq', '>', previous.seq)
+    const rows = await query.execute()
+    for (const row of rows) {
+      const seq = Number(row.seq)
+      // Purged events leave a gap at the start only; inside the chain every link must hold.
+      if (previous && (seq !== previous.seq + 1 || row.previous_hash !== previous.hash)) {
+        return { intact: false, brokenAtSeq: seq, reason: 'link to the previous event broken (event removed or reordered)' }
+      }
+      if (chainHash({ ...row, seq }) !== row.hash) {
+        return { intact: false, brokenAtSeq: seq, reason: 'content altered' }
+      }
+      if (row.type === purgeEventType) purgedThroughSeq = Math.max(purgedThroughSeq, purgedThrough(row.details))
+      firstSeq ??= seq
+      previous = { seq, hash: row.hash }
+      count++
+    }
+    if (rows.length < pageSize) break
+  }
+  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+  if (previous && (Number(head.seq) !== previous.seq || head.hash !== previous.hash)) {
+    return { intact: false, brokenAtSeq: previous.seq + 1, reason: 'latest events removed' }
+  }
+  // A gap at the start is a purge only when an audit.purged event says so, up to that event.
+  if (firstSeq !== undefined && firstSeq !== purgedThroughSeq + 1) {
+    return { intact: false, brokenAtSeq: firstSeq, reason: 'events removed at the start without a purge record' }
+  }
+  if (firstSeq === undefined && previous === undefined && Number(head.seq) !== 0) {
+    return { intact: false, brokenAtSeq: 1, reason: 'every event removed' }
+  }
+  return { intact: true, events: count }
+}
+
+const purgeEventType = 'audit.purged'
+
+function purgedThrough (details: string | null): number {
+  try {
+    const value = (JSON.parse(details ?? '{}') as { throughSeq?: unknown }).throughSeq
+    return typeof value === 'number' ? value : 0
+  } catch {
+    return 0
+  }
+}
+
+/** The first instant still kept: `months` calendar months before now (UTC). */
+export function auditRetentionCutoff (now: number, months: number): number {
+  const cutoff = new Date(now)
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months)
+  return cutoff.getTime()
+}
+
+export type PurgeResult = { removed: number; throughSeq: number; cutoff: number }
+
+/**
+ * Deletes the events older than the retention, from the start of the chain only (up to the last
+ * event before the first one still within retention), and records `audit.purged` in the same
+ * transaction. Never removes an event after one that is kept, so the chain stays verifiable.
+ */
+export async function purgeAuditEvents (db: Db, now: number, retentionMonths: number, meta: { actorRole?: string } = {}): Promise<PurgeResult> {
+  const cutoff = auditRetentionCutoff(now, retentionMonths)
+  return db.transaction().execute(async (tx) => {
+    const firstKept = await tx.selectFrom('audit_event').select((eb) => eb.fn.min('seq').as('seq')).where('at', '>=', cutoff).executeTakeFirst()
+    const last = await tx.selectFrom('audit_event').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+    const throughSeq = firstKept?.seq !== null && firstKept?.seq !== undefined ? Number(firstKept.seq) - 1 : Number(last?.seq ?? 0)
+    const deleted = await tx.deleteFrom('audit_event').where('seq', '<=', throughSeq).executeTakeFirst()
+    const removed = Number(deleted.numDeletedRows)
+    await recordEvent(tx, {
+      type: purgeEventType, actorRole: meta.actorRole ?? 'cli', hospitalId: null,
+      details: { throughSeq, removed, cutoff: new Date(cutoff).toISOString(), retentionMonths },
+    }, now)
+    return { removed, throughSeq, cutoff }
+  })
+}
