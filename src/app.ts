@@ -97,7 +97,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
-  await app.register(openidProviderRoutes)
+  await app.register(openidProviderRoutes, { startLogoutDispatcher: options.startMailDispatcher ?? true, pollInterval: options.mailPollInterval })
   if (config.devMailbox) {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }

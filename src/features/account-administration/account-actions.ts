@@ -18,6 +18,7 @@ import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
 import { sendUnlockEmail } from '../lockout/index.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { accountActivatedEmail } from './emails/account-activated.ts'
 import { findManagedAccount, refusalToActivate, refusalToChange, refusalToDeactivate, requireManagedAccount, type ManagedAccount, type ScopeRefusal, type ScopeSubject } from './hospital-scope.ts'
 import { type Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -141,6 +142,7 @@ export async function deactivateAccount (ctx: ConsoleContext, accountId: unknown
       .executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
     await invalidateAccountSessions(tx, account.id)
+    await endAccessAtClients(tx, account.id, 'deactivated', ctx.now)
     await voidPendingEmailChanges(tx, account.id, ctx.now)
     await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(ctx, account) }, ctx.now)
     return { outcome: 'done', account }

@@ -21,6 +21,7 @@ import { digestToken, isWellFormedToken } from '../../kernel/security/tokens.ts'
 import { sql, type SqlBool } from 'kysely'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
 import { findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount, uuidPattern, type ManagedAccount, type ScopeRefusal } from './hospital-scope.ts'
 import { findCurrentManager, type Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -182,6 +183,8 @@ async function applySiteChanges (tx: Db, ctx: ConsoleContext, account: ManagedAc
   // A change of the account's sites voids a pending email change (admin guide §3.3): the link was
   // asked about the account as it was. An email change asked in this same form comes after.
   if (plan.added.length + plan.removed.length > 0) await voidPendingEmailChanges(tx, account.id, ctx.now)
+  // A site removed: the applications holding the account's old sites sign it out.
+  if (plan.removed.length > 0) await endAccessAtClients(tx, account.id, 'siteRemoved', ctx.now)
 }
 
 /** The new address gets a single-use link; the old one a notice. Nothing changes until confirmed. */
@@ -287,6 +290,7 @@ export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleC
         .where('id', '=', consumed.accountId).execute()
       // The login changed: open sessions end, and links sent to the old address stop working.
       await invalidateAccountSessions(tx, consumed.accountId)
+      await endAccessAtClients(tx, consumed.accountId, 'emailChanged', now)
       await tx.updateTable('account_token').set({ used_at: now })
         .where('account_id', '=', consumed.accountId).where('used_at', 'is', null).execute()
       await recordEvent(tx, {

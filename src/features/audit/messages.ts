@@ -36,6 +36,14 @@ const eventLabelsFr = {
   'accessReview.reportExported': 'Rapport de revue des droits exporté',
   'audit.purged': 'Journal purgé (durée de conservation)',
   'audit.exported': 'Journal exporté',
+  'oidc.signIn': 'Connexion à une application (OpenID Connect)',
+  'oidc.accessEnded': 'Accès des applications retiré (jetons révoqués)',
+  'oidc.backChannelLogoutSent': 'Déconnexion envoyée à une application',
+  'oidc.backChannelLogoutFailed': 'Déconnexion d’une application impossible',
+  'oidcClient.registered': 'Application cliente enregistrée',
+  'oidcClient.secretRotated': 'Secret d’une application cliente renouvelé',
+  'oidcClient.disabled': 'Application cliente désactivée',
+  'oidcKeys.rotated': 'Clés de signature renouvelées',
 }
 export type KnownEventType = keyof typeof eventLabelsFr
 
@@ -74,6 +82,14 @@ const eventLabelsEn: Record<KnownEventType, string> = {
   'accessReview.reportExported': 'Access review report exported',
   'audit.purged': 'Journal purged (retention period)',
   'audit.exported': 'Journal exported',
+  'oidc.signIn': 'Sign-in to an application (OpenID Connect)',
+  'oidc.accessEnded': 'Applications’ access removed (tokens revoked)',
+  'oidc.backChannelLogoutSent': 'Logout sent to an application',
+  'oidc.backChannelLogoutFailed': 'Logout of an application failed',
+  'oidcClient.registered': 'Client application registered',
+  'oidcClient.secretRotated': 'Client application secret renewed',
+  'oidcClient.disabled': 'Client application disabled',
+  'oidcKeys.rotated': 'Signing keys renewed',
 }
 export const knownEventTypes = Object.keys(eventLabelsFr) as KnownEventType[]
 

@@ -42,6 +42,7 @@ declare module 'oidc-provider' {
     interactionDetails (req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>
     interactionResult (req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<string>
     on (event: string, listener: (...args: unknown[]) => void): this
+    use (middleware: (ctx: unknown, next: () => Promise<void>) => Promise<void>): this
     Grant: {
       new (properties: { clientId: string; accountId: string }): Grant
       find: (id: string) => Promise<Grant | undefined>

@@ -19,18 +19,37 @@ import { destroySession } from '../sessions/index.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
+import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
 
 /** The endpoints that take a POST: authorization (form post), token, userinfo, logout and its confirmation, revocation. */
 const providerPostPaths = ['/auth', '/token', '/me', '/session/end', '/session/end/confirm', '/token/revocation'].map((p) => `${oidcPrefix}${p}`)
 
 type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?: 'fr' | 'en' }
 
+interface PortalLogoutContext {
+  cookies: { get: (name: string, options: object) => string | undefined }
+  req: { portalLogout?: Promise<void> }
+}
+
 const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
 
-export async function openidProviderRoutes (app: FastifyInstance) {
+export interface OpenidProviderOptions {
+  /** Start delivering back-channel logouts (off in tests that drive delivery themselves). */
+  startLogoutDispatcher?: boolean
+  pollInterval?: number
+}
+
+export async function openidProviderRoutes (app: FastifyInstance, options: OpenidProviderOptions) {
   const base = new URL(app.config.appBaseUrl)
   const secureCookies = base.protocol === 'https:'
   await ensureProviderKeys(app.db, app.now())
+
+  const logouts = new BackChannelLogoutDispatcher({
+    db: app.db, issuer: app.config.appBaseUrl, now: app.now, log: app.log, pollInterval: options.pollInterval,
+    maximumAttempts: app.rules.oidcLogoutMaximumAttempts, retiredKeyPublication: app.rules.oidcRetiredKeyPublication,
+  })
+  if (options.startLogoutDispatcher ?? true) app.addHook('onReady', async () => logouts.start())
+  app.addHook('onClose', async () => logouts.stop())
 
   let keys: ProviderKeys = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
   let current = build(keys)
@@ -40,12 +59,20 @@ export async function openidProviderRoutes (app: FastifyInstance) {
     const provider = createProvider({ issuer: app.config.appBaseUrl, db: app.db, rules: app.rules, keys: providerKeys, secureCookies })
     provider.proxy = true
     // RP-initiated logout ends the portal session too: one session for the portal and its clients.
-    provider.on('end_session.success', (ctx) => { void endPortalSession(ctx as { cookies: { get: (n: string, o: object) => string | undefined } }) })
+    // The event cannot wait; the middleware below holds the answer until the session is gone.
+    provider.on('end_session.success', (ctx) => {
+      const c = ctx as PortalLogoutContext
+      c.req.portalLogout = endPortalSession(c)
+    })
+    provider.use(async (ctx, next) => {
+      await next()
+      await (ctx as PortalLogoutContext).req.portalLogout
+    })
     provider.on('server_error', (_ctx, error) => app.log.error({ err: { message: (error as Error).message } }, 'openid provider error'))
     return { provider, callback: provider.callback() }
   }
 
-  async function endPortalSession (ctx: { cookies: { get: (n: string, o: object) => string | undefined } }) {
+  async function endPortalSession (ctx: PortalLogoutContext) {
     const token = ctx.cookies.get(app.sessionCookie, { signed: false })
     if (token) await destroySession(app.db, token).catch((error: unknown) => app.log.error({ err: error }, 'portal session not ended'))
   }

@@ -174,6 +174,32 @@ describe('OpenID Connect provider', () => {
     expect(await siteIds(refreshed.access_token)).toEqual([siteB])
   })
 
+  it('ends the portal session too when a relying party asks for the logout (RP-initiated logout)', async () => {
+    const postLogout = 'https://fiches.example/au-revoir'
+    const rp = await registerTestClient(t, { redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] })
+    const rpConfig = await clientConfiguration(t.issuer, rp.clientId, rp.clientSecret as string)
+    const email = 'rp.logout@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(rpConfig, redirectUri)
+    const tokens = await client.authorizationCodeGrant(rpConfig, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    expect((await browser.get('/mon-compte')).status).toBe(200)
+
+    const endSession = client.buildEndSessionUrl(rpConfig, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: postLogout, state: 'fin' })
+    const confirmPage = await browser.get(endSession.pathname + endSession.search)
+    expect(confirmPage.status).toBe(200)
+    const page = await confirmPage.text()
+    expect(page).toContain('Se déconnecter ?')
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1] as string
+    const confirmed = await browser.post('/oidc/session/end/confirm', { xsrf, logout: 'yes' })
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe(`${postLogout}?state=fin`)
+    // The portal session ended with it.
+    const portal = await browser.get('/mon-compte')
+    expect(portal.status).toBe(303)
+    expect(portal.headers.get('location')).toMatch(/^\/connexion/)
+  })
+
   it('keeps no token, code or secret in clear in its tables or its logs', async () => {
     const email = 'secrets@chu-a.fr'
     await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })

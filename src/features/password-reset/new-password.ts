@@ -12,6 +12,7 @@ import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { checkPasswordPolicy, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
+import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { passwordChangedEmail } from './emails/password-changed.ts'
 import { deleteLoginChallenges, listAccountHospitalNames, setPasswordHash, type PasswordOwner } from './password-reset.queries.ts'
 
@@ -45,6 +46,7 @@ export interface PasswordReplacement {
 export async function replaceAccountPassword (tx: Db, mail: MailContext, owner: PasswordOwner, change: PasswordReplacement, now: number): Promise<void> {
   await setPasswordHash(tx, owner.id, change.passwordHash, now, change.unlock)
   await invalidateAccountSessions(tx, owner.id, { exceptToken: change.keepSessionToken })
+  await endAccessAtClients(tx, owner.id, change.event === 'password.reset' ? 'passwordReset' : 'passwordChanged', now)
   await deleteLoginChallenges(tx, owner.id)
   await enqueueMail(tx, passwordChangedEmail(mail, owner, now), now)
   await recordEvent(tx, {

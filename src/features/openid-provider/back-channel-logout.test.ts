@@ -1,0 +1,132 @@
+/**
+ * Access ends where the records are: a deactivation and a site removed in the console (the real
+ * pages) send a back-channel logout to every client where the user has a session, and revoke
+ * their refresh tokens. A tiny HTTP receiver plays the client and verifies each logout token with
+ * jose against the provider's JWKS. The logout goes once, even when two dispatchers (two
+ * instances) run at the same time, and is retried when the client was down.
+ */
+import http from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as client from 'openid-client'
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
+import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
+import { TestBrowser } from '../../../test/helpers/browser.ts'
+import { signIn } from '../../../test/helpers/session.ts'
+import { testEngine } from '../../../test/helpers/test-app.ts'
+import { HttpBrowser, clientConfiguration, freePort, registerTestClient, signInThroughPortal, startAuthorization, startListeningApp, type ListeningApp } from '../../../test/helpers/openid.ts'
+import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
+
+const redirectUri = 'https://fiches.example/callback'
+
+/** The relying party's back-channel endpoint: records each logout token it verified. */
+async function startReceiver () {
+  const received: Array<{ payload: JWTPayload; header: Record<string, unknown> }> = []
+  const state = { answer: 200, issuer: '' }
+  const server = http.createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => { body += String(chunk) })
+    request.on('end', () => {
+      const token = new URLSearchParams(body).get('logout_token') ?? ''
+      void jwtVerify(token, createRemoteJWKSet(new URL(`${state.issuer}/oidc/jwks`)), { issuer: state.issuer, typ: 'logout+jwt' })
+        .then(({ payload, protectedHeader }) => {
+          if (state.answer === 200) received.push({ payload, header: protectedHeader as Record<string, unknown> })
+          response.writeHead(state.answer).end()
+        })
+        .catch(() => response.writeHead(400).end())
+    })
+  })
+  const port = await freePort()
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return { received, state, url: `http://127.0.0.1:${port}/backchannel-logout`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+describe(`back-channel logout when access ends (${testEngine})`, () => {
+  let t: ListeningApp
+  let receiver: Awaited<ReturnType<typeof startReceiver>>
+  let hospitals: Awaited<ReturnType<typeof createTwoHospitals>>
+  let clientId: string
+  let config: client.Configuration
+  let manager: TestBrowser
+  const dispatcher = () => new BackChannelLogoutDispatcher({
+    db: t.db, issuer: t.issuer, now: t.clock.now, maximumAttempts: 3, retiredKeyPublication: t.config.rules.oidcRetiredKeyPublication,
+    log: { warn: () => {}, error: () => {} },
+  })
+
+  beforeAll(async () => {
+    t = await startListeningApp()
+    receiver = await startReceiver()
+    receiver.state.issuer = t.issuer
+    hospitals = await createTwoHospitals(t.db)
+    const registered = await registerTestClient(t, { redirectUris: [redirectUri], backchannelLogoutUri: receiver.url })
+    clientId = registered.clientId
+    config = await clientConfiguration(t.issuer, clientId, registered.clientSecret as string)
+    manager = new TestBrowser(t.app)
+    await signIn(t, manager, await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [hospitals.a.adminSiteId] }))
+  })
+  afterAll(async () => {
+    await t?.close()
+    await receiver?.close()
+  })
+
+  async function signedInUser (email: string, siteIds: string[]) {
+    const accountId = await createAccount(t.db, { email, siteIds })
+    const start = await startAuthorization(config, redirectUri)
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    return { accountId, tokens, sid: tokens.claims()?.sid as string }
+  }
+
+  it('on deactivation: one verified logout token (sub, sid, the back-channel event), and the refresh token refused', async () => {
+    const { accountId, tokens, sid } = await signedInUser('desactive@chu-a.fr', [hospitals.a.siteIds[0] as string])
+    expect(sid).toBeTruthy()
+    const response = await manager.post(`/gestion/comptes/${accountId}/desactiver`, {})
+    expect(response.statusCode).toBe(303)
+    // Two instances deliver at once: the logout goes once.
+    await Promise.all([dispatcher().deliverDue(), dispatcher().deliverDue()])
+    const mine = receiver.received.filter((r) => r.payload.sub === accountId)
+    expect(mine).toHaveLength(1)
+    expect(mine[0]?.payload).toMatchObject({ iss: t.issuer, aud: clientId, sub: accountId, sid, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } })
+    expect(mine[0]?.payload.nonce).toBeUndefined()
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    await expect(client.fetchUserInfo(config, tokens.access_token, accountId)).rejects.toThrow()
+    const types = (await t.db.selectFrom('audit_event').select('type').where('target_id', '=', accountId).orderBy('seq').execute()).map((e) => e.type)
+    expect(types).toEqual(expect.arrayContaining(['admin.accountDeactivated', 'oidc.accessEnded', 'oidc.backChannelLogoutSent']))
+  })
+
+  it('on a site removed in the console: a logout, the refresh token refused, and a new sign-in without the site', async () => {
+    const [kept, removed] = [hospitals.a.siteIds[0] as string, hospitals.a.siteIds[1] as string]
+    const email = 'retire@chu-a.fr'
+    const { accountId, tokens } = await signedInUser(email, [kept, removed])
+    const account = await t.db.selectFrom('account').select(['civility', 'last_name', 'first_name', 'profession_code', 'email']).where('id', '=', accountId).executeTakeFirstOrThrow()
+    const saved = await manager.post(`/gestion/comptes/${accountId}`, {
+      civilite: account.civility, nom: account.last_name, prenom: account.first_name, profession: account.profession_code, email: account.email,
+      ajouter: kept, retirer: removed, valider: '1',
+    })
+    expect(saved.statusCode).toBe(303)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === accountId)).toHaveLength(1)
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    const again = await signedInUser2(email)
+    expect((again.bamara_sites as Array<{ id: string }>).map((s) => s.id)).toEqual([kept])
+  })
+
+  it('retries a logout the client did not accept, and delivers it once it answers', async () => {
+    const { accountId } = await signedInUser('retry@chu-a.fr', [hospitals.a.siteIds[0] as string])
+    receiver.state.answer = 503
+    expect((await manager.post(`/gestion/comptes/${accountId}/desactiver`, {})).statusCode).toBe(303)
+    await dispatcher().deliverDue()
+    const row = await t.db.selectFrom('oidc_logout_outbox').select(['status', 'attempts', 'last_error']).where('account_id', '=', accountId).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'the client answered 503' })
+    receiver.state.answer = 200
+    t.clock.advance(60_000)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === accountId)).toHaveLength(1)
+    expect(await t.db.selectFrom('oidc_logout_outbox').select('status').where('account_id', '=', accountId).executeTakeFirstOrThrow()).toEqual({ status: 'sent' })
+  })
+
+  /** Signs the same email in again (the portal asks for the password and code again after the change) and reads userinfo. */
+  async function signedInUser2 (email: string) {
+    const start = await startAuthorization(config, redirectUri)
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    return await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub as string)
+  }
+})
