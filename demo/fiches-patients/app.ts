@@ -152,6 +152,11 @@ export async function buildDemoApp (config: DemoConfig, options: DemoAppOptions 
     return reply.type('text/css; charset=utf-8').send(styleSheet)
   })
 
+  // GET /favicon.ico: none (an answer, not a 404 in the browser's console)
+  app.get('/favicon.ico', async function sendNoIcon (_request, reply) {
+    return reply.code(204).send()
+  })
+
   // GET /
   app.get('/', async function showRecords (request, reply) {
     const lang = langOf(request)

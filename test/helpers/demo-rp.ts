@@ -126,9 +126,13 @@ export class TwoOriginBrowser {
   async visit (url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Visit> {
     let current = url
     let response = await this.request(current, init)
-    for (let i = 0; i < 15 && response.status >= 300 && response.status < 400; i++) {
+    for (let i = 0; i < 15; i++) {
+      // A redirect, or a page that goes on by itself at once (Refresh: 0; url=…), as browsers do.
+      const refresh = /^0;\s*url=(.+)$/i.exec(response.headers.get('refresh') ?? '')?.[1]
+      const next = response.status >= 300 && response.status < 400 ? response.headers.get('location') ?? '' : refresh
+      if (next === undefined) break
       await response.arrayBuffer()
-      current = new URL(response.headers.get('location') ?? '', current).toString()
+      current = new URL(next, current).toString()
       response = await this.request(current)
     }
     return { status: response.status, url: current, body: await response.text() }
