@@ -40,6 +40,7 @@ export async function informationPagesRoutes (app: FastifyInstance) {
         appName: app.config.appName,
         formalName: formalName(account, request.lang),
         canManageAccounts: roleOf(account) !== 'user',
+        demoRpUrl: app.config.nodeEnv === 'production' ? undefined : app.config.demoRpUrl,
       }),
     })
   })
