@@ -46,7 +46,7 @@ export function siteKey (site: Pick<SiteClaim, 'code' | 'title' | 'hospital_fine
 export function recordsOfSite (site: SiteClaim): PatientRecord[] {
   const random = seededRandom(siteKey(site))
   const count = 3 + Math.floor(random() * 3)
-  const prefix = (site.code ?? 'SITE').normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toUpperCase() || 'SITE'
+  const prefix = referencePrefix(site)
   const records: PatientRecord[] = []
   for (let number = 1; number <= count; number++) {
     const woman = random() < 0.5
@@ -64,6 +64,15 @@ export function recordsOfSite (site: SiteClaim): PatientRecord[] {
     })
   }
   return records
+}
+
+/** The code (« MALO »), or for a site without one the initials of its title's words (« Paraplégies spastiques héréditaires » → « PSH »). */
+function referencePrefix (site: Pick<SiteClaim, 'code' | 'title'>): string {
+  const plain = (text: string) => text.normalize('NFD').replace(/[^A-Za-z0-9\s’'-]/g, '')
+  const fromCode = site.code ? plain(site.code).replace(/[^A-Za-z0-9]/g, '').toUpperCase() : ''
+  if (fromCode) return fromCode
+  const initials = plain(site.title).split(/[\s’'-]+/).filter((w) => w.length > 2).map((w) => w[0]).join('').toUpperCase()
+  return initials || 'SITE'
 }
 
 /** mulberry32 seeded by the FNV-1a hash of the key: the same key, the same records. */
