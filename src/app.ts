@@ -6,10 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
-import kernel, { type Clock } from './kernel/kernel.ts'
-import webKernel, { formLimits } from './kernel/web/plugin.ts'
+import kernel, { type Now } from './kernel/kernel.ts'
+import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
+import metricsPlugin from './kernel/metrics/plugin.ts'
 import { prepareDatabase } from './startup.ts'
+import { DailyTasksScheduler, dailyTasksName } from './daily-tasks.ts'
 import { referenceDataRoutes } from './features/reference-data/index.ts'
 import { informationPagesRoutes } from './features/information-pages/index.ts'
 import { devMailboxRoutes } from './features/dev-mailbox/index.ts'
@@ -24,16 +26,25 @@ import { accountAdministrationRoutes } from './features/account-administration/i
 import { referenceDataAdministrationRoutes } from './features/reference-data-administration/index.ts'
 import { auditRoutes } from './features/audit/index.ts'
 import { accessReviewConsoleBox, accessReviewRoutes } from './features/access-review/index.ts'
-import { openidProviderRoutes } from './features/openid-provider/index.ts'
+import { clientAdministrationRoutes, clientsConsoleBox, openidProviderRoutes } from './features/openid-provider/index.ts'
 
 export interface BuildOptions {
   /** The clock every rule reads; tests pass a controllable one. */
-  now?: Clock
+  now?: Now
   /** Start the mail dispatcher's poll loop (off in tests that drive delivery themselves). */
   startMailDispatcher?: boolean
   mailPollInterval?: number
+  /** Fire the daily tasks at DAILY_TASKS_AT (off in tests that call the scheduler themselves). */
+  startDailyTasks?: boolean
   /** Where the logs go (tests capture them to search for secrets); stdout by default. */
   logStream?: NodeJS.WritableStream
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The in-process scheduler of the daily tasks (tests drive it through runIfDue). */
+    dailyTasks: DailyTasksScheduler
+  }
 }
 
 export async function buildApp (config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -52,6 +63,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       : config.trustProxy,
     bodyLimit: formLimits.bodyBytes,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    schemaErrorFormatter,
     return503OnClosing: true,
   })
   const mail = new MailDispatcher({
@@ -62,7 +74,10 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
     pollInterval: options.mailPollInterval,
     log: app.log,
   })
+  const scheduler = new DailyTasksScheduler({ db: handle.db, config, now, log: app.log })
+  app.decorate('dailyTasks', scheduler)
   app.addHook('onClose', async () => {
+    await scheduler.stop()
     await mail.stop()
     await handle.close()
   })
@@ -76,6 +91,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
 
   await app.register(kernel, { db: handle.db, engine: handle.engine, config, now, mail })
   await app.register(webKernel, { config })
+  await app.register(metricsPlugin, { config, db: handle.db, now, pool: handle.poolUsage, dailyTask: dailyTasksName })
 
   // GET /healthz: the process answers. GET /readyz: it can reach its database.
   app.get('/healthz', async () => ({ status: 'ok' }))
@@ -93,15 +109,23 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(lockoutRoutes)
   await app.register(passwordResetRoutes)
   await app.register(myAccountRoutes)
-  await app.register(accountAdministrationRoutes, { prefix: '/gestion', landingBoxes: [accessReviewConsoleBox] })
+  await app.register(accountAdministrationRoutes, { prefix: '/gestion', landingBoxes: [accessReviewConsoleBox, clientsConsoleBox] })
   await app.register(referenceDataAdministrationRoutes, { prefix: '/gestion/referentiel' })
   await app.register(auditRoutes, { prefix: '/gestion/journal' })
   await app.register(accessReviewRoutes, { prefix: '/gestion/revue-des-droits' })
+  await app.register(clientAdministrationRoutes, { prefix: '/gestion/applications' })
   await app.register(openidProviderRoutes, { startLogoutDispatcher: options.startMailDispatcher ?? true, pollInterval: options.mailPollInterval })
   if (config.devMailbox) {
     await app.register(devMailboxRoutes, { prefix: '/dev/mailbox' })
   }
 
   if (options.startMailDispatcher ?? true) app.addHook('onReady', async () => mail.start())
+  if (options.startDailyTasks ?? true) {
+    app.addHook('onReady', async () => {
+      scheduler.start()
+      const next = scheduler.nextRun()
+      if (next) app.log.info({ next: next.toISOString() }, 'daily tasks scheduled')
+    })
+  }
   return app
 }

@@ -13,7 +13,10 @@
  *   purge-audit                          delete audit events older than AUDIT_RETENTION_MONTHS
  *   send-review-reminders                access review emails to account managers (once each)
  *   purge-expired                        delete expired sessions, dead link tokens, abandoned logins, old rate limits
- *   daily-tasks                          purge-audit, purge-expired, send-review-reminders, send-activation-digests (cron)
+ *   daily-tasks                          purge-audit, purge-expired, send-review-reminders, send-activation-digests
+ *                                        (the server runs them itself at DAILY_TASKS_AT; this is for cron)
+ *   backup <fichier>                     consistent copy of the SQLite database, while the server runs
+ *   restore <fichier>                    put a backup back (refused while a process has the database open)
  *   send-activation-digests              email account managers the accounts waiting for
  *                                        activation (at most one digest a day each; for cron)
  *   oidc-client add|list|rotate-secret|disable …
@@ -25,11 +28,14 @@
  * non-zero code on any error. A password is never taken from the command line: `ps` shows it.
  * The file format of the imports is described in `features/reference-data/reference-import.ts`.
  */
+import { countOf, plural } from './kernel/web/messages.ts'
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { ConfigError, loadConfig, type AppConfig } from './config.ts'
 import { openDatabase, type Db } from './kernel/db/database.ts'
-import { migrateToLatest } from './kernel/db/migrate.ts'
+import { migrateToLatest, migrationNames } from './kernel/db/migrate.ts'
+import { backupSqliteDatabase, restoreSqliteDatabase } from './kernel/db/backup.ts'
+import { runDailyTasks } from './daily-tasks.ts'
 import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
 import { canonicalEmail } from './kernel/text.ts'
 import { purgeExpiredRows } from './kernel/db/expired-rows.ts'
@@ -37,9 +43,11 @@ import { checkPasswordPolicy, type PasswordRule } from './kernel/security/passwo
 import { findPersonNameProblem, personNameMaximumLength } from './kernel/accounts/person-names.ts'
 import { layoutMessages } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
-import { purgeAuditEvents, verifyAuditChain } from './features/audit/index.ts'
-import { sendAccessReviewNotifications } from './features/access-review/index.ts'
-import { sendActivationDigests } from './features/activation-digest/index.ts'
+import { purgeAuditEvents, verifyAuditChain, type PurgeResult } from './features/audit/index.ts'
+import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
+import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
+import type { PurgeReport } from './kernel/db/expired-rows.ts'
+import { flowContext } from './kernel/flow-context.ts'
 import { oidcClientCommand, rotateKeysCommand } from './features/openid-provider/index.ts'
 
 export interface CliIo {
@@ -72,7 +80,11 @@ const usage = `Usage : npm run cli -- <commande>
                                             les connexions abandonnées et les anciens compteurs de limitation
   send-review-reminders                     envoie les emails de revue des droits d’accès
   daily-tasks                               purge-audit, purge-expired, send-review-reminders et
-                                            send-activation-digests (cron quotidien)
+                                            send-activation-digests (le serveur les lance lui-même à
+                                            DAILY_TASKS_AT ; cette commande sert avec DAILY_TASKS_AT=off et cron)
+  backup <fichier>                          copie cohérente de la base SQLite, service en marche
+  restore <fichier>                         remet une sauvegarde en place (refusé tant qu’un processus
+                                            utilise la base)
   oidc-client add|list|rotate-secret|disable
                                             applications clientes OpenID Connect (secret affiché
                                             une seule fois) ; « oidc-client » seul donne l’usage
@@ -113,15 +125,21 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'oidc-client': (db, config) => oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
     'rotate-keys': (db) => rotateKeysCommand(db, io),
     'daily-tasks': async (db, config) => {
-      const purged = await purgeAuditFromCli(db, config, io)
-      const expired = await purgeExpiredFromCli(db, config, io)
-      const reminded = await sendReviewRemindersFromCli(db, config, io)
-      const digested = await sendActivationDigestsFromCli(db, config, io)
-      return Math.max(purged, expired, reminded, digested)
+      const report = await runDailyTasks(db, config, io.now())
+      io.out(describeAuditPurge(report.audit, config))
+      io.out(describeExpiredPurge(report.expired))
+      io.out(describeReviewNotifications(report.reviews))
+      io.out(describeActivationDigests(report.digests))
+      return exitCodes.ok
     },
   }
+  const fileCommands: Record<string, (config: AppConfig) => Promise<number>> = {
+    backup: (config) => backupFromCli(config, rest, io),
+    restore: async (config) => restoreFromCli(config, rest, io),
+  }
   const run = commands[command]
-  if (!run) {
+  const runOnFile = fileCommands[command]
+  if (!run && !runOnFile) {
     io.err(`Commande inconnue : « ${command} ».\n\n${usage}`)
     return exitCodes.usage
   }
@@ -136,6 +154,16 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     }
     throw error
   }
+  // Backup and restore work on the database file itself: no connection, no migration first.
+  if (runOnFile) {
+    try {
+      return await runOnFile(config)
+    } catch (error) {
+      io.err(`Échec : ${error instanceof Error ? error.message : String(error)}`)
+      return exitCodes.failed
+    }
+  }
+  if (!run) return exitCodes.usage
   const handle = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile })
   try {
     const applied = await migrateToLatest(handle.db)
@@ -158,7 +186,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
 async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
   const unsettled = await listUnsettledEmailCollisions(db)
   if (unsettled.length === 0) return exitCodes.ok
-  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${unsettled.length} compte(s).`)
+  io.out(`Adresses à régler (migration 0008, laissées telles quelles) : ${countOf('fr', unsettled.length, 'compte', 'comptes')}.`)
   for (const row of unsettled) {
     io.out(row.problem === 'collision'
       ? `  ${row.storedEmail} (compte ${row.accountId}) : même adresse canonique ${row.canonicalEmail ?? ''} qu’un autre compte`
@@ -195,11 +223,11 @@ async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo):
   const result = await importReferenceData(db, text, kind, io.now())
   const what = kind === 'hospitals' ? 'établissements' : 'sites'
   if (result.outcome === 'rejected') {
-    io.err(`Import refusé : ${result.errors.length} erreur${result.errors.length > 1 ? 's' : ''} dans « ${file} ». Rien n’a été enregistré.`)
+    io.err(`Import refusé : ${countOf('fr', result.errors.length, 'erreur', 'erreurs')} dans « ${file} ». Rien n’a été enregistré.`)
     for (const error of result.errors) io.err(`  ligne ${error.line} : ${error.message}`)
     return exitCodes.failed
   }
-  io.out(`Import des ${what} terminé : ${result.created} créé(s), ${result.updated} mis à jour, ${result.unchanged} inchangé(s).`)
+  io.out(`Import des ${what} terminé : ${countOf('fr', result.created, 'créé', 'créés')}, ${result.updated} mis à jour, ${countOf('fr', result.unchanged, 'inchangé', 'inchangés')}.`)
   return exitCodes.ok
 }
 
@@ -296,7 +324,7 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
   const result = await verifyAuditChain(db)
   if (result.intact) {
-    io.out(`Journal d’audit intact : ${result.events} événement(s) vérifié(s).`)
+    io.out(`Journal d’audit intact : ${countOf('fr', result.events, 'événement vérifié', 'événements vérifiés')}.`)
     return exitCodes.ok
   }
   io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
@@ -304,21 +332,80 @@ async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
 }
 
 async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const result = await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths)
-  io.out(`Journal d’audit : ${result.removed} événement(s) antérieur(s) au ${new Date(result.cutoff).toISOString().slice(0, 10)} supprimé(s) (conservation : ${config.rules.auditRetentionMonths} mois).`)
+  io.out(describeAuditPurge(await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths), config))
   return exitCodes.ok
 }
 
 async function purgeExpiredFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const report = await purgeExpiredRows(db, config.rules, io.now())
-  io.out(`Purge : ${report.sessions} session(s) expirée(s), ${report.accountTokens} lien(s) utilisé(s) ou expiré(s), ${report.loginChallenges} connexion(s) abandonnée(s), ${report.rateLimits} compteur(s) de limitation supprimé(s), ${report.oidcPayloads} jeton(s) ou session(s) OpenID Connect expiré(s), ${report.oidcKeys} clé(s) retirée(s).`)
+  io.out(describeExpiredPurge(await purgeExpiredRows(db, config.rules, io.now())))
   return exitCodes.ok
 }
 
 async function sendReviewRemindersFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  const summary = await sendAccessReviewNotifications(db, mailContext, config.rules, io.now())
-  io.out(`Revue des droits : ${summary.dueEmails} email(s) « à effectuer », ${summary.reminders} rappel(s) mis en file d’envoi ; ${summary.campaignsOpened} campagne(s) ouverte(s), ${summary.campaignsClosed} terminée(s).`)
+  io.out(describeReviewNotifications(await sendAccessReviewNotifications(flowContext(db, config, io.now))))
+  return exitCodes.ok
+}
+
+function describeAuditPurge (result: PurgeResult, config: AppConfig): string {
+  return `Journal d’audit : ${countOf('fr', result.removed, 'événement antérieur', 'événements antérieurs')} au ${new Date(result.cutoff).toISOString().slice(0, 10)} ${plural('fr', result.removed, 'supprimé', 'supprimés')} (conservation : ${config.rules.auditRetentionMonths} mois).`
+}
+
+function describeExpiredPurge (report: PurgeReport): string {
+  return `Purge : ${countOf('fr', report.sessions, 'session expirée', 'sessions expirées')}, ${countOf('fr', report.accountTokens, 'lien utilisé ou expiré', 'liens utilisés ou expirés')}, ${countOf('fr', report.loginChallenges, 'connexion abandonnée', 'connexions abandonnées')}, ${countOf('fr', report.rateLimits, 'compteur de limitation supprimé', 'compteurs de limitation supprimés')}, ${countOf('fr', report.oidcPayloads, 'jeton ou session OpenID Connect expiré', 'jetons ou sessions OpenID Connect expirés')}, ${countOf('fr', report.oidcKeys, 'clé de signature retirée', 'clés de signature retirées')}.`
+}
+
+function describeReviewNotifications (summary: NotificationSummary): string {
+  return `Revue des droits : ${countOf('fr', summary.dueEmails, 'email', 'emails')} « à effectuer », ${countOf('fr', summary.reminders, 'rappel mis', 'rappels mis')} en file d’envoi ; ${countOf('fr', summary.campaignsOpened, 'campagne ouverte', 'campagnes ouvertes')}, ${countOf('fr', summary.campaignsClosed, 'terminée', 'terminées')}.`
+}
+
+function describeActivationDigests (report: DigestReport): string {
+  return `Récapitulatifs envoyés : ${report.sent} (gestionnaires : ${report.managers}, comptes signalés : ${report.accounts}).`
+}
+
+async function backupFromCli (config: AppConfig, args: string[], io: CliIo): Promise<number> {
+  const [file, ...extra] = args
+  if (file === undefined || extra.length > 0) {
+    io.err('Indiquez le fichier de sauvegarde : npm run cli -- backup <fichier>')
+    return exitCodes.usage
+  }
+  if (config.databaseUrl !== undefined) {
+    io.err('Base PostgreSQL : sauvegardez-la avec pg_dump (voir docs/deployment.md, « Sauvegardes »).')
+    return exitCodes.usage
+  }
+  const result = await backupSqliteDatabase(config.sqliteFile, file)
+  if (result.outcome === 'noDatabase') {
+    io.err(`Aucune base à sauvegarder : « ${config.sqliteFile} » n’existe pas.`)
+    return exitCodes.failed
+  }
+  if (result.outcome === 'destinationExists') {
+    io.err(`« ${file} » existe déjà : choisissez un autre nom (une sauvegarde n’en écrase jamais une autre).`)
+    return exitCodes.failed
+  }
+  io.out(`Sauvegarde écrite : ${file} (${result.bytes} octets).`)
+  return exitCodes.ok
+}
+
+function restoreFromCli (config: AppConfig, args: string[], io: CliIo): number {
+  const [file, ...extra] = args
+  if (file === undefined || extra.length > 0) {
+    io.err('Indiquez la sauvegarde à restaurer : npm run cli -- restore <fichier>')
+    return exitCodes.usage
+  }
+  if (config.databaseUrl !== undefined) {
+    io.err('Base PostgreSQL : restaurez-la avec pg_restore (voir docs/deployment.md, « Sauvegardes »).')
+    return exitCodes.usage
+  }
+  const result = restoreSqliteDatabase(file, config.sqliteFile, migrationNames, io.now())
+  if (result.outcome === 'inUse') {
+    io.err(`Restauration refusée : un processus utilise « ${config.sqliteFile} » (le service est-il arrêté ?). Rien n’a été modifié.`)
+    return exitCodes.failed
+  }
+  if (result.outcome === 'invalidBackup') {
+    io.err(`Restauration refusée : « ${file} » — ${result.reason}. Rien n’a été modifié.`)
+    return exitCodes.failed
+  }
+  io.out(`Base restaurée depuis ${file}.${result.previousFile ? ` L’ancienne base est gardée dans ${result.previousFile} (à supprimer une fois le service vérifié).` : ''}`)
+  io.out('Démarrez le service (les migrations manquantes s’appliquent au démarrage), puis vérifiez : npm run cli -- verify-audit')
   return exitCodes.ok
 }
 
@@ -369,8 +456,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
 }
 
 async function sendActivationDigestsFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  const mailContext = { appName: config.appName, supportEmail: config.supportEmail, appBaseUrl: config.appBaseUrl }
-  const report = await sendActivationDigests(db, mailContext, config.rules, io.now())
-  io.out(`Récapitulatifs envoyés : ${report.sent} (gestionnaires : ${report.managers}, comptes signalés : ${report.accounts}).`)
+  io.out(describeActivationDigests(await sendActivationDigests(flowContext(db, config, io.now))))
   return exitCodes.ok
 }

@@ -86,4 +86,22 @@ describe('configuration (environment variables, README « Configuration »)', ()
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' }).trustProxy).toBe('10.0.0.0/8, 192.168.1.2')
     expect(problemsOf({ TRUST_PROXY: 'true; rm -rf' }).join('\n')).toMatch(/TRUST_PROXY/)
   })
+
+  it('fires the daily tasks at 03:00 by default, at DAILY_TASKS_AT (HH:MM, Paris time) or never (off)', () => {
+    expect(loadConfig({}).dailyTasksAt).toBe('03:00:00')
+    expect(loadConfig({ DAILY_TASKS_AT: '22:15' }).dailyTasksAt).toBe('22:15:00')
+    expect(loadConfig({ DAILY_TASKS_AT: 'off' }).dailyTasksAt).toBeUndefined()
+    expect(problemsOf({ DAILY_TASKS_AT: '25:00' }).join('\n')).toMatch(/DAILY_TASKS_AT doit être une heure HH:MM/)
+    expect(problemsOf({ DAILY_TASKS_AT: '3h' })).toHaveLength(1)
+  })
+
+  it('serves no metrics unless METRICS_TOKEN (32 characters or more) or METRICS_PORT is set', () => {
+    const config = loadConfig({})
+    expect(config.metricsToken).toBeUndefined()
+    expect(config.metricsPort).toBeUndefined()
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32), METRICS_PORT: '9464' })).toMatchObject({ metricsToken: 'a'.repeat(32), metricsPort: 9464 })
+    expect(problemsOf({ METRICS_TOKEN: 'court' }).join('\n')).toMatch(/METRICS_TOKEN doit compter au moins 32 caractères/)
+    expect(problemsOf({ METRICS_PORT: '3000' }).join('\n')).toMatch(/METRICS_PORT doit différer de PORT/)
+    expect(problemsOf({ METRICS_PORT: 'neuf' }).join('\n')).toMatch(/METRICS_PORT doit être un nombre/)
+  })
 })

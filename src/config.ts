@@ -170,6 +170,14 @@ export const defaultRules = {
   oidcLogoutMaximumAttempts: 10,
   /** Audit trail retention, in calendar months (env AUDIT_RETENTION_MONTHS); older events are purged by the CLI. */
   auditRetentionMonths: 12,
+  /**
+   * The in-process scheduler (daily-tasks.ts): the instance running the daily tasks holds a lease
+   * this long and renews it every third of it. An instance that dies mid-run is replaced by
+   * another within this time plus one takeover check (every 30 s).
+   */
+  dailyTasksLeaseTtl: minutes(2),
+  /** Instances that may take the day's run (the first and its takeovers): a failing task is not retried forever. */
+  dailyTasksMaximumAttempts: 3,
 } as const
 
 export type Rules = { -readonly [K in keyof typeof defaultRules]: number }
@@ -194,6 +202,15 @@ export interface AppConfig {
   logLevel: string
   /** The « fiches patients » demo application (demo/fiches-patients), linked from the home page; never in production. */
   demoRpUrl: string | undefined
+  /**
+   * When every instance fires the daily tasks (Europe/Paris time, "HH:MM:SS"); one instance runs
+   * them for the whole deployment. Undefined with DAILY_TASKS_AT=off (cron runs the CLI instead).
+   */
+  dailyTasksAt: string | undefined
+  /** Bearer token that opens GET /metrics on the application's port; undefined: no such route. */
+  metricsToken: string | undefined
+  /** Port of a metrics-only listener bound to 127.0.0.1 (no token); undefined: none. */
+  metricsPort: number | undefined
   rules: Rules
 }
 
@@ -230,6 +247,10 @@ const environmentSchema = Type.Object({
   AUDIT_RETENTION_MONTHS: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
   LOG_LEVEL: Type.Optional(Type.String()),
   DEMO_RP_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+' })),
+  DAILY_TASKS_AT: Type.String({ pattern: '^(off|([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?)$', default: '03:00' }),
+  // Compared in constant time; a short token could be guessed by trying.
+  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{32,}$' })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
 })
 type Environment = Static<typeof environmentSchema>
 type Variable = keyof Environment
@@ -251,6 +272,9 @@ const problemWith: Partial<Record<Variable, (received: string) => string>> = {
   SESSION_ABSOLUTE_TIMEOUT_HOURS: between('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7),
   AUDIT_RETENTION_MONTHS: between('AUDIT_RETENTION_MONTHS', 1, 120),
   DEMO_RP_URL: (received) => `DEMO_RP_URL doit être une adresse http(s) complète (reçu « ${received} »)`,
+  DAILY_TASKS_AT: (received) => `DAILY_TASKS_AT doit être une heure HH:MM (heure de Paris) ou off (reçu « ${received} »)`,
+  METRICS_TOKEN: () => 'METRICS_TOKEN doit compter au moins 32 caractères visibles, sans espace (ex. : openssl rand -hex 32)',
+  METRICS_PORT: between('METRICS_PORT', 1, 65535),
 }
 
 /** Reads and validates the environment; throws ConfigError listing every wrong value at once. */
@@ -301,6 +325,9 @@ export function loadConfig (env: Env = process.env): AppConfig {
 
   const trustProxy = e.TRUST_PROXY === undefined ? false : /^\d{1,2}$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY
 
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) problems.push('METRICS_PORT doit différer de PORT')
+  const dailyTasksAt = e.DAILY_TASKS_AT === 'off' ? undefined : `${e.DAILY_TASKS_AT}:00`.slice(0, 8)
+
   const rules: Rules = { ...defaultRules }
   if (e.SESSION_IDLE_TIMEOUT_MINUTES !== undefined) rules.sessionIdleTimeout = minutes(e.SESSION_IDLE_TIMEOUT_MINUTES)
   if (e.SESSION_ABSOLUTE_TIMEOUT_HOURS !== undefined) rules.sessionAbsoluteTimeout = hours(e.SESSION_ABSOLUTE_TIMEOUT_HOURS)
@@ -326,6 +353,9 @@ export function loadConfig (env: Env = process.env): AppConfig {
     trustProxy,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     demoRpUrl: e.DEMO_RP_URL?.replace(/\/+$/, ''),
+    dailyTasksAt,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     rules,
   }
 }

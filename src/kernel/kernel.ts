@@ -9,8 +9,10 @@ import type { AppConfig, Rules } from '../config.ts'
 import type { Db, Engine } from './db/database.ts'
 import type { MailDispatcher } from './mail/dispatcher.ts'
 import type { MailContext } from './mail/compose.ts'
+import { flowContext, type FlowContext } from './flow-context.ts'
 
-export type Clock = () => number
+/** The time source: Date.now in production, a controllable clock in tests. */
+export type Now = () => number
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,9 +20,11 @@ declare module 'fastify' {
     engine: Engine
     config: AppConfig
     rules: Rules
-    now: Clock
+    now: Now
     mail: MailDispatcher
     mailContext: MailContext
+    /** The context every flow takes first (kernel/flow-context.ts). */
+    flow: FlowContext
     /** Every route registered ("METHOD /path"), for tests that must cover them all. */
     routeList: readonly string[]
   }
@@ -30,7 +34,7 @@ export interface KernelOptions {
   db: Db
   engine: Engine
   config: AppConfig
-  now: Clock
+  now: Now
   mail: MailDispatcher
 }
 
@@ -48,11 +52,9 @@ async function kernel (app: FastifyInstance, options: KernelOptions) {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     for (const method of methods) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`)
   })
-  app.decorate('mailContext', {
-    appName: options.config.appName,
-    supportEmail: options.config.supportEmail,
-    appBaseUrl: options.config.appBaseUrl,
-  })
+  const flow = flowContext(options.db, options.config, options.now)
+  app.decorate('flow', flow)
+  app.decorate('mailContext', flow.mail)
 }
 
 export default fp(kernel, { name: 'kernel' })

@@ -38,7 +38,7 @@ describe('« Mon compte » and « adresse confirmée » in a real browser, with 
     it(`says each thing once on the « adresse confirmée » page, at ${width} px`, async () => {
       const email = `confirme.${width}@chu-a.fr`
       const id = await createAccount(h.db, { email, siteIds: [a.siteIds[0] as string], state: 'unconfirmed' })
-      await h.db.transaction().execute((tx) => sendConfirmationEmail(tx, h.app, id, h.clock.now()))
+      await h.db.transaction().execute((tx) => sendConfirmationEmail(h.app.flow, tx, id))
       const { page, problems } = await h.openPage()
       await page.setViewportSize({ width, height: 900 })
       await page.goto(h.url(pathOfLinkIn(await lastEmailTo(h.db, email))))

@@ -169,7 +169,7 @@ describe('foundation pages in a real browser', () => {
       template: 'harness-check',
       to: 'dupont@chu-a.fr',
       subject: 'Veuillez confirmer votre adresse email',
-      greeting: 'Bonjour Mme Dupont,',
+      greeting: { civility: 'mme', lastName: 'Dupont' },
       paragraphs: ['Cliquez sur le lien pour confirmer votre adresse : ça marche, même accentué.'],
       action: { label: 'Confirmer mon adresse email', url: h.url('/confirmation?jeton=abc') },
     })

@@ -69,7 +69,7 @@ describe('attack strings are inert on every page that shows them (Chromium)', ()
     // The dev mailbox and the audit journal.
     await h.db.transaction().execute(async (tx) => {
       await enqueueMail(tx, composeEmail(h.app.mailContext, {
-        template: 'xss', to: 'victime@chu-a.fr', subject: attacks.title, greeting: attacks.script, paragraphs: [attacks.attribute, attacks.url],
+        template: 'xss', to: 'victime@chu-a.fr', subject: attacks.title, greeting: { civility: 'mme', lastName: attacks.script }, paragraphs: [attacks.attribute, attacks.url],
         action: { label: attacks.single, url: attacks.url },
       }), h.clock.now())
       await recordEvent(tx, {

@@ -51,6 +51,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export interface ServerProcess {
   port: number
+  /** The process id (the scheduler names its instance by host and pid in the lease table). */
+  pid: number
   baseUrl: string
   /** Everything the process wrote (stdout and stderr), for diagnostics. */
   output: () => string
@@ -64,7 +66,7 @@ export interface ServerProcess {
  * The process tests run the compiled application, as production does. `npm test` builds it
  * first; a run of one test file rebuilds it when a source file is newer than the build.
  */
-function ensureBuilt (): void {
+export function ensureBuilt (): void {
   const built = path.join(repositoryRoot, 'dist/.built')
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0
   const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
@@ -128,7 +130,7 @@ export async function startServer (env: Record<string, string>, options: { ready
     }
     await sleep(150)
   }
-  return { port, baseUrl, output, exited, stop }
+  return { port, pid: child.pid ?? 0, baseUrl, output, exited, stop }
 }
 
 // ---------------------------------------------------------------------------------------------

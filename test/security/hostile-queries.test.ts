@@ -66,6 +66,7 @@ const queried: Record<string, { params: string[]; url?: (ids: Ids) => string }> 
   'GET /gestion/referentiel/professions/:code': { params: [], url: () => '/gestion/referentiel/professions/medecin' },
   'GET /gestion/referentiel/sites/:id': { params: [], url: (ids) => `/gestion/referentiel/sites/${ids.site}` },
   'GET /.well-known/openid-configuration': { params: [] },
+  'GET /gestion/applications': { params: ['fait'] },
   'GET /oidc/*': { params: ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'], url: () => '/oidc/auth' },
   'GET /oidc/interaction/:uid': { params: [], url: () => '/oidc/interaction/inconnue' },
 }

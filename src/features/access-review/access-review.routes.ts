@@ -6,10 +6,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
+import { OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
+import { DayField, readPeriod } from '../../kernel/web/period.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
-import { formatInstantIso, nextDay, startOfParisDay } from '../../kernel/web/dates.ts'
+import { formatInstantIso } from '../../kernel/web/dates.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { auditRefusedRequests } from '../audit/index.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
@@ -26,17 +28,15 @@ const shownDueReviews = 200
 const oneDay = 24 * 60 * 60 * 1000
 
 const ConfirmForm = Type.Object({
-  comptes: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })])),
+  comptes: Type.Optional(OneOrMany(Type.String({ maxLength: 64 }), 200)),
 })
-type ConfirmFormType = Static<typeof ConfirmForm>
 
 const ReviewQuery = Type.Object({ fait: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) })
 
-const datePattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
 const ReportQuery = Type.Object({
   hopital: Type.Optional(Type.String({ maxLength: 64 })),
-  du: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
-  au: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+  du: DayField,
+  au: DayField,
 })
 type ReportQueryType = Static<typeof ReportQuery>
 
@@ -49,13 +49,13 @@ function notFound (): RequestRefused {
   return new RequestRefused(404)
 }
 
-/** « 2026-11-27 » → « 2026-11-28 » (calendar arithmetic, no time zone involved). */
 type ReadReport = { values: ReportValues; errors: FieldErrors; hospitals: Array<{ id: string; name: string }>; from?: number; until?: number }
 
-async function readReportQuery (app: FastifyInstance, request: FastifyRequest, t: ReviewMessages): Promise<ReadReport> {
+/** The report's hospital and period from its query (`query` is undefined when its schema refused it). */
+async function readReportQuery (app: FastifyInstance, request: FastifyRequest, query: ReportQueryType | undefined, t: ReviewMessages): Promise<ReadReport> {
   const reviewer = reviewerOf(request)
   const hospitals = await findHospitalNames(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds)
-  const raw = (request.validationError ? {} : request.query) as ReportQueryType
+  const raw = query ?? {}
   const errors: FieldErrors = request.validationError ? fieldErrorsFrom(request.lang, request.validationError.validation) : {}
   const today = formatInstantIso(app.now()).slice(0, 10)
   const yearAgo = formatInstantIso(app.now() - 365 * oneDay).slice(0, 10)
@@ -63,15 +63,16 @@ async function readReportQuery (app: FastifyInstance, request: FastifyRequest, t
   if (values.hopital !== '' && !hospitals.some((h) => h.id === values.hopital)) throw notFound()
   if (values.hopital === '') errors.hopital = t.chooseHospital
   // The period is in French days: « du 01/01 » starts at midnight in Paris.
-  const from = startOfParisDay(values.du)
-  const to = startOfParisDay(values.au)
-  if (from === undefined || errors.du) errors.du = t.invalidDate
-  if (to === undefined || errors.au) errors.au = t.invalidDate
-  else if (from !== undefined && from > to) errors.au = t.periodReversed
-  return { values, errors, hospitals, from, until: to === undefined ? undefined : startOfParisDay(nextDay(values.au)) }
+  const period = readPeriod(values.du, values.au, errors)
+  for (const field of ['du', 'au'] as const) {
+    const problem = period.problems[field]
+    if (problem) errors[field] = t[problem]
+  }
+  return { values, errors, hospitals, from: period.from, until: period.until }
 }
 
-export async function accessReviewRoutes (app: FastifyInstance) {
+export async function accessReviewRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   auditRefusedRequests(app)
   const asManager = { preHandler: requireRole('accountManager') }
 
@@ -82,7 +83,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
     const now = app.now()
     const interval = app.rules.accessReviewInterval
     const due = await listDueReviews(app.db, reviewer, now, interval, shownDueReviews)
-    const done = request.validationError ? undefined : (request.query as { fait?: string }).fait
+    const done = request.validationError ? undefined : request.query.fait
     return reply.page({
       title: t.title,
       body: reviewPage({
@@ -99,8 +100,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
   // POST /gestion/revue-des-droits/confirmer (comptes=<id>, one or several)
   app.post('/confirmer', { ...asManager, schema: { body: ConfirmForm }, attachValidation: true }, async function confirmRights (request, reply) {
     const t = messages[request.lang]
-    const body = request.validationError ? {} : request.body as ConfirmFormType
-    const ids = body.comptes === undefined ? [] : Array.isArray(body.comptes) ? body.comptes : [body.comptes]
+    const ids = request.validationError ? [] : listOf(request.body.comptes)
     if (request.validationError || ids.length === 0) {
       const reviewer = reviewerOf(request)
       const now = app.now()
@@ -115,9 +115,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
         }),
       }, 400)
     }
-    const result = await confirmAccessReviews({
-      db: app.db, rules: app.rules, reviewer: reviewerOf(request), meta: requestMeta(request), now: app.now(),
-    }, ids)
+    const result = await confirmAccessReviews(app.flow, reviewerOf(request), ids, requestMeta(request))
     if (result.outcome === 'notFound') throw notFound()
     return reply.redirect(`/gestion/revue-des-droits?fait=${result.confirmed.length}`, 303)
   })
@@ -125,7 +123,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
   // GET /gestion/revue-des-droits/rapport?hopital=…&du=…&au=…
   app.get('/rapport', { ...asManager, schema: { querystring: ReportQuery }, attachValidation: true }, async function showReviewReport (request, reply) {
     const t = messages[request.lang]
-    const query = await readReportQuery(app, request, t)
+    const query = await readReportQuery(app, request, request.validationError ? undefined : request.query, t)
     const valid = Object.keys(query.errors).length === 0 && query.from !== undefined && query.until !== undefined
     const hospitalName = query.hospitals.find((h) => h.id === query.values.hopital)?.name ?? ''
     const report = valid ? { hospitalName, lines: await findReviewReport(app.db, query.values.hopital, query.from as number, query.until as number), generatedAt: app.now() } : undefined
@@ -138,7 +136,7 @@ export async function accessReviewRoutes (app: FastifyInstance) {
   // GET /gestion/revue-des-droits/rapport.csv?hopital=…&du=…&au=…
   app.get('/rapport.csv', { ...asManager, schema: { querystring: ReportQuery }, attachValidation: true }, async function exportReviewReport (request, reply) {
     const t = messages.fr
-    const query = await readReportQuery(app, request, t)
+    const query = await readReportQuery(app, request, request.validationError ? undefined : request.query, t)
     if (Object.keys(query.errors).length > 0 || query.from === undefined || query.until === undefined) {
       return reply.redirect(`/gestion/revue-des-droits/rapport?${new URLSearchParams(Object.entries(query.values)).toString()}`, 303)
     }

@@ -22,7 +22,7 @@ describe(`access review (« revue des droits d'accès ») (${testEngine})`, () =
   let amelie = ''
   let bob = ''
   let browserA: TestBrowser
-  const notify = () => sendAccessReviewNotifications(t.db, t.app.mailContext, t.app.rules, t.clock.now())
+  const notify = () => sendAccessReviewNotifications(t.app.flow)
   const reviewEmails = async () => (await emailsTo(t.db, 'gestion@chu-a.fr')).filter((e) => e.template.startsWith('accessReview'))
   const reviewedAt = async (id: string) => (await t.db.selectFrom('account').select(['access_reviewed_at', 'access_reviewed_by']).where('id', '=', id).executeTakeFirstOrThrow())
 

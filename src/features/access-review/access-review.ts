@@ -22,7 +22,6 @@ import type { Db } from '../../kernel/db/database.ts'
 import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import type { AccessReviewNoticeKind } from '../../kernel/db/schema.ts'
-import type { Rules } from '../../config.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { selectVisibleEvents } from '../audit/index.ts'
 import type { Manager } from '../../kernel/accounts/managed-accounts.ts'
@@ -31,14 +30,8 @@ import {
 } from './access-review.queries.ts'
 import { accessReviewEmail } from './emails/review-due.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 
-export interface ReviewContext {
-  db: Db
-  rules: Pick<Rules, 'accessReviewInterval'>
-  reviewer: Manager
-  meta: RequestMeta
-  now: number
-}
 
 export type ReviewDecision = 'confirmed' | 'edited'
 
@@ -53,17 +46,18 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * reviewer's scope (or not theirs to review) gives notFound and changes nothing. An account
  * already reviewed in the meantime (double submit, two managers) is counted, not reviewed again.
  */
-export async function confirmAccessReviews (ctx: ReviewContext, accountIds: readonly unknown[]): Promise<ConfirmationResult> {
+export async function confirmAccessReviews (ctx: FlowContext, reviewer: Manager, accountIds: readonly unknown[], meta: RequestMeta): Promise<ConfirmationResult> {
+  const now = ctx.clock.now()
   const ids = [...new Set(accountIds)]
   if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || !uuidPattern.test(id))) return { outcome: 'notFound' }
   const wanted = ids as string[]
   return ctx.db.transaction().execute(async (tx) => {
-    const reviewable = await selectReviewableAccounts(tx, ctx.reviewer)
+    const reviewable = await selectReviewableAccounts(tx, reviewer)
       .select(['account.id', 'account.access_reviewed_at', 'account.activated_at', 'account.deactivated_at'])
       .where('account.id', 'in', wanted)
       .execute()
     if (reviewable.length !== wanted.length) return { outcome: 'notFound' } as const
-    const due = await selectDueReviews(tx, ctx.reviewer, ctx.now, ctx.rules.accessReviewInterval)
+    const due = await selectDueReviews(tx, reviewer, now, ctx.rules.accessReviewInterval)
       .select(['account.id', 'account.access_reviewed_at']).where('account.id', 'in', wanted).execute()
     // Every account row is written before any audit row: the audit chain's head is locked
     // last, as in every other transaction, so concurrent logins cannot deadlock with a review.
@@ -71,20 +65,19 @@ export async function confirmAccessReviews (ctx: ReviewContext, accountIds: read
     for (const account of due) {
       const previousReview = account.access_reviewed_at === null ? null : Number(account.access_reviewed_at)
       const edits = await findEditsSince(tx, account.id, previousReview ?? 0)
-      await markAccessReviewed(tx, account.id, ctx.reviewer.id, ctx.now)
+      await markAccessReviewed(tx, account.id, reviewer.id, now)
       decisions.push({ id: account.id, previousReview, edits, decision: (edits.length > 0 ? 'edited' : 'confirmed') as ReviewDecision })
     }
     for (const { id, previousReview, edits, decision } of decisions) {
       await recordEvent(tx, {
         type: 'accessReview.confirmed',
-        actorId: ctx.reviewer.id,
-        actorRole: ctx.reviewer.isSuperadmin ? 'superadmin' : 'accountManager',
+        actorId: reviewer.id,
+        actorRole: reviewer.isSuperadmin ? 'superadmin' : 'accountManager',
         targetId: id,
-        hospitalId: await hospitalOfReview(tx, ctx.reviewer, id),
-        ip: ctx.meta.ip,
-        userAgent: ctx.meta.userAgent,
+        hospitalId: await hospitalOfReview(tx, reviewer, id),
+        ...meta,
         details: { decision, previousReview: previousReview === null ? null : new Date(previousReview).toISOString(), edits },
-      }, ctx.now)
+      }, now)
     }
     const confirmed = decisions.map(({ id, decision }) => ({ id, decision }))
     return { outcome: 'done', confirmed, alreadyReviewed: wanted.length - due.length } as const
@@ -102,7 +95,9 @@ async function hospitalOfReview (tx: Db, reviewer: Manager, accountId: string): 
 export type NotificationSummary = { campaignsOpened: number; campaignsClosed: number; dueEmails: number; reminders: number }
 
 /** The daily run: opens and closes campaigns and sends each email at most once per campaign. */
-export async function sendAccessReviewNotifications (db: Db, mailContext: MailContext, rules: Pick<Rules, 'accessReviewInterval' | 'accessReviewReminderDelay'>, now: number): Promise<NotificationSummary> {
+export async function sendAccessReviewNotifications (ctx: FlowContext): Promise<NotificationSummary> {
+  const { db, rules, mail: mailContext } = ctx
+  const now = ctx.clock.now()
   const summary: NotificationSummary = { campaignsOpened: 0, campaignsClosed: 0, dueEmails: 0, reminders: 0 }
   const progress = await findReviewProgress(db, 'all', now, rules.accessReviewInterval)
   const dueByHospital = new Map(progress.filter((p) => p.due > 0).map((p) => [p.hospitalId, p]))

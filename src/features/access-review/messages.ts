@@ -2,6 +2,7 @@
  * The access review's words (admin guide « Votre mission »: « une revue périodique des droits
  * d'accès devra être effectuée, à minima une fois par an »). French first; English typed after.
  */
+import { countOf } from '../../kernel/web/messages.ts'
 const fr = {
   title: 'Revue des droits d’accès',
   intro: 'Une revue périodique des droits d’accès doit être effectuée, à minima une fois par an. Pour chaque utilisateur ci-dessous, vérifiez qu’il est toujours en droit d’accéder aux données des sites où il est inscrit : confirmez ses droits, modifiez ses sites ou sa profession, ou désactivez son compte.',
@@ -9,7 +10,7 @@ const fr = {
   progressCaption: 'Comptes actifs dont vous revoyez les droits, droits à jour et revues à effectuer, par hôpital',
   progressColumns: { hospital: 'Hôpital', active: 'Comptes actifs', upToDate: 'Droits à jour', due: 'Revues à effectuer', progress: 'Avancement' },
   dueTitle: 'Comptes à revoir',
-  dueCaption: (n: number) => `${n} compte${n > 1 ? 's' : ''} dont les droits n’ont pas été revus depuis plus d’un an`,
+  dueCaption: (n: number) => `${countOf('fr', n, 'compte', 'comptes')} dont les droits n’ont pas été revus depuis plus d’un an`,
   noneDue: 'Aucune revue à effectuer : les droits de tous les comptes actifs ont été revus depuis moins d’un an.',
   moreDue: (shown: number) => `Seuls les ${shown} premiers comptes sont affichés ; confirmez-les pour voir les suivants.`,
   columns: { select: 'Sélection', name: 'Nom', email: 'Email', sites: 'Sites', lastReview: 'Dernière revue', lastLogin: 'Dernière connexion', actions: 'Actions' },
@@ -24,9 +25,9 @@ const fr = {
   bulkConfirm: 'Confirmer les droits des comptes sélectionnés',
   bulkHint: 'Cochez les comptes dont les droits sont toujours justifiés, puis confirmez-les en une fois.',
   nothingSelected: 'Sélectionnez au moins un compte.',
-  confirmedNotice: (n: number) => `Droits confirmés pour ${n} compte${n > 1 ? 's' : ''}.`,
+  confirmedNotice: (n: number) => `Droits confirmés pour ${countOf('fr', n, 'compte', 'comptes')}.`,
   othersNote: 'Les comptes des gestionnaires de comptes et des utilisateurs inscrits sur plusieurs hôpitaux sont revus par un super-administrateur.',
-  dueCountOnLanding: (n: number) => `${n} revue${n > 1 ? 's' : ''} des droits d’accès à effectuer`,
+  dueCountOnLanding: (n: number) => `${countOf('fr', n, 'revue', 'revues')} des droits d’accès à effectuer`,
   reportLink: 'Rapport de revue des droits',
   journalLink: 'Journal des événements',
   backToConsole: 'Retour à la gestion des comptes',
@@ -57,7 +58,7 @@ const en: typeof fr = {
   progressCaption: 'Active accounts whose rights you review, rights up to date and reviews due, per hospital',
   progressColumns: { hospital: 'Hospital', active: 'Active accounts', upToDate: 'Rights up to date', due: 'Reviews due', progress: 'Progress' },
   dueTitle: 'Accounts to review',
-  dueCaption: (n: number) => `${n} account${n > 1 ? 's' : ''} whose rights have not been reviewed for over a year`,
+  dueCaption: (n: number) => `${countOf('en', n, 'account', 'accounts')} whose rights have not been reviewed for over a year`,
   noneDue: 'No review due: every active account was reviewed less than a year ago.',
   moreDue: (shown: number) => `Only the first ${shown} accounts are shown; confirm them to see the next ones.`,
   columns: { select: 'Selection', name: 'Name', email: 'Email', sites: 'Sites', lastReview: 'Last review', lastLogin: 'Last login', actions: 'Actions' },
@@ -72,9 +73,9 @@ const en: typeof fr = {
   bulkConfirm: 'Confirm the rights of the selected accounts',
   bulkHint: 'Tick the accounts whose rights are still justified, then confirm them at once.',
   nothingSelected: 'Select at least one account.',
-  confirmedNotice: (n: number) => `Rights confirmed for ${n} account${n > 1 ? 's' : ''}.`,
+  confirmedNotice: (n: number) => `Rights confirmed for ${countOf('en', n, 'account', 'accounts')}.`,
   othersNote: 'Accounts of account managers and of users registered in several hospitals are reviewed by a super-administrator.',
-  dueCountOnLanding: (n: number) => `${n} access review${n > 1 ? 's' : ''} due`,
+  dueCountOnLanding: (n: number) => `${countOf('en', n, 'access review', 'access reviews')} due`,
   reportLink: 'Access review report',
   journalLink: 'Event log',
   backToConsole: 'Back to account management',

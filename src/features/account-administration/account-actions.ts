@@ -8,9 +8,8 @@
  * once). Out of scope → the same 404 as a missing account; escalation → 403; wrong state → 409.
  * A refusal changes nothing. Each change writes its email and its audit row in its transaction.
  */
-import type { Rules } from '../../config.ts'
 import type { Db } from '../../kernel/db/database.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { accountStatus, type AccountState } from '../../kernel/accounts/accounts.ts'
 import { voidPendingEmailChanges } from '../../kernel/accounts/account-tokens.ts'
@@ -28,19 +27,17 @@ export type ActionKind = 'edit' | 'activate' | 'deactivate' | 'resendConfirmatio
 /** `bulkActivate`: the bulk form's activation, for pending accounts only (§4; a reactivation is one account at a time). */
 export type StateAction = Exclude<ActionKind, 'edit' | 'delete'> | 'bulkActivate'
 
-/** What a console change needs: the app's pieces, who acts, from where, and when. */
-export interface ConsoleContext {
-  db: Db
-  rules: Rules
-  mailContext: MailContext
+/** Who makes a console change, and from where (the flow's context comes first, this second). */
+export interface ConsoleActor {
   manager: Manager
   meta: RequestMeta
-  now: number
 }
 
 export type Refusal =
   | { outcome: 'refused'; status: 403; scope: ScopeRefusal }
   | { outcome: 'refused'; status: 409; state: StateAction; emailChanged?: true }
+
+export type ScopeRefused = Extract<Refusal, { status: 403 }>
 
 /** `emailChangeVoided`: the change made also voided a pending email change of the account. */
 export type ActionResult = { outcome: 'done'; account: ManagedAccount; emailChangeVoided?: boolean } | Refusal
@@ -71,20 +68,62 @@ export function availableActions (manager: Manager, account: ScopeSubject & Stat
   return actions
 }
 
-const scopeRefused = (scope: ScopeRefusal): Refusal => ({ outcome: 'refused', status: 403, scope })
+const scopeRefused = (scope: ScopeRefusal): ScopeRefused => ({ outcome: 'refused', status: 403, scope })
 const stateRefused = (state: StateAction): Refusal => ({ outcome: 'refused', status: 409, state })
 const emailChangedMeanwhile: Refusal = { outcome: 'refused', status: 409, state: 'activate', emailChanged: true }
 
 /** Who did what to whom, from where: the fields every console audit event carries. */
-export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
+export function auditFields (actor: ConsoleActor, account: ManagedAccount) {
   return {
-    actorId: ctx.manager.id,
-    actorRole: ctx.manager.isSuperadmin ? 'superadmin' : 'accountManager',
+    actorId: actor.manager.id,
+    actorRole: actor.manager.isSuperadmin ? 'superadmin' : 'accountManager',
     targetId: account.id,
-    hospitalId: account.hospitalIds.find((id) => ctx.manager.hospitalIds.includes(id)) ?? account.hospitalIds[0] ?? null,
-    ip: ctx.meta.ip,
-    userAgent: ctx.meta.userAgent,
+    hospitalId: account.hospitalIds.find((id) => actor.manager.hospitalIds.includes(id)) ?? account.hospitalIds[0] ?? null,
+    ...actor.meta,
   }
+}
+
+/** What a console action checks before it changes anything: its scope rule, and the guide's state rule if it has one. */
+export interface ActionRules {
+  allowed: (manager: Manager, account: ManagedAccount) => ScopeRefusal | undefined
+  state?: StateAction
+  /** Take the account's row lock before reading it (the edit form: its checks read the account's other rows). */
+  lockRow?: true
+}
+
+/** Takes the account's row lock first, so two parallel edits (two last sites removed) serialize. */
+export async function lockAccountRow (tx: Db, accountId: unknown) {
+  if (typeof accountId !== 'string') return
+  await tx.updateTable('account').set((eb) => ({ failed_password_count: eb.ref('failed_password_count') }))
+    .where('id', '=', accountId).execute()
+}
+
+/**
+ * The skeleton of every console action on one account: one transaction; the account as this
+ * manager may see it (out of scope or missing: the same 404, RequestRefused); the scope rule
+ * (403) and the state rule (409) as refusals that change nothing; then the action itself, given
+ * the transaction, the account and the action's one instant.
+ */
+export function withManagedAccount<T> (
+  ctx: FlowContext, actor: ConsoleActor, accountId: unknown, rules: ActionRules & { state?: undefined },
+  act: (tx: Db, account: ManagedAccount, now: number) => Promise<T>,
+): Promise<T | ScopeRefused>
+export function withManagedAccount<T> (
+  ctx: FlowContext, actor: ConsoleActor, accountId: unknown, rules: ActionRules,
+  act: (tx: Db, account: ManagedAccount, now: number) => Promise<T>,
+): Promise<T | Refusal>
+export async function withManagedAccount<T> (
+  ctx: FlowContext, actor: ConsoleActor, accountId: unknown, rules: ActionRules,
+  act: (tx: Db, account: ManagedAccount, now: number) => Promise<T>,
+): Promise<T | Refusal> {
+  return ctx.db.transaction().execute(async (tx) => {
+    if (rules.lockRow) await lockAccountRow(tx, accountId)
+    const account = await requireManagedAccount(tx, actor.manager, accountId)
+    const refusal = rules.allowed(actor.manager, account)
+    if (refusal) return scopeRefused(refusal)
+    if (rules.state && !isAllowedInState(rules.state, account)) return stateRefused(rules.state)
+    return act(tx, account, ctx.clock.now())
+  })
 }
 
 /**
@@ -98,17 +137,13 @@ export function auditFields (ctx: ConsoleContext, account: ManagedAccount) {
  * d'activation peuvent être activés », checked again by the UPDATE itself, so an account
  * deactivated since the page was drawn stays so.
  */
-export async function activateAccount (ctx: ConsoleContext, accountId: unknown, shownEmail?: string, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    const refusal = refusalToActivate(ctx.manager, account)
-    if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState(action, account)) return stateRefused(action)
+export async function activateAccount (ctx: FlowContext, actor: ConsoleActor, accountId: unknown, shownEmail?: string, action: 'activate' | 'bulkActivate' = 'activate'): Promise<ActionResult> {
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToActivate, state: action }, async (tx, account, now): Promise<ActionResult> => {
     if (shownEmail !== undefined && shownEmail !== account.email) return emailChangedMeanwhile
     let update = tx.updateTable('account')
       .set({
-        activated_at: ctx.now, activated_by: ctx.manager.id, deactivated_at: null, deactivated_by: null,
-        access_reviewed_at: ctx.now, access_reviewed_by: ctx.manager.id,
+        activated_at: now, activated_by: actor.manager.id, deactivated_at: null, deactivated_by: null,
+        access_reviewed_at: now, access_reviewed_by: actor.manager.id,
       })
       .where('id', '=', account.id).where('email_confirmed_at', 'is not', null)
       .where((eb) => action === 'bulkActivate'
@@ -117,61 +152,49 @@ export async function activateAccount (ctx: ConsoleContext, accountId: unknown, 
     if (shownEmail !== undefined) update = update.where('email', '=', shownEmail)
     const updated = await update.executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused(action)
-    const voided = await voidPendingEmailChanges(tx, account.id, ctx.now)
-    await enqueueMail(tx, accountActivatedEmail(ctx.mailContext, account), ctx.now)
+    const voided = await voidPendingEmailChanges(tx, account.id, now)
+    await enqueueMail(tx, accountActivatedEmail(ctx.mail, account), now)
     await recordEvent(tx, {
       type: 'admin.accountActivated',
-      ...auditFields(ctx, account),
+      ...auditFields(actor, account),
       details: { previousStatus: accountStatus(account), ...(voided.length > 0 ? { voidedEmailChange: voided[0] } : {}) },
-    }, ctx.now)
+    }, now)
     return { outcome: 'done', account, emailChangeVoided: voided.length > 0 }
   })
 }
 
 /** « Désactiver le compte » (§5): only an active account; its sessions end at once; nothing deleted. */
-export async function deactivateAccount (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    const refusal = refusalToDeactivate(ctx.manager, account)
-    if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState('deactivate', account)) return stateRefused('deactivate')
+export async function deactivateAccount (ctx: FlowContext, actor: ConsoleActor, accountId: unknown): Promise<ActionResult> {
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToDeactivate, state: 'deactivate' }, async (tx, account, now): Promise<ActionResult> => {
     const updated = await tx.updateTable('account')
-      .set({ deactivated_at: ctx.now, deactivated_by: ctx.manager.id })
+      .set({ deactivated_at: now, deactivated_by: actor.manager.id })
       .where('id', '=', account.id).where('deactivated_at', 'is', null)
       .where('activated_at', 'is not', null).where('email_confirmed_at', 'is not', null)
       .executeTakeFirst()
     if (Number(updated.numUpdatedRows) !== 1) return stateRefused('deactivate')
     await invalidateAccountSessions(tx, account.id)
-    await endAccessAtClients(tx, account.id, 'deactivated', ctx.now)
-    await voidPendingEmailChanges(tx, account.id, ctx.now)
-    await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(ctx, account) }, ctx.now)
+    await endAccessAtClients(tx, account.id, 'deactivated', now)
+    await voidPendingEmailChanges(tx, account.id, now)
+    await recordEvent(tx, { type: 'admin.accountDeactivated', ...auditFields(actor, account) }, now)
     return { outcome: 'done', account }
   })
 }
 
 /** « Renvoyer le mail de confirmation » (§6): only « Email non confirmé »; a new link voids the old. */
-export async function resendConfirmationEmailFor (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    const refusal = refusalToChange(ctx.manager, account)
-    if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState('resendConfirmation', account)) return stateRefused('resendConfirmation')
-    await sendConfirmationEmail(tx, ctx, account.id, ctx.now)
-    await recordEvent(tx, { type: 'admin.confirmationEmailResent', ...auditFields(ctx, account) }, ctx.now)
+export async function resendConfirmationEmailFor (ctx: FlowContext, actor: ConsoleActor, accountId: unknown): Promise<ActionResult> {
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToChange, state: 'resendConfirmation' }, async (tx, account, now): Promise<ActionResult> => {
+    await sendConfirmationEmail(ctx, tx, account.id)
+    await recordEvent(tx, { type: 'admin.confirmationEmailResent', ...auditFields(actor, account) }, now)
     return { outcome: 'done', account }
   })
 }
 
 /** « Renvoyer le mail de déverrouillage » (§7): only a locked account; a new link voids the old. */
-export async function resendUnlockEmailFor (ctx: ConsoleContext, accountId: unknown): Promise<ActionResult> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    const refusal = refusalToChange(ctx.manager, account)
-    if (refusal) return scopeRefused(refusal)
-    if (!isAllowedInState('resendUnlock', account)) return stateRefused('resendUnlock')
-    const sent = await sendUnlockEmail(tx, account.id, ctx, ctx.now)
+export async function resendUnlockEmailFor (ctx: FlowContext, actor: ConsoleActor, accountId: unknown): Promise<ActionResult> {
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToChange, state: 'resendUnlock' }, async (tx, account, now): Promise<ActionResult> => {
+    const sent = await sendUnlockEmail(ctx, tx, account.id)
     if (!sent) return stateRefused('resendUnlock')
-    await recordEvent(tx, { type: 'admin.unlockEmailResent', ...auditFields(ctx, account) }, ctx.now)
+    await recordEvent(tx, { type: 'admin.unlockEmailResent', ...auditFields(actor, account) }, now)
     return { outcome: 'done', account }
   })
 }
@@ -187,15 +210,15 @@ export interface BulkLine {
  * Bulk activation: each selected account goes through `activateAccount` with `bulkActivate`,
  * one transaction each, so a deactivated or already active account is refused on its own line.
  */
-export async function activateAccounts (ctx: ConsoleContext, accountIds: readonly string[]): Promise<BulkLine[]> {
+export async function activateAccounts (ctx: FlowContext, actor: ConsoleActor, accountIds: readonly string[]): Promise<BulkLine[]> {
   const lines: BulkLine[] = []
   for (const accountId of new Set(accountIds)) {
-    const account = await findManagedAccount(ctx.db, ctx.manager, accountId)
+    const account = await findManagedAccount(ctx.db, actor.manager, accountId)
     if (!account) {
       lines.push({ accountId, account: undefined, result: { outcome: 'notFound' } })
       continue
     }
-    lines.push({ accountId, account, result: await activateAccount(ctx, accountId, undefined, 'bulkActivate') })
+    lines.push({ accountId, account, result: await activateAccount(ctx, actor, accountId, undefined, 'bulkActivate') })
   }
   return lines
 }

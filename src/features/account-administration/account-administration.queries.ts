@@ -72,8 +72,11 @@ function selectFilteredIds (db: Db, manager: Manager, filters: Filters) {
   return selectManagedAccounts(db, manager).select('account.id').where((eb) => eb.and(conditions.map((c) => c(eb))))
 }
 
-/** One page of the list, and whether another follows (limit + 1: no count over the whole scope). */
-export async function listManagedAccounts (db: Db, manager: Manager, filters: ListFilters) {
+/**
+ * One page of the list, and whether another follows (limit + 1: no count over the whole scope).
+ * `size` is the page's length: the screen's pageSize, or larger batches for the CSV export.
+ */
+export async function listManagedAccounts (db: Db, manager: Manager, filters: ListFilters, size = pageSize) {
   // The page's ids first, sorted and paged within the scope's narrow rows, then only those 51
   // accounts read in full: sorting a large scope never drags every wide account row along.
   const ids = selectFilteredIds(db, manager, filters)
@@ -81,7 +84,7 @@ export async function listManagedAccounts (db: Db, manager: Manager, filters: Li
     ? ids.orderBy('account.search_text').orderBy('id')
     : ids.orderBy('account.created_at', 'desc').orderBy('id', 'desc')
   // One statement (one round trip to PostgreSQL): the page's ids are a subquery.
-  const pageIds = sorted.limit(pageSize + 1).offset((filters.page - 1) * pageSize)
+  const pageIds = sorted.limit(size + 1).offset((filters.page - 1) * size)
   const query = db.selectFrom('account')
     .leftJoin('profession', 'profession.code', 'account.profession_code')
     .select([...accountColumns, 'profession.label_fr', 'profession.label_en'])
@@ -89,7 +92,7 @@ export async function listManagedAccounts (db: Db, manager: Manager, filters: Li
   const rows = await (filters.sort === 'name'
     ? query.orderBy('account.search_text').orderBy('account.id')
     : query.orderBy('account.created_at', 'desc').orderBy('account.id', 'desc')).execute()
-  return { rows: rows.slice(0, pageSize), hasNextPage: rows.length > pageSize }
+  return { rows: rows.slice(0, size), hasNextPage: rows.length > size }
 }
 
 export type ListedAccount = Awaited<ReturnType<typeof listManagedAccounts>>['rows'][number]

@@ -475,6 +475,19 @@ describe(`account administration console (admin guide « L'interface de gestion 
       expect((await browser.post('/gestion/comptes/activation-groupee', { comptes: Array.from({ length: 300 }, () => 'x') })).statusCode).toBe(400)
     })
 
+    it('answers an id that is not a UUID as an id not found: the console\'s 404 page, audited, in the request\'s language', async () => {
+      const browser = await browserOf(managerA)
+      const before = await t.db.selectFrom('audit_event').where('type', '=', 'admin.actionRefused').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      for (const [method, url] of [['GET', '/gestion/comptes/not-a-uuid/activer'], ['POST', '/gestion/comptes/not-a-uuid/activer'], ['GET', '/gestion/comptes/not-a-uuid']] as const) {
+        const response = method === 'GET' ? await browser.get(url) : await browser.post(url, {})
+        expect(response.statusCode, url).toBe(404)
+        expect(response.body).toContain('Page introuvable')
+        expect(response.body).toContain('href="/gestion"')
+      }
+      const after = await t.db.selectFrom('audit_event').where('type', '=', 'admin.actionRefused').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      expect(Number(after.n) - Number(before.n)).toBe(3)
+    })
+
     it('refuses a form without its CSRF token (403) and changes nothing', async () => {
       const id = await user({ siteIds: [a.siteIds[0] as string], state: 'pendingActivation' })
       const response = await (await browserOf(managerA)).post(`/gestion/comptes/${id}/activer`, {}, { csrf: false })

@@ -10,13 +10,15 @@
 import { normalizeEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { accountStatus } from '../../kernel/accounts/accounts.ts'
-import type { ConsoleContext, Refusal } from './account-actions.ts'
-import { requireManagedAccount } from './hospital-scope.ts'
+import type { Manager } from '../../kernel/accounts/managed-accounts.ts'
+import type { ManagedAccount, ScopeRefusal } from './hospital-scope.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
+import { withManagedAccount, type ConsoleActor, type ScopeRefused } from './account-actions.ts'
 
 export type DeletionResult =
   | { outcome: 'deleted' }
   | { outcome: 'confirmationMismatch' }
-  | Extract<Refusal, { status: 403 }>
+  | ScopeRefused
 
 /**
  * The typed address confirms the deletion in its canonical form, or exactly as stored: an account
@@ -26,25 +28,28 @@ function confirmsAddress (typed: string, stored: string): boolean {
   return normalizeEmail(typed) === stored || typed.trim().toLowerCase() === stored
 }
 
-export async function deleteAccountDefinitively (ctx: ConsoleContext, accountId: unknown, typedEmail: string): Promise<DeletionResult> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    if (!ctx.manager.isSuperadmin) return { outcome: 'refused', status: 403, scope: 'protectedAccount' } as const
-    if (account.id === ctx.manager.id) return { outcome: 'refused', status: 403, scope: 'selfDeletion' } as const
+/** Only a super-administrator deletes, never their own account. */
+function refusalToDelete (manager: Manager, account: ManagedAccount): ScopeRefusal | undefined {
+  if (!manager.isSuperadmin) return 'protectedAccount'
+  if (account.id === manager.id) return 'selfDeletion'
+  return undefined
+}
+
+export async function deleteAccountDefinitively (ctx: FlowContext, actor: ConsoleActor, accountId: unknown, typedEmail: string): Promise<DeletionResult> {
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToDelete }, async (tx, account, now) => {
     if (!confirmsAddress(typedEmail, account.email)) return { outcome: 'confirmationMismatch' } as const
     await tx.deleteFrom('account').where('id', '=', account.id).execute()
     // Personal data goes with the account: the emails queued or kept for this address too.
     await tx.deleteFrom('outbox').where('recipient', '=', account.email).execute()
     await recordEvent(tx, {
       type: 'admin.accountDeleted',
-      actorId: ctx.manager.id,
+      actorId: actor.manager.id,
       actorRole: 'superadmin',
       targetId: account.id,
       hospitalId: account.hospitalIds[0] ?? null,
-      ip: ctx.meta.ip,
-      userAgent: ctx.meta.userAgent,
+      ...actor.meta,
       details: { hospitalIds: account.hospitalIds, statusBefore: accountStatus(account) },
-    }, ctx.now)
+    }, now)
     return { outcome: 'deleted' } as const
   })
 }

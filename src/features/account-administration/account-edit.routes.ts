@@ -6,7 +6,8 @@
  * confirms it (reached from the email, so no login: the single-use token is the proof).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { IdParams, OneOrMany, typed } from '../../kernel/web/routes.ts'
 import { accountStatus } from '../../kernel/accounts/accounts.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { csrfField } from '../../kernel/web/layout.ts'
@@ -19,20 +20,16 @@ import {
   confirmEmailChange, findChosenSites, findEmailChangeByToken, findPendingEmailChange, saveAccountEdits, searchSites, siteLabel,
   type EditProblem,
 } from './account-edit.ts'
-import { consoleContext, managerOf, recordRefusal, scopeRefusalProblem } from './console-web.ts'
+import { consoleActor, managerOf, recordRefusal, scopeRefusalProblem } from './console-web.ts'
 import { refusalToChange, requireManagedAccount, type ManagedAccount } from './hospital-scope.ts'
 import { messages } from './messages.ts'
 import { accountEditPage, emailChangeMessagePage, emailChangePage, type EditValues, type SiteTag } from './views/account-edit.ts'
 import { fullName } from './views/account-actions.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
-const idParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
-type IdParams = Static<typeof idParams>
-
 const EditQuery = Type.Object({ fait: Type.Optional(Type.String({ maxLength: 30 })) })
-type EditQueryType = Static<typeof EditQuery>
 
-const siteIds = Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })])
+const siteIds = OneOrMany(Type.String({ maxLength: 64 }), 100)
 
 /**
  * The edit form. Fields are optional here because only « Valider » needs them all (the flow says
@@ -54,7 +51,6 @@ const EditForm = Type.Object({
   choisir: Type.Optional(Type.String({ maxLength: 64 })),
   croix: Type.Optional(Type.String({ maxLength: 64 })),
 })
-type EditFormType = Static<typeof EditForm>
 
 const SuggestionQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })
 
@@ -118,12 +114,13 @@ interface RenderOptions {
   refusal?: string
 }
 
-export async function accountEditRoutes (app: FastifyInstance) {
+export async function accountEditRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const asManager = { preHandler: requireRole('accountManager') }
 
-  async function requireEditableAccount (request: FastifyRequest): Promise<ManagedAccount> {
+  async function requireEditableAccount (request: FastifyRequest, id: string): Promise<ManagedAccount> {
     const manager = managerOf(request)
-    const account = await requireManagedAccount(app.db, manager, (request.params as IdParams).id)
+    const account = await requireManagedAccount(app.db, manager, id)
     const refusal = refusalToChange(manager, account)
     if (refusal) throw scopeRefusalProblem(request, refusal)
     return account
@@ -159,9 +156,9 @@ export async function accountEditRoutes (app: FastifyInstance) {
   }
 
   // GET /gestion/comptes/:id
-  app.get('/comptes/:id', { ...asManager, schema: { params: idParams, querystring: EditQuery }, attachValidation: true }, async function showAccountEditForm (request, reply) {
-    const account = await requireEditableAccount(request)
-    const query = request.validationError ? {} : request.query as EditQueryType
+  app.get('/comptes/:id', { ...asManager, schema: { params: IdParams, querystring: EditQuery }, attachValidation: true }, async function showAccountEditForm (request, reply) {
+    const account = await requireEditableAccount(request, request.params.id)
+    const query = request.validationError ? {} : request.query
     return renderEditPage(request, reply, account, {
       status: request.validationError ? 400 : 200,
       notice: query.fait === 'enregistre' ? messages[request.lang].saved : undefined,
@@ -169,23 +166,23 @@ export async function accountEditRoutes (app: FastifyInstance) {
   })
 
   // GET /gestion/comptes/:id/sites?q=… (the « Sites » combobox's suggestions: the manager's scope, no change)
-  app.get('/comptes/:id/sites', { ...asManager, schema: { params: idParams, querystring: SuggestionQuery }, attachValidation: true }, async function suggestSites (request, reply) {
-    await requireEditableAccount(request)
+  app.get('/comptes/:id/sites', { ...asManager, schema: { params: IdParams, querystring: SuggestionQuery }, attachValidation: true }, async function suggestSites (request, reply) {
+    await requireEditableAccount(request, request.params.id)
     if (request.validationError) return reply.code(400).send({ sites: [] })
-    const found = await searchSites(app.db, managerOf(request), (request.query as Static<typeof SuggestionQuery>).q ?? '')
+    const found = await searchSites(app.db, managerOf(request), request.query.q ?? '')
     return reply.header('cache-control', 'no-store').send({
       sites: found.map((s) => ({ id: s.id, label: siteLabel(s), leadName: s.lead_name, hospitalName: s.hospital_name })),
     })
   })
 
   // POST /gestion/comptes/:id (« Valider » saves; « Rechercher », « Ajouter », a cross, « Inverser » show the form again)
-  app.post('/comptes/:id', { ...asManager, schema: { params: idParams, body: EditForm }, attachValidation: true }, async function submitAccountEditForm (request, reply) {
+  app.post('/comptes/:id', { ...asManager, schema: { params: IdParams, body: EditForm }, attachValidation: true }, async function submitAccountEditForm (request, reply) {
     const t = messages[request.lang]
-    const account = await requireEditableAccount(request)
+    const account = await requireEditableAccount(request, request.params.id)
     const typed = submittedValues(request.body)
     const again = (options: RenderOptions) => renderEditPage(request, reply, account, { values: typed.values, pending: typed.pending, search: typed.search, ...options })
     if (request.validationError) return again({ status: 400, errors: fieldErrorsFrom(request.lang, request.validationError.validation) })
-    const form = request.body as EditFormType
+    const form = request.body
     if (form.inverser) {
       return again({ values: { ...typed.values, nom: typed.values.prenom, prenom: typed.values.nom }, notice: t.namesSwapped })
     }
@@ -218,7 +215,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     if (values.civilite !== 'mme' && values.civilite !== 'm') {
       return again({ status: 400, errors: { civilite: layoutMessages[request.lang].required } })
     }
-    const result = await saveAccountEdits(consoleContext(app, request), account.id, {
+    const result = await saveAccountEdits(app.flow, consoleActor(request), account.id, {
       identity: { civility: values.civilite, lastName: values.nom, firstName: values.prenom, professionCode: values.profession, email: values.email },
       addSiteIds: typed.pending.add,
       removeSiteIds: typed.pending.remove,
@@ -250,7 +247,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
   app.get('/changement-email', { schema: { querystring: TokenQuery }, attachValidation: true }, async function showEmailChangeConfirmation (request, reply) {
     reply.header('referrer-policy', 'no-referrer')
     const t = messages[request.lang]
-    const token = request.validationError ? undefined : (request.query as { jeton?: string }).jeton
+    const token = request.validationError ? undefined : request.query.jeton
     const link = await findEmailChangeByToken(app.db, token, app.now())
     if (link.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (!token || link.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
@@ -262,8 +259,7 @@ export async function accountEditRoutes (app: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     const t = messages[request.lang]
     if (request.validationError) throw new HttpProblem(400, t.emailChangeTitle, t.emailChangeInvalid)
-    const result = await confirmEmailChange(app.db, (request.body as { jeton: string }).jeton,
-      requestMeta(request), app.now())
+    const result = await confirmEmailChange(app.flow, request.body.jeton, requestMeta(request))
     if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
     if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
     if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)

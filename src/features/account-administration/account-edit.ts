@@ -23,9 +23,11 @@ import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { invalidateAccountSessions } from '../sessions/index.ts'
 import { endAccessAtClients } from '../../kernel/accounts/client-access.ts'
 import { emailChangeConfirmationEmail, emailChangeNoticeEmail } from './emails/email-change.ts'
-import { findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, requireManagedAccount, uuidPattern, type ManagedAccount, type ScopeRefusal } from './hospital-scope.ts'
+import { findManagedAccount, refusalToAddSite, refusalToChange, refusalToRemoveSite, uuidPattern, type ManagedAccount, type ScopeRefusal } from './hospital-scope.ts'
 import { findCurrentManager, type Manager } from '../../kernel/accounts/managed-accounts.ts'
-import { auditFields, type ConsoleContext } from './account-actions.ts'
+import { auditFields, lockAccountRow, withManagedAccount, type ConsoleActor } from './account-actions.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
+import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export interface IdentityForm {
   civility: Civility
@@ -45,13 +47,6 @@ export type EditResult =
   | { outcome: 'saved'; changed: string[]; sitesAdded: number; sitesRemoved: number; emailChangeSentTo: string | undefined }
   | { outcome: 'invalid'; problems: Partial<Record<'nom' | 'prenom' | 'profession' | 'email', EditProblem>> }
   | SiteRefusal
-
-/** Takes the account's row lock first, so two parallel edits (two last sites removed) serialize. */
-async function lockAccountRow (tx: Db, accountId: unknown) {
-  if (typeof accountId !== 'string') return
-  await tx.updateTable('account').set((eb) => ({ failed_password_count: eb.ref('failed_password_count') }))
-    .where('id', '=', accountId).execute()
-}
 
 async function findEditProblems (tx: Db, account: ManagedAccount, form: IdentityForm, email: CanonicalEmail) {
   const problems: Extract<EditResult, { outcome: 'invalid' }>['problems'] = {}
@@ -86,27 +81,23 @@ export interface AccountEdits {
  * before the first write (scope, fields, each site's scope, the last-site rule), so any refusal
  * saves nothing, the names included. One audit event per change.
  */
-export async function saveAccountEdits (ctx: ConsoleContext, accountId: unknown, edits: AccountEdits): Promise<EditResult> {
+export async function saveAccountEdits (ctx: FlowContext, actor: ConsoleActor, accountId: unknown, edits: AccountEdits): Promise<EditResult> {
   const form = { ...edits.identity, lastName: edits.identity.lastName.trim(), firstName: edits.identity.firstName.trim() }
   const canonical = canonicalEmail(form.email)
-  return ctx.db.transaction().execute(async (tx) => {
-    await lockAccountRow(tx, accountId)
-    const account = await requireManagedAccount(tx, ctx.manager, accountId)
-    const refusal = refusalToChange(ctx.manager, account)
-    if (refusal) return { outcome: 'refused', status: 403, scope: refusal } as const
+  return withManagedAccount(ctx, actor, accountId, { allowed: refusalToChange, lockRow: true }, async (tx, account, now): Promise<EditResult> => {
     const problems = await findEditProblems(tx, account, form, canonical)
     if (Object.keys(problems).length > 0 || !canonical.ok) return { outcome: 'invalid', problems } as const
     const email = canonical.email
-    const plan = await planSiteChanges(tx, ctx.manager, account, edits)
+    const plan = await planSiteChanges(tx, actor.manager, account, edits)
     if (plan.outcome === 'refused') return plan
-    const changed = await saveIdentityChanges(tx, ctx, account, form)
-    await applySiteChanges(tx, ctx, account, plan)
-    const emailChangeSentTo = email !== account.email ? await requestEmailChange(tx, ctx, account, email) : undefined
+    const changed = await saveIdentityChanges(tx, actor, account, form, now)
+    await applySiteChanges(tx, actor, account, plan, now)
+    const emailChangeSentTo = email !== account.email ? await requestEmailChange(ctx, tx, actor, account, email, now) : undefined
     return { outcome: 'saved', changed, sitesAdded: plan.added.length, sitesRemoved: plan.removed.length, emailChangeSentTo } as const
   })
 }
 
-async function saveIdentityChanges (tx: Db, ctx: ConsoleContext, account: ManagedAccount, form: IdentityForm): Promise<string[]> {
+async function saveIdentityChanges (tx: Db, actor: ConsoleActor, account: ManagedAccount, form: IdentityForm, now: number): Promise<string[]> {
   const after = { civility: form.civility, last_name: form.lastName, first_name: form.firstName, profession_code: form.professionCode }
   const changes = Object.fromEntries((Object.keys(after) as Array<keyof typeof after>)
     .filter((field) => account[field] !== after[field])
@@ -117,7 +108,7 @@ async function saveIdentityChanges (tx: Db, ctx: ConsoleContext, account: Manage
     .where('id', '=', account.id).execute()
   // §3.1: « Il arrive que des utilisateurs inversent leur nom et leur prénom »: the journal says so.
   const swapNames = account.last_name !== account.first_name && form.lastName === account.first_name && form.firstName === account.last_name
-  await recordEvent(tx, { type: 'admin.accountEdited', ...auditFields(ctx, account), details: { changes, swapNames } }, ctx.now)
+  await recordEvent(tx, { type: 'admin.accountEdited', ...auditFields(actor, account), details: { changes, swapNames } }, now)
   return Object.keys(changes)
 }
 
@@ -166,34 +157,34 @@ function findSites (tx: Db, ids: string[]) {
 }
 
 /** One admin.siteAdded / admin.siteRemoved per site, each with the profile's sites before and after it. */
-async function applySiteChanges (tx: Db, ctx: ConsoleContext, account: ManagedAccount, plan: SitePlan): Promise<void> {
+async function applySiteChanges (tx: Db, actor: ConsoleActor, account: ManagedAccount, plan: SitePlan, now: number): Promise<void> {
   let siteIds = account.sites.map((s) => s.id)
   for (const site of plan.added) {
-    await tx.insertInto('account_site').values({ account_id: account.id, site_id: site.id, added_at: ctx.now, added_by: ctx.manager.id }).execute()
+    await tx.insertInto('account_site').values({ account_id: account.id, site_id: site.id, added_at: now, added_by: actor.manager.id }).execute()
     const after = [...siteIds, site.id]
-    await recordEvent(tx, { type: 'admin.siteAdded', ...auditFields(ctx, account), details: { siteId: site.id, site: siteLabel(site), before: siteIds, after } }, ctx.now)
+    await recordEvent(tx, { type: 'admin.siteAdded', ...auditFields(actor, account), details: { siteId: site.id, site: siteLabel(site), before: siteIds, after } }, now)
     siteIds = after
   }
   for (const site of plan.removed) {
     await tx.deleteFrom('account_site').where('account_id', '=', account.id).where('site_id', '=', site.id).execute()
     const after = siteIds.filter((id) => id !== site.id)
-    await recordEvent(tx, { type: 'admin.siteRemoved', ...auditFields(ctx, account), details: { siteId: site.id, site: siteLabel(site), before: siteIds, after } }, ctx.now)
+    await recordEvent(tx, { type: 'admin.siteRemoved', ...auditFields(actor, account), details: { siteId: site.id, site: siteLabel(site), before: siteIds, after } }, now)
     siteIds = after
   }
   // A change of the account's sites voids a pending email change (admin guide §3.3): the link was
   // asked about the account as it was. An email change asked in this same form comes after.
-  if (plan.added.length + plan.removed.length > 0) await voidPendingEmailChanges(tx, account.id, ctx.now)
+  if (plan.added.length + plan.removed.length > 0) await voidPendingEmailChanges(tx, account.id, now)
   // A site removed: the applications holding the account's old sites sign it out.
-  if (plan.removed.length > 0) await endAccessAtClients(tx, account.id, 'siteRemoved', ctx.now)
+  if (plan.removed.length > 0) await endAccessAtClients(tx, account.id, 'siteRemoved', now)
 }
 
 /** The new address gets a single-use link; the old one a notice. Nothing changes until confirmed. */
-async function requestEmailChange (tx: Db, ctx: ConsoleContext, account: ManagedAccount, newEmail: string): Promise<string> {
-  const token = await issueAccountToken(tx, account.id, 'emailChange', ctx.rules.emailConfirmationTtl, ctx.now, newEmail, ctx.manager.id)
+async function requestEmailChange (ctx: FlowContext, tx: Db, actor: ConsoleActor, account: ManagedAccount, newEmail: string, now: number): Promise<string> {
+  const token = await issueAccountToken(tx, account.id, 'emailChange', ctx.rules.emailConfirmationTtl, now, newEmail, actor.manager.id)
   const validDays = Math.max(1, Math.round(ctx.rules.emailConfirmationTtl / (24 * 3600 * 1000)))
-  await enqueueMail(tx, emailChangeConfirmationEmail(ctx.mailContext, account, newEmail, token, validDays), ctx.now)
-  await enqueueMail(tx, emailChangeNoticeEmail(ctx.mailContext, account, newEmail), ctx.now)
-  await recordEvent(tx, { type: 'admin.emailChangeRequested', ...auditFields(ctx, account), details: { before: account.email, after: newEmail } }, ctx.now)
+  await enqueueMail(tx, emailChangeConfirmationEmail(ctx.mail, account, newEmail, token, validDays), now)
+  await enqueueMail(tx, emailChangeNoticeEmail(ctx.mail, account, newEmail), now)
+  await recordEvent(tx, { type: 'admin.emailChangeRequested', ...auditFields(actor, account), details: { before: account.email, after: newEmail } }, now)
   return newEmail
 }
 
@@ -259,9 +250,10 @@ export type EmailChangeResult =
  * its requester may still change the account (checked in this transaction; a refused link is used
  * up and audited, nothing else changes).
  */
-export async function confirmEmailChange (db: Db, token: unknown, meta: ConsoleContext['meta'], now: number): Promise<EmailChangeResult> {
+export async function confirmEmailChange (ctx: FlowContext, token: unknown, meta: RequestMeta): Promise<EmailChangeResult> {
+  const now = ctx.clock.now()
   try {
-    return await db.transaction().execute(async (tx) => {
+    return await ctx.db.transaction().execute(async (tx) => {
       // The account's row lock before the link's, in the order the console's changes take them
       // (activation, deactivation, sites: account, then voiding its links): no deadlock.
       await lockAccountRow(tx, await findEmailChangeAccountId(tx, token))

@@ -76,10 +76,12 @@ const matrix: Record<string, RouteCase> = {
   },
 }
 
+const superadminOnlyOutcomes: Record<Actor, Outcome> = { anonymous: 'login', user: 'forbidden', managerA: 'forbidden', managerB: 'forbidden', superadmin: 'ok' }
+const unknownId = '00000000-0000-4000-8000-000000000000'
 const managersAndSuperadmin: Record<Actor, Outcome> = { anonymous: 'login', user: 'forbidden', managerA: 'ok', managerB: 'ok', superadmin: 'ok' }
 
 /** Routes without a target account. */
-const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expected: Record<Actor, Outcome | 400> }> = {
+const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expected: Record<Actor, Outcome | 400 | 404> }> = {
   'GET /gestion': { method: 'GET', url: '/gestion', expected: { anonymous: 'login', user: 'forbidden', managerA: 'ok', managerB: 'ok', superadmin: 'ok' } },
   'GET /gestion/demandes-gestionnaires': {
     method: 'GET', url: '/gestion/demandes-gestionnaires',
@@ -92,6 +94,8 @@ const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expec
   // tested in their features); plain users never.
   'GET /gestion/journal': { method: 'GET', url: '/gestion/journal', expected: managersAndSuperadmin },
   'GET /gestion/journal.csv': { method: 'GET', url: '/gestion/journal.csv', expected: managersAndSuperadmin },
+  // The console's list as CSV: every manager gets their own hospitals' accounts (scope tested in console-export.test.ts).
+  'GET /gestion/comptes.csv': { method: 'GET', url: '/gestion/comptes.csv', expected: managersAndSuperadmin },
   'GET /gestion/revue-des-droits': { method: 'GET', url: '/gestion/revue-des-droits', expected: managersAndSuperadmin },
   'POST /gestion/revue-des-droits/confirmer': {
     method: 'POST', url: '/gestion/revue-des-droits/confirmer',
@@ -100,6 +104,12 @@ const withoutTarget: Record<string, { url: string; method: 'GET' | 'POST'; expec
   },
   'GET /gestion/revue-des-droits/rapport': { method: 'GET', url: '/gestion/revue-des-droits/rapport', expected: managersAndSuperadmin },
   'GET /gestion/revue-des-droits/rapport.csv': { method: 'GET', url: '/gestion/revue-des-droits/rapport.csv', expected: managersAndSuperadmin },
+  // Client applications of the OpenID Connect provider: super-administrators only (an empty
+  // registration is a 400 with its messages; an unknown client a 404).
+  'GET /gestion/applications': { method: 'GET', url: '/gestion/applications', expected: superadminOnlyOutcomes },
+  'POST /gestion/applications': { method: 'POST', url: '/gestion/applications', expected: { ...superadminOnlyOutcomes, superadmin: 400 } },
+  'POST /gestion/applications/:id/secret': { method: 'POST', url: `/gestion/applications/${unknownId}/secret`, expected: { ...superadminOnlyOutcomes, superadmin: 404 } },
+  'POST /gestion/applications/:id/desactiver': { method: 'POST', url: `/gestion/applications/${unknownId}/desactiver`, expected: { ...superadminOnlyOutcomes, superadmin: 404 } },
 }
 
 /** Reference-data pages (super-administrators only), with the fixtures their URLs need. */

@@ -5,12 +5,11 @@
  * A refusal never changes anything.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { HttpProblem, CsrfRejected, RequestRefused } from '../../kernel/web/errors.ts'
-import { refusalWords } from '../../kernel/web/plugin.ts'
+import { HttpProblem, CsrfRejected } from '../../kernel/web/errors.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
-import { html } from '../../kernel/web/html.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
-import type { ConsoleContext, Refusal } from './account-actions.ts'
+import { pathParameter } from '../../kernel/web/routes.ts'
+import type { ConsoleActor, Refusal } from './account-actions.ts'
 import { type ScopeRefusal } from './hospital-scope.ts'
 import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 import { roleOf } from '../../kernel/accounts/guards.ts'
@@ -28,15 +27,9 @@ export function managerOf (request: FastifyRequest): Manager {
   return managerFrom(request.account)
 }
 
-export function consoleContext (app: FastifyInstance, request: FastifyRequest): ConsoleContext {
-  return {
-    db: app.db,
-    rules: app.rules,
-    mailContext: app.mailContext,
-    manager: managerOf(request),
-    meta: requestMeta(request),
-    now: app.now(),
-  }
+/** Who acts in this console request, and from where: a console flow's second argument. */
+export function consoleActor (request: FastifyRequest): ConsoleActor {
+  return { manager: managerOf(request), meta: requestMeta(request) }
 }
 
 export function scopeRefusalProblem (request: FastifyRequest, scope: ScopeRefusal): ConsoleRefusal {
@@ -62,8 +55,7 @@ function reasonOf (error: unknown, status: number): string {
 /** Records a refused console request (403/404/409) in its own transaction: nothing else changed. */
 export async function recordRefusal (app: FastifyInstance, request: FastifyRequest, status: number, reason: string, targetId?: string): Promise<void> {
   const account = request.account
-  const params = request.params as { id?: unknown } | undefined
-  const target = targetId ?? (typeof params?.id === 'string' ? params.id.slice(0, 64) : null)
+  const target = targetId ?? pathParameter(request, 'id')?.slice(0, 64) ?? null
   await app.db.transaction().execute((tx) => recordEvent(tx, {
     type: 'admin.actionRefused',
     outcome: 'refused',
@@ -102,19 +94,12 @@ export function listPathOf (request: FastifyRequest): string {
 
 /**
  * A manager's refusal page (403, 404, 409) names the list to go back to rather than the home
- * page; anything else (a user without the role, a surprise) goes on to the app's error handler.
+ * page (the app's error handler reads request.refusalBackLink); a user without the role gets
+ * the home page's link.
  */
 export function showRefusalsWithListLink (app: FastifyInstance) {
-  app.setErrorHandler(async function showConsoleRefusal (error, request, reply) {
-    const isManager = request.account !== undefined && roleOf(request.account) !== 'user'
-    const isRefusal = error instanceof HttpProblem || error instanceof RequestRefused
-    if (!isRefusal || !isManager || ![403, 404, 409].includes(error.statusCode)) throw error
-    const t = messages[request.lang]
-    const words = error instanceof HttpProblem ? error : refusalWords(request.lang, error.statusCode)
-    if (error instanceof HttpProblem) reply.headers(error.headers)
-    return reply.page({
-      title: words.title,
-      body: html`<h1>${words.title}</h1><p>${words.detail}</p><p><a href="${listPathOf(request)}">${t.backToList}</a></p>`,
-    }, error.statusCode)
+  app.addHook('onRequest', async function leadRefusalsBackToList (request) {
+    if (request.account === undefined || roleOf(request.account) === 'user') return
+    request.refusalBackLink = { href: listPathOf(request), label: messages[request.lang].backToList }
   })
 }

@@ -4,9 +4,9 @@
  */
 import { sql } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
-import type { NotificationDigestKind } from '../../kernel/db/schema.ts'
+import type { Civility, NotificationDigestKind } from '../../kernel/db/schema.ts'
 
-export interface DigestManager { id: string; email: string; civility: string; lastName: string; hospitalIds: string[] }
+export interface DigestManager { id: string; email: string; civility: Civility; lastName: string; hospitalIds: string[] }
 
 /**
  * Account managers able to act: holding a non-archived « Site administrateur comptes » of a

@@ -33,7 +33,7 @@ describe(`activation digest (${testEngine})`, () => {
     await t.db.deleteFrom('outbox').execute()
   })
 
-  const send = () => sendActivationDigests(t.db, t.app.mailContext, t.app.rules, t.clock.now())
+  const send = () => sendActivationDigests(t.app.flow)
   const manager = async (siteIds: string[], extra: { state?: 'active' | 'deactivated' | 'pendingActivation'; locked?: boolean } = {}) => {
     const email = `gestion${++counter}@chu-a.fr`
     return { email, id: await createAccount(t.db, { email, siteIds, state: extra.state ?? 'active', locked: extra.locked }) }
@@ -169,12 +169,11 @@ describe(`activation digest (${testEngine})`, () => {
       for (let i = 0; i < 5; i++) {
         await createAccount(one.db, { email: `attente${i}@chu-a.fr`, siteIds: [hospitals.a.siteIds[0] as string], state: 'pendingActivation', now: one.clock.now() })
       }
-      const now = one.clock.now()
       await Promise.all([
-        sendActivationDigests(one.db, one.app.mailContext, one.app.rules, now),
-        sendActivationDigests(two.db, two.app.mailContext, two.app.rules, now),
-        sendActivationDigests(one.db, one.app.mailContext, one.app.rules, now),
-        sendActivationDigests(two.db, two.app.mailContext, two.app.rules, now),
+        sendActivationDigests(one.app.flow),
+        sendActivationDigests(two.app.flow),
+        sendActivationDigests(one.app.flow),
+        sendActivationDigests(two.app.flow),
       ])
       expect(await emailsTo(one.db, email)).toHaveLength(1)
     } finally {
@@ -190,7 +189,7 @@ describe(`activation digest (${testEngine})`, () => {
       const hospitals = await createTwoHospitals(quick.db)
       const email = 'gestion-rapide@chu-a.fr'
       await createAccount(quick.db, { email, siteIds: [hospitals.a.adminSiteId] })
-      const digest = () => sendActivationDigests(quick.db, quick.app.mailContext, quick.app.rules, quick.clock.now())
+      const digest = () => sendActivationDigests(quick.app.flow)
       await createAccount(quick.db, { email: 'u1@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string], state: 'pendingActivation', now: quick.clock.now() })
       await digest()
       quick.clock.advance(hours(1) - 1)

@@ -9,10 +9,8 @@
  * since the previous digest, queue the email and record the audit event. Nothing new: the
  * transaction is rolled back and the row keeps its previous value.
  */
-import type { Db } from '../../kernel/db/database.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
-import type { Rules } from '../../config.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { claimDigest, findLastDigest, findPendingAccounts, listActiveAccountManagers, type DigestManager } from './activation-digest.queries.ts'
 import { activationDigestEmail } from './emails/activation-digest-email.ts'
@@ -27,7 +25,9 @@ export interface DigestReport { managers: number; sent: number; accounts: number
 
 class NothingToSend extends Error {}
 
-export async function sendActivationDigestTo (db: Db, mailContext: MailContext, rules: Pick<Rules, 'activationDigestInterval'>, manager: DigestManager, now: number): Promise<DigestOutcome> {
+export async function sendActivationDigestTo (ctx: FlowContext, manager: DigestManager): Promise<DigestOutcome> {
+  const { db, rules } = ctx
+  const now = ctx.clock.now()
   const previous = await findLastDigest(db, manager.id, 'activationPending')
   if (previous !== undefined && now - previous < rules.activationDigestInterval) return { outcome: 'tooSoon' }
   // Cheap check first: most runs find nothing new and never take a write lock.
@@ -38,7 +38,7 @@ export async function sendActivationDigestTo (db: Db, mailContext: MailContext, 
       if (!await claimDigest(tx, manager.id, 'activationPending', previous, now)) return { outcome: 'sentElsewhere' } as const
       const accounts = await findPendingAccounts(tx, manager.hospitalIds, previous, now)
       if (accounts.length === 0) throw new NothingToSend()
-      await enqueueMail(tx, activationDigestEmail(mailContext, manager, accounts), now)
+      await enqueueMail(tx, activationDigestEmail(ctx.mail, manager, accounts), now)
       await recordEvent(tx, {
         type: 'notification.activationDigestSent',
         actorId: null,
@@ -56,11 +56,11 @@ export async function sendActivationDigestTo (db: Db, mailContext: MailContext, 
 }
 
 /** Sends every due digest; returns what was done (the CLI prints it). */
-export async function sendActivationDigests (db: Db, mailContext: MailContext, rules: Pick<Rules, 'activationDigestInterval'>, now: number): Promise<DigestReport> {
-  const managers = await listActiveAccountManagers(db)
+export async function sendActivationDigests (ctx: FlowContext): Promise<DigestReport> {
+  const managers = await listActiveAccountManagers(ctx.db)
   const report: DigestReport = { managers: managers.length, sent: 0, accounts: 0 }
   for (const manager of managers) {
-    const result = await sendActivationDigestTo(db, mailContext, rules, manager, now)
+    const result = await sendActivationDigestTo(ctx, manager)
     if (result.outcome === 'sent') {
       report.sent++
       report.accounts += result.accountIds.length

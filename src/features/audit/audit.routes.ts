@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
+import { DayField, readPeriod } from '../../kernel/web/period.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { requireRole } from '../../kernel/accounts/guards.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
@@ -13,22 +15,20 @@ import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/
 import { messages, type AuditMessages } from './messages.ts'
 import { auditRefusedRequests } from './refusals.ts'
 import { journalPage, type JournalValues } from './views/journal.ts'
-import { formatInstantIso, nextDay, startOfParisDay } from '../../kernel/web/dates.ts'
+import { formatInstantIso } from '../../kernel/web/dates.ts'
 
 const pageSize = 50
 const csvBatch = 1000
 /** An export larger than this is cut (a narrower period gives the rest). */
 const csvMaximumEvents = 100_000
 
-const datePattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
 const JournalQuery = Type.Object({
   utilisateur: Type.Optional(Type.String({ maxLength: 200 })),
   action: Type.Optional(Type.String({ maxLength: 80 })),
-  du: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
-  au: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: datePattern })])),
+  du: DayField,
+  au: DayField,
   page: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
 })
-type JournalQueryType = Static<typeof JournalQuery>
 
 export function viewerOf (request: FastifyRequest): AuditViewer {
   const account = request.account
@@ -36,15 +36,11 @@ export function viewerOf (request: FastifyRequest): AuditViewer {
   return { id: account.id, isSuperadmin: account.isSuperadmin, hospitalIds: account.managedHospitalIds }
 }
 
-/** The instant a calendar day begins in French time, or undefined when the text is not a real date. */
-export function parseDay (text: string | undefined): number | undefined {
-  return text && new RegExp(datePattern).test(text) ? startOfParisDay(text) : undefined
-}
-
 type ReadQuery = { values: JournalValues; filters: AuditFilters; errors: FieldErrors; page: number }
 
-function readQuery (request: FastifyRequest, t: AuditMessages): ReadQuery {
-  const raw = (request.validationError ? {} : request.query) as JournalQueryType
+/** The journal's filters from its query (`query` is undefined when its schema refused it). */
+function readQuery (request: FastifyRequest, query: Static<typeof JournalQuery> | undefined, t: AuditMessages): ReadQuery {
+  const raw = query ?? {}
   const errors: FieldErrors = request.validationError ? fieldErrorsFrom(request.lang, request.validationError.validation) : {}
   const values: JournalValues = {
     utilisateur: (raw.utilisateur ?? '').trim(),
@@ -52,16 +48,14 @@ function readQuery (request: FastifyRequest, t: AuditMessages): ReadQuery {
     du: raw.du ?? '',
     au: raw.au ?? '',
   }
-  const from = parseDay(values.du)
-  const to = parseDay(values.au)
-  if (values.du !== '' && from === undefined) errors.du = t.invalidDate
-  if (values.au !== '' && to === undefined) errors.au = t.invalidDate
-  if (from !== undefined && to !== undefined && from > to) errors.au = t.periodReversed
-  if (errors.du) errors.du = t.invalidDate
-  if (errors.au && errors.au !== t.periodReversed) errors.au = t.invalidDate
+  const period = readPeriod(values.du, values.au, errors)
+  for (const field of ['du', 'au'] as const) {
+    const problem = period.problems[field]
+    if (problem) errors[field] = t[problem]
+  }
   const filters: AuditFilters = Object.keys(errors).length > 0
     ? {}
-    : { user: values.utilisateur || undefined, type: values.action || undefined, from, until: to === undefined ? undefined : startOfParisDay(nextDay(values.au)) }
+    : { user: values.utilisateur || undefined, type: values.action || undefined, from: period.from, until: period.until }
   return { values, filters, errors, page: Math.max(1, Number(raw.page ?? '1')) }
 }
 
@@ -73,14 +67,15 @@ function csvRow (t: AuditMessages, event: ListedEvent): string {
   ])
 }
 
-export async function auditRoutes (app: FastifyInstance) {
+export async function auditRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   auditRefusedRequests(app)
   const asManager = { preHandler: requireRole('accountManager') }
 
   // GET /gestion/journal?utilisateur=…&action=…&du=…&au=…&page=…
   app.get('', { ...asManager, schema: { querystring: JournalQuery }, attachValidation: true }, async function showJournal (request, reply) {
     const t = messages[request.lang]
-    const query = readQuery(request, t)
+    const query = readQuery(request, request.validationError ? undefined : request.query, t)
     const invalid = Object.keys(query.errors).length > 0
     const events = invalid ? [] : await listAuditEvents(app.db, viewerOf(request), query.filters, { limit: pageSize + 1, offset: (query.page - 1) * pageSize })
     return reply.page({
@@ -95,7 +90,7 @@ export async function auditRoutes (app: FastifyInstance) {
   // GET /gestion/journal.csv?utilisateur=…&action=…&du=…&au=…
   app.get('.csv', { ...asManager, schema: { querystring: JournalQuery }, attachValidation: true }, async function exportJournal (request, reply) {
     const t = messages.fr
-    const query = readQuery(request, t)
+    const query = readQuery(request, request.validationError ? undefined : request.query, t)
     if (Object.keys(query.errors).length > 0) {
       return reply.redirect(`/gestion/journal?${new URLSearchParams(Object.entries(query.values)).toString()}`, 303)
     }

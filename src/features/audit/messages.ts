@@ -2,6 +2,7 @@
  * The audit journal's words (issue 5 « Audit trail »). French first; English typed after French.
  * Event types keep their code (the guide's vocabulary, features/README.md) beside the label.
  */
+import { countOf } from '../../kernel/web/messages.ts'
 const eventLabelsFr = {
   'account.registered': 'Inscription',
   'account.registrationAttemptOnExistingEmail': 'Inscription avec une adresse déjà utilisée',
@@ -30,6 +31,7 @@ const eventLabelsFr = {
   'admin.siteAdded': 'Site ajouté',
   'admin.siteRemoved': 'Site retiré',
   'admin.actionRefused': 'Action refusée',
+  'admin.accountListExported': 'Liste des comptes exportée (CSV)',
   'referenceData.imported': 'Référentiel importé',
   'accessReview.confirmed': 'Droits d’accès confirmés (revue)',
   'accessReview.notified': 'Revue des droits : gestionnaires prévenus',
@@ -76,6 +78,7 @@ const eventLabelsEn: Record<KnownEventType, string> = {
   'admin.siteAdded': 'Site added',
   'admin.siteRemoved': 'Site removed',
   'admin.actionRefused': 'Action refused',
+  'admin.accountListExported': 'Account list exported (CSV)',
   'referenceData.imported': 'Reference data imported',
   'accessReview.confirmed': 'Access rights confirmed (review)',
   'accessReview.notified': 'Access review: account managers notified',
@@ -109,7 +112,7 @@ const fr = {
   reset: 'Effacer les filtres',
   exportCsv: 'Exporter en CSV',
   exportHint: 'Le fichier contient tous les événements filtrés (séparateur point-virgule).',
-  caption: (count: number, page: number) => `Événements, page ${page} (${count} affiché${count > 1 ? 's' : ''}), du plus récent au plus ancien`,
+  caption: (count: number, page: number) => `Événements, page ${page} (${countOf('fr', count, 'affiché', 'affichés')}), du plus récent au plus ancien`,
   empty: 'Aucun événement ne correspond à ces critères.',
   columns: {
     at: 'Date (heure de Paris)',

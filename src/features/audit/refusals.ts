@@ -7,19 +7,19 @@ import type { FastifyInstance } from 'fastify'
 import { roleOf } from '../../kernel/accounts/guards.ts'
 import { CsrfRejected } from '../../kernel/web/errors.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
+import { pathParameter } from '../../kernel/web/routes.ts'
 
 export function auditRefusedRequests (app: FastifyInstance): void {
   app.addHook('onError', async (request, _reply, error) => {
     const status = (error as { statusCode?: number }).statusCode ?? (error instanceof CsrfRejected ? 403 : undefined)
     if (status !== 403 && status !== 404 && status !== 409) return
-    const params = request.params as { id?: unknown } | undefined
     try {
       await app.db.transaction().execute((tx) => recordEvent(tx, {
         type: 'admin.actionRefused',
         outcome: 'refused',
         actorId: request.account?.id ?? null,
         actorRole: request.account ? roleOf(request.account) : null,
-        targetId: typeof params?.id === 'string' ? params.id.slice(0, 64) : null,
+        targetId: pathParameter(request, 'id')?.slice(0, 64) ?? null,
         ...requestMeta(request),
         details: { method: request.method, route: request.routeOptions.url, status, reason: error instanceof CsrfRejected ? 'csrf' : status === 404 ? 'notFoundOrOutOfScope' : 'refused' },
       }, app.now()))

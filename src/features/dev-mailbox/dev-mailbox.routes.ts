@@ -4,7 +4,8 @@
  * bodies and are read here. It shows what the app would have sent; it changes nothing.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
 import { messagePage } from '../../kernel/web/plugin.ts'
 import { layoutMessages, type Lang } from '../../kernel/web/messages.ts'
 import { messages } from './messages.ts'
@@ -21,11 +22,12 @@ const listLimit = 200
 /** The email's own markup, isolated: no script, no form, no plugin, embeddable only here. */
 const emailHtmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
 
-export async function devMailboxRoutes (app: FastifyInstance) {
+export async function devMailboxRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   // GET /dev/mailbox?destinataire=<email>
   app.get('/', { schema: { querystring: ListQuery }, attachValidation: true }, async function showMailbox (request, reply) {
     const t = messages[request.lang]
-    const query = request.validationError ? {} : request.query as Static<typeof ListQuery>
+    const query = request.validationError ? {} : request.query
     const recipient = query.destinataire?.trim() || undefined
     const [emails, total] = await Promise.all([
       listMailboxEmails(app.db, { recipient, limit: listLimit }),
@@ -36,14 +38,14 @@ export async function devMailboxRoutes (app: FastifyInstance) {
 
   // GET /dev/mailbox/<id>
   app.get('/:id', { schema: { params: EmailParams }, attachValidation: true }, async function showEmail (request, reply) {
-    const email = request.validationError ? undefined : await findMailboxEmail(app.db, (request.params as Static<typeof EmailParams>).id)
+    const email = request.validationError ? undefined : await findMailboxEmail(app.db, request.params.id)
     if (!email) return showNotFound(request.lang, reply)
     return reply.page({ title: email.subject, body: mailboxEmailPage(request.lang, email) })
   })
 
   // GET /dev/mailbox/<id>/html: the HTML version, framed by the email's page.
   app.get('/:id/html', { schema: { params: EmailParams }, attachValidation: true }, async function showEmailHtml (request, reply) {
-    const email = request.validationError ? undefined : await findMailboxEmail(app.db, (request.params as Static<typeof EmailParams>).id)
+    const email = request.validationError ? undefined : await findMailboxEmail(app.db, request.params.id)
     if (!email || email.html_body === null) return showNotFound(request.lang, reply)
     return reply
       .header('content-security-policy', emailHtmlPolicy)

@@ -11,7 +11,7 @@ describe(`dev mailbox (${testEngine})`, () => {
 
   const queue = (to: string, subject: string, paragraphs: string[], url = 'http://bamara.test/confirmation?jeton=abc&x=1') =>
     t.db.transaction().execute((tx) => enqueueMail(tx, composeEmail(t.app.mailContext, {
-      template: 'emailConfirmation', to, subject, greeting: 'Bonjour,', paragraphs, action: { label: 'Confirmer mon adresse email', url },
+      template: 'emailConfirmation', to, subject, greeting: 'anyone', paragraphs, action: { label: 'Confirmer mon adresse email', url },
     }), t.clock.now()))
   const get = (url: string) => t.app.inject({ method: 'GET', url })
 

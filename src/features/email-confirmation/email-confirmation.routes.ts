@@ -4,7 +4,8 @@
  * Pages carrying the token send `Referrer-Policy: no-referrer`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { isAccountTokenUsable } from '../../kernel/accounts/account-tokens.ts'
 import { canonicalEmail } from '../../kernel/text.ts'
@@ -17,7 +18,8 @@ const LinkQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 10
 const ConfirmForm = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
 const ResendForm = Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })) })
 
-export async function emailConfirmationRoutes (app: FastifyInstance) {
+export async function emailConfirmationRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const showInvalidLink = (reply: FastifyReply) => {
     const t = messages[reply.request.lang]
     return reply.page({ title: t.invalidTitle, body: invalidLinkPage(reply.request, confirmationValidDays(app.rules)) }, 400)
@@ -30,11 +32,11 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     schema: { querystring: LinkQuery }, attachValidation: true,
   }, async function showConfirmationPage (request, reply) {
     reply.header('referrer-policy', 'no-referrer')
-    const token = (request.query as Static<typeof LinkQuery>).jeton
-    if (request.validationError || !await isAccountTokenUsable(app.db, token, 'emailConfirmation', app.now())) {
+    const token = request.validationError ? undefined : request.query.jeton
+    if (token === undefined || !await isAccountTokenUsable(app.db, token, 'emailConfirmation', app.now())) {
       return showInvalidLink(reply)
     }
-    return reply.page({ title: messages[request.lang].confirmTitle, body: confirmPage(request, token as string) })
+    return reply.page({ title: messages[request.lang].confirmTitle, body: confirmPage(request, token) })
   })
 
   // POST /confirmation
@@ -44,7 +46,7 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     reply.header('referrer-policy', 'no-referrer')
     if (request.validationError) return showInvalidLink(reply)
     const meta = requestMeta(request)
-    const result = await confirmEmailByToken(app, (request.body as Static<typeof ConfirmForm>).jeton, meta, app.now())
+    const result = await confirmEmailByToken(app.flow, request.body.jeton, meta)
     if (result.outcome === 'invalidLink') return showInvalidLink(reply)
     if (result.accountManagerRequest) void app.mail.kick()
     const t = messages[request.lang]
@@ -64,11 +66,11 @@ export async function emailConfirmationRoutes (app: FastifyInstance) {
     if (request.validationError) {
       return showResendForm(reply, '', fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     }
-    const email = (request.body as Static<typeof ResendForm>).email?.trim() ?? ''
+    const email = request.body.email?.trim() ?? ''
     if (email === '') return showResendForm(reply, email, { email: t.emailRequired }, 400)
     const canonical = canonicalEmail(email)
     if (!canonical.ok) return showResendForm(reply, email, { email: t[canonical.problem] }, 400)
-    const sent = await resendConfirmationEmail(app, email, requestMeta(request), app.now())
+    const sent = await resendConfirmationEmail(app.flow, email, requestMeta(request))
     if (sent) void app.mail.kick()
     return reply.redirect('/confirmation/renvoyee', 303)
   })

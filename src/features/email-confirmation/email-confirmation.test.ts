@@ -29,7 +29,7 @@ describe(`email confirmation, user guide §2.1 and §5 (${testEngine})`, () => {
   async function unconfirmedAccountWithLink (siteIds = [a.siteIds[0] as string]) {
     const email = uniqueEmail()
     const accountId = await createAccount(t.db, { email, siteIds, state: 'unconfirmed', lastName: 'Martin' })
-    await t.db.transaction().execute((tx) => sendConfirmationEmail(tx, t.app, accountId, t.clock.now()))
+    await t.db.transaction().execute((tx) => sendConfirmationEmail(t.app.flow, tx, accountId))
     return { email, accountId, link: pathOfLinkIn(await lastEmailTo(t.db, email)) }
   }
 

@@ -12,7 +12,7 @@
  */
 import type { Rules } from '../../config.ts'
 import type { Db } from '../../kernel/db/database.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
@@ -30,17 +30,6 @@ import {
 } from './email-confirmation.queries.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
-/** What sending a confirmation link needs from the app (the Fastify instance fits). */
-export interface ConfirmationEmailDeps {
-  mailContext: MailContext
-  rules: Pick<Rules, 'emailConfirmationTtl'>
-}
-
-export interface ConfirmationDeps extends ConfirmationEmailDeps {
-  db: Db
-  rules: Pick<Rules, 'emailConfirmationTtl' | 'registrationRateWindow' | 'confirmationResendsPerAddress' | 'confirmationResendsPerEmail' | 'confirmationResendMinimumDuration'>
-}
-
 
 const day = 24 * 3600 * 1000
 
@@ -53,12 +42,13 @@ export function confirmationValidDays (rules: Pick<Rules, 'emailConfirmationTtl'
  * Issues a new confirmation link for the account (voiding its older ones) and queues the email,
  * in the caller's transaction. The caller calls `app.mail.kick()` after the commit.
  */
-export async function sendConfirmationEmail (tx: Db, deps: ConfirmationEmailDeps, accountId: string, now: number): Promise<void> {
+export async function sendConfirmationEmail (ctx: FlowContext, tx: Db, accountId: string): Promise<void> {
+  const now = ctx.clock.now()
   const account = await findConfirmationRecipient(tx, accountId)
   if (!account) throw new Error('confirmation email for a missing account')
-  const token = await issueAccountToken(tx, accountId, 'emailConfirmation', deps.rules.emailConfirmationTtl, now)
+  const token = await issueAccountToken(tx, accountId, 'emailConfirmation', ctx.rules.emailConfirmationTtl, now)
   const recipient = { email: account.email, civility: account.civility, lastName: account.last_name }
-  await enqueueMail(tx, confirmationEmail(deps.mailContext, recipient, token, confirmationValidDays(deps.rules)), now)
+  await enqueueMail(tx, confirmationEmail(ctx.mail, recipient, token, confirmationValidDays(ctx.rules)), now)
 }
 
 export type ConfirmationResult =
@@ -66,13 +56,14 @@ export type ConfirmationResult =
   | { outcome: 'invalidLink' } // unknown, used, replaced or expired: one answer
 
 /** POST /confirmation: consumes the link and confirms the address, with its audit row. */
-export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknown, meta: RequestMeta, now: number): Promise<ConfirmationResult> {
-  return deps.db.transaction().execute(async (tx) => {
+export async function confirmEmailByToken (ctx: FlowContext, token: unknown, meta: RequestMeta): Promise<ConfirmationResult> {
+  const now = ctx.clock.now()
+  return ctx.db.transaction().execute(async (tx) => {
     const consumed = await consumeAccountToken(tx, token, 'emailConfirmation', now)
     if (!consumed) return { outcome: 'invalidLink' } as const
     const confirmedNow = await markEmailConfirmed(tx, consumed.accountId, now)
     const accountManagerRequest = await holdsAccountAdministrationSite(tx, consumed.accountId)
-    if (confirmedNow && accountManagerRequest) await notifySuperadmins(tx, deps, consumed.accountId, now)
+    if (confirmedNow && accountManagerRequest) await notifySuperadmins(ctx, tx, consumed.accountId, now)
     await recordEvent(tx, {
       type: 'account.emailConfirmed',
       actorId: consumed.accountId,
@@ -87,7 +78,7 @@ export async function confirmEmailByToken (deps: ConfirmationDeps, token: unknow
 }
 
 /** « Nouvelle demande de compte gestionnaire » to every super-administrator able to activate it. */
-async function notifySuperadmins (tx: Db, deps: ConfirmationEmailDeps, accountId: string, now: number): Promise<void> {
+async function notifySuperadmins (ctx: FlowContext, tx: Db, accountId: string, now: number): Promise<void> {
   const row = await findAccountManagerRequest(tx, accountId)
   if (!row) return
   const request = {
@@ -100,7 +91,7 @@ async function notifySuperadmins (tx: Db, deps: ConfirmationEmailDeps, accountId
     personalEmail: isPersonalEmailDomain(row.email),
   }
   for (const superadmin of await listActiveSuperadmins(tx)) {
-    await enqueueMail(tx, accountManagerRequestEmail(deps.mailContext, superadmin.email, request), now)
+    await enqueueMail(tx, accountManagerRequestEmail(ctx.mail, superadmin.email, request), now)
   }
 }
 
@@ -109,15 +100,16 @@ async function notifySuperadmins (tx: Db, deps: ConfirmationEmailDeps, accountId
  * still awaiting confirmation. The caller shows the same answer in every case (no enumeration);
  * the limits stop a mailbox from being flooded. Returns whether an email was queued.
  */
-export async function resendConfirmationEmail (deps: ConfirmationDeps, email: string, meta: RequestMeta, now: number): Promise<boolean> {
-  const window = deps.rules.registrationRateWindow
-  await enforceRateLimit(deps.db, `confirmationResend:ip:${meta.ip}`, { limit: deps.rules.confirmationResendsPerAddress, window }, now)
-  await enforceRateLimit(deps.db, `confirmationResend:email:${digestToken(normalizeEmail(email))}`, { limit: deps.rules.confirmationResendsPerEmail, window }, now)
+export async function resendConfirmationEmail (ctx: FlowContext, email: string, meta: RequestMeta): Promise<boolean> {
+  const now = ctx.clock.now()
+  const window = ctx.rules.registrationRateWindow
+  await enforceRateLimit(ctx.db, `confirmationResend:ip:${meta.ip}`, { limit: ctx.rules.confirmationResendsPerAddress, window }, now)
+  await enforceRateLimit(ctx.db, `confirmationResend:email:${digestToken(normalizeEmail(email))}`, { limit: ctx.rules.confirmationResendsPerEmail, window }, now)
   // An unconfirmed account costs a token, an email and an audit row; any other address a read.
-  return withMinimumDuration(deps.rules.confirmationResendMinimumDuration, () => deps.db.transaction().execute(async (tx) => {
+  return withMinimumDuration(ctx.rules.confirmationResendMinimumDuration, () => ctx.db.transaction().execute(async (tx) => {
     const account = await findAccountAwaitingConfirmation(tx, email)
     if (!account) return false
-    await sendConfirmationEmail(tx, deps, account.id, now)
+    await sendConfirmationEmail(ctx, tx, account.id)
     await recordEvent(tx, {
       type: 'account.confirmationEmailResent',
       actorId: null,

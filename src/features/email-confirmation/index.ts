@@ -6,5 +6,5 @@
 export { emailConfirmationRoutes } from './email-confirmation.routes.ts'
 export {
   sendConfirmationEmail, resendConfirmationEmail, confirmationValidDays,
-  type ConfirmationEmailDeps,
+
 } from './email-confirmation.ts'

@@ -2,4 +2,3 @@
  * Information pages: home, terms of use (CGU), help (the user guide) and support contact.
  */
 export { informationPagesRoutes } from './information-pages.routes.ts'
-export { describeDuration } from './information-pages.ts'

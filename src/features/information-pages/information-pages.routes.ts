@@ -4,6 +4,7 @@
  * and sends anyone else to the login page.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { typed } from '../../kernel/web/routes.ts'
 import type { Lang } from '../../kernel/web/messages.ts'
 import { formalName, type GuideFacts } from './information-pages.ts'
 import { roleOf } from '../../kernel/accounts/guards.ts'
@@ -19,7 +20,8 @@ import { helpEn } from './views/help.en.ts'
 const terms: Record<Lang, (facts: GuideFacts) => DocumentContent> = { fr: termsFr, en: termsEn }
 const help: Record<Lang, (facts: GuideFacts) => DocumentContent> = { fr: helpFr, en: helpEn }
 
-export async function informationPagesRoutes (app: FastifyInstance) {
+export async function informationPagesRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const facts = (): GuideFacts => ({
     appName: app.config.appName,
     appBaseUrl: app.config.appBaseUrl,

@@ -7,8 +7,7 @@ import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/te
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { signIn } from '../../../test/helpers/session.ts'
-import { days, hours, minutes, seconds } from '../../config.ts'
-import { describeDuration } from './index.ts'
+import { hours, minutes, seconds } from '../../config.ts'
 
 const supportEmail = 'assistance.bamara@chu-test.fr'
 
@@ -274,18 +273,5 @@ describe(`information pages (${testEngine})`, () => {
       expect(crossSite.statusCode).toBe(403)
       expect(crossSite.cookies.find((c) => c.name === 'langue')).toBeUndefined()
     })
-  })
-})
-
-describe('describeDuration', () => {
-  it('names a duration in the largest exact unit, singular or plural', () => {
-    expect(describeDuration(minutes(1), 'fr')).toBe('1 minute')
-    expect(describeDuration(minutes(30), 'fr')).toBe('30 minutes')
-    expect(describeDuration(hours(6), 'fr')).toBe('6 heures')
-    expect(describeDuration(minutes(90), 'fr')).toBe('90 minutes')
-    expect(describeDuration(days(7), 'fr')).toBe('7 jours')
-    expect(describeDuration(days(365), 'fr')).toBe('1 an')
-    expect(describeDuration(seconds(20), 'en')).toBe('20 seconds')
-    expect(describeDuration(hours(24), 'en')).toBe('1 day')
   })
 })

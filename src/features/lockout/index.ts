@@ -5,5 +5,5 @@
 export { lockoutRoutes } from './lockout.routes.ts'
 export {
   isAccountLocked, lockAccount, recordFailedPassword, refuseAddressPastLockCap, resetFailedPasswordCount, sendUnlockEmail, unlockAccountByToken,
-  type LockoutSettings, type UnlockResult,
+  type UnlockResult,
 } from './lockout.ts'

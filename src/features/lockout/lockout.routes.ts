@@ -4,7 +4,8 @@
  * `Referrer-Policy: no-referrer`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
+import { Type } from '@sinclair/typebox'
 import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
 import { isAccountTokenUsable } from '../../kernel/accounts/account-tokens.ts'
 import { isWellFormedToken } from '../../kernel/security/tokens.ts'
@@ -16,13 +17,14 @@ import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 const UnlockQuery = Type.Object({ jeton: Type.Optional(Type.String({ maxLength: 100 })) })
 const UnlockForm = Type.Object({ jeton: Type.String({ maxLength: 100 }) })
 
-export async function lockoutRoutes (app: FastifyInstance) {
+export async function lockoutRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   function showInvalidLink (request: FastifyRequest, reply: FastifyReply) {
     return reply.page({ title: messages[request.lang].invalidLinkTitle, body: invalidLinkPage(request) }, 400)
   }
 
   // GET /deverrouillage?jeton=…
-  app.get<{ Querystring: Static<typeof UnlockQuery> }>('/deverrouillage', {
+  app.get('/deverrouillage', {
     schema: { querystring: UnlockQuery }, attachValidation: true,
   }, async function showUnlockForm (request, reply) {
     reply.header('referrer-policy', 'no-referrer')
@@ -34,14 +36,14 @@ export async function lockoutRoutes (app: FastifyInstance) {
   })
 
   // POST /deverrouillage
-  app.post<{ Body: Static<typeof UnlockForm> }>('/deverrouillage', {
+  app.post('/deverrouillage', {
     schema: { body: UnlockForm }, attachValidation: true,
   }, async function unlockFromLink (request, reply) {
     reply.header('referrer-policy', 'no-referrer')
     const rules = app.rules
     await enforceRateLimit(app.db, `unlock:ip:${request.ip}`, { limit: rules.unlockAttemptsPerIp, window: rules.loginRateLimitWindow }, app.now())
     if (request.validationError) return showInvalidLink(request, reply)
-    const result = await unlockAccountByToken(app.db, request.body.jeton, app.now(), requestMeta(request))
+    const result = await unlockAccountByToken(app.flow, request.body.jeton, requestMeta(request))
     if (result.outcome === 'invalidLink') return showInvalidLink(request, reply)
     return reply.redirect('/connexion?deverrouille=1', 303)
   })

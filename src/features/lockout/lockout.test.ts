@@ -190,10 +190,10 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
 
   it('lets the admin console send a new unlock link, which voids the previous one', async () => {
     const { email, id } = await newAccount(true)
-    const sent = await t.db.transaction().execute((tx) => sendUnlockEmail(tx, id, t.app, t.clock.now()))
+    const sent = await t.db.transaction().execute((tx) => sendUnlockEmail(t.app.flow, tx, id))
     expect(sent).toBe(true)
     const first = pathOfLinkIn((await unlockEmails(email))[0]!)
-    await t.db.transaction().execute((tx) => sendUnlockEmail(tx, id, t.app, t.clock.now()))
+    await t.db.transaction().execute((tx) => sendUnlockEmail(t.app.flow, tx, id))
     const mails = await unlockEmails(email)
     expect(mails).toHaveLength(2)
     const browser = new TestBrowser(t.app)
@@ -201,7 +201,7 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
     expect((await browser.get(pathOfLinkIn(mails[1]!))).statusCode).toBe(200)
 
     const { id: openId, email: openEmail } = await newAccount()
-    expect(await t.db.transaction().execute((tx) => sendUnlockEmail(tx, openId, t.app, t.clock.now()))).toBe(false)
+    expect(await t.db.transaction().execute((tx) => sendUnlockEmail(t.app.flow, tx, openId))).toBe(false)
     expect(await unlockEmails(openEmail)).toHaveLength(0)
   })
 })

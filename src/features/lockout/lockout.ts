@@ -13,19 +13,17 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { countRateLimitHits, isOverLimit, throwIfLimitReached, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
-import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { unlockEmail } from './emails/unlock-email.ts'
 import {
   clearFailuresIfUnlocked, clearLock, findLockedAccountRecipient, incrementFailedPasswordCount, releaseLock, setLockedIfUnlocked,
 } from './lockout.queries.ts'
-import { noRequestMeta, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
+import { noRequestMeta, recordEvent, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** What lockout needs from the app: `app` itself fits. */
-export interface LockoutSettings { rules: Rules; mailContext: MailContext }
 
 /** Who acted, for the audit trail. */
 
@@ -37,10 +35,10 @@ export function isAccountLocked (account: { locked_at: number | null }): boolean
  * Counts one wrong password (in SQL, so parallel failures are all counted) and locks the account
  * when the count reaches the maximum. `locked` is true only for the one call that locked it.
  */
-export async function recordFailedPassword (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = noRequestMeta) {
+export async function recordFailedPassword (ctx: FlowContext, tx: Db, accountId: string, meta: RequestMeta) {
   const failedPasswordCount = await incrementFailedPasswordCount(tx, accountId) ?? 0
-  if (failedPasswordCount < settings.rules.maximumFailedPasswords) return { failedPasswordCount, locked: false }
-  const locked = await lockAccount(tx, accountId, settings, now, meta)
+  if (failedPasswordCount < ctx.rules.maximumFailedPasswords) return { failedPasswordCount, locked: false }
+  const locked = await lockAccount(ctx, tx, accountId, meta)
   return { failedPasswordCount, locked }
 }
 
@@ -49,15 +47,16 @@ export async function recordFailedPassword (tx: Db, accountId: string, settings:
  * caller's transaction. Returns false (and sends nothing) when it was already locked, or when
  * the requesting address has used up its locks (then the failures stay counted, unlocked).
  */
-export async function lockAccount (tx: Db, accountId: string, settings: LockoutSettings, now: number, meta: RequestMeta = noRequestMeta): Promise<boolean> {
+export async function lockAccount (ctx: FlowContext, tx: Db, accountId: string, meta: RequestMeta = noRequestMeta): Promise<boolean> {
+  const now = ctx.clock.now()
   if (!await setLockedIfUnlocked(tx, accountId, now)) return false
   // Counted only by the request that really locks (of racing ones, one), and atomically, so
   // parallel attempts from one address on many accounts cannot lock more than the cap.
-  if (!await countLockByAddress(tx, meta.ip, settings.rules, now)) {
+  if (!await countLockByAddress(tx, meta.ip, ctx.rules, now)) {
     await releaseLock(tx, accountId)
     return false
   }
-  await sendUnlockEmail(tx, accountId, settings, now)
+  await sendUnlockEmail(ctx, tx, accountId)
   await recordEvent(tx, { type: 'account.locked', targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)
   return true
 }
@@ -87,17 +86,18 @@ export async function refuseAddressPastLockCap (db: Db, ip: string | null | unde
  * Queues « Déverrouillez votre compte » with a new single-use link (older links die). Also used
  * by the admin console's « Renvoyer le mail de déverrouillage ». False when the account is not locked.
  */
-export async function sendUnlockEmail (tx: Db, accountId: string, settings: LockoutSettings, now: number): Promise<boolean> {
+export async function sendUnlockEmail (ctx: FlowContext, tx: Db, accountId: string): Promise<boolean> {
+  const now = ctx.clock.now()
   const account = await findLockedAccountRecipient(tx, accountId)
   if (!account) return false
-  const token = await issueAccountToken(tx, accountId, 'unlock', settings.rules.unlockTtl, now)
-  await enqueueMail(tx, unlockEmail(settings.mailContext, {
+  const token = await issueAccountToken(tx, accountId, 'unlock', ctx.rules.unlockTtl, now)
+  await enqueueMail(tx, unlockEmail(ctx.mail, {
     to: account.email,
     civility: account.civility,
     lastName: account.last_name,
-    failures: settings.rules.maximumFailedPasswords,
+    failures: ctx.rules.maximumFailedPasswords,
     token,
-    ttl: settings.rules.unlockTtl,
+    ttl: ctx.rules.unlockTtl,
   }), now)
   return true
 }
@@ -114,8 +114,9 @@ export function resetFailedPasswordCount (tx: Db, accountId: string) {
 export type UnlockResult = { outcome: 'unlocked'; accountId: string } | { outcome: 'invalidLink' }
 
 /** Uses the emailed link once: unlocks the account and zeroes its count. Does not log in. */
-export async function unlockAccountByToken (db: Db, token: unknown, now: number, meta: RequestMeta = noRequestMeta): Promise<UnlockResult> {
-  return db.transaction().execute(async (tx) => {
+export async function unlockAccountByToken (ctx: FlowContext, token: unknown, meta: RequestMeta): Promise<UnlockResult> {
+  const now = ctx.clock.now()
+  return ctx.db.transaction().execute(async (tx) => {
     const consumed = await consumeAccountToken(tx, token, 'unlock', now)
     if (!consumed) return { outcome: 'invalidLink' } as const
     await clearLock(tx, consumed.accountId)

@@ -2,6 +2,7 @@
  * Lockout's words (user guide §3.5 « Compte verrouillé », admin guide §7). French first; the
  * email subject is the guide's: « BaMaRa - Déverrouillez votre compte ».
  */
+import { countOf } from '../../kernel/web/messages.ts'
 const fr = {
   unlockTitle: 'Déverrouiller votre compte',
   unlockIntro: 'Votre compte a été verrouillé après plusieurs mauvais mots de passe. Cliquez sur le bouton ci-dessous pour le déverrouiller ; vous pourrez ensuite vous connecter.',
@@ -25,11 +26,10 @@ export const messages = { fr, en }
 /** The unlock email is French only, like every email of the service. */
 export const unlockEmailWords = {
   subject: 'Déverrouillez votre compte',
-  greeting: (civility: 'mme' | 'm', lastName: string) => `Bonjour ${civility === 'mme' ? 'Madame' : 'Monsieur'} ${lastName},`,
   locked: (failures: number) => `${failures} mauvais mots de passe ont été saisis à la suite pour votre compte BaMaRa : par sécurité, votre compte est verrouillé.`,
   verify: 'Pour vérifier votre identité et déverrouiller votre compte, cliquez sur le lien ci-dessous. Vous pourrez ensuite vous connecter.',
   action: 'Déverrouiller mon compte',
-  validity: (hours: number) => `Ce lien n’est valable que ${hours} heure${hours > 1 ? 's' : ''}, et une seule fois.`,
+  validity: (hours: number) => `Ce lien n’est valable que ${countOf('fr', hours, 'heure', 'heures')}, et une seule fois.`,
   forgotten: 'Si vous ne vous souvenez plus de votre mot de passe, cliquez ensuite sur « Mot de passe oublié ? » sous le cadre de connexion.',
   notYou: 'Si ces tentatives ne viennent pas de vous, quelqu’un essaie peut-être d’accéder à votre compte : prévenez le support.',
 }

@@ -4,8 +4,10 @@
  * flows in `password-step.ts` and `one-time-code.ts` and their outcomes back to pages.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { typed } from '../../kernel/web/routes.ts'
 import { Type, type Static } from '@sinclair/typebox'
 import { fieldErrorsFrom } from '../../kernel/web/forms.ts'
+import { countLogin } from '../../kernel/metrics/metrics.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { checkPassword } from './password-step.ts'
 import { findPendingLogin, sendNewOneTimeCode, submitOneTimeCode } from './one-time-code.ts'
@@ -35,7 +37,8 @@ type LoginQuery = Static<typeof LoginQuery>
 /** The OpenID provider's interaction (features/openid-provider): a login an application asked for. */
 const isProviderInteraction = (path: string) => /^\/oidc\/interaction\/[A-Za-z0-9_-]+$/.test(path)
 
-export async function loginRoutes (app: FastifyInstance) {
+export async function loginRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   /** Binds the pending login to this browser: HttpOnly, no expiry date, random. */
   const preLoginCookie = app.cookieName('preconnexion')
   function renderLogin (request: FastifyRequest, reply: FastifyReply, state: LoginPageState, status = 200) {
@@ -75,7 +78,7 @@ export async function loginRoutes (app: FastifyInstance) {
   }
 
   // GET /connexion?retour=…&expiree=1
-  app.get<{ Querystring: LoginQuery }>('/connexion', {
+  app.get('/connexion', {
     schema: { querystring: LoginQuery }, attachValidation: true,
   }, async function showLoginForm (request, reply) {
     const query = request.validationError ? {} : request.query
@@ -85,7 +88,7 @@ export async function loginRoutes (app: FastifyInstance) {
   })
 
   // POST /connexion
-  app.post<{ Body: Static<typeof LoginForm> }>('/connexion', {
+  app.post('/connexion', {
     schema: { body: LoginForm }, attachValidation: true,
   }, async function logInWithPassword (request, reply) {
     const body = (request.body ?? {}) as Partial<Static<typeof LoginForm>>
@@ -95,27 +98,30 @@ export async function loginRoutes (app: FastifyInstance) {
       const errors = fieldErrorsFrom(request.lang, request.validationError.validation)
       return renderLogin(request, reply, { email, returnTo, errors }, 400)
     }
-    const result = await checkPassword(app, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
+    const result = await checkPassword(app.flow, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
     if (result.outcome === 'codeSent') {
+      countLogin('codeSent')
       await letCodeEmailLeave()
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
       return reply.redirect('/connexion/code', 303)
     }
     if (result.outcome === 'rejected') {
       // Only the attempt that locked the account queued an email (the unlock link).
+      countLogin(result.unlockEmailQueued ? 'locked' : 'refused')
       if (result.unlockEmailQueued) void app.mail.kick()
       return renderLogin(request, reply, { email, returnTo, notice: { kind: 'error', text: messages[request.lang].rejected } }, 401)
     }
+    countLogin('statusPage')
     return reply.page({ title: statusTitle(request, result), body: statusPage(request, result) }, 403)
   })
 
   // GET /connexion/code
-  app.get<{ Querystring: Static<typeof CodeQuery> }>('/connexion/code', {
+  app.get('/connexion/code', {
     schema: { querystring: CodeQuery }, attachValidation: true,
   }, async function showCodeForm (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
     if (!browserToken) return reply.redirect('/connexion', 303)
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     const t = messages[request.lang]
     const notice: Notice | undefined = await isOneTimeCodeEmailDelayed(app.db, pending.email, pending.codeSentAt)
@@ -125,12 +131,12 @@ export async function loginRoutes (app: FastifyInstance) {
   })
 
   // POST /connexion/code
-  app.post<{ Body: Static<typeof CodeForm> }>('/connexion/code', {
+  app.post('/connexion/code', {
     schema: { body: CodeForm }, attachValidation: true,
   }, async function logInWithCode (request, reply) {
     const t = messages[request.lang]
     const browserToken = request.cookies[preLoginCookie]
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     const page = { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl }
     if (request.validationError) {
@@ -138,7 +144,7 @@ export async function loginRoutes (app: FastifyInstance) {
     }
     const code = request.body.code.replace(/\s/g, '')
     if (!/^\d{8}$/.test(code)) return renderCode(request, reply, { ...page, errors: { code: t.codeFormat } }, 400)
-    const result = await submitOneTimeCode(app, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
+    const result = await submitOneTimeCode(app.flow, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
     switch (result.outcome) {
       case 'loggedIn':
         reply.clearCookie(preLoginCookie, app.cookieOptions)
@@ -162,13 +168,13 @@ export async function loginRoutes (app: FastifyInstance) {
   // POST /connexion/nouveau-code
   app.post('/connexion/nouveau-code', async function sendNewCode (request, reply) {
     const browserToken = request.cookies[preLoginCookie]
-    const result = await sendNewOneTimeCode(app, browserToken, requestMeta(request))
+    const result = await sendNewOneTimeCode(app.flow, browserToken, requestMeta(request))
     if (result.outcome === 'codeSent') {
       await letCodeEmailLeave()
       return reply.redirect('/connexion/code?nouveau=1', 303)
     }
     if (result.outcome === 'restart') return startAgain(reply, result.returnTo)
-    const pending = await findPendingLogin(app, browserToken)
+    const pending = await findPendingLogin(app.flow, browserToken)
     if (!pending) return startAgain(reply, '/')
     reply.header('retry-after', String(result.waitSeconds))
     const notice: Notice = { kind: 'error', text: messages[request.lang].resendTooSoon(result.waitSeconds) }

@@ -3,6 +3,7 @@
  * « Session expirée », « Se déconnecter », and §5 « En cas de difficultés pour vous connecter ».
  * French first; labels, buttons and the email subject are the guide's.
  */
+import { countOf } from '../../kernel/web/messages.ts'
 const fr = {
   loginTitle: 'Connexion',
   loginHeading: 'Connexion à BaMaRa',
@@ -41,12 +42,12 @@ const fr = {
   resendButton: 'Envoyer un nouveau code',
   otherAccount: 'Se connecter avec une autre adresse email',
   codeFormat: 'Le code est composé de 8 chiffres.',
-  wrongCode: (remaining: number) => `Code incorrect. Il vous reste ${remaining} essai${remaining > 1 ? 's' : ''} avec ce code.`,
+  wrongCode: (remaining: number) => `Code incorrect. Il vous reste ${countOf('fr', remaining, 'essai', 'essais')} avec ce code.`,
   codeExpired: 'Ce code a expiré. Cliquez sur « Envoyer un nouveau code ».',
   codeVoid: 'Trop de codes incorrects : ce code n’est plus valable. Cliquez sur « Envoyer un nouveau code ».',
   newCodeSent: 'Un nouveau code vient de vous être envoyé. Le précédent n’est plus valable.',
   codeEmailDelayed: 'L’email contenant votre code n’a pas encore pu être envoyé. Il partira dès que possible ; s’il ne vous parvient pas, utilisez « Envoyer un nouveau code » dans un instant.',
-  resendTooSoon: (seconds: number) => `Un code vient de vous être envoyé. Attendez ${seconds} seconde${seconds > 1 ? 's' : ''} avant d’en demander un nouveau.`,
+  resendTooSoon: (seconds: number) => `Un code vient de vous être envoyé. Attendez ${countOf('fr', seconds, 'seconde', 'secondes')} avant d’en demander un nouveau.`,
 
   continueTitle: 'Vous êtes connecté',
   continueBody: 'Retour à l’application qui vous a demandé de vous connecter…',
@@ -90,12 +91,12 @@ const en: typeof fr = {
   resendButton: 'Send a new code',
   otherAccount: 'Log in with another email address',
   codeFormat: 'The code has 8 digits.',
-  wrongCode: (remaining: number) => `Wrong code. You have ${remaining} attempt${remaining > 1 ? 's' : ''} left with this code.`,
+  wrongCode: (remaining: number) => `Wrong code. You have ${countOf('en', remaining, 'attempt', 'attempts')} left with this code.`,
   codeExpired: 'This code has expired. Click “Send a new code”.',
   codeVoid: 'Too many wrong codes: this code is no longer valid. Click “Send a new code”.',
   newCodeSent: 'A new code has just been sent to you. The previous one is no longer valid.',
   codeEmailDelayed: 'The email with your code could not be sent yet. It will leave as soon as possible; if it does not reach you, use “Send a new code” in a moment.',
-  resendTooSoon: (seconds: number) => `A code has just been sent. Wait ${seconds} second${seconds > 1 ? 's' : ''} before asking for a new one.`,
+  resendTooSoon: (seconds: number) => `A code has just been sent. Wait ${countOf('en', seconds, 'second', 'seconds')} before asking for a new one.`,
 
   continueTitle: 'You are signed in',
   continueBody: 'Back to the application that asked you to sign in…',
@@ -104,18 +105,11 @@ const en: typeof fr = {
 
 export const messages = { fr, en }
 
-/** « 1 minute », « 90 secondes »: a rule's duration in words (French and English). */
-export function durationInWords (lang: 'fr' | 'en', ms: number): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`
-  if (ms % 60_000 === 0) return plural(ms / 60_000, 'minute')
-  return plural(Math.round(ms / 1000), lang === 'fr' ? 'seconde' : 'second')
-}
 export type LoginMessages = typeof fr
 
 /** The code email is French only, like every email of the service (user guide §3.2). */
 export const codeEmailWords = {
   subject: 'Mot de passe à usage unique',
-  greeting: (civility: 'mme' | 'm', lastName: string) => `Bonjour ${civility === 'mme' ? 'Madame' : 'Monsieur'} ${lastName},`,
   intro: 'Voici votre code temporaire à usage unique pour terminer votre connexion à BaMaRa :',
   instructions: 'Copiez ce code dans le champ « Code à usage unique » de la page de connexion à BaMaRa.',
   validity: (duration: string) => `Attention : ce code n’est valable que pendant ${duration}, et seulement dans le navigateur où vous avez saisi votre mot de passe. Passé ce délai, cliquez sur « Envoyer un nouveau code » en bas du cadre.`,

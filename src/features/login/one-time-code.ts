@@ -20,7 +20,7 @@ import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
   canManageAccounts, consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
 } from './login.queries.ts'
-import type { LoginContext } from './password-step.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 export type CodeStepResult =
@@ -43,7 +43,7 @@ const restartHome = { outcome: 'restart', returnTo: '/' } as const
 const restartFrom = (challenge: { return_to: string | null }) => ({ outcome: 'restart', returnTo: safeReturnPath(challenge.return_to) }) as const
 
 /** The pending login of this browser, if it is still in time; for the code page. */
-export async function findPendingLogin (ctx: LoginContext, browserToken: unknown) {
+export async function findPendingLogin (ctx: FlowContext, browserToken: unknown) {
   if (!isWellFormedToken(browserToken)) return undefined
   const challenge = await findChallenge(ctx.db, digestToken(browserToken))
   if (!challenge || isChallengeTooOld(ctx, challenge)) return undefined
@@ -51,13 +51,13 @@ export async function findPendingLogin (ctx: LoginContext, browserToken: unknown
   return account ? { email: account.email, codeSentAt: Number(challenge.code_sent_at) } : undefined
 }
 
-export async function submitOneTimeCode (ctx: LoginContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
+export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
   const { db, rules } = ctx
   const found = await findBrowserChallenge(ctx, browserToken, meta)
   if (!found) return restartHome
   const { challengeId, pending } = found
-  await enforceRateLimit(db, `login:code:account:${pending.account_id}`, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, ctx.now())
-  const now = ctx.now()
+  await enforceRateLimit(db, `login:code:account:${pending.account_id}`, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, ctx.clock.now())
+  const now = ctx.clock.now()
   return db.transaction().execute(async (tx): Promise<CodeStepResult> => {
     const challenge = await reserveCodeAttempt(tx, challengeId, {
       maximumWrongCodes: rules.maximumWrongCodes, startedAfter: now - rules.loginChallengeTtl, now,
@@ -93,7 +93,7 @@ async function landingPath (tx: Db, accountId: string, returnTo: string | null):
   return await canManageAccounts(tx, accountId) ? '/gestion' : '/mon-compte'
 }
 
-async function refuseWrongCode (ctx: LoginContext, tx: Db, challenge: Challenge, meta: RequestMeta, now: number): Promise<CodeStepResult> {
+async function refuseWrongCode (ctx: FlowContext, tx: Db, challenge: Challenge, meta: RequestMeta, now: number): Promise<CodeStepResult> {
   await recordEvent(tx, codeRejectedEvent(challenge.account_id, 'wrongCode', meta), now)
   const remaining = ctx.rules.maximumWrongCodes - challenge.wrong_codes
   if (remaining > 0) return { outcome: 'wrongCode', remaining }
@@ -105,7 +105,7 @@ async function refuseWrongCode (ctx: LoginContext, tx: Db, challenge: Challenge,
 }
 
 /** Why no attempt could be spent: gone, too old, spent or expired. */
-async function explainUnusableCode (ctx: LoginContext, tx: Db, challengeId: string, now: number): Promise<CodeStepResult> {
+async function explainUnusableCode (ctx: FlowContext, tx: Db, challengeId: string, now: number): Promise<CodeStepResult> {
   const challenge = await findChallenge(tx, challengeId)
   if (!challenge) return restartHome
   if (isChallengeTooOld(ctx, challenge) || (isChallengeExhausted(ctx, challenge) && isCodeDead(ctx, challenge, now))) {
@@ -117,9 +117,9 @@ async function explainUnusableCode (ctx: LoginContext, tx: Db, challengeId: stri
 }
 
 /** The pending login of the browser holding this pre-login cookie; counts against the per-IP code limit. */
-async function findBrowserChallenge (ctx: LoginContext, browserToken: unknown, meta: RequestMeta) {
+async function findBrowserChallenge (ctx: FlowContext, browserToken: unknown, meta: RequestMeta) {
   const { db, rules } = ctx
-  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.now())
+  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.clock.now())
   if (!isWellFormedToken(browserToken)) return undefined
   const challengeId = digestToken(browserToken)
   const pending = await findChallenge(db, challengeId)
@@ -127,12 +127,12 @@ async function findBrowserChallenge (ctx: LoginContext, browserToken: unknown, m
 }
 
 /** « Envoyer un nouveau code ». */
-export async function sendNewOneTimeCode (ctx: LoginContext, browserToken: unknown, meta: RequestMeta): Promise<ResendResult> {
+export async function sendNewOneTimeCode (ctx: FlowContext, browserToken: unknown, meta: RequestMeta): Promise<ResendResult> {
   const { db, rules } = ctx
   const found = await findBrowserChallenge(ctx, browserToken, meta)
   if (!found) return restartHome
   const { challengeId, pending } = found
-  const now = ctx.now()
+  const now = ctx.clock.now()
   const waitSeconds = Math.ceil((Number(pending.code_sent_at) + rules.oneTimeCodeResendInterval - now) / 1000)
   if (waitSeconds > 0) return { outcome: 'tooSoon', waitSeconds }
   await enforceRateLimit(db, `login:codes:account:${pending.account_id}`, { limit: rules.oneTimeCodesSentPerAccount, window: rules.loginRateLimitWindow }, now)
@@ -151,7 +151,7 @@ export async function sendNewOneTimeCode (ctx: LoginContext, browserToken: unkno
       await deleteChallenge(tx, challengeId)
       return restartFrom(pending)
     }
-    await enqueueMail(tx, oneTimeCodeEmail(ctx.mailContext, {
+    await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
       to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: rules.oneTimeCodeTtl,
     }), now)
     await recordEvent(tx, {
@@ -162,7 +162,7 @@ export async function sendNewOneTimeCode (ctx: LoginContext, browserToken: unkno
 }
 
 /** Why no new code: gone, too old or out of codes (start again), or another request just sent one. */
-async function explainRefusedResend (ctx: LoginContext, tx: Db, challengeId: string, now: number): Promise<ResendResult> {
+async function explainRefusedResend (ctx: FlowContext, tx: Db, challengeId: string, now: number): Promise<ResendResult> {
   const challenge = await findChallenge(tx, challengeId)
   if (!challenge) return restartHome
   if (isChallengeTooOld(ctx, challenge) || isChallengeExhausted(ctx, challenge)) {
@@ -173,15 +173,15 @@ async function explainRefusedResend (ctx: LoginContext, tx: Db, challengeId: str
   return { outcome: 'tooSoon', waitSeconds: Math.max(1, waitSeconds) }
 }
 
-function isChallengeTooOld (ctx: LoginContext, challenge: Pick<Challenge, 'created_at'>): boolean {
-  return Number(challenge.created_at) <= ctx.now() - ctx.rules.loginChallengeTtl
+function isChallengeTooOld (ctx: FlowContext, challenge: Pick<Challenge, 'created_at'>): boolean {
+  return Number(challenge.created_at) <= ctx.clock.now() - ctx.rules.loginChallengeTtl
 }
 
-function isChallengeExhausted (ctx: LoginContext, challenge: Pick<Challenge, 'codes_sent'>): boolean {
+function isChallengeExhausted (ctx: FlowContext, challenge: Pick<Challenge, 'codes_sent'>): boolean {
   return challenge.codes_sent >= ctx.rules.maximumCodesPerChallenge
 }
 
-function isCodeDead (ctx: LoginContext, challenge: Pick<Challenge, 'wrong_codes' | 'code_expires_at'>, now: number): boolean {
+function isCodeDead (ctx: FlowContext, challenge: Pick<Challenge, 'wrong_codes' | 'code_expires_at'>, now: number): boolean {
   return challenge.wrong_codes >= ctx.rules.maximumWrongCodes || Number(challenge.code_expires_at) <= now
 }
 

@@ -7,8 +7,7 @@
  * pre-login cookie whose digest identifies the challenge.
  */
 import type { Db } from '../../kernel/db/database.ts'
-import type { Rules } from '../../config.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { accountStatus, holdsAccountAdministrationSite } from '../../kernel/accounts/accounts.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { countRateLimitHits, enforceRateLimit, throwIfOverLimit, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
@@ -23,7 +22,6 @@ import { findAccountForLogin, replaceChallenge } from './login.queries.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
 /** What the login flows need from the app: `app` itself fits. */
-export interface LoginContext { db: Db; rules: Rules; mailContext: MailContext; now: () => number }
 
 export type PasswordStepResult =
   | { outcome: 'codeSent'; browserToken: string }
@@ -40,10 +38,10 @@ export interface PasswordForm { email: string; password: string; returnTo: strin
 
 const rejected = { outcome: 'rejected' } as const
 
-export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta: RequestMeta): Promise<PasswordStepResult> {
+export async function checkPassword (ctx: FlowContext, form: PasswordForm, meta: RequestMeta): Promise<PasswordStepResult> {
   const { db, rules } = ctx
   const email = normalizeEmail(form.email)
-  const now = ctx.now()
+  const now = ctx.clock.now()
   // Both counters in one statement (same window); the decisions below are taken in this order.
   const [perIp, perEmail] = await countRateLimitHits(db, [
     `login:password:ip:${meta.ip}`, `login:password:email:${digestToken(email)}`,
@@ -61,16 +59,16 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
     })
   if (!account) {
     await verifyDummyPassword(form.password)
-    return refuse((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.now()))
+    return refuse((tx) => recordRejection(tx, undefined, 'unknownEmail', meta, ctx.clock.now()))
   }
   const correct = await verifyPassword(account.password_hash, form.password)
   // Locked when read: the attempt changes nothing and sends nothing, whatever the password.
-  if (isAccountLocked(account)) return refuse((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.now()))
+  if (isAccountLocked(account)) return refuse((tx) => recordRejection(tx, account.id, 'locked', meta, ctx.clock.now()))
   if (!correct) {
     let locked = false
     await refuse(async (tx) => {
-      locked = (await recordFailedPassword(tx, account.id, ctx, ctx.now(), meta)).locked
-      await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.now())
+      locked = (await recordFailedPassword(ctx, tx, account.id, meta)).locked
+      await recordRejection(tx, account.id, 'wrongPassword', meta, ctx.clock.now())
     })
     return locked ? { outcome: 'rejected', unlockEmailQueued: true } : rejected
   }
@@ -84,7 +82,7 @@ export async function checkPassword (ctx: LoginContext, form: PasswordForm, meta
  * an account out beyond the guide's lockout. The key is a digest: no typed email is stored.
  * The hit was counted with the per-IP one, before the account was read.
  */
-function refuseOverEmailLimit (ctx: LoginContext, counted: RateLimitHits, accountIsOpen: boolean, now: number): void {
+function refuseOverEmailLimit (ctx: FlowContext, counted: RateLimitHits, accountIsOpen: boolean, now: number): void {
   if (accountIsOpen) return
   throwIfOverLimit(counted, { limit: ctx.rules.loginAttemptsPerAccount, window: ctx.rules.loginRateLimitWindow }, now)
 }
@@ -94,8 +92,8 @@ function refuseOverEmailLimit (ctx: LoginContext, counted: RateLimitHits, accoun
  * challenge (the counter reset is conditional on `locked_at is null`): wrong passwords sent in
  * parallel that locked the account meanwhile win, and this attempt is refused like any other.
  */
-async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: string, meta: RequestMeta): Promise<PasswordStepResult> {
-  const now = ctx.now()
+async function acceptPassword (ctx: FlowContext, accountId: string, returnTo: string, meta: RequestMeta): Promise<PasswordStepResult> {
+  const now = ctx.clock.now()
   const result = await ctx.db.transaction().execute(async (tx): Promise<PasswordStepResult> => {
     const account = await resetFailedPasswordCount(tx, accountId)
     if (!account) {
@@ -124,7 +122,7 @@ async function acceptPassword (ctx: LoginContext, accountId: string, returnTo: s
       codes_sent: 1,
       return_to: returnTo === '/' ? null : returnTo,
     })
-    await enqueueMail(tx, oneTimeCodeEmail(ctx.mailContext, {
+    await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
       to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: ctx.rules.oneTimeCodeTtl,
     }), now)
     await recordEvent(tx, { type: 'login.codeSent', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)

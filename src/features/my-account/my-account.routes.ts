@@ -2,7 +2,8 @@
  * « Mon compte » pages (the account menu's entry). Thin handlers over `my-account.ts`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
+import { Type } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { requireAccount } from '../../kernel/accounts/guards.ts'
 import { confirmationField, newPasswordErrors, newPasswordField, passwordRulesScripts } from '../password-reset/index.ts'
@@ -21,7 +22,8 @@ const PasswordChangeForm = Type.Object({
 
 const AccountQuery = Type.Object({ 'mot-de-passe': Type.Optional(Type.String({ maxLength: 20 })) })
 
-export async function myAccountRoutes (app: FastifyInstance) {
+export async function myAccountRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   async function renderMyAccount (request: FastifyRequest, reply: FastifyReply, state: AccountPageState, status = 200) {
     const accountId = (request.account as NonNullable<typeof request.account>).id
     // Independent reads: on PostgreSQL they run on two pool connections at once.
@@ -31,7 +33,7 @@ export async function myAccountRoutes (app: FastifyInstance) {
   }
 
   // GET /mon-compte
-  app.get<{ Querystring: Static<typeof AccountQuery> }>('/mon-compte', {
+  app.get('/mon-compte', {
     schema: { querystring: AccountQuery }, attachValidation: true, preHandler: requireAccount,
   }, async function showMyAccount (request, reply) {
     const passwordChanged = !request.validationError && request.query['mot-de-passe'] === 'modifie'
@@ -44,14 +46,14 @@ export async function myAccountRoutes (app: FastifyInstance) {
   })
 
   // POST /mon-compte/mot-de-passe
-  app.post<{ Body: Static<typeof PasswordChangeForm> }>('/mon-compte/mot-de-passe', {
+  app.post('/mon-compte/mot-de-passe', {
     schema: { body: PasswordChangeForm }, attachValidation: true, preHandler: requireAccount,
   }, async function changePassword (request, reply) {
     if (request.validationError) {
       return renderMyAccount(request, reply, { errors: fieldErrorsFrom(request.lang, request.validationError.validation) }, 400)
     }
     const account = request.account as NonNullable<typeof request.account>
-    const result = await changeMyPassword(app, {
+    const result = await changeMyPassword(app.flow, {
       accountId: account.id,
       token: request.cookies[app.sessionCookie],
       ...requestMeta(request),

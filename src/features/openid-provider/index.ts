@@ -7,3 +7,5 @@ export { registerClient, rotateClientSecret, disableClient, listClients, findReg
 export { rotateProviderKeys, ensureProviderKeys } from './keys.ts'
 export { oidcClientCommand, rotateKeysCommand, clientProblemMessages } from './cli-commands.ts'
 export { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
+export { clientAdministrationRoutes } from './client-administration.routes.ts'
+export { clientsConsoleBox } from './views/console-links.ts'

@@ -9,4 +9,3 @@ export {
   newPasswordFields, newPasswordErrors, newPasswordLabels, newPasswordField, confirmationField,
   passwordRulesScripts, titleWithErrors,
 } from './views/new-password-fields.ts'
-export { frenchDateTime } from './emails/greeting.ts'

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { checkPasswordPolicy, type PasswordRule } from '../../kernel/security/passwords.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
@@ -43,12 +43,13 @@ export interface PasswordReplacement {
 }
 
 /** Stores the new hash and applies its consequences, inside the caller's transaction. */
-export async function replaceAccountPassword (tx: Db, mail: MailContext, owner: PasswordOwner, change: PasswordReplacement, now: number): Promise<void> {
+export async function replaceAccountPassword (ctx: FlowContext, tx: Db, owner: PasswordOwner, change: PasswordReplacement): Promise<void> {
+  const now = ctx.clock.now()
   await setPasswordHash(tx, owner.id, change.passwordHash, now, change.unlock)
   await invalidateAccountSessions(tx, owner.id, { exceptToken: change.keepSessionToken })
   await endAccessAtClients(tx, owner.id, change.event === 'password.reset' ? 'passwordReset' : 'passwordChanged', now)
   await deleteLoginChallenges(tx, owner.id)
-  await enqueueMail(tx, passwordChangedEmail(mail, owner, now), now)
+  await enqueueMail(tx, passwordChangedEmail(ctx.mail, owner, now), now)
   await recordEvent(tx, {
     type: change.event,
     actorId: owner.id,

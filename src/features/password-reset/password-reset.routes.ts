@@ -3,7 +3,8 @@
  * `password-reset.ts`, page out. Pages carrying a reset token send `Referrer-Policy: no-referrer`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
+import { Type } from '@sinclair/typebox'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { requestPasswordReset, resetLinkHours, resetPasswordWithLink } from './password-reset.ts'
 import { isAccountTokenUsable } from '../../kernel/accounts/account-tokens.ts'
@@ -41,7 +42,8 @@ async function sendNoReferrer (_request: FastifyRequest, reply: FastifyReply) {
   reply.header('referrer-policy', 'no-referrer')
 }
 
-export async function passwordResetRoutes (app: FastifyInstance) {
+export async function passwordResetRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   const validHours = () => resetLinkHours(app.rules)
 
   // GET /mot-de-passe-oublie
@@ -50,7 +52,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
   })
 
   // POST /mot-de-passe-oublie
-  app.post<{ Body: Static<typeof RequestForm> }>('/mot-de-passe-oublie', {
+  app.post('/mot-de-passe-oublie', {
     schema: { body: RequestForm }, attachValidation: true,
   }, async function sendPasswordResetEmail (request, reply) {
     const typed = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : ''
@@ -58,7 +60,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
       ? fieldErrorsFrom(request.lang, request.validationError.validation)
       : emailErrors(request.lang, typed)
     if (Object.keys(errors).length > 0) return reply.page(passwordResetRequestPage(request, errors, typed), 400)
-    await requestPasswordReset(app, request.body.email, requestMeta(request))
+    await requestPasswordReset(app.flow, request.body.email, requestMeta(request))
     void app.mail.kick()
     return reply.redirect('/mot-de-passe-oublie/envoye', 303)
   })
@@ -69,7 +71,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
   })
 
   // GET /reinitialisation?jeton=…
-  app.get<{ Querystring: Static<typeof LinkQuery> }>('/reinitialisation', {
+  app.get('/reinitialisation', {
     schema: { querystring: LinkQuery }, attachValidation: true, onRequest: sendNoReferrer,
   }, async function showNewPasswordForm (request, reply) {
     const token = request.validationError ? undefined : request.query.jeton
@@ -80,7 +82,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
   })
 
   // POST /reinitialisation
-  app.post<{ Body: Static<typeof NewPasswordForm> }>('/reinitialisation', {
+  app.post('/reinitialisation', {
     schema: { body: NewPasswordForm }, attachValidation: true, onRequest: sendNoReferrer,
   }, async function resetPassword (request, reply) {
     const token = typeof request.body?.jeton === 'string' ? request.body.jeton : ''
@@ -89,7 +91,7 @@ export async function passwordResetRoutes (app: FastifyInstance) {
       if (errors.jeton) return reply.page(invalidLinkPage(request, validHours()), 400)
       return reply.page({ ...newPasswordPage(request, app.rules, token, errors), scripts: passwordRulesScripts }, 400)
     }
-    const result = await resetPasswordWithLink(app, {
+    const result = await resetPasswordWithLink(app.flow, {
       token,
       password: request.body[newPasswordField],
       confirmation: request.body[confirmationField],

@@ -7,10 +7,9 @@
  * a valid new password unlocks the account and ends every session; the user then logs in
  * normally (password and emailed code): a reset never opens a session (ASVS 6.4.3).
  */
-import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import { hours } from '../../config.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { consumeAccountToken, issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
 import { hashPassword } from '../../kernel/security/passwords.ts'
@@ -24,7 +23,6 @@ import { findNewPasswordProblems, findPersonalWords, replaceAccountPassword, typ
 import { findPasswordOwnerByEmail, findPasswordOwnerByResetToken } from './password-reset.queries.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 
-export interface PasswordResetDeps { db: Db; now: () => number; rules: Rules; mailContext: MailContext }
 
 /** Hours a reset link stays valid, as the pages and the email say it. */
 export function resetLinkHours (rules: Rules): number {
@@ -32,23 +30,23 @@ export function resetLinkHours (rules: Rules): number {
 }
 
 /** « Envoyer la demande ». Returns nothing the caller could show: the page is the same for every address. */
-export async function requestPasswordReset (deps: PasswordResetDeps, email: string, meta: RequestMeta): Promise<void> {
-  const now = deps.now()
+export async function requestPasswordReset (ctx: FlowContext, email: string, meta: RequestMeta): Promise<void> {
+  const now = ctx.clock.now()
   const address = normalizeEmail(email)
-  const window = deps.rules.passwordResetRateLimitWindow
-  await enforceRateLimit(deps.db, `password-reset:ip:${meta.ip}`, { limit: deps.rules.passwordResetRequestsPerIp, window }, now)
+  const window = ctx.rules.passwordResetRateLimitWindow
+  await enforceRateLimit(ctx.db, `password-reset:ip:${meta.ip}`, { limit: ctx.rules.passwordResetRequestsPerIp, window }, now)
   // Keyed on the digest of what was typed, known or not: the 429 reveals nothing, stores no address.
-  await enforceRateLimit(deps.db, `password-reset:email:${digestToken(address)}`, { limit: deps.rules.passwordResetRequestsPerAccount, window }, now)
+  await enforceRateLimit(ctx.db, `password-reset:email:${digestToken(address)}`, { limit: ctx.rules.passwordResetRequestsPerAccount, window }, now)
   // Known and unknown addresses answer after the same floor (an issued link costs 3 more writes).
-  await withMinimumDuration(deps.rules.passwordResetRequestMinimumDuration, () => recordResetRequest(deps, address, meta, now))
+  await withMinimumDuration(ctx.rules.passwordResetRequestMinimumDuration, () => recordResetRequest(ctx, address, meta, now))
 }
 
-async function recordResetRequest (deps: PasswordResetDeps, address: string, meta: RequestMeta, now: number): Promise<void> {
-  const owner = await findPasswordOwnerByEmail(deps.db, address)
-  await deps.db.transaction().execute(async (tx) => {
+async function recordResetRequest (ctx: FlowContext, address: string, meta: RequestMeta, now: number): Promise<void> {
+  const owner = await findPasswordOwnerByEmail(ctx.db, address)
+  await ctx.db.transaction().execute(async (tx) => {
     if (owner) {
-      const token = await issueAccountToken(tx, owner.id, 'passwordReset', deps.rules.passwordResetTtl, now)
-      await enqueueMail(tx, passwordResetEmail(deps.mailContext, owner, token, resetLinkHours(deps.rules)), now)
+      const token = await issueAccountToken(tx, owner.id, 'passwordReset', ctx.rules.passwordResetTtl, now)
+      await enqueueMail(tx, passwordResetEmail(ctx.mail, owner, token, resetLinkHours(ctx.rules)), now)
     }
     await recordEvent(tx, {
       type: 'password.resetRequested',
@@ -69,22 +67,22 @@ export type PasswordResetResult =
 export interface NewPasswordForm { token: string; password: string; confirmation: string }
 
 /** « Changer mon mot de passe » from the emailed link. Of two parallel uses of one link, exactly one resets. */
-export async function resetPasswordWithLink (deps: PasswordResetDeps, form: NewPasswordForm, meta: RequestMeta): Promise<PasswordResetResult> {
-  const limit = { limit: deps.rules.passwordResetAttemptsPerIp, window: deps.rules.passwordResetRateLimitWindow }
-  await enforceRateLimit(deps.db, `password-reset:submit-ip:${meta.ip}`, limit, deps.now())
-  const owner = await findPasswordOwnerByResetToken(deps.db, form.token, deps.now())
+export async function resetPasswordWithLink (ctx: FlowContext, form: NewPasswordForm, meta: RequestMeta): Promise<PasswordResetResult> {
+  const limit = { limit: ctx.rules.passwordResetAttemptsPerIp, window: ctx.rules.passwordResetRateLimitWindow }
+  await enforceRateLimit(ctx.db, `password-reset:submit-ip:${meta.ip}`, limit, ctx.clock.now())
+  const owner = await findPasswordOwnerByResetToken(ctx.db, form.token, ctx.clock.now())
   if (!owner) return { outcome: 'invalidLink' }
-  const problems = findNewPasswordProblems(deps.rules, await findPersonalWords(deps.db, owner), form.password, form.confirmation)
+  const problems = findNewPasswordProblems(ctx.rules, await findPersonalWords(ctx.db, owner), form.password, form.confirmation)
   if (problems) return { outcome: 'refused', problems }
 
   const passwordHash = await hashPassword(form.password) // slow: outside the transaction
-  return deps.db.transaction().execute(async (tx): Promise<PasswordResetResult> => {
-    const now = deps.now()
+  return ctx.db.transaction().execute(async (tx): Promise<PasswordResetResult> => {
+    const now = ctx.clock.now()
     const consumed = await consumeAccountToken(tx, form.token, 'passwordReset', now)
     if (consumed?.accountId !== owner.id) return { outcome: 'invalidLink' }
-    await replaceAccountPassword(tx, deps.mailContext, owner, {
+    await replaceAccountPassword(ctx, tx, owner, {
       passwordHash, unlock: true, event: 'password.reset', ip: meta.ip, userAgent: meta.userAgent,
-    }, now)
+    })
     return { outcome: 'reset' }
   })
 }

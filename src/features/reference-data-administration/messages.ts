@@ -2,6 +2,7 @@
  * Words of the reference-data pages (issue 4 « Super-administrator pages »: hospitals with their
  * email domains, sites, professions). French first.
  */
+import { countOf } from '../../kernel/web/messages.ts'
 import type { FinessProblem } from '../reference-data/index.ts'
 
 const fr = {
@@ -37,7 +38,7 @@ const fr = {
   leadName: 'Responsable du site',
   kind: 'Type de site',
   filiere: 'Filière',
-  siteAccounts: (n: number) => `${n} compte(s)`,
+  siteAccounts: (n: number) => countOf('fr', n, 'compte', 'comptes'),
   deleteSite: 'Supprimer le site',
   deleteSiteHint: 'Un site rattaché à des comptes est archivé au lieu d’être supprimé : les comptes le gardent, il n’est plus proposé.',
   accountAdministrationSite: 'Ce site est réservé aux gestionnaires des comptes de l’établissement : son intitulé suit le nom de l’établissement, il ne peut être ni archivé ni changé de type.',
@@ -114,7 +115,7 @@ const en: typeof fr = {
   leadName: 'Site lead',
   kind: 'Kind of site',
   filiere: 'Network (filière)',
-  siteAccounts: (n: number) => `${n} account(s)`,
+  siteAccounts: (n: number) => countOf('en', n, 'account', 'accounts'),
   deleteSite: 'Delete the site',
   deleteSiteHint: 'A site linked to accounts is archived instead of deleted: the accounts keep it, it is no longer offered.',
   accountAdministrationSite: 'This site is reserved for the hospital’s account managers: its title follows the hospital’s name; it cannot be archived nor change kind.',

@@ -24,15 +24,19 @@ import {
   type HospitalRecord, type ProfessionRecord, type SiteRecord,
 } from './reference-data-administration.queries.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 
-export interface EditorContext {
-  db: Db
-  now: number
-  actorId: string
+/** The super-administrator who edits, and from where (a flow's second argument). */
+export interface Editor {
+  id: string
   meta: RequestMeta
 }
 
-export type Saved<T> = { outcome: 'done'; record: T } | { outcome: 'invalid'; errors: FieldErrors } | { outcome: 'notFound' } | { outcome: 'refused' }
+/** A save's outcome, in no language (the edge words it). */
+export type Saved<T> = { outcome: 'done'; record: T } | { outcome: 'notFound' } | { outcome: 'refused' }
+
+/** The save of a record with a unique key: `taken` when its FINESS number or profession code is already used. */
+export type SavedUnique<T> = Saved<T> | { outcome: 'taken' }
 
 /** The kinds a super-administrator may give a site; the account-manager kind is created with the hospital only. */
 export const editableSiteKinds = ['crmrCoordinating', 'crmrConstituent', 'ccmr', 'crc', 'other'] as const satisfies readonly SiteKind[]
@@ -44,10 +48,10 @@ const reservedTitlePattern = /^\s*site administrateur comptes/i
 
 const optional = (value: string | undefined) => (value ?? '').trim() || null
 
-function audit (tx: Db, ctx: EditorContext, type: string, hospitalId: string | null, details: Record<string, unknown>) {
+function audit (ctx: FlowContext, tx: Db, editor: Editor, type: string, hospitalId: string | null, details: Record<string, unknown>) {
   return recordEvent(tx, {
-    type: `referenceData.${type}`, actorId: ctx.actorId, targetId: null, hospitalId, ip: ctx.meta.ip, userAgent: ctx.meta.userAgent, details,
-  }, ctx.now)
+    type: `referenceData.${type}`, actorId: editor.id, targetId: null, hospitalId, ...editor.meta, details,
+  }, ctx.clock.now())
 }
 
 
@@ -83,9 +87,9 @@ async function replaceDomains (tx: Db, hospitalId: string, domains: readonly str
   if (domains.length > 0) await tx.insertInto('hospital_email_domain').values(domains.map((domain) => ({ hospital_id: hospitalId, domain }))).execute()
 }
 
-export async function createHospital (ctx: EditorContext, t: ReferenceAdministrationMessages, fields: HospitalFields): Promise<Saved<HospitalRecord>> {
+export async function createHospital (ctx: FlowContext, editor: Editor, fields: HospitalFields): Promise<SavedUnique<HospitalRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
-    if (await isFinessTaken(tx, fields.finess, undefined)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
+    if (await isFinessTaken(tx, fields.finess, undefined)) return { outcome: 'taken' } as const
     const id = randomUUID()
     await tx.insertInto('hospital').values({ id, name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city, archived_at: null }).execute()
     await replaceDomains(tx, id, fields.domains)
@@ -95,16 +99,16 @@ export async function createHospital (ctx: EditorContext, t: ReferenceAdministra
       search_text: siteSearchText({ title }), sort_key: frenchSortKey(title), archived_at: null,
     }).execute()
     const record = await findHospitalRecord(tx, id) as HospitalRecord
-    await audit(tx, ctx, 'hospitalCreated', id, { after: record })
+    await audit(ctx, tx, editor, 'hospitalCreated', id, { after: record })
     return { outcome: 'done', record } as const
   })
 }
 
-export async function updateHospital (ctx: EditorContext, t: ReferenceAdministrationMessages, id: string, fields: HospitalFields): Promise<Saved<HospitalRecord>> {
+export async function updateHospital (ctx: FlowContext, editor: Editor, id: string, fields: HospitalFields): Promise<SavedUnique<HospitalRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findHospitalRecord(tx, id)
     if (!before) return { outcome: 'notFound' } as const
-    if (await isFinessTaken(tx, fields.finess, id)) return { outcome: 'invalid', errors: { finess: t.problems.finessTaken } } as const
+    if (await isFinessTaken(tx, fields.finess, id)) return { outcome: 'taken' } as const
     await tx.updateTable('hospital').set({ name: fields.name, sort_key: frenchSortKey(fields.name), finess: fields.finess, city: fields.city }).where('id', '=', id).execute()
     await replaceDomains(tx, id, fields.domains)
     if (before.name !== fields.name) {
@@ -116,19 +120,19 @@ export async function updateHospital (ctx: EditorContext, t: ReferenceAdministra
       }
     }
     const after = await findHospitalRecord(tx, id) as HospitalRecord
-    await audit(tx, ctx, 'hospitalUpdated', id, { before, after })
+    await audit(ctx, tx, editor, 'hospitalUpdated', id, { before, after })
     return { outcome: 'done', record: after } as const
   })
 }
 
-export async function setHospitalArchived (ctx: EditorContext, id: string, archived: boolean): Promise<Saved<HospitalRecord>> {
+export async function setHospitalArchived (ctx: FlowContext, editor: Editor, id: string, archived: boolean): Promise<Saved<HospitalRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findHospitalRecord(tx, id)
     if (!before) return { outcome: 'notFound' } as const
     if ((before.archivedAt !== null) === archived) return { outcome: 'done', record: before } as const
-    await tx.updateTable('hospital').set({ archived_at: archived ? ctx.now : null }).where('id', '=', id).execute()
+    await tx.updateTable('hospital').set({ archived_at: archived ? ctx.clock.now() : null }).where('id', '=', id).execute()
     const after = await findHospitalRecord(tx, id) as HospitalRecord
-    await audit(tx, ctx, archived ? 'hospitalArchived' : 'hospitalUnarchived', id, { before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
+    await audit(ctx, tx, editor, archived ? 'hospitalArchived' : 'hospitalUnarchived', id, { before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
     return { outcome: 'done', record: after } as const
   })
 }
@@ -163,19 +167,19 @@ function siteColumnsFrom (fields: SiteFields) {
   }
 }
 
-export async function createSite (ctx: EditorContext, hospitalId: string, fields: SiteFields): Promise<Saved<SiteRecord>> {
+export async function createSite (ctx: FlowContext, editor: Editor, hospitalId: string, fields: SiteFields): Promise<Saved<SiteRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     if (!await findHospitalRecord(tx, hospitalId)) return { outcome: 'notFound' } as const
     if (fields.kind === 'accountAdministration') return { outcome: 'refused' } as const
     const id = randomUUID()
     await tx.insertInto('site').values({ id, hospital_id: hospitalId, ...siteColumnsFrom(fields), archived_at: null }).execute()
     const record = await findSiteRecord(tx, id) as SiteRecord
-    await audit(tx, ctx, 'siteCreated', hospitalId, { siteId: id, after: record })
+    await audit(ctx, tx, editor, 'siteCreated', hospitalId, { siteId: id, after: record })
     return { outcome: 'done', record } as const
   })
 }
 
-export async function updateSite (ctx: EditorContext, siteId: string, fields: SiteFields): Promise<Saved<SiteRecord>> {
+export async function updateSite (ctx: FlowContext, editor: Editor, siteId: string, fields: SiteFields): Promise<Saved<SiteRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findSiteRecord(tx, siteId)
     if (!before) return { outcome: 'notFound' } as const
@@ -184,7 +188,7 @@ export async function updateSite (ctx: EditorContext, siteId: string, fields: Si
     const values = before.kind === 'accountAdministration' ? { ...fields, title: before.title, kind: before.kind } : fields
     await tx.updateTable('site').set(siteColumnsFrom(values)).where('id', '=', siteId).execute()
     const after = await findSiteRecord(tx, siteId) as SiteRecord
-    await audit(tx, ctx, 'siteUpdated', before.hospitalId, { siteId, before, after })
+    await audit(ctx, tx, editor, 'siteUpdated', before.hospitalId, { siteId, before, after })
     return { outcome: 'done', record: after } as const
   })
 }
@@ -192,31 +196,32 @@ export async function updateSite (ctx: EditorContext, siteId: string, fields: Si
 export type SiteRemoval = { outcome: 'deleted' | 'archived'; hospitalId: string } | { outcome: 'notFound' } | { outcome: 'refused' }
 
 /** Deletes a site no account holds; archives one still held (the accounts keep it). */
-export async function deleteOrArchiveSite (ctx: EditorContext, siteId: string): Promise<SiteRemoval> {
+export async function deleteOrArchiveSite (ctx: FlowContext, editor: Editor, siteId: string): Promise<SiteRemoval> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findSiteRecord(tx, siteId)
     if (!before) return { outcome: 'notFound' } as const
     if (before.kind === 'accountAdministration') return { outcome: 'refused' } as const
     if (await countAccountsOfSite(tx, siteId) === 0) {
       await tx.deleteFrom('site').where('id', '=', siteId).execute()
-      await audit(tx, ctx, 'siteDeleted', before.hospitalId, { siteId, before })
+      await audit(ctx, tx, editor, 'siteDeleted', before.hospitalId, { siteId, before })
       return { outcome: 'deleted', hospitalId: before.hospitalId } as const
     }
     if (before.archivedAt === null) {
-      await tx.updateTable('site').set({ archived_at: ctx.now }).where('id', '=', siteId).execute()
-      await audit(tx, ctx, 'siteArchived', before.hospitalId, { siteId, before: { archivedAt: null }, after: { archivedAt: ctx.now } })
+      const now = ctx.clock.now()
+      await tx.updateTable('site').set({ archived_at: now }).where('id', '=', siteId).execute()
+      await audit(ctx, tx, editor, 'siteArchived', before.hospitalId, { siteId, before: { archivedAt: null }, after: { archivedAt: now } })
     }
     return { outcome: 'archived', hospitalId: before.hospitalId } as const
   })
 }
 
-export async function unarchiveSite (ctx: EditorContext, siteId: string): Promise<Saved<SiteRecord>> {
+export async function unarchiveSite (ctx: FlowContext, editor: Editor, siteId: string): Promise<Saved<SiteRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findSiteRecord(tx, siteId)
     if (!before) return { outcome: 'notFound' } as const
     if (before.archivedAt === null) return { outcome: 'done', record: before } as const
     await tx.updateTable('site').set({ archived_at: null }).where('id', '=', siteId).execute()
-    await audit(tx, ctx, 'siteUnarchived', before.hospitalId, { siteId, before: { archivedAt: before.archivedAt }, after: { archivedAt: null } })
+    await audit(ctx, tx, editor, 'siteUnarchived', before.hospitalId, { siteId, before: { archivedAt: before.archivedAt }, after: { archivedAt: null } })
     return { outcome: 'done', record: { ...before, archivedAt: null } } as const
   })
 }
@@ -243,35 +248,35 @@ export function readProfessionForm (t: ReferenceAdministrationMessages, form: Pr
   return { fields: { code, labelFr, labelEn, position }, errors }
 }
 
-export async function createProfession (ctx: EditorContext, t: ReferenceAdministrationMessages, fields: ProfessionFields): Promise<Saved<ProfessionRecord>> {
+export async function createProfession (ctx: FlowContext, editor: Editor, fields: ProfessionFields): Promise<SavedUnique<ProfessionRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
-    if (await findProfessionRecord(tx, fields.code)) return { outcome: 'invalid', errors: { code: t.problems.codeTaken } } as const
+    if (await findProfessionRecord(tx, fields.code)) return { outcome: 'taken' } as const
     await tx.insertInto('profession').values({ code: fields.code, label_fr: fields.labelFr, label_en: fields.labelEn, position: fields.position, archived_at: null }).execute()
     const record = await findProfessionRecord(tx, fields.code) as ProfessionRecord
-    await audit(tx, ctx, 'professionCreated', null, { code: fields.code, after: record })
+    await audit(ctx, tx, editor, 'professionCreated', null, { code: fields.code, after: record })
     return { outcome: 'done', record } as const
   })
 }
 
-export async function updateProfession (ctx: EditorContext, fields: ProfessionFields): Promise<Saved<ProfessionRecord>> {
+export async function updateProfession (ctx: FlowContext, editor: Editor, fields: ProfessionFields): Promise<Saved<ProfessionRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findProfessionRecord(tx, fields.code)
     if (!before) return { outcome: 'notFound' } as const
     await tx.updateTable('profession').set({ label_fr: fields.labelFr, label_en: fields.labelEn, position: fields.position }).where('code', '=', fields.code).execute()
     const after = await findProfessionRecord(tx, fields.code) as ProfessionRecord
-    await audit(tx, ctx, 'professionUpdated', null, { code: fields.code, before, after })
+    await audit(ctx, tx, editor, 'professionUpdated', null, { code: fields.code, before, after })
     return { outcome: 'done', record: after } as const
   })
 }
 
-export async function setProfessionArchived (ctx: EditorContext, code: string, archived: boolean): Promise<Saved<ProfessionRecord>> {
+export async function setProfessionArchived (ctx: FlowContext, editor: Editor, code: string, archived: boolean): Promise<Saved<ProfessionRecord>> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findProfessionRecord(tx, code)
     if (!before) return { outcome: 'notFound' } as const
     if ((before.archivedAt !== null) === archived) return { outcome: 'done', record: before } as const
-    await tx.updateTable('profession').set({ archived_at: archived ? ctx.now : null }).where('code', '=', code).execute()
+    await tx.updateTable('profession').set({ archived_at: archived ? ctx.clock.now() : null }).where('code', '=', code).execute()
     const after = await findProfessionRecord(tx, code) as ProfessionRecord
-    await audit(tx, ctx, archived ? 'professionArchived' : 'professionUnarchived', null, { code, before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
+    await audit(ctx, tx, editor, archived ? 'professionArchived' : 'professionUnarchived', null, { code, before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
     return { outcome: 'done', record: after } as const
   })
 }

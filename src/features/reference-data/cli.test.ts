@@ -116,7 +116,7 @@ describe(`command line (${testEngine})`, () => {
   it('imports a CSV file, and reports each bad line of a refused file with a non-zero exit code', async () => {
     const good = path.join(directory, 'etablissements.csv')
     fs.writeFileSync(good, 'finess,nom,ville,domaines\n750712184,AP-HP,Paris,aphp.fr\n')
-    expect(await cli(['import-hospitals', good])).toMatchObject({ code: 0, out: 'Import des établissements terminé : 1 créé(s), 0 mis à jour, 0 inchangé(s).' })
+    expect(await cli(['import-hospitals', good])).toMatchObject({ code: 0, out: 'Import des établissements terminé : 1 créé, 0 mis à jour, 0 inchangé.' })
     const bad = path.join(directory, 'sites.csv')
     fs.writeFileSync(bad, 'hospital_finess,title,kind\n750712184,Malformations ORL rares,ccmr\n750712185,Site,ccmr\n750712184,Autre,?\n')
     const refused = await cli(['import', 'sites', bad])

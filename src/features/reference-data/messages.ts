@@ -2,6 +2,7 @@
  * Words of the reference data: site kinds, the import's error messages (French: the import is
  * run by a super-administrator from the command line) and the site search's JSON errors.
  */
+import { countOf, plural } from '../../kernel/web/messages.ts'
 import type { SiteKind } from '../../kernel/db/schema.ts'
 
 const fr = {
@@ -39,8 +40,8 @@ export const importMessages = {
     strayQuote: 'guillemet mal placé (un champ contenant un guillemet doit être entre guillemets, le guillemet doublé)',
     empty: 'le fichier est vide (une ligne d’en-tête est attendue)',
   },
-  missingColumns: (columns: string[]) => `colonne${columns.length > 1 ? 's' : ''} manquante${columns.length > 1 ? 's' : ''} dans l’en-tête : ${columns.join(', ')}`,
-  fieldCount: (expected: number, got: number) => `${got} champ${got > 1 ? 's' : ''} au lieu de ${expected}`,
+  missingColumns: (columns: string[]) => `${plural('fr', columns.length, 'colonne manquante', 'colonnes manquantes')} dans l’en-tête : ${columns.join(', ')}`,
+  fieldCount: (expected: number, got: number) => `${countOf('fr', got, 'champ', 'champs')} au lieu de ${expected}`,
   required: (column: string) => `la colonne « ${column} » est vide`,
   tooLong: (column: string, max: number) => `la colonne « ${column} » dépasse ${max} caractères`,
   finess: {

@@ -5,7 +5,8 @@
  * public like the registration form that uses it.
  */
 import type { FastifyInstance } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
 import { messages } from './messages.ts'
 import { findHospital, searchSites } from './reference-data.queries.ts'
 
@@ -17,7 +18,8 @@ const SiteSearchQuery = Type.Object({
 /** The most sites one answer holds; the user narrows the search to see others. */
 export const siteSearchLimit = 50
 
-export async function referenceDataRoutes (app: FastifyInstance) {
+export async function referenceDataRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   // GET /sites?hopital=<id>&q=<term>
   app.get('/sites', {
     schema: { querystring: SiteSearchQuery },
@@ -25,7 +27,7 @@ export async function referenceDataRoutes (app: FastifyInstance) {
   }, async function listMatchingSites (request, reply) {
     const t = messages[request.lang]
     if (request.validationError) return reply.code(400).send({ error: t.badSearch })
-    const query = request.query as Static<typeof SiteSearchQuery>
+    const query = request.query
     const hospital = await findHospital(app.db, query.hopital)
     if (!hospital) return reply.code(404).send({ error: t.unknownHospital })
     const sites = await searchSites(app.db, { hospitalIds: [hospital.id], term: query.q, limit: siteSearchLimit })

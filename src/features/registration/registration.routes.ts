@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
+import { OneOrMany, typed } from '../../kernel/web/routes.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { renderToString } from '../../kernel/web/html.ts'
 import { listProfessions } from '../reference-data/index.ts'
@@ -30,10 +31,7 @@ const RegistrationForm = Type.Object({
   confirmationMotDePasse: optionalText(1024),
   profession: optionalText(100),
   hopital: optionalText(64),
-  sites: Type.Optional(Type.Union([
-    Type.String({ maxLength: 64 }),
-    Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 }),
-  ])),
+  sites: Type.Optional(OneOrMany(Type.String({ maxLength: 64 }), 200)),
   cgu: optionalText(10),
   /** Set by « Afficher les sites de cet hôpital »: show the form again with that hospital's sites. */
   afficherSites: optionalText(10),
@@ -42,7 +40,8 @@ type RegistrationBody = Static<typeof RegistrationForm>
 
 const HospitalQuery = Type.Object({ hopital: optionalText(64) })
 
-export async function registrationRoutes (app: FastifyInstance) {
+export async function registrationRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   async function showForm (reply: FastifyReply, hospitalId: string | undefined, values: RegistrationFormValues, errors: FieldErrors, status: number, sitesShown?: RegistrationFormPage['sitesShown']) {
     const chosenHospital = hospitalId ? await findHospital(app.db, hospitalId) : undefined
     const body = registrationFormPage(reply.request, {
@@ -63,7 +62,7 @@ export async function registrationRoutes (app: FastifyInstance) {
   app.get('/inscription', {
     schema: { querystring: HospitalQuery }, attachValidation: true,
   }, async function showRegistrationForm (request, reply) {
-    const hospitalId = request.validationError ? undefined : (request.query as Static<typeof HospitalQuery>).hopital
+    const hospitalId = request.validationError ? undefined : request.query.hopital
     return showForm(reply, hospitalId, emptyRegistrationValues, {}, 200)
   })
 
@@ -71,7 +70,7 @@ export async function registrationRoutes (app: FastifyInstance) {
   app.get('/inscription/sites', {
     schema: { querystring: HospitalQuery }, attachValidation: true,
   }, async function showHospitalSites (request, reply) {
-    const hospitalId = request.validationError ? undefined : (request.query as Static<typeof HospitalQuery>).hopital
+    const hospitalId = request.validationError ? undefined : request.query.hopital
     const hospital = hospitalId ? await findHospital(app.db, hospitalId) : undefined
     const sites = hospital ? await listHospitalSites(app.db, hospital.id) : []
     const status = hospitalId && !hospital ? 404 : 200
@@ -91,11 +90,11 @@ export async function registrationRoutes (app: FastifyInstance) {
     if (request.validationError) {
       return showForm(reply, form.hospitalId, formValues(form), fieldErrorsFrom(request.lang, request.validationError.validation), 400)
     }
-    const check = await checkRegistration(app.db, form, app.rules)
+    const check = await checkRegistration(app.flow, form)
     if (check.outcome === 'invalid') {
       return showForm(reply, form.hospitalId, formValues(form), problemMessages(request.lang, check, app.rules), 400)
     }
-    await registerAccount(app, check.registration, requestMeta(request), app.now())
+    await registerAccount(app.flow, check.registration, requestMeta(request))
     void app.mail.kick()
     return reply.redirect('/inscription/envoyee', 303)
   })

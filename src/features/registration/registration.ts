@@ -9,10 +9,8 @@
  * comptes » is a request to the super-administrators, who are told once the address is confirmed
  * (email-confirmation, user guide §2.1 « Votre demande d'inscription est alors envoyée »).
  */
-import type { Rules } from '../../config.ts'
 import { isUniqueViolation, type Db } from '../../kernel/db/database.ts'
 import type { Civility } from '../../kernel/db/schema.ts'
-import type { MailContext } from '../../kernel/mail/compose.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
 import { insertAccount } from '../../kernel/accounts/accounts.ts'
 import { findPersonNameProblem } from '../../kernel/accounts/person-names.ts'
@@ -23,6 +21,7 @@ import { digestToken } from '../../kernel/security/tokens.ts'
 import { canonicalEmail } from '../../kernel/text.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { sendConfirmationEmail } from '../email-confirmation/index.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { isPersonalEmailDomain } from '../../kernel/accounts/personal-email-domains.ts'
 import { existingAccountNotice } from './emails/existing-account-notice.ts'
 import { findAccountByEmail, findHospital, findProfession, listHospitalSites } from './registration.queries.ts'
@@ -72,7 +71,8 @@ export type RegistrationCheck =
   | { outcome: 'invalid'; problems: Partial<Record<RegistrationField, RegistrationProblem>>; brokenPasswordRules: PasswordRule[] }
 
 /** Checks every field (all problems at once, so the form shows them together). */
-export async function checkRegistration (db: Db, input: RegistrationInput, rules: Rules): Promise<RegistrationCheck> {
+export async function checkRegistration (ctx: FlowContext, input: RegistrationInput): Promise<RegistrationCheck> {
+  const { db, rules } = ctx
   const problems: Partial<Record<RegistrationField, RegistrationProblem>> = {}
   const civility = input.civility === 'mme' || input.civility === 'm' ? input.civility : undefined
   if (!civility) problems.civilite = 'civilityRequired'
@@ -130,46 +130,41 @@ export async function checkRegistration (db: Db, input: RegistrationInput, rules
   }
 }
 
-export interface RegistrationDeps {
-  db: Db
-  mailContext: MailContext
-  rules: Rules
-}
-
 export type RegistrationResult =
   | { outcome: 'registered'; accountId: string }
   | { outcome: 'existingEmail' } // the caller answers exactly as for 'registered'
 
 /** Creates the account (or notifies the owner of an existing address). Throws RateLimited past the limits. */
-export async function registerAccount (deps: RegistrationDeps, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
-  const window = deps.rules.registrationRateWindow
-  await enforceRateLimit(deps.db, `registration:ip:${meta.ip}`, { limit: deps.rules.registrationsPerAddress, window }, now)
-  await enforceRateLimit(deps.db, `registration:email:${digestToken(registration.email)}`, { limit: deps.rules.registrationsPerEmail, window }, now)
+export async function registerAccount (ctx: FlowContext, registration: ValidRegistration, meta: RequestMeta): Promise<RegistrationResult> {
+  const now = ctx.clock.now()
+  const window = ctx.rules.registrationRateWindow
+  await enforceRateLimit(ctx.db, `registration:ip:${meta.ip}`, { limit: ctx.rules.registrationsPerAddress, window }, now)
+  await enforceRateLimit(ctx.db, `registration:email:${digestToken(registration.email)}`, { limit: ctx.rules.registrationsPerEmail, window }, now)
   // Hashed before knowing whether the address exists, outside the transaction: both paths cost the same.
   const passwordHash = await hashPassword(registration.password)
   // A new account costs more writes than the notice to an existing one: same floor for both.
-  return withMinimumDuration(deps.rules.registrationWriteMinimumDuration, () => writeRegistration(deps, registration, passwordHash, meta, now))
+  return withMinimumDuration(ctx.rules.registrationWriteMinimumDuration, () => writeRegistration(ctx, registration, passwordHash, meta, now))
 }
 
-async function writeRegistration (deps: RegistrationDeps, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+async function writeRegistration (ctx: FlowContext, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   try {
-    return await deps.db.transaction().execute(async (tx) => {
+    return await ctx.db.transaction().execute(async (tx) => {
       const existing = await findAccountByEmail(tx, registration.email)
-      if (existing) return noticeExistingAccount(tx, deps, existing.id, registration, meta, now)
-      return createAccount(tx, deps, registration, passwordHash, meta, now)
+      if (existing) return noticeExistingAccount(ctx, tx, existing.id, registration, meta, now)
+      return createAccount(ctx, tx, registration, passwordHash, meta, now)
     })
   } catch (error) {
     // A parallel registration of the same address won the insert: this one met an existing account.
     if (!isUniqueViolation(error)) throw error
-    return deps.db.transaction().execute(async (tx) => {
+    return ctx.db.transaction().execute(async (tx) => {
       const existing = await findAccountByEmail(tx, registration.email)
       if (!existing) throw error
-      return noticeExistingAccount(tx, deps, existing.id, registration, meta, now)
+      return noticeExistingAccount(ctx, tx, existing.id, registration, meta, now)
     })
   }
 }
 
-async function createAccount (tx: Db, deps: RegistrationDeps, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+async function createAccount (ctx: FlowContext, tx: Db, registration: ValidRegistration, passwordHash: string, meta: RequestMeta, now: number): Promise<RegistrationResult> {
   const accountId = await insertAccount(tx, {
     email: registration.email,
     civility: registration.civility,
@@ -179,7 +174,7 @@ async function createAccount (tx: Db, deps: RegistrationDeps, registration: Vali
     passwordHash,
     siteIds: registration.siteIds,
   }, now)
-  await sendConfirmationEmail(tx, deps, accountId, now)
+  await sendConfirmationEmail(ctx, tx, accountId)
   await recordEvent(tx, {
     type: 'account.registered',
     actorId: accountId,
@@ -192,8 +187,8 @@ async function createAccount (tx: Db, deps: RegistrationDeps, registration: Vali
   return { outcome: 'registered', accountId }
 }
 
-async function noticeExistingAccount (tx: Db, deps: RegistrationDeps, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
-  await enqueueMail(tx, existingAccountNotice(deps.mailContext, registration.email), now)
+async function noticeExistingAccount (ctx: FlowContext, tx: Db, accountId: string, registration: ValidRegistration, meta: RequestMeta, now: number): Promise<RegistrationResult> {
+  await enqueueMail(tx, existingAccountNotice(ctx.mail, registration.email), now)
   // Filed under the existing account's hospital (recordEvent's default), not the one typed in the
   // form: that one is the visitor's choice, and its managers must not learn the address exists.
   await recordEvent(tx, {

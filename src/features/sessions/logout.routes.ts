@@ -4,10 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { typed } from '../../kernel/web/routes.ts'
 import { destroySession } from './sessions.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
-export async function logoutRoutes (app: FastifyInstance) {
+export async function logoutRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   // POST /deconnexion
   app.post('/deconnexion', async function logOut (request, reply) {
     const token = request.cookies[app.sessionCookie]

@@ -5,15 +5,17 @@
  * plain form (no script) comes back to its page.
  */
 import type { FastifyInstance } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { typed } from '../../kernel/web/routes.ts'
+import { Type } from '@sinclair/typebox'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { touchSession } from './sessions.ts'
 
 const RenewalForm = Type.Object({ retour: Type.Optional(Type.String({ maxLength: 500 })) })
 
-export async function sessionRenewalRoutes (app: FastifyInstance) {
+export async function sessionRenewalRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
   // POST /session/prolonger
-  app.post<{ Body: Static<typeof RenewalForm> }>('/session/prolonger', {
+  app.post('/session/prolonger', {
     schema: { body: RenewalForm }, attachValidation: true,
   }, async function keepSessionAlive (request, reply) {
     const wantsJson = (request.headers.accept ?? '').includes('application/json')

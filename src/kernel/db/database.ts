@@ -20,6 +20,8 @@ export interface DatabaseHandle {
   db: Db
   engine: Engine
   close: () => Promise<void>
+  /** PostgreSQL: connections checked out of the pool and queries waiting for one (for the metrics). */
+  poolUsage?: () => { inUse: number; waiting: number }
 }
 
 export function openDatabase (options: { databaseUrl?: string; sqliteFile: string }): DatabaseHandle {
@@ -31,7 +33,8 @@ export function openDatabase (options: { databaseUrl?: string; sqliteFile: strin
     // query in progress, or the next one, fails and the request gets a 503.
     pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, engine: 'postgres', close: () => db.destroy() }
+    const poolUsage = () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount })
+    return { db, engine: 'postgres', close: () => db.destroy(), poolUsage }
   }
   if (options.sqliteFile !== ':memory:') fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true })
   const database = new SQLite(options.sqliteFile)

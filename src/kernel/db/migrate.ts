@@ -16,6 +16,7 @@ import * as emailChangeRequester from './migrations/0009-email-change-requester.
 import * as expiredRows from './migrations/0010-expired-rows.ts'
 import * as frenchOrder from './migrations/0011-french-order.ts'
 import * as savedForm from './migrations/0012-saved-form.ts'
+import * as taskLease from './migrations/0013-task-lease.ts'
 import * as openidProvider from './migrations/0014-openid-provider.ts'
 import * as oidcLogoutOutbox from './migrations/0015-oidc-logout-outbox.ts'
 
@@ -32,9 +33,13 @@ const migrations: Record<string, Migration> = {
   '0010-expired-rows': expiredRows,
   '0011-french-order': frenchOrder,
   '0012-saved-form': savedForm,
+  '0013-task-lease': taskLease,
   '0014-openid-provider': openidProvider,
   '0015-oidc-logout-outbox': oidcLogoutOutbox,
 }
+
+/** Every migration this version knows, in order (a restored backup must not hold others). */
+export const migrationNames: readonly string[] = Object.keys(migrations)
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 

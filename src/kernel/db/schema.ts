@@ -320,6 +320,24 @@ export interface OidcLogoutOutboxTable {
   last_error: string | null
 }
 
+/**
+ * One run of a scheduled task for one day (Europe/Paris), claimed by one instance
+ * (kernel/db/task-lease.ts). The holder renews expires_at while it runs; a holder that died
+ * leaves it to expire, and another instance takes the run over.
+ */
+export interface TaskLeaseTable {
+  task: string
+  /** The Paris day of the run, YYYY-MM-DD. */
+  day: string
+  /** Which instance holds or held it: host name, process id and a random part. */
+  holder: string
+  /** Instances that took the run so far that day (the first, then each takeover). */
+  attempts: number
+  started_at: Instant
+  expires_at: Instant
+  finished_at: Instant | null
+}
+
 export interface Database {
   hospital: HospitalTable
   hospital_email_domain: HospitalEmailDomainTable
@@ -340,6 +358,7 @@ export interface Database {
   access_review_notice: AccessReviewNoticeTable
   notification_digest: NotificationDigestTable
   email_canonical_collision: EmailCanonicalCollisionTable
+  task_lease: TaskLeaseTable
   oidc_payload: OidcPayloadTable
   oidc_client: OidcClientTable
   oidc_key: OidcKeyTable

@@ -8,14 +8,28 @@
  * address, or composing throws (addresses are checked where they are written).
  */
 import { html, renderToString, type Html } from '../web/html.ts'
+import type { Civility } from '../db/schema.ts'
 import type { Email } from './outbox.ts'
+
+/**
+ * Whom an email greets: a person, by civility and last name (« Bonjour Madame Martin, »), or
+ * `'anyone'` (« Bonjour, ») when whoever reads the mailbox is not known to be that person.
+ */
+export type Greeting = { civility: Civility; lastName: string } | 'anyone'
+
+const civilityWords: Record<Civility, string> = { mme: 'Madame', m: 'Monsieur' }
+
+/** The greeting line of an email, in French as every email of the service. */
+export function greetingLine (greeting: Greeting): string {
+  return greeting === 'anyone' ? 'Bonjour,' : `Bonjour ${civilityWords[greeting.civility]} ${greeting.lastName},`
+}
 
 export interface EmailParts {
   template: string
   to: string
   /** Without the application name: `composeEmail` prefixes « APP_NAME - ». */
   subject: string
-  greeting: string
+  greeting: Greeting
   paragraphs: string[]
   action?: { label: string; url: string }
   /** Shown after the action, e.g. how long the link is valid. */
@@ -26,10 +40,11 @@ export interface MailContext { appName: string; supportEmail: string; appBaseUrl
 
 export function composeEmail (context: MailContext, unchecked: EmailParts): Email {
   const parts = asOneLineParts(unchecked)
+  const greeting = asOneLine(greetingLine(parts.greeting))
   const subject = asOneLine(`${context.appName} - ${parts.subject}`)
   const signature = `L'équipe ${context.appName} — ${context.supportEmail}`
   const text = [
-    parts.greeting,
+    greeting,
     '',
     ...parts.paragraphs.flatMap((p) => [p, '']),
     ...(parts.action ? [`${parts.action.label} : ${parts.action.url}`, ''] : []),
@@ -42,7 +57,7 @@ export function composeEmail (context: MailContext, unchecked: EmailParts): Emai
 <html lang="fr"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1e1e1e;max-width:38rem;margin:0 auto;padding:1rem">
 <p style="font-size:1.25rem;font-weight:bold;color:#000091">${context.appName}</p>
-<p>${parts.greeting}</p>
+<p>${greeting}</p>
 ${parts.paragraphs.map((p) => html`<p>${p}</p>`)}
 ${parts.action ? html`<p><a href="${parts.action.url}" style="display:inline-block;background:#000091;color:#fff;padding:.6rem 1rem;text-decoration:none">${parts.action.label}</a></p>
 <p style="font-size:.875rem">Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :<br>${parts.action.url}</p>` : ''}
@@ -70,7 +85,6 @@ function asOneLineParts (parts: EmailParts): EmailParts {
   return {
     ...parts,
     subject: asOneLine(parts.subject),
-    greeting: asOneLine(parts.greeting),
     paragraphs: parts.paragraphs.map(asOneLine),
     action: parts.action ? { label: asOneLine(parts.action.label), url: asOneLine(parts.action.url) } : undefined,
     footnotes: parts.footnotes?.map(asOneLine),

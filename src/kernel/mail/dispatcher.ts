@@ -13,6 +13,7 @@ import type { Db } from '../db/database.ts'
 import type { Database, OutboxRow } from '../db/schema.ts'
 import type { ExpressionBuilder } from 'kysely'
 import { minutes, seconds, hours } from '../../config.ts'
+import { countEmail } from '../metrics/metrics.ts'
 
 export interface DispatcherOptions {
   db: Db
@@ -169,6 +170,7 @@ export class MailDispatcher {
         last_error: null,
         ...(this.transport ? { text_body: null, html_body: null } : {}),
       }).execute()
+      countEmail(row.template, 'sent')
     } catch (error) {
       const failedForGood = row.attempts >= (this.options.maximumAttempts ?? 15)
       const message = error instanceof Error ? error.message : String(error)
@@ -182,6 +184,7 @@ export class MailDispatcher {
         // and codes of its body: they must not outlive their purpose in the database.
         ...(failedForGood && this.transport ? { text_body: null, html_body: null } : {}),
       }).execute()
+      countEmail(row.template, failedForGood ? 'failed' : 'retried')
     }
   }
 }

@@ -42,3 +42,19 @@ export async function enqueueMail (tx: Db, email: Email, now: number): Promise<s
   }).execute()
   return id
 }
+
+/**
+ * The backlog, for the metrics: emails not sent yet and not given up (due now or waiting for
+ * their next attempt), the age of the oldest of them, and the emails given up (`failed`).
+ */
+export async function readOutboxBacklog (db: Db, now: number): Promise<{ pending: number; oldestPendingAgeSeconds: number; failed: number }> {
+  const pending = await db.selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  const failed = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', 'failed')
+    .executeTakeFirstOrThrow()
+  const oldest = pending.oldest === null ? now : Number(pending.oldest)
+  return { pending: Number(pending.count), oldestPendingAgeSeconds: Math.max(0, now - oldest) / 1000, failed: Number(failed.count) }
+}

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { Algorithm, hash, verify } from '@node-rs/argon2'
 import { foldForSearch } from '../text.ts'
+import { observePasswordHash, observePasswordHashWait, type HashOperation } from '../metrics/metrics.ts'
 
 /** OWASP Password Storage cheat sheet: argon2id, m=19456 KiB, t=2, p=1. */
 export const argon2Options = {
@@ -27,16 +28,20 @@ const maximumQueuedHashes = 200 * maximumConcurrentHashes
 let running = 0
 const waiting: Array<() => void> = []
 
-async function withHashingSlot<T> (work: () => Promise<T>): Promise<T> {
+async function withHashingSlot<T> (operation: HashOperation, work: () => Promise<T>): Promise<T> {
+  const queuedAt = performance.now()
   if (running >= maximumConcurrentHashes) {
     if (waiting.length >= maximumQueuedHashes) throw new Overloaded()
     await new Promise<void>((resolve) => waiting.push(resolve))
   } else {
     running++
   }
+  const startedAt = performance.now()
+  observePasswordHashWait(operation, (startedAt - queuedAt) / 1000)
   try {
     return await work()
   } finally {
+    observePasswordHash(operation, (performance.now() - startedAt) / 1000)
     const next = waiting.shift()
     if (next) next()
     else running--
@@ -44,11 +49,11 @@ async function withHashingSlot<T> (work: () => Promise<T>): Promise<T> {
 }
 
 export function hashPassword (password: string): Promise<string> {
-  return withHashingSlot(() => hash(password, argon2Options))
+  return withHashingSlot('hash', () => hash(password, argon2Options))
 }
 
 export async function verifyPassword (passwordHash: string, password: string): Promise<boolean> {
-  return withHashingSlot(async () => {
+  return withHashingSlot('verify', async () => {
     try {
       return await verify(passwordHash, password)
     } catch {

@@ -23,6 +23,11 @@ declare module 'fastify' {
     account: CurrentAccount | undefined
     /** Set by the sessions feature: the session cookie pointed to a session that just expired (shows « Session expirée »). */
     sessionExpired: boolean
+    /**
+     * Where a refusal page (403, 404, 409) leads back to, when a feature knows better than the
+     * home page (the console: the list the manager came from). Set by that feature's hook.
+     */
+    refusalBackLink: { href: string; label: string } | undefined
     /** With `account`: milliseconds until the idle timeout ends the session (the expiry warning's clock). */
     sessionTimeLeft: number | undefined
   }

@@ -6,8 +6,40 @@
 export type Lang = 'fr' | 'en'
 export const languages: readonly Lang[] = ['fr', 'en']
 
-const frenchPlural = new Intl.PluralRules('fr')
-const englishPlural = new Intl.PluralRules('en')
+const pluralRules: Record<Lang, Intl.PluralRules> = { fr: new Intl.PluralRules('fr-FR'), en: new Intl.PluralRules('en-GB') }
+
+/**
+ * The form of a word for a count, chosen by the language's plural rules (CLDR, Intl.PluralRules),
+ * never by `n > 1`: French « 0 compte », « 1 compte », « 2 comptes »; English « 0 accounts »,
+ * « 1 account », « 2 accounts ».
+ */
+export function plural (lang: Lang, count: number, one: string, other: string): string {
+  return pluralRules[lang].select(count) === 'one' ? one : other
+}
+
+/** « 3 comptes », « 1 account »: the count and its word in the right form. */
+export function countOf (lang: Lang, count: number, one: string, other: string): string {
+  return `${count} ${plural(lang, count, one, other)}`
+}
+
+const second = 1000
+const durationUnits = [
+  { ms: 365 * 24 * 3600 * second, fr: ['an', 'ans'], en: ['year', 'years'] },
+  { ms: 24 * 3600 * second, fr: ['jour', 'jours'], en: ['day', 'days'] },
+  { ms: 3600 * second, fr: ['heure', 'heures'], en: ['hour', 'hours'] },
+  { ms: 60 * second, fr: ['minute', 'minutes'], en: ['minute', 'minutes'] },
+  { ms: second, fr: ['seconde', 'secondes'], en: ['second', 'seconds'] },
+] as const
+
+/**
+ * A rule's duration in words, in the largest unit that divides it exactly: « 1 minute »,
+ * « 6 heures », « 90 secondes », « 7 days ». Pages and emails word every duration with it.
+ */
+export function durationInWords (lang: Lang, ms: number): string {
+  const unit = durationUnits.find((u) => ms >= u.ms && ms % u.ms === 0) ?? durationUnits[durationUnits.length - 1]!
+  const [one, other] = unit[lang]
+  return countOf(lang, Math.round(ms / unit.ms), one, other)
+}
 
 const fr = {
   skipToContent: 'Aller au contenu',
@@ -37,8 +69,8 @@ const fr = {
   unavailableTitle: 'Service momentanément indisponible',
   unavailableBody: 'Le service est très sollicité ou en maintenance. Réessayez dans quelques instants.',
   tooManyTitle: 'Trop de tentatives',
-  tooManyBody: (minutes: number) => `Trop de demandes en peu de temps. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
-  formHasErrors: (count: number) => `Le formulaire contient ${count} erreur${count > 1 ? 's' : ''}. Corrigez ${count > 1 ? 'les champs signalés' : 'le champ signalé'}.`,
+  tooManyBody: (minutes: number) => `Trop de demandes en peu de temps. Réessayez dans ${countOf('fr', minutes, 'minute', 'minutes')}.`,
+  formHasErrors: (count: number) => `Le formulaire contient ${countOf('fr', count, 'erreur', 'erreurs')}. Corrigez ${plural('fr', count, 'le champ signalé', 'les champs signalés')}.`,
   required: 'Ce champ est obligatoire.',
   tooLong: (max: number) => `Ce champ est trop long (${max} caractères au plus).`,
   invalid: 'La valeur de ce champ n’est pas valide.',
@@ -48,7 +80,7 @@ const fr = {
   backHome: 'Retour à l’accueil',
   titleWithErrors: (title: string) => `Erreur — ${title}`,
   sessionExpiringTitle: 'Votre session va expirer',
-  sessionExpiringBody: (minutes: number) => `Sans activité de votre part, votre session se terminera dans ${minutes} ${frenchPlural.select(minutes) === 'one' ? 'minute' : 'minutes'} ; ce que vous avez saisi et pas encore enregistré serait alors à valider de nouveau après la connexion.`,
+  sessionExpiringBody: (minutes: number) => `Sans activité de votre part, votre session se terminera dans ${countOf('fr', minutes, 'minute', 'minutes')} ; ce que vous avez saisi et pas encore enregistré serait alors à valider de nouveau après la connexion.`,
   stayLoggedIn: 'Rester connecté',
   sessionExpiredTitle: 'Votre session a expiré',
   sessionExpiredBody: 'Sans activité pendant trop longtemps, votre session s’est terminée. Reconnectez-vous pour revenir à cette page.',
@@ -83,8 +115,8 @@ const en: typeof fr = {
   unavailableTitle: 'Service temporarily unavailable',
   unavailableBody: 'The service is very busy or under maintenance. Try again in a few moments.',
   tooManyTitle: 'Too many attempts',
-  tooManyBody: (minutes: number) => `Too many requests in a short time. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`,
-  formHasErrors: (count: number) => `The form has ${count} error${count > 1 ? 's' : ''}. Please correct the marked field${count > 1 ? 's' : ''}.`,
+  tooManyBody: (minutes: number) => `Too many requests in a short time. Try again in ${countOf('en', minutes, 'minute', 'minutes')}.`,
+  formHasErrors: (count: number) => `The form has ${countOf('en', count, 'error', 'errors')}. Please correct the marked ${plural('en', count, 'field', 'fields')}.`,
   required: 'This field is required.',
   tooLong: (max: number) => `This field is too long (${max} characters at most).`,
   invalid: 'The value of this field is not valid.',
@@ -93,7 +125,7 @@ const en: typeof fr = {
   backHome: 'Back to home',
   titleWithErrors: (title: string) => `Error — ${title}`,
   sessionExpiringTitle: 'Your session is about to expire',
-  sessionExpiringBody: (minutes: number) => `Without any activity, your session will end in ${minutes} ${englishPlural.select(minutes) === 'one' ? 'minute' : 'minutes'}; anything typed and not yet saved would then have to be confirmed again after logging in.`,
+  sessionExpiringBody: (minutes: number) => `Without any activity, your session will end in ${countOf('en', minutes, 'minute', 'minutes')}; anything typed and not yet saved would then have to be confirmed again after logging in.`,
   stayLoggedIn: 'Stay logged in',
   sessionExpiredTitle: 'Your session has expired',
   sessionExpiredBody: 'After too long without activity, your session ended. Log in again to come back to this page.',

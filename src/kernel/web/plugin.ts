@@ -12,13 +12,14 @@ import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import staticFiles from '@fastify/static'
 import { Type } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { AppConfig } from '../../config.ts'
 import { issueToken, isWellFormedToken, safeEqual } from '../security/tokens.ts'
 import { Overloaded } from '../security/passwords.ts'
 import { html, renderToString, type Html } from './html.ts'
 import { renderLayout, type PageOptions } from './layout.ts'
 import { layoutMessages, languages, type Lang } from './messages.ts'
-import { CsrfRejected, HttpProblem, RateLimited, isDatabaseUnavailable } from './errors.ts'
+import { CsrfRejected, HttpProblem, RateLimited, RequestRefused, isDatabaseUnavailable } from './errors.ts'
 import { safeReturnPath } from './redirects.ts'
 import './context.ts'
 
@@ -102,6 +103,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   app.decorateRequest('csrfToken', '')
   app.decorateRequest('account', undefined)
   app.decorateRequest('sessionTimeLeft', undefined)
+  app.decorateRequest('refusalBackLink', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     request.lang = chooseLanguage(request.cookies[langCookie], request.headers['accept-language'])
@@ -127,7 +129,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     const fetchSite = request.headers['sec-fetch-site']
     if (fetchSite === 'cross-site') throw new CsrfRejected()
     if (!isOwnOrigin(request.headers.origin, fetchSite, appOrigin)) throw new CsrfRejected()
-    const sent = (request.body as Record<string, unknown> | undefined)?._csrf ?? request.headers['x-csrf-token']
+    const sent = fieldOf(request.body, '_csrf') ?? request.headers['x-csrf-token']
     const expected = request.cookies[csrfCookie]
     if (typeof sent !== 'string' || !isWellFormedToken(expected) || !safeEqual(sent, expected)) {
       throw new CsrfRejected()
@@ -144,11 +146,11 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
   })
 
   // POST /langue: the language switch in the header (a cookie, so a form, not a GET).
-  app.post('/langue', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/langue', {
     schema: { body: Type.Object({ langue: Type.String({ maxLength: 5 }), retour: Type.Optional(Type.String({ maxLength: 500 })) }) },
     attachValidation: true,
   }, async function switchLanguage (request, reply) {
-    const body = request.body as { langue?: string; retour?: string }
+    const body: { langue?: string; retour?: string } = request.validationError ? {} : request.body
     const lang = languages.find((l) => l === body.langue) ?? 'fr'
     reply.setCookie(langCookie, lang, { ...cookieOptions, maxAge: 365 * 24 * 3600 })
     return reply.redirect(safeReturnPath(body.retour), 303)
@@ -159,13 +161,17 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     return reply.page({ title: t.notFoundTitle, body: messagePage(t.notFoundTitle, t.notFoundBody, t.backHome) }, 404)
   })
 
+  // The one error handler: every refusal and failure is worded here, in the request's language
+  // (flows throw status-only errors or return outcomes the routes word as HttpProblem).
   app.setErrorHandler(function showError (error, request, reply) {
     const t = layoutMessages[request.lang ?? 'fr']
-    const show = (status: number, title: string, detail: string) =>
-      reply.page({ title, body: messagePage(title, detail, t.backHome) }, status)
+    const show = (status: number, title: string, detail: string, back = { href: '/', label: t.backHome }) =>
+      reply.page({ title, body: messagePage(title, detail, back.label, back.href) }, status)
+    const isRefusal = (error instanceof HttpProblem || error instanceof RequestRefused) && [403, 404, 409].includes(error.statusCode)
+    const back = isRefusal ? request.refusalBackLink : undefined
     if (error instanceof HttpProblem) {
       reply.headers(error.headers)
-      return show(error.statusCode, error.title, error.detail)
+      return show(error.statusCode, error.title, error.detail, back)
     }
     if (error instanceof RateLimited) {
       reply.header('retry-after', String(error.retryAfterSeconds))
@@ -184,7 +190,7 @@ async function webKernel (app: FastifyInstance, { config }: WebKernelOptions) {
     const status = (error as { statusCode?: number }).statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       const words = refusalWords(request.lang ?? 'fr', status)
-      return show(status, words.title, words.detail)
+      return show(status, words.title, words.detail, back)
     }
     request.log.error({ err: error }, 'unexpected error')
     return show(500, t.errorTitle, t.errorBody)
@@ -201,6 +207,21 @@ export function refusalWords (lang: Lang, status: number): { title: string; deta
   if (status === 404) return { title: t.notFoundTitle, detail: t.notFoundBody }
   if (status === 403) return { title: t.forbiddenTitle, detail: t.forbiddenBody }
   return { title: t.badRequestTitle, detail: t.badRequestBody }
+}
+
+/** One field of a parsed form body (before any route schema reads it: hooks see `unknown`). */
+function fieldOf (body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
+}
+
+/**
+ * Fastify's schemaErrorFormatter: a path parameter the route's schema refuses (an id that is not
+ * a UUID) names nothing, so it is the 404 of an id not found (same page, same audit of the
+ * refusal); a query or a body the schema refuses is a 400 the error handler words (or the route,
+ * with attachValidation, turns into field messages).
+ */
+export function schemaErrorFormatter (_errors: unknown, dataVar: string): Error {
+  return dataVar === 'params' ? new RequestRefused(404) : new Error(`${dataVar} refused by the route's schema`)
 }
 
 /** The fields of a urlencoded body; more than formLimits.fields is a 413 before any is decoded. */
@@ -254,8 +275,8 @@ function replaceNul (value: unknown, depth = 0): unknown {
 }
 
 /** A simple page: a title, a paragraph and a link home. */
-export function messagePage (title: string, detail: string, backLabel: string): Html {
-  return html`<h1>${title}</h1><p>${detail}</p><p><a href="/">${backLabel}</a></p>`
+export function messagePage (title: string, detail: string, backLabel: string, backHref = '/'): Html {
+  return html`<h1>${title}</h1><p>${detail}</p><p><a href="${backHref}">${backLabel}</a></p>`
 }
 
 export default fp(webKernel, { name: 'web' })

@@ -2,14 +2,14 @@
  * « BaMaRa - Votre compte vient d'être activé » (user guide §2.2, admin guide §4): sent when an
  * account manager or a super-administrator activates (or reactivates) the account.
  */
-import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
+import { composeEmail, type Greeting, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { Civility } from '../../../kernel/db/schema.ts'
 
 export interface EmailRecipient { email: string; civility: Civility; last_name: string }
 
-export function greetingOf (to: EmailRecipient): string {
-  return `Bonjour ${to.civility === 'mme' ? 'Madame' : 'Monsieur'} ${to.last_name},`
+export function greetingOf (to: EmailRecipient): Greeting {
+  return { civility: to.civility, lastName: to.last_name }
 }
 
 export function accountActivatedEmail (context: MailContext, to: EmailRecipient): Email {

@@ -71,6 +71,12 @@ function pageUrl (values: ListQueryValues, page: number): string {
   return text ? `/gestion?${text}` : '/gestion'
 }
 
+/** The CSV export of the list as filtered (every page), for managers who take it away. */
+export function csvExportUrl (values: ListQueryValues): string {
+  const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '')).toString()
+  return query ? `/gestion/comptes.csv?${query}` : '/gestion/comptes.csv'
+}
+
 function option (value: string, label: string, selected: string): Html {
   return html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`
 }
@@ -155,7 +161,9 @@ ${p.isSuperadmin ? html`<p><a href="/gestion/demandes-gestionnaires">${t.manager
 ${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
 ${counts(p)}
 ${filtersForm(p)}
-${p.lines.length === 0 ? html`<p>${t.noResults}</p>` : html`<div class="table-scroll account-list">
+${p.lines.length === 0 ? html`<p>${t.noResults}</p>` : html`<p class="export"><a href="${csvExportUrl(p.values)}" download aria-describedby="export-aide">${t.exportCsv}</a>
+  <span class="hint" id="export-aide">${t.exportCsvHint}</span></p>
+<div class="table-scroll account-list">
 <table>
   <caption>${t.tableCaption(p.page)}</caption>
   <thead><tr>

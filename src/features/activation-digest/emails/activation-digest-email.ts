@@ -20,7 +20,7 @@ export function activationDigestEmail (context: MailContext, manager: DigestMana
     template: 'activationDigest',
     to: manager.email,
     subject: t.subject,
-    greeting: t.greeting(manager.civility, manager.lastName),
+    greeting: manager,
     paragraphs: [
       t.intro(accounts.length),
       ...listed,

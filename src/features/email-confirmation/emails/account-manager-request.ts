@@ -23,7 +23,7 @@ export function accountManagerRequestEmail (context: MailContext, to: string, re
     template: 'accountManagerRequest',
     to,
     subject: 'Nouvelle demande de compte gestionnaire',
-    greeting: 'Bonjour,',
+    greeting: 'anyone',
     paragraphs: [
       `${person} s’est inscrit(e) sur le « Site administrateur comptes » de l’établissement ${request.hospitalName} et a confirmé son adresse email : c’est une demande de compte de gestionnaire des comptes.`,
       ...(request.personalEmail ? ['Attention : cette adresse email est une adresse personnelle, pas une adresse professionnelle.'] : []),

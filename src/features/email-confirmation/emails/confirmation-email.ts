@@ -14,7 +14,7 @@ export function confirmationEmail (context: MailContext, to: ConfirmationEmailRe
     template: 'emailConfirmation',
     to: to.email,
     subject: 'Veuillez confirmer votre adresse email',
-    greeting: `Bonjour ${to.civility === 'mme' ? 'Madame' : 'Monsieur'} ${to.lastName},`,
+    greeting: to,
     paragraphs: [
       `Une demande de création de compte ${context.appName} a été faite avec cette adresse email.`,
       'Pour valider votre demande, confirmez votre adresse email en cliquant sur le lien ci-dessous. Une page s’ouvrira avec le bouton « Confirmer mon adresse email ».',

@@ -3,12 +3,13 @@
  * Button and email names are given in French, as the application shows them, with a translation.
  */
 import { html } from '../../../kernel/web/html.ts'
-import { describeDuration, type GuideFacts } from '../information-pages.ts'
+import type { GuideFacts } from '../information-pages.ts'
+import { durationInWords } from '../../../kernel/web/messages.ts'
 import type { DocumentContent } from './document.ts'
 
 export function helpEn ({ appName, appBaseUrl, supportEmail, rules }: GuideFacts): DocumentContent {
   const support = html`<a href="mailto:${supportEmail}">${supportEmail}</a>`
-  const duration = (ms: number) => describeDuration(ms, 'en')
+  const duration = (ms: number) => durationInWords('en', ms)
   const subject = (french: string, english: string) => html`<span lang="fr">« ${appName} - ${french} »</span> (${english})`
   const label = (french: string, english: string) => html`<span lang="fr">« ${french} »</span> (${english})`
   return {

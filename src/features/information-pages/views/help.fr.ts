@@ -6,12 +6,13 @@
  * them to stop and write to support instead (accepting it would defeat TLS).
  */
 import { html } from '../../../kernel/web/html.ts'
-import { describeDuration, type GuideFacts } from '../information-pages.ts'
+import type { GuideFacts } from '../information-pages.ts'
+import { durationInWords } from '../../../kernel/web/messages.ts'
 import type { DocumentContent } from './document.ts'
 
 export function helpFr ({ appName, appBaseUrl, supportEmail, rules }: GuideFacts): DocumentContent {
   const support = html`<a href="mailto:${supportEmail}">${supportEmail}</a>`
-  const duration = (ms: number) => describeDuration(ms, 'fr')
+  const duration = (ms: number) => durationInWords('fr', ms)
   const subject = (text: string) => html`« ${appName} - ${text} »`
   return {
     title: 'Aide — guide d’utilisation',

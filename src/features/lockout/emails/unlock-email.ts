@@ -21,7 +21,7 @@ export function unlockEmail (context: MailContext, fields: UnlockEmailFields): E
     template: 'unlock',
     to: fields.to,
     subject: w.subject,
-    greeting: w.greeting(fields.civility, fields.lastName),
+    greeting: fields,
     paragraphs: [w.locked(fields.failures), w.verify],
     action: { label: w.action, url },
     footnotes: [w.validity(Math.round(fields.ttl / 3_600_000)), w.forgotten, w.notYou],

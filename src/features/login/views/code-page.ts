@@ -6,7 +6,8 @@ import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
-import { durationInWords, messages } from '../messages.ts'
+import { messages } from '../messages.ts'
+import { durationInWords } from '../../../kernel/web/messages.ts'
 import { noticeBox, type Notice } from './login-page.ts'
 
 export interface CodePageState { email: string; codeTtl: number; notice?: Notice; errors?: FieldErrors }

@@ -5,16 +5,16 @@
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { PasswordOwner } from '../password-reset.queries.ts'
-import { frenchDateTime, greetingFor } from './greeting.ts'
+import { formatInstant } from '../../../kernel/web/dates.ts'
 
 export function passwordChangedEmail (mail: MailContext, owner: PasswordOwner, now: number): Email {
   return composeEmail(mail, {
     template: 'passwordChanged',
     to: owner.email,
     subject: 'Votre mot de passe a été modifié',
-    greeting: greetingFor(owner),
+    greeting: { civility: owner.civility, lastName: owner.last_name },
     paragraphs: [
-      `Le mot de passe de votre compte ${mail.appName} a été modifié le ${frenchDateTime(now)} (heure de Paris).`,
+      `Le mot de passe de votre compte ${mail.appName} a été modifié le ${formatInstant('fr', now, 'long')} (heure de Paris).`,
       'Par sécurité, les autres sessions ouvertes avec votre compte ont été fermées.',
       `Si vous n’êtes pas à l’origine de ce changement, cliquez sur « Mot de passe oublié ? » en bas du cadre de connexion pour choisir un nouveau mot de passe, et prévenez le support : ${mail.supportEmail}.`,
     ],

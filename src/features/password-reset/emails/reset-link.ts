@@ -5,7 +5,6 @@
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { PasswordOwner } from '../password-reset.queries.ts'
-import { greetingFor } from './greeting.ts'
 
 export function passwordResetEmail (mail: MailContext, owner: PasswordOwner, token: string, validHours: number): Email {
   const url = `${mail.appBaseUrl}/reinitialisation?${new URLSearchParams({ jeton: token }).toString()}`
@@ -13,7 +12,7 @@ export function passwordResetEmail (mail: MailContext, owner: PasswordOwner, tok
     template: 'passwordReset',
     to: owner.email,
     subject: 'Changez votre mot de passe',
-    greeting: greetingFor(owner),
+    greeting: { civility: owner.civility, lastName: owner.last_name },
     paragraphs: [
       `Vous avez demandé à réinitialiser le mot de passe de votre compte ${mail.appName}.`,
       'Cliquez sur le lien ci-dessous : il ouvre une page où vous choisirez votre nouveau mot de passe.',

@@ -11,7 +11,7 @@ export function existingAccountNotice (context: MailContext, to: string): Email 
     template: 'registrationAttemptOnExistingEmail',
     to,
     subject: 'Demande d’inscription avec votre adresse email',
-    greeting: 'Bonjour,',
+    greeting: 'anyone',
     paragraphs: [
       `Quelqu’un vient de demander la création d’un compte ${context.appName} avec votre adresse email. Cette adresse a déjà un compte : aucun nouveau compte n’a été créé et le vôtre n’a pas été modifié.`,
       'Si c’était vous, inutile de vous inscrire à nouveau : connectez-vous avec votre adresse email et votre mot de passe. Si vous ne vous en souvenez plus, cliquez sur « Mot de passe oublié ? » en bas du cadre de connexion.',

@@ -54,7 +54,7 @@ describe(`migration 0008: account addresses in their canonical form (${testEngin
       [stored.bobHalfwidth, 'bob@ext.aphp.fr', 'collision'], [stored.eve, null, 'refused'],
     ].sort())
     const listed = out.join('\n')
-    expect(listed).toContain('Adresses à régler (migration 0008, laissées telles quelles) : 6 compte(s).')
+    expect(listed).toContain('Adresses à régler (migration 0008, laissées telles quelles) : 6 comptes.')
     expect(listed).toContain(`${stored.aliceIdeographic} (compte ${ids.aliceIdeographic}) : même adresse canonique alice.dupont@ext.aphp.fr qu’un autre compte`)
     expect(listed).toContain(`${stored.eve} (compte ${ids.eve}) : caractères refusés`)
 
