@@ -61,7 +61,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli.ts', 'src/server.ts', 'scripts/**', 'bench/**', 'test/**'],
+    files: ['src/cli.ts', 'src/server.ts', 'demo/*/server.ts', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 )

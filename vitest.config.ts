@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // parallel; the browser suite is slow to start and runs in its own project.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'demo/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

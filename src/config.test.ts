@@ -40,6 +40,14 @@ describe('configuration (environment variables, README « Configuration »)', ()
     expect(problems.join('\n')).toMatch(/DEMO_DATA est interdit en production/)
   })
 
+  it('reads DEMO_RP_URL (the demo application linked from the home page): an http(s) address, never in production', () => {
+    expect(loadConfig({ DEMO_RP_URL: 'http://localhost:3100/' }).demoRpUrl).toBe('http://localhost:3100')
+    expect(loadConfig({}).demoRpUrl).toBeUndefined()
+    expect(problemsOf({ DEMO_RP_URL: 'javascript:alert(1)' }).join('\n')).toMatch(/DEMO_RP_URL doit être une adresse http\(s\) complète/)
+    expect(problemsOf({ NODE_ENV: 'production', APP_BASE_URL: 'https://bamara.example', SMTP_URL: 'smtp://mail:25', DATABASE_URL: 'postgres://u@h/db', DEMO_RP_URL: 'https://fiches.example' }))
+      .toEqual(['DEMO_RP_URL est interdit en production (application de démonstration)'])
+  })
+
   it('requires the bootstrap email and password together', () => {
     expect(problemsOf({ BOOTSTRAP_SUPERADMIN_EMAIL: 'admin@chu.fr' })).toHaveLength(1)
     const config = loadConfig({ BOOTSTRAP_SUPERADMIN_EMAIL: 'admin@chu.fr', BOOTSTRAP_SUPERADMIN_PASSWORD: 'Un-Mot-De-Passe-7' })

@@ -200,6 +200,8 @@ export interface AppConfig {
   /** Fastify's trustProxy: the load balancer(s) whose X-Forwarded-For may be believed. */
   trustProxy: boolean | number | string
   logLevel: string
+  /** The « fiches patients » demo application (demo/fiches-patients), linked from the home page; never in production. */
+  demoRpUrl: string | undefined
   /**
    * When every instance fires the daily tasks (Europe/Paris time, "HH:MM:SS"); one instance runs
    * them for the whole deployment. Undefined with DAILY_TASKS_AT=off (cron runs the CLI instead).
@@ -244,6 +246,7 @@ const environmentSchema = Type.Object({
   SESSION_ABSOLUTE_TIMEOUT_HOURS: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 7 })),
   AUDIT_RETENTION_MONTHS: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
   LOG_LEVEL: Type.Optional(Type.String()),
+  DEMO_RP_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+' })),
   DAILY_TASKS_AT: Type.String({ pattern: '^(off|([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?)$', default: '03:00' }),
   // Compared in constant time; a short token could be guessed by trying.
   METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{32,}$' })),
@@ -268,6 +271,7 @@ const problemWith: Partial<Record<Variable, (received: string) => string>> = {
   SESSION_IDLE_TIMEOUT_MINUTES: between('SESSION_IDLE_TIMEOUT_MINUTES', 1, 24 * 60),
   SESSION_ABSOLUTE_TIMEOUT_HOURS: between('SESSION_ABSOLUTE_TIMEOUT_HOURS', 1, 24 * 7),
   AUDIT_RETENTION_MONTHS: between('AUDIT_RETENTION_MONTHS', 1, 120),
+  DEMO_RP_URL: (received) => `DEMO_RP_URL doit être une adresse http(s) complète (reçu « ${received} »)`,
   DAILY_TASKS_AT: (received) => `DAILY_TASKS_AT doit être une heure HH:MM (heure de Paris) ou off (reçu « ${received} »)`,
   METRICS_TOKEN: () => 'METRICS_TOKEN doit compter au moins 32 caractères visibles, sans espace (ex. : openssl rand -hex 32)',
   METRICS_PORT: between('METRICS_PORT', 1, 65535),
@@ -317,6 +321,7 @@ export function loadConfig (env: Env = process.env): AppConfig {
     ? e.DATABASE_URL === undefined && set('DATABASE_URL') && !production
     : ['true', '1'].includes(e.DEMO_DATA)
   if (demoData && production) problems.push('DEMO_DATA est interdit en production (comptes de démonstration)')
+  if (e.DEMO_RP_URL !== undefined && production) problems.push('DEMO_RP_URL est interdit en production (application de démonstration)')
 
   const trustProxy = e.TRUST_PROXY === undefined ? false : /^\d{1,2}$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY
 
@@ -347,6 +352,7 @@ export function loadConfig (env: Env = process.env): AppConfig {
     devMailbox: e.SMTP_URL === undefined && !production,
     trustProxy,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    demoRpUrl: e.DEMO_RP_URL?.replace(/\/+$/, ''),
     dailyTasksAt,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,

@@ -119,8 +119,11 @@ export async function signInThroughPortal (t: TestApp, browser: HttpBrowser, sta
     const passwordStep = await browser.post('/connexion', { email, password: testPassword, retour })
     if (passwordStep.status !== 303) throw new Error(`password step: ${passwordStep.status}`)
     const codeStep = await browser.post('/connexion/code', { code: await lastLoginCode(t, email) })
-    if (codeStep.status !== 303) throw new Error(`code step: ${codeStep.status}`)
-    ;({ response, location } = await browser.follow(codeStep))
+    // An application's login ends with a page that goes on by itself (Refresh), not a redirect.
+    const onward = /^0; url=(\/oidc\/interaction\/[\w-]+)$/.exec(codeStep.headers.get('refresh') ?? '')?.[1]
+    if (codeStep.status !== 200 || !onward) throw new Error(`code step: ${codeStep.status}`)
+    await codeStep.arrayBuffer()
+    ;({ response, location } = await browser.follow(await browser.get(onward)))
   }
   if (!location) throw new Error(`sign-in ended at ${response.url} with ${response.status}: ${(await response.text()).slice(0, 300)}`)
   return new URL(location)

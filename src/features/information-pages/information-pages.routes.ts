@@ -42,6 +42,7 @@ export async function informationPagesRoutes (instance: FastifyInstance) {
         appName: app.config.appName,
         formalName: formalName(account, request.lang),
         canManageAccounts: roleOf(account) !== 'user',
+        demoRpUrl: app.config.nodeEnv === 'production' ? undefined : app.config.demoRpUrl,
       }),
     })
   })

@@ -49,6 +49,21 @@ describe(`information pages (${testEngine})`, () => {
       expect(response.body).toContain('href="/mon-compte"')
       expect(response.body).not.toContain('href="/gestion"')
       expect(response.headers['cache-control']).toBe('no-store')
+      // No demo application configured (DEMO_RP_URL): no « Pour le développement ».
+      expect(response.body).not.toContain('Pour le développement')
+    })
+
+    it('links the demo application « fiches patients » when DEMO_RP_URL is set (development only)', async () => {
+      const withDemo = await buildTestApp({ env: { DEMO_RP_URL: 'http://localhost:3100/' } })
+      try {
+        const hospital = (await createTwoHospitals(withDemo.db)).a
+        const browser = new TestBrowser(withDemo.app)
+        await signIn(withDemo, browser, await createAccount(withDemo.db, { email: 'demo@chu-a.fr', siteIds: [hospital.siteIds[0] as string] }))
+        const response = await browser.get('/')
+        expect(response.body).toMatch(/<h2>Pour le développement<\/h2>\s*<ul class="home-links">\s*<li><a href="http:\/\/localhost:3100">Démo : application fiches patients<\/a>/)
+      } finally {
+        await withDemo.close()
+      }
     })
 
     it('offers « Gestion des comptes » to an account manager and to a super-administrator', async () => {

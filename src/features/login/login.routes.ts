@@ -15,6 +15,7 @@ import { isOneTimeCodeEmailDelayed } from './login.queries.ts'
 import { loginPage, type LoginPageState, type Notice } from './views/login-page.ts'
 import { codePage, type CodePageState } from './views/code-page.ts'
 import { statusPage, statusTitle } from './views/status-page.ts'
+import { continuePage } from './views/continue-page.ts'
 import { messages } from './messages.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 
@@ -32,6 +33,9 @@ const CodeQuery = Type.Object({ nouveau: Flag })
 const CodeForm = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) })
 
 type LoginQuery = Static<typeof LoginQuery>
+
+/** The OpenID provider's interaction (features/openid-provider): a login an application asked for. */
+const isProviderInteraction = (path: string) => /^\/oidc\/interaction\/[A-Za-z0-9_-]+$/.test(path)
 
 export async function loginRoutes (instance: FastifyInstance) {
   const app = typed(instance)
@@ -145,6 +149,10 @@ export async function loginRoutes (instance: FastifyInstance) {
       case 'loggedIn':
         reply.clearCookie(preLoginCookie, app.cookieOptions)
         app.setSessionCookie(reply, result.sessionToken)
+        if (isProviderInteraction(result.returnTo)) {
+          reply.header('refresh', `0; url=${result.returnTo}`)
+          return reply.page({ title: t.continueTitle, body: continuePage(request, result.returnTo) })
+        }
         return reply.redirect(result.returnTo, 303)
       case 'wrongCode':
         return renderCode(request, reply, { ...page, errors: { code: t.wrongCode(result.remaining) } }, 401)

@@ -48,6 +48,10 @@ const fr = {
   newCodeSent: 'Un nouveau code vient de vous être envoyé. Le précédent n’est plus valable.',
   codeEmailDelayed: 'L’email contenant votre code n’a pas encore pu être envoyé. Il partira dès que possible ; s’il ne vous parvient pas, utilisez « Envoyer un nouveau code » dans un instant.',
   resendTooSoon: (seconds: number) => `Un code vient de vous être envoyé. Attendez ${countOf('fr', seconds, 'seconde', 'secondes')} avant d’en demander un nouveau.`,
+
+  continueTitle: 'Vous êtes connecté',
+  continueBody: 'Retour à l’application qui vous a demandé de vous connecter…',
+  continueLink: 'Continuer vers l’application',
 }
 
 const en: typeof fr = {
@@ -93,6 +97,10 @@ const en: typeof fr = {
   newCodeSent: 'A new code has just been sent to you. The previous one is no longer valid.',
   codeEmailDelayed: 'The email with your code could not be sent yet. It will leave as soon as possible; if it does not reach you, use “Send a new code” in a moment.',
   resendTooSoon: (seconds: number) => `A code has just been sent. Wait ${countOf('en', seconds, 'second', 'seconds')} before asking for a new one.`,
+
+  continueTitle: 'You are signed in',
+  continueBody: 'Back to the application that asked you to sign in…',
+  continueLink: 'Continue to the application',
 }
 
 export const messages = { fr, en }

@@ -12,6 +12,7 @@
  * Clients are not artifacts: `Client` reads the clients super-administrators registered
  * (`clients.ts`), never a disabled one.
  */
+import { errors } from 'oidc-provider'
 import type { Db } from '../../kernel/db/database.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { findClientMetadata } from './clients.ts'
@@ -90,10 +91,21 @@ export function databaseAdapter (db: Db) {
       return undefined
     }
 
+    /**
+     * Marks a code or refresh token used, once: the library checks « not yet used » and then
+     * consumes, so two parallel requests with the same token would both pass its check. The
+     * second UPDATE finds the row used, and that request is treated as a replay: the grant's
+     * tokens are revoked and it gets invalid_grant, as a later replay would.
+     */
     async consume (id: string): Promise<void> {
-      await db.updateTable('oidc_payload').set({ consumed_at: Date.now() })
-        .where('model', '=', this.model).where('id_digest', '=', digestToken(id))
-        .execute()
+      const digest = digestToken(id)
+      const updated = await db.updateTable('oidc_payload').set({ consumed_at: Date.now() })
+        .where('model', '=', this.model).where('id_digest', '=', digest).where('consumed_at', 'is', null)
+        .executeTakeFirst()
+      if (Number(updated.numUpdatedRows) === 1) return
+      const row = await db.selectFrom('oidc_payload').select('grant_id').where('model', '=', this.model).where('id_digest', '=', digest).executeTakeFirst()
+      if (row?.grant_id) await db.deleteFrom('oidc_payload').where('grant_id', '=', row.grant_id).execute()
+      throw new errors.InvalidGrant('already used')
     }
 
     async destroy (id: string): Promise<void> {

@@ -12,6 +12,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { testEngine } from '../../../test/helpers/test-app.ts'
 import { HttpBrowser, clientConfiguration, freePort, registerTestClient, signInThroughPortal, startAuthorization, startListeningApp, type ListeningApp } from '../../../test/helpers/openid.ts'
 import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
@@ -107,6 +108,22 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     const again = await signedInUser2(email)
     expect((again.bamara_sites as Array<{ id: string }>).map((s) => s.id)).toEqual([kept])
+  })
+
+  it('on a password reset through the emailed link: a logout and the refresh token refused', async () => {
+    const email = 'reinitialise@chu-a.fr'
+    const { accountId, tokens } = await signedInUser(email, [hospitals.a.siteIds[0] as string])
+    const browser = new TestBrowser(t.app)
+    expect((await browser.post('/mot-de-passe-oublie', { email })).statusCode).toBe(303)
+    const link = pathOfLinkIn(await lastEmailTo(t.db, email))
+    const jeton = new URL(link, 'http://x').searchParams.get('jeton') as string
+    const password = 'Cerf-volant-bleu-2026!'
+    expect((await browser.post('/reinitialisation', { jeton, nouveauMotDePasse: password, confirmation: password })).statusCode).toBe(303)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === accountId)).toHaveLength(1)
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    const ended = await t.db.selectFrom('audit_event').select('details').where('type', '=', 'oidc.accessEnded').where('target_id', '=', accountId).executeTakeFirstOrThrow()
+    expect(JSON.parse(String(ended.details))).toMatchObject({ reason: 'passwordReset', clients: [clientId] })
   })
 
   it('retries a logout the client did not accept, and delivers it once it answers', async () => {

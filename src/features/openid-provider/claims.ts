@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 
 export type BamaraRole = 'user' | 'account_manager' | 'superadmin'
 
@@ -30,8 +31,7 @@ export async function findActiveAccountClaims (db: Db, accountId: string): Promi
     .where('id', '=', accountId)
     .executeTakeFirst()
   if (!account || account.email_confirmed_at === null || account.activated_at === null || account.deactivated_at !== null) return undefined
-  const sites = await db.selectFrom('account_site')
-    .innerJoin('site', 'site.id', 'account_site.site_id')
+  const sites = await selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select(['site.id', 'site.abbreviation', 'site.title', 'site.hospital_id', 'hospital.name as hospital_name', 'hospital.finess'])
     .where('account_site.account_id', '=', accountId)

@@ -61,5 +61,7 @@ declare module 'oidc-provider' {
     Check: typeof Check
   }
 
+  export const errors: { InvalidGrant: new (detail: string) => Error }
+
   export default Provider
 }

@@ -158,6 +158,22 @@ describe('OpenID Connect provider', () => {
     expect(await password.json()).toMatchObject({ error: 'unsupported_grant_type' })
   })
 
+  it('lets one of two parallel refreshes with the same token through, and revokes the family', async () => {
+    const email = 'parallel@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const start = await startAuthorization(config, redirectUri)
+    const callback = await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email)
+    const checks = { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce }
+    const exchanges = await Promise.allSettled([client.authorizationCodeGrant(config, callback, checks), client.authorizationCodeGrant(config, callback, checks)])
+    const tokens = exchanges.find((e) => e.status === 'fulfilled')?.value
+    expect(exchanges.filter((e) => e.status === 'fulfilled')).toHaveLength(1)
+    const refreshes = await Promise.allSettled([1, 2, 3].map(() => client.refreshTokenGrant(config, tokens?.refresh_token as string)))
+    expect(refreshes.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(1)
+    for (const r of refreshes) if (r.status === 'rejected') expect(r.reason).toMatchObject({ error: 'invalid_grant' })
+    const winner = refreshes.find((r) => r.status === 'fulfilled')
+    if (winner?.status === 'fulfilled') await expect(client.refreshTokenGrant(config, winner.value.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+  })
+
   it('shows a site change in the next userinfo and the next tokens', async () => {
     const email = 'site.change@chu-a.fr'
     const [siteA, siteB] = [hospitals.a.siteIds[0] as string, hospitals.b.siteIds[0] as string]

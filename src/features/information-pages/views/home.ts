@@ -10,6 +10,8 @@ export interface HomeView {
   /** « Mme Dupont » */
   formalName: string
   canManageAccounts: boolean
+  /** Outside production only: the demo relying party's address (DEMO_RP_URL). */
+  demoRpUrl?: string
 }
 
 export function homeView (t: InformationMessages, view: HomeView): Html {
@@ -23,5 +25,9 @@ export function homeView (t: InformationMessages, view: HomeView): Html {
   ${link('/mon-compte', t.myAccount, t.myAccountHint)}
   ${view.canManageAccounts ? link('/gestion', t.accountManagement, t.accountManagementHint) : ''}
   ${link('/aide', t.help, t.helpHint)}
-</ul>`
+</ul>
+${view.demoRpUrl ? html`<h2>${t.developmentTitle}</h2>
+<ul class="home-links">
+  ${link(view.demoRpUrl, t.demoRp, t.demoRpHint)}
+</ul>` : ''}`
 }

@@ -6,6 +6,7 @@
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
+import { notice } from '../../../kernel/web/page-parts.ts'
 import type { ClientSummary } from '../clients.ts'
 import type { ProviderMessages } from '../messages.ts'
 
@@ -28,7 +29,7 @@ export function clientsPage (p: { t: ProviderMessages; lang: Lang; csrf: Html; c
   const scopeChoices = [['email', t.scopeEmail], ['profile', t.scopeProfile], ['bamara', t.scopeBamara]] as const
   return html`<h1>${t.clientsTitle}</h1>
 <p>${t.clientsIntro}</p>
-${p.notice ? html`<div class="alert alert-success" role="status"><p>${p.notice}</p></div>` : ''}
+${notice(p.notice)}
 ${p.clients.length === 0
     ? html`<p>${t.noClients}</p>`
     : html`<table><caption class="sr-only">${t.clientsTitle}</caption>

@@ -7,6 +7,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { html, renderToString, trustedHtml, type Html } from '../../../kernel/web/html.ts'
 import { messages } from '../messages.ts'
+import { allowFormActionToPostLogoutUri } from './form-action.ts'
 
 interface PageContext extends KoaContextWithOIDC { body: unknown; type: string }
 
@@ -25,6 +26,7 @@ const langOf = (ctx: KoaContextWithOIDC) => ctx.req.bamaraLang ?? 'fr'
 export async function logoutPage (ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const lang = langOf(ctx)
   const t = messages[lang]
+  allowFormActionToPostLogoutUri(ctx)
   ;(ctx as PageContext).body = page(lang, t.logoutTitle, html`${trustedHtml(form)}
 <p>${t.logoutQuestion}</p>
 <p><button type="submit" class="btn btn-primary" form="op.logoutForm" value="yes" name="logout">${t.logoutYes}</button>
