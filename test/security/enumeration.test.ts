@@ -74,7 +74,8 @@ function hodgesLehmann (a: number[], b: number[]): number {
  * Interleaved timing of two kinds of request (a load spike from the other test files hits both
  * sides alike). The gap is the Hodges–Lehmann shift between the two samples. On a machine this loaded (2 cores, tests in parallel) one
  * measurement can still be thrown off; a gap is reported only if a second, fresh measurement
- * confirms it (a real 5 ms difference shows in both).
+ * confirms it (a real 5 ms difference shows in both). Alone a comparison takes 10–30 s; the
+ * 3-minute limit is for a loaded machine, where sampling slows but the gap asserted stays 5 ms.
  */
 async function compareTimes (existing: (i: number) => Promise<LightMyRequestResponse>, unknown: (i: number) => Promise<LightMyRequestResponse>, offset = 0) {
   const measure = async (round: number) => {
@@ -153,7 +154,7 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
     )
     console.info(`login: ${result.summary}`)
     expect(result.gap, result.summary).toBeLessThan(detectableMs)
-  }, 60_000)
+  }, 180_000)
 
   it(`takes the same time to register an existing and an unknown address (gap < ${detectableMs} ms)`, async () => {
     const result = await compareTimes(
@@ -162,7 +163,7 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
     )
     console.info(`registration: ${result.summary}`)
     expect(result.gap, result.summary).toBeLessThan(detectableMs)
-  }, 60_000)
+  }, 180_000)
 
   it(`takes the same time to answer a forgotten password for an existing and an unknown address (gap < ${detectableMs} ms)`, async () => {
     const result = await compareTimes(
@@ -171,7 +172,7 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
     )
     console.info(`forgotten password: ${result.summary}`)
     expect(result.gap, result.summary).toBeLessThan(detectableMs)
-  }, 60_000)
+  }, 180_000)
 
   it(`takes the same time to resend a confirmation link for an unconfirmed and an unknown address (gap < ${detectableMs} ms)`, async () => {
     const waiting = await browser().post('/confirmation/renvoyer', { email: 'attente@chu-a.fr' })
@@ -184,5 +185,5 @@ describe(`no enumeration of addresses (${testEngine})`, () => {
     )
     console.info(`confirmation resend: ${result.summary}`)
     expect(result.gap, result.summary).toBeLessThan(detectableMs)
-  }, 60_000)
+  }, 180_000)
 })
