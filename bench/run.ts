@@ -190,12 +190,13 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
 async function benchOpenidProvider (engine: Engine, db: Parameters<typeof createSessions>[0], server: RunningServer, accounts: Array<{ id: string }>, result: EngineResult) {
   const client = await registerBenchClient(db, Date.now())
   const sessions = await createSessions(db, accounts.slice(0, 200).map((a) => a.id), Date.now())
-  const tokenCodes = wants('token') ? settings.oidcCodes : 0
+  const forUserinfo = wants('userinfo') ? 100 : 0
   const minting = performance.now()
-  const codes = await mintCodes(server.url, client, sessions, tokenCodes + (wants('userinfo') ? 100 : 0))
+  const codes = await mintCodes(server.url, client, sessions, (wants('token') ? settings.oidcCodes : 0) + forUserinfo, 30)
+  const tokenCodes = codes.length - forUserinfo
   log(`${engine}: minted ${codes.length} authorization codes in ${((performance.now() - minting) / 1000).toFixed(1)} s`)
   if (wants('token')) {
-    log(`${engine}: token endpoint, ${codes.length - (wants('userinfo') ? 100 : 0)} code exchanges, ${pageConnections} connections`)
+    log(`${engine}: token endpoint, ${tokenCodes} code exchanges, ${pageConnections} connections`)
     result.oidcToken = await withServerCpu(server, () => runCodeExchange(server.url, client, codes.slice(0, tokenCodes), pageConnections))
   }
   if (wants('userinfo')) {

@@ -10,8 +10,8 @@
  * follows the provider's redirects (`/oidc/interaction/:uid`: the portal session finishes the
  * interaction at once, single sign-on; `/oidc/auth/:uid`) until the redirect to the client's
  * `redirect_uri?code=…`. Each code is exchanged exactly once by the measured run. A code lives
- * one minute (rules.oidcAuthorizationCodeTtl): the codes are minted just before the run, and
- * their number is kept small enough for minting and exchanging to fit in that minute.
+ * one minute (rules.oidcAuthorizationCodeTtl): the codes are minted just before the run, for
+ * 30 s at most (fewer codes on a slow or loaded machine), so minting and exchanging fit in it.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../../src/kernel/db/database.ts'
@@ -66,21 +66,25 @@ async function mintOne (url: string, client: BenchClient, cookies: Map<string, s
   throw new Error('minting a code: too many redirects')
 }
 
-/** `amount` codes over the given portal sessions, `parallel` browsers at a time. */
-export async function mintCodes (url: string, client: BenchClient, sessionTokens: string[], amount: number, parallel = 16): Promise<MintedCode[]> {
+/**
+ * Up to `amount` codes over the given portal sessions, `parallel` browsers at a time, minting
+ * for `budgetSeconds` at most: the first code must still be alive when the last is exchanged.
+ */
+export async function mintCodes (url: string, client: BenchClient, sessionTokens: string[], amount: number, budgetSeconds: number, parallel = 16): Promise<MintedCode[]> {
+  const deadline = performance.now() + budgetSeconds * 1000
   const jars = sessionTokens.map((token) => new Map([['session', token]]))
   const codes: MintedCode[] = []
   let started = 0
   const workers = Math.min(parallel, jars.length)
   // Worker w owns the browsers w, w + workers, …: one authorization request per browser at a time.
   await Promise.all(Array.from({ length: workers }, async (_, worker) => {
-    for (let round = 0; started < amount; round++) {
+    for (let round = 0; started < amount && performance.now() < deadline; round++) {
       started++
       const owned = Math.ceil((jars.length - worker) / workers)
       codes.push(await mintOne(url, client, jars[worker + (round % owned) * workers]!))
     }
   }))
-  return codes.slice(0, amount)
+  return codes
 }
 
 const tokenRequest = (client: BenchClient, minted: MintedCode) => ({
