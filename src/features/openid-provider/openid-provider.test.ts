@@ -61,6 +61,8 @@ describe('OpenID Connect provider', () => {
     const claims = tokens.claims()
     expect(claims?.sub).toBe(accountId)
     expect(claims?.iss).toBe(t.issuer)
+    expect(claims).toMatchObject({ email, given_name: 'Claire', family_name: 'Dupont', bamara_role: 'user' })
+    expect((claims?.bamara_sites as Array<{ id: string }>).map((s) => s.id).sort()).toEqual([hospitals.a.siteIds[0], hospitals.a.siteIds[1]].sort())
 
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, accountId)
     expect(userinfo).toMatchObject({ sub: accountId, email, email_verified: true, given_name: 'Claire', family_name: 'Dupont', bamara_role: 'user' })
@@ -188,6 +190,7 @@ describe('OpenID Connect provider', () => {
     expect(await siteIds(tokens.access_token)).toEqual([siteB])
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
     expect(await siteIds(refreshed.access_token)).toEqual([siteB])
+    expect((refreshed.claims()?.bamara_sites as Array<{ id: string }>).map((s) => s.id)).toEqual([siteB])
   })
 
   it('ends the portal session too when a relying party asks for the logout (RP-initiated logout)', async () => {

@@ -74,6 +74,9 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
       profile: ['given_name', 'family_name'],
       bamara: ['bamara_role', 'bamara_hospitals', 'bamara_sites'],
     },
+    // The token carries the sites and the role (the BaMaRa application decides from it), as
+    // Keycloak does: not only userinfo. They are read at issue time, so a refresh brings the change.
+    conformIdTokenClaims: false,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
     enabledJWA: {
