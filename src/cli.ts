@@ -364,16 +364,29 @@ function describeActivationDigests (report: DigestReport): string {
   return `Récapitulatifs envoyés : ${report.sent} (gestionnaires : ${report.managers}, comptes signalés : ${report.accounts}).`
 }
 
-async function backupFromCli (config: AppConfig, args: string[], io: CliIo): Promise<number> {
+/**
+ * backup and restore take exactly one file and work on SQLite only (PostgreSQL has its own
+ * tools): the file, or the usage exit code after saying what is wrong.
+ */
+function sqliteFileArgument (config: AppConfig, args: string[], io: CliIo, refusals: { usage: string; postgres: string }): string | number {
   const [file, ...extra] = args
   if (file === undefined || extra.length > 0) {
-    io.err('Indiquez le fichier de sauvegarde : npm run cli -- backup <fichier>')
+    io.err(refusals.usage)
     return exitCodes.usage
   }
   if (config.databaseUrl !== undefined) {
-    io.err('Base PostgreSQL : sauvegardez-la avec pg_dump (voir docs/deployment.md, « Sauvegardes »).')
+    io.err(refusals.postgres)
     return exitCodes.usage
   }
+  return file
+}
+
+async function backupFromCli (config: AppConfig, args: string[], io: CliIo): Promise<number> {
+  const file = sqliteFileArgument(config, args, io, {
+    usage: 'Indiquez le fichier de sauvegarde : npm run cli -- backup <fichier>',
+    postgres: 'Base PostgreSQL : sauvegardez-la avec pg_dump (voir docs/deployment.md, « Sauvegardes »).',
+  })
+  if (typeof file === 'number') return file
   const result = await backupSqliteDatabase(config.sqliteFile, file)
   if (result.outcome === 'noDatabase') {
     io.err(`Aucune base à sauvegarder : « ${config.sqliteFile} » n’existe pas.`)
@@ -388,15 +401,11 @@ async function backupFromCli (config: AppConfig, args: string[], io: CliIo): Pro
 }
 
 function restoreFromCli (config: AppConfig, args: string[], io: CliIo): number {
-  const [file, ...extra] = args
-  if (file === undefined || extra.length > 0) {
-    io.err('Indiquez la sauvegarde à restaurer : npm run cli -- restore <fichier>')
-    return exitCodes.usage
-  }
-  if (config.databaseUrl !== undefined) {
-    io.err('Base PostgreSQL : restaurez-la avec pg_restore (voir docs/deployment.md, « Sauvegardes »).')
-    return exitCodes.usage
-  }
+  const file = sqliteFileArgument(config, args, io, {
+    usage: 'Indiquez la sauvegarde à restaurer : npm run cli -- restore <fichier>',
+    postgres: 'Base PostgreSQL : restaurez-la avec pg_restore (voir docs/deployment.md, « Sauvegardes »).',
+  })
+  if (typeof file === 'number') return file
   const result = restoreSqliteDatabase(file, config.sqliteFile, migrationNames, io.now())
   if (result.outcome === 'inUse') {
     io.err(`Restauration refusée : un processus utilise « ${config.sqliteFile} » (le service est-il arrêté ?). Rien n’a été modifié.`)

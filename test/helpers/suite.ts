@@ -2,6 +2,7 @@
  * The start most feature suites share: an app on its own database with hospitals A and B, and
  * browsers signed in as a given account. One place for the set-up the suites used to repeat.
  */
+import { afterAll, beforeAll } from 'vitest'
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.ts'
 import { createTwoHospitals, type TestHospital } from './fixtures.ts'
 import { TestBrowser } from './browser.ts'
@@ -18,4 +19,15 @@ export async function signedInBrowser (t: TestApp, accountId: string): Promise<T
   const browser = new TestBrowser(t.app)
   await signIn(t, browser, accountId)
   return browser
+}
+
+/**
+ * The suite's start and end, registered once: before all its tests an app with hospitals A and
+ * B, after them the app closed. Its fields are filled when the tests run (read them there).
+ */
+export function suiteWithTwoHospitals (options: TestAppOptions = {}): { t: TestApp; a: TestHospital; b: TestHospital } {
+  const suite = {} as { t: TestApp; a: TestHospital; b: TestHospital }
+  beforeAll(async () => { Object.assign(suite, await startWithTwoHospitals(options)) })
+  afterAll(async () => { await suite.t?.close() })
+  return suite
 }

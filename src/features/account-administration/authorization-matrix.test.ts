@@ -4,12 +4,12 @@
  * B, user of A and B, account manager of A}, with the expected outcome and, for refusals, proof
  * that nothing changed. A console route missing from the matrix fails the first test.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
 import { createAccount, createHospital, createSite, type TestAccountState, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
-import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 type Actor = 'anonymous' | 'user' | 'managerA' | 'managerB' | 'superadmin'
 type Target = 'userA' | 'userB' | 'userAB' | 'accountManagerA'
@@ -138,51 +138,47 @@ const referenceData: Record<string, { method: 'GET' | 'POST'; url: (f: Reference
 }
 
 describe(`authorization matrix of the console (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let b: TestHospital
+  const s = suiteWithTwoHospitals()
   const browsers = {} as Record<Actor, TestBrowser>
   let counter = 0
 
   beforeAll(async () => {
-    ;({ t, a, b } = await startWithTwoHospitals())
     const ids: Record<Exclude<Actor, 'anonymous'>, string> = {
-      user: await createAccount(t.db, { email: 'simple@chu-a.fr', siteIds: [a.siteIds[0] as string] }),
-      managerA: await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }),
-      managerB: await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId] }),
-      superadmin: await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true }),
+      user: await createAccount(s.t.db, { email: 'simple@chu-a.fr', siteIds: [s.a.siteIds[0] as string] }),
+      managerA: await createAccount(s.t.db, { email: 'gestion@chu-a.fr', siteIds: [s.a.adminSiteId] }),
+      managerB: await createAccount(s.t.db, { email: 'gestion@chu-b.fr', siteIds: [s.b.adminSiteId] }),
+      superadmin: await createAccount(s.t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true }),
     }
-    browsers.anonymous = new TestBrowser(t.app)
+    browsers.anonymous = new TestBrowser(s.t.app)
     for (const actor of ['user', 'managerA', 'managerB', 'superadmin'] as const) {
-      browsers[actor] = new TestBrowser(t.app)
-      await signIn(t, browsers[actor], ids[actor])
+      browsers[actor] = new TestBrowser(s.t.app)
+      await signIn(s.t, browsers[actor], ids[actor])
     }
   })
-  afterAll(async () => { await t.close() })
 
   async function createTarget (target: Target, route: RouteCase): Promise<TargetFixture> {
     const site = (h: TestHospital, i: number) => h.siteIds[i] as string
     const sites: Record<Target, { siteIds: string[]; add: string; remove: string; domain: string }> = {
-      userA: { siteIds: [site(a, 0), site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
-      userB: { siteIds: [site(b, 0), site(b, 2)], add: site(b, 1), remove: site(b, 2), domain: 'chu-b.fr' },
-      userAB: { siteIds: [site(a, 0), site(b, 0), site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
-      accountManagerA: { siteIds: [a.adminSiteId, site(a, 2)], add: site(a, 1), remove: site(a, 2), domain: 'chu-a.fr' },
+      userA: { siteIds: [site(s.a, 0), site(s.a, 2)], add: site(s.a, 1), remove: site(s.a, 2), domain: 'chu-a.fr' },
+      userB: { siteIds: [site(s.b, 0), site(s.b, 2)], add: site(s.b, 1), remove: site(s.b, 2), domain: 'chu-b.fr' },
+      userAB: { siteIds: [site(s.a, 0), site(s.b, 0), site(s.a, 2)], add: site(s.a, 1), remove: site(s.a, 2), domain: 'chu-a.fr' },
+      accountManagerA: { siteIds: [s.a.adminSiteId, site(s.a, 2)], add: site(s.a, 1), remove: site(s.a, 2), domain: 'chu-a.fr' },
     }
     const spec = sites[target]
     const email = `cible${++counter}@${spec.domain}`
-    const id = await createAccount(t.db, { email, siteIds: spec.siteIds, state: route.state, locked: route.locked })
+    const id = await createAccount(s.t.db, { email, siteIds: spec.siteIds, state: route.state, locked: route.locked })
     return { id, email, addSiteId: spec.add, removeSiteId: spec.remove }
   }
 
   async function snapshot (id: string): Promise<string> {
-    const account = await t.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
-    const sites = await t.db.selectFrom('account_site').select('site_id').where('account_id', '=', id).orderBy('site_id').execute()
-    const tokens = await t.db.selectFrom('account_token').select(['digest', 'used_at']).where('account_id', '=', id).orderBy('digest').execute()
+    const account = await s.t.db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst()
+    const sites = await s.t.db.selectFrom('account_site').select('site_id').where('account_id', '=', id).orderBy('site_id').execute()
+    const tokens = await s.t.db.selectFrom('account_token').select(['digest', 'used_at']).where('account_id', '=', id).orderBy('digest').execute()
     return JSON.stringify({ account, sites, tokens })
   }
 
   it('lists every console route, so a new route must be added here', () => {
-    const registered = t.app.routeList.filter((r) => / \/gestion([/.]|$)/.test(r)).map((r) => r.replace(/(.)\/$/, '$1'))
+    const registered = s.t.app.routeList.filter((r) => / \/gestion([/.]|$)/.test(r)).map((r) => r.replace(/(.)\/$/, '$1'))
     expect(new Set(registered)).toEqual(new Set([...Object.keys(matrix), ...Object.keys(withoutTarget), ...Object.keys(referenceData)]))
   })
 
@@ -230,17 +226,17 @@ describe(`authorization matrix of the console (${testEngine})`, () => {
   }
 
   it('reference-data pages: anonymous → login, user and managers → 403 (nothing changes), super-administrator → allowed', async () => {
-    const c = await createHospital(t.db, 'CHU de Test C', '670000041', 'chu-c.fr')
+    const c = await createHospital(s.t.db, 'CHU de Test C', '670000041', 'chu-c.fr')
     const fixture: ReferenceFixture = {
       hospitalId: c.id,
       siteId: c.siteIds[0] as string,
-      deletableSiteId: await createSite(t.db, c.id, { title: 'Site à supprimer', kind: 'other' }),
+      deletableSiteId: await createSite(s.t.db, c.id, { title: 'Site à supprimer', kind: 'other' }),
     }
     const referenceSnapshot = async () => JSON.stringify(await Promise.all([
-      t.db.selectFrom('hospital').selectAll().orderBy('id').execute(),
-      t.db.selectFrom('hospital_email_domain').selectAll().orderBy('hospital_id').orderBy('domain').execute(),
-      t.db.selectFrom('site').selectAll().orderBy('id').execute(),
-      t.db.selectFrom('profession').selectAll().orderBy('code').execute(),
+      s.t.db.selectFrom('hospital').selectAll().orderBy('id').execute(),
+      s.t.db.selectFrom('hospital_email_domain').selectAll().orderBy('hospital_id').orderBy('domain').execute(),
+      s.t.db.selectFrom('site').selectAll().orderBy('id').execute(),
+      s.t.db.selectFrom('profession').selectAll().orderBy('code').execute(),
     ]))
     const mismatches: string[] = []
     for (const [route, spec] of Object.entries(referenceData)) {
@@ -261,7 +257,7 @@ describe(`authorization matrix of the console (${testEngine})`, () => {
   })
 
   it('audits every refusal of a logged-in actor', async () => {
-    const refusals = await t.db.selectFrom('audit_event').select(['actor_id', 'outcome', 'details'])
+    const refusals = await s.t.db.selectFrom('audit_event').select(['actor_id', 'outcome', 'details'])
       .where('type', '=', 'admin.actionRefused').execute()
     expect(refusals.length).toBeGreaterThan(40)
     expect(refusals.every((r) => r.outcome === 'refused' && r.actor_id !== null)).toBe(true)

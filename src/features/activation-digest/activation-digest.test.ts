@@ -3,51 +3,45 @@
  * listing the users of their hospitals confirmed since the previous digest; nothing for managers
  * who cannot act; parallel runs (several instances) send once.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, createTestDatabase, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, createTwoHospitals, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { buildTestApp, createTestDatabase, testEngine } from '../../../test/helpers/test-app.ts'
+import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { emailsTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { days, hours } from '../../config.ts'
 import { runCli } from '../../cli.ts'
 import { sendActivationDigests } from './index.ts'
-import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const subject = 'BaMaRa - Comptes en attente d\'activation'
 
 describe(`activation digest (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let b: TestHospital
+  const s = suiteWithTwoHospitals()
   let counter = 0
 
-  beforeAll(async () => {
-    ;({ t, a, b } = await startWithTwoHospitals())
-  })
-  afterAll(async () => { await t.close() })
   beforeEach(async () => {
     // Each test starts from a clean slate: no pending account, no digest sent.
-    await t.db.updateTable('account').set({ activated_at: 1 }).where('activated_at', 'is', null).execute()
-    await t.db.deleteFrom('notification_digest').execute()
-    await t.db.deleteFrom('outbox').execute()
+    await s.t.db.updateTable('account').set({ activated_at: 1 }).where('activated_at', 'is', null).execute()
+    await s.t.db.deleteFrom('notification_digest').execute()
+    await s.t.db.deleteFrom('outbox').execute()
   })
 
-  const send = () => sendActivationDigests(t.app.flow)
+  const send = () => sendActivationDigests(s.t.app.flow)
   const manager = async (siteIds: string[], extra: { state?: 'active' | 'deactivated' | 'pendingActivation'; locked?: boolean } = {}) => {
     const email = `gestion${++counter}@chu-a.fr`
-    return { email, id: await createAccount(t.db, { email, siteIds, state: extra.state ?? 'active', locked: extra.locked }) }
+    return { email, id: await createAccount(s.t.db, { email, siteIds, state: extra.state ?? 'active', locked: extra.locked }) }
   }
   /** A user confirming their address now (the test clock's time). */
   const confirmed = (siteIds: string[], lastName: string, state: 'pendingActivation' | 'unconfirmed' = 'pendingActivation') =>
-    createAccount(t.db, { email: `user${++counter}@chu-a.fr`, siteIds, state, lastName, firstName: 'Zoé', now: t.clock.now() })
+    createAccount(s.t.db, { email: `user${++counter}@chu-a.fr`, siteIds, state, lastName, firstName: 'Zoé', now: s.t.clock.now() })
 
   it('confirm → digest; no second digest the same day; a new confirmation the next day → a second digest with only the new name', async () => {
-    const m = await manager([a.adminSiteId])
-    await confirmed([a.siteIds[0] as string], 'Lévêque')
-    t.clock.advance(hours(1))
+    const m = await manager([s.a.adminSiteId])
+    await confirmed([s.a.siteIds[0] as string], 'Lévêque')
+    s.t.clock.advance(hours(1))
     expect((await send()).sent).toBeGreaterThanOrEqual(1)
-    let emails = await emailsTo(t.db, m.email)
+    let emails = await emailsTo(s.t.db, m.email)
     expect(emails).toHaveLength(1)
     expect(emails[0]?.subject).toBe(subject)
     expect(emails[0]?.text).toContain('1 utilisateur de votre établissement a confirmé son adresse email')
@@ -56,106 +50,106 @@ describe(`activation digest (${testEngine})`, () => {
     expect(emails[0]?.html).toContain('Lévêque Zoé')
 
     // The link opens the console's list filtered on « en attente d'activation », which shows that user.
-    const browser = new TestBrowser(t.app)
-    await signIn(t, browser, m.id)
+    const browser = new TestBrowser(s.t.app)
+    await signIn(s.t, browser, m.id)
     const list = await browser.get(pathOfLinkIn(emails[0] as never))
     expect(list.statusCode).toBe(200)
     expect(list.body).toContain('Lévêque')
 
-    t.clock.advance(hours(2))
-    await confirmed([a.siteIds[1] as string], 'Nouvelle')
-    t.clock.advance(hours(1))
+    s.t.clock.advance(hours(2))
+    await confirmed([s.a.siteIds[1] as string], 'Nouvelle')
+    s.t.clock.advance(hours(1))
     await send()
-    expect(await emailsTo(t.db, m.email)).toHaveLength(1)
+    expect(await emailsTo(s.t.db, m.email)).toHaveLength(1)
 
-    t.clock.advance(days(1))
+    s.t.clock.advance(days(1))
     await send()
-    emails = await emailsTo(t.db, m.email)
+    emails = await emailsTo(s.t.db, m.email)
     expect(emails).toHaveLength(2)
     expect(emails[1]?.text).toContain('Nouvelle Zoé')
     expect(emails[1]?.text).not.toContain('Lévêque')
 
     // Nothing new: no email, however long it waits.
-    t.clock.advance(days(3))
+    s.t.clock.advance(days(3))
     await send()
-    expect(await emailsTo(t.db, m.email)).toHaveLength(2)
-    const audit = await t.db.selectFrom('audit_event').select(['type', 'target_id']).where('type', '=', 'notification.activationDigestSent').where('target_id', '=', m.id).execute()
+    expect(await emailsTo(s.t.db, m.email)).toHaveLength(2)
+    const audit = await s.t.db.selectFrom('audit_event').select(['type', 'target_id']).where('type', '=', 'notification.activationDigestSent').where('target_id', '=', m.id).execute()
     expect(audit).toHaveLength(2)
   })
 
   it('a manager of two hospitals gets one digest listing both; each manager sees only their hospitals', async () => {
-    const both = await manager([a.adminSiteId, b.adminSiteId])
-    const onlyB = await manager([b.adminSiteId])
-    await confirmed([a.siteIds[0] as string], 'Alpha')
-    await confirmed([b.siteIds[0] as string], 'Bravo')
+    const both = await manager([s.a.adminSiteId, s.b.adminSiteId])
+    const onlyB = await manager([s.b.adminSiteId])
+    await confirmed([s.a.siteIds[0] as string], 'Alpha')
+    await confirmed([s.b.siteIds[0] as string], 'Bravo')
     await send()
-    const forBoth = await emailsTo(t.db, both.email)
+    const forBoth = await emailsTo(s.t.db, both.email)
     expect(forBoth).toHaveLength(1)
     expect(forBoth[0]?.text).toContain('2 utilisateurs de votre établissement')
     expect(forBoth[0]?.text).toContain('Alpha Zoé (CHU de Test A)')
     expect(forBoth[0]?.text).toContain('Bravo Zoé (CHU de Test B)')
-    const forB = await emailsTo(t.db, onlyB.email)
+    const forB = await emailsTo(s.t.db, onlyB.email)
     expect(forB).toHaveLength(1)
     expect(forB[0]?.text).toContain('Bravo')
     expect(forB[0]?.text).not.toContain('Alpha')
   })
 
   it('deactivated, locked or not yet activated managers get nothing; unconfirmed, multi-hospital and account-manager requests are not listed', async () => {
-    const deactivated = await manager([a.adminSiteId], { state: 'deactivated' })
-    const locked = await manager([a.adminSiteId], { locked: true })
-    const pending = await manager([a.adminSiteId], { state: 'pendingActivation' })
-    const active = await manager([a.adminSiteId])
-    await confirmed([a.siteIds[0] as string], 'Visible')
-    await confirmed([a.siteIds[0] as string], 'Nonconfirme', 'unconfirmed')
-    await confirmed([a.siteIds[0] as string, b.siteIds[0] as string], 'Deuxhopitaux')
-    await confirmed([a.adminSiteId], 'Demandegestion')
+    const deactivated = await manager([s.a.adminSiteId], { state: 'deactivated' })
+    const locked = await manager([s.a.adminSiteId], { locked: true })
+    const pending = await manager([s.a.adminSiteId], { state: 'pendingActivation' })
+    const active = await manager([s.a.adminSiteId])
+    await confirmed([s.a.siteIds[0] as string], 'Visible')
+    await confirmed([s.a.siteIds[0] as string], 'Nonconfirme', 'unconfirmed')
+    await confirmed([s.a.siteIds[0] as string, s.b.siteIds[0] as string], 'Deuxhopitaux')
+    await confirmed([s.a.adminSiteId], 'Demandegestion')
     await send()
-    for (const m of [deactivated, locked]) expect(await emailsTo(t.db, m.email)).toHaveLength(0)
+    for (const m of [deactivated, locked]) expect(await emailsTo(s.t.db, m.email)).toHaveLength(0)
     // The pending manager is itself listed (an account-manager request) nowhere and emailed nothing.
-    expect(await emailsTo(t.db, pending.email)).toHaveLength(0)
-    const emails = await emailsTo(t.db, active.email)
+    expect(await emailsTo(s.t.db, pending.email)).toHaveLength(0)
+    const emails = await emailsTo(s.t.db, active.email)
     expect(emails).toHaveLength(1)
     expect(emails[0]?.text).toContain('Visible')
     for (const hidden of ['Nonconfirme', 'Deuxhopitaux', 'Demandegestion']) expect(emails[0]?.text).not.toContain(hidden)
   })
 
   it('lists a registration made through the form only once its address is confirmed by the link', async () => {
-    const m = await manager([a.adminSiteId])
-    const browser = new TestBrowser(t.app)
+    const m = await manager([s.a.adminSiteId])
+    const browser = new TestBrowser(s.t.app)
     const email = `inscrite${++counter}@chu-a.fr`
     const registered = await browser.post('/inscription', {
       civilite: 'mme', nom: 'Formulaire', prenom: 'Zoé', email, motDePasse: 'Tulipe-Rouge-1987!', confirmationMotDePasse: 'Tulipe-Rouge-1987!',
-      profession: 'medecin', hopital: a.id, sites: [a.siteIds[0] as string], cgu: 'oui',
+      profession: 'medecin', hopital: s.a.id, sites: [s.a.siteIds[0] as string], cgu: 'oui',
     })
     expect(registered.statusCode).toBe(303)
-    t.clock.advance(hours(1))
+    s.t.clock.advance(hours(1))
     await send()
-    expect(await emailsTo(t.db, m.email)).toHaveLength(0)
+    expect(await emailsTo(s.t.db, m.email)).toHaveLength(0)
 
-    const link = pathOfLinkIn((await emailsTo(t.db, email))[0] as never)
+    const link = pathOfLinkIn((await emailsTo(s.t.db, email))[0] as never)
     const confirmedPage = await browser.post('/confirmation', { jeton: new URL(link, 'http://x').searchParams.get('jeton') as string })
     expect(confirmedPage.statusCode).toBe(200)
-    t.clock.advance(hours(1))
+    s.t.clock.advance(hours(1))
     await send()
-    const digests = await emailsTo(t.db, m.email)
+    const digests = await emailsTo(s.t.db, m.email)
     expect(digests).toHaveLength(1)
     expect(digests[0]?.text).toContain('Formulaire Zoé (CHU de Test A)')
   })
 
   it('parallel runs send one digest per manager', async () => {
-    const m = await manager([a.adminSiteId])
-    await confirmed([a.siteIds[0] as string], 'Parallele')
+    const m = await manager([s.a.adminSiteId])
+    await confirmed([s.a.siteIds[0] as string], 'Parallele')
     const reports = await Promise.all([send(), send(), send()])
     // Every active manager of A (earlier tests' too) gets exactly one digest, whichever run sent it.
-    const recipients = (await t.db.selectFrom('outbox').select('recipient').execute()).map((r) => r.recipient)
+    const recipients = (await s.t.db.selectFrom('outbox').select('recipient').execute()).map((r) => r.recipient)
     expect(recipients.length).toBe(new Set(recipients).size)
     expect(reports.map((r) => r.sent).reduce((x, y) => x + y, 0)).toBe(recipients.length)
-    expect(await emailsTo(t.db, m.email)).toHaveLength(1)
+    expect(await emailsTo(s.t.db, m.email)).toHaveLength(1)
     // A later run the next day, again in parallel, sends once more only if something new came.
-    t.clock.advance(days(1))
-    await confirmed([a.siteIds[0] as string], 'Suivant')
+    s.t.clock.advance(days(1))
+    await confirmed([s.a.siteIds[0] as string], 'Suivant')
     await Promise.all([send(), send()])
-    expect(await emailsTo(t.db, m.email)).toHaveLength(2)
+    expect(await emailsTo(s.t.db, m.email)).toHaveLength(2)
   })
 
   it.skipIf(testEngine !== 'postgres')('two instances sharing the database send one digest', async () => {

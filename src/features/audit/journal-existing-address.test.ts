@@ -5,35 +5,31 @@
  * account's hospitals see it. Abuse case: a manager of hospital A registers any address while
  * choosing A, then reads A's journal to learn whether it has an account anywhere.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount } from '../../../test/helpers/fixtures.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
-import { signedInBrowser, startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { signedInBrowser, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const eventType = 'account.registrationAttemptOnExistingEmail'
 
 describe(`journal: a registration on an existing address (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let b: TestHospital
+  const s = suiteWithTwoHospitals()
   let managerA: TestBrowser
   let managerB: TestBrowser
   let superadmin: TestBrowser
 
   beforeAll(async () => {
-    ;({ t, a, b } = await startWithTwoHospitals())
-    const browserOf = (accountId: string) => signedInBrowser(t, accountId)
-    managerA = await browserOf(await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }))
-    managerB = await browserOf(await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId] }))
-    superadmin = await browserOf(await createAccount(t.db, { email: 'admin@bamara.fr', siteIds: [], isSuperadmin: true }))
+    const browserOf = (accountId: string) => signedInBrowser(s.t, accountId)
+    managerA = await browserOf(await createAccount(s.t.db, { email: 'gestion@chu-a.fr', siteIds: [s.a.adminSiteId] }))
+    managerB = await browserOf(await createAccount(s.t.db, { email: 'gestion@chu-b.fr', siteIds: [s.b.adminSiteId] }))
+    superadmin = await browserOf(await createAccount(s.t.db, { email: 'admin@bamara.fr', siteIds: [], isSuperadmin: true }))
   })
-  afterAll(async () => { await t?.close() })
 
-  const registerWithHospitalA = (email: string) => new TestBrowser(t.app).post('/inscription', {
+  const registerWithHospitalA = (email: string) => new TestBrowser(s.t.app).post('/inscription', {
     civilite: 'mme', nom: 'Sonde', prenom: 'Anne', email, motDePasse: 'Tulipe-Rouge-1987!', confirmationMotDePasse: 'Tulipe-Rouge-1987!',
-    profession: 'medecin', hopital: a.id, sites: [a.siteIds[0] as string], cgu: 'oui',
+    profession: 'medecin', hopital: s.a.id, sites: [s.a.siteIds[0] as string], cgu: 'oui',
   })
 
   async function expectHiddenFromManagerA (email: string) {
@@ -56,23 +52,23 @@ describe(`journal: a registration on an existing address (${testEngine})`, () =>
 
   it("hides the attempt from the chosen hospital's manager; the existing account's manager and a super-administrator see it", async () => {
     const email = 'existant@chu-b.fr'
-    const owner = await createAccount(t.db, { email, siteIds: [b.siteIds[0] as string] })
+    const owner = await createAccount(s.t.db, { email, siteIds: [s.b.siteIds[0] as string] })
     expect((await registerWithHospitalA(email)).statusCode).toBe(303)
 
     await expectHiddenFromManagerA(email)
     await expectSeenBy(managerB, email)
     await expectSeenBy(superadmin, email)
-    const row = await t.db.selectFrom('audit_event').select(['hospital_id', 'details']).where('type', '=', eventType).where('target_id', '=', owner).executeTakeFirstOrThrow()
-    expect(row.hospital_id).toBe(b.id)
-    expect(JSON.parse(row.details ?? '{}')).toEqual({ chosenHospitalId: a.id })
+    const row = await s.t.db.selectFrom('audit_event').select(['hospital_id', 'details']).where('type', '=', eventType).where('target_id', '=', owner).executeTakeFirstOrThrow()
+    expect(row.hospital_id).toBe(s.b.id)
+    expect(JSON.parse(row.details ?? '{}')).toEqual({ chosenHospitalId: s.a.id })
   })
 
   it('keeps hiding rows written under the chosen hospital before this rule', async () => {
     const email = 'ancien-existant@chu-b.fr'
-    const owner = await createAccount(t.db, { email, siteIds: [b.siteIds[1] as string] })
-    await t.db.transaction().execute((tx) => recordEvent(tx, {
-      type: eventType, outcome: 'refused', actorId: null, targetId: owner, hospitalId: a.id, ip: '192.0.2.7', userAgent: 'UA',
-    }, t.clock.now()))
+    const owner = await createAccount(s.t.db, { email, siteIds: [s.b.siteIds[1] as string] })
+    await s.t.db.transaction().execute((tx) => recordEvent(tx, {
+      type: eventType, outcome: 'refused', actorId: null, targetId: owner, hospitalId: s.a.id, ip: '192.0.2.7', userAgent: 'UA',
+    }, s.t.clock.now()))
 
     await expectHiddenFromManagerA(email)
     await expectSeenBy(managerB, email)

@@ -3,21 +3,19 @@
  * users only (page and CSV), a super-administrator all; filters; CSV escaping against formula
  * injection; the purge deletes from the start of the chain only and the chain still verifies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount } from '../../../test/helpers/fixtures.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { days } from '../../config.ts'
 import { csvCell } from '../../kernel/web/csv.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { purgeAuditEvents, verifyAuditChain } from './index.ts'
-import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`audit journal at /gestion/journal (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let b: TestHospital
+  const s = suiteWithTwoHospitals()
   let userA = ''
   let userB = ''
   let browserA: TestBrowser
@@ -25,22 +23,20 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   let superadmin: TestBrowser
 
   beforeAll(async () => {
-    ;({ t, a, b } = await startWithTwoHospitals())
-    userA = await createAccount(t.db, { email: 'alice@chu-a.fr', siteIds: [a.siteIds[0] as string] })
-    userB = await createAccount(t.db, { email: 'bob@chu-b.fr', siteIds: [b.siteIds[0] as string] })
+    userA = await createAccount(s.t.db, { email: 'alice@chu-a.fr', siteIds: [s.a.siteIds[0] as string] })
+    userB = await createAccount(s.t.db, { email: 'bob@chu-b.fr', siteIds: [s.b.siteIds[0] as string] })
     const record = (type: string, targetId: string, details?: Record<string, unknown>) =>
-      t.db.transaction().execute((tx) => recordEvent(tx, { type, actorId: targetId, targetId, ip: '192.0.2.1', userAgent: 'UA', details }, t.clock.now()))
+      s.t.db.transaction().execute((tx) => recordEvent(tx, { type, actorId: targetId, targetId, ip: '192.0.2.1', userAgent: 'UA', details }, s.t.clock.now()))
     await record('login.succeeded', userA)
     await record('login.succeeded', userB)
     await record('login.passwordRejected', userB, { reason: '=HYPERLINK("http://evil")' })
-    browserA = new TestBrowser(t.app)
-    await signIn(t, browserA, await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] }))
-    browserB = new TestBrowser(t.app)
-    await signIn(t, browserB, await createAccount(t.db, { email: 'gestion@chu-b.fr', siteIds: [b.adminSiteId] }))
-    superadmin = new TestBrowser(t.app)
-    await signIn(t, superadmin, await createAccount(t.db, { email: 'admin@bamara.fr', siteIds: [], isSuperadmin: true }))
+    browserA = new TestBrowser(s.t.app)
+    await signIn(s.t, browserA, await createAccount(s.t.db, { email: 'gestion@chu-a.fr', siteIds: [s.a.adminSiteId] }))
+    browserB = new TestBrowser(s.t.app)
+    await signIn(s.t, browserB, await createAccount(s.t.db, { email: 'gestion@chu-b.fr', siteIds: [s.b.adminSiteId] }))
+    superadmin = new TestBrowser(s.t.app)
+    await signIn(s.t, superadmin, await createAccount(s.t.db, { email: 'admin@bamara.fr', siteIds: [], isSuperadmin: true }))
   })
-  afterAll(async () => { await t?.close() })
 
   it("shows a manager their hospital's events and never another hospital's, in the page and the CSV", async () => {
     const page = await browserA.get('/gestion/journal')
@@ -67,16 +63,16 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
     expect(bob.body).toContain('bob@chu-b.fr')
     expect(bob.body).not.toContain('alice@chu-a.fr')
     expect(bob.body).not.toContain('<code>login.succeeded</code>')
-    const today = new Date(t.clock.now()).toISOString().slice(0, 10)
-    const tomorrow = new Date(t.clock.now() + days(1)).toISOString().slice(0, 10)
+    const today = new Date(s.t.clock.now()).toISOString().slice(0, 10)
+    const tomorrow = new Date(s.t.clock.now() + days(1)).toISOString().slice(0, 10)
     expect((await superadmin.get(`/gestion/journal?du=${today}&au=${today}`)).body).toContain('alice@chu-a.fr')
     expect((await superadmin.get(`/gestion/journal?du=${tomorrow}`)).body).toContain('Aucun événement ne correspond à ces critères.')
   })
 
   it('shows times and reads periods in Paris time, in French format; the CSV in ISO 8601 with the offset', async () => {
     const lateEvening = Date.parse('2026-11-27T23:30:00Z') // 28/11/2026 00:30 in Paris (UTC+1)
-    const night = await createAccount(t.db, { email: 'nuit@chu-a.fr', siteIds: [a.siteIds[0] as string] })
-    await t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', actorId: night, targetId: night, ip: '192.0.2.1', userAgent: 'UA' }, lateEvening))
+    const night = await createAccount(s.t.db, { email: 'nuit@chu-a.fr', siteIds: [s.a.siteIds[0] as string] })
+    await s.t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', actorId: night, targetId: night, ip: '192.0.2.1', userAgent: 'UA' }, lateEvening))
     const onParisDay = await superadmin.get('/gestion/journal?utilisateur=nuit&du=2026-11-28&au=2026-11-28')
     expect(onParisDay.body).toContain('nuit@chu-a.fr')
     expect(onParisDay.body).toContain('28/11/2026 00:30:00')
@@ -104,26 +100,26 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
   })
 
   it('refuses the journal to a user without the role (403, audited) and sends a visitor to login', async () => {
-    const user = new TestBrowser(t.app)
-    await signIn(t, user, userA)
+    const user = new TestBrowser(s.t.app)
+    await signIn(s.t, user, userA)
     expect((await user.get('/gestion/journal')).statusCode).toBe(403)
     expect((await user.get('/gestion/journal.csv')).statusCode).toBe(403)
-    expect((await new TestBrowser(t.app).get('/gestion/journal')).statusCode).toBe(303)
-    const refused = await t.db.selectFrom('audit_event').select('type').where('actor_id', '=', userA).where('type', '=', 'admin.actionRefused').execute()
+    expect((await new TestBrowser(s.t.app).get('/gestion/journal')).statusCode).toBe(303)
+    const refused = await s.t.db.selectFrom('audit_event').select('type').where('actor_id', '=', userA).where('type', '=', 'admin.actionRefused').execute()
     expect(refused.length).toBe(2)
   })
 
   it('purges events older than the retention from the start of the chain, and the chain still verifies', async () => {
-    t.clock.advance(days(400))
-    await t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', targetId: userA }, t.clock.now()))
-    const before = await t.db.selectFrom('audit_event').select(['seq', 'at']).orderBy('seq').execute()
-    const result = await purgeAuditEvents(t.db, t.clock.now(), 12)
+    s.t.clock.advance(days(400))
+    await s.t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', targetId: userA }, s.t.clock.now()))
+    const before = await s.t.db.selectFrom('audit_event').select(['seq', 'at']).orderBy('seq').execute()
+    const result = await purgeAuditEvents(s.t.db, s.t.clock.now(), 12)
     expect(result.removed).toBe(before.length - 1)
-    const after = await t.db.selectFrom('audit_event').select(['seq', 'type']).orderBy('seq').execute()
+    const after = await s.t.db.selectFrom('audit_event').select(['seq', 'type']).orderBy('seq').execute()
     expect(after.map((r) => r.type)).toEqual(['login.succeeded', 'audit.purged'])
-    expect(await verifyAuditChain(t.db)).toEqual({ intact: true, events: 2 })
+    expect(await verifyAuditChain(s.t.db)).toEqual({ intact: true, events: 2 })
     // Removing more from the start without a purge record is detected.
-    await t.db.deleteFrom('audit_event').where('seq', '=', Number(after[0]?.seq)).execute()
-    expect(await verifyAuditChain(t.db)).toMatchObject({ intact: false, reason: 'events removed at the start without a purge record' })
+    await s.t.db.deleteFrom('audit_event').where('seq', '=', Number(after[0]?.seq)).execute()
+    expect(await verifyAuditChain(s.t.db)).toMatchObject({ intact: false, reason: 'events removed at the start without a purge record' })
   })
 })

@@ -1,35 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, testPassword } from '../../../test/helpers/fixtures.ts'
 import { emailsTo, lastEmailTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { verifyPassword } from '../../kernel/security/passwords.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
-import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const newPassword = 'Lavande-Verte-2026?'
 const passphrase = 'Correct horse battery staple 7! rouge cerise, gare du nord à 9h.'
 
 describe(`my account (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let b: TestHospital
+  const s = suiteWithTwoHospitals()
   let counter = 0
 
-  beforeAll(async () => {
-    ;({ t, a, b } = await startWithTwoHospitals())
-  })
-  afterAll(async () => { await t.close() })
 
   async function signedInAccount () {
     const email = `jeanne.martin.${++counter}@chu-a.fr`
-    const id = await createAccount(t.db, {
+    const id = await createAccount(s.t.db, {
       email, lastName: 'Martin', firstName: 'Jeanne',
-      siteIds: [a.siteIds[0] as string, a.siteIds[1] as string, b.siteIds[2] as string],
+      siteIds: [s.a.siteIds[0] as string, s.a.siteIds[1] as string, s.b.siteIds[2] as string],
     })
-    const browser = new TestBrowser(t.app)
-    const token = await signIn(t, browser, id)
+    const browser = new TestBrowser(s.t.app)
+    const token = await signIn(s.t, browser, id)
     return { id, email, browser, token }
   }
 
@@ -37,28 +31,28 @@ describe(`my account (${testEngine})`, () => {
     ({ motDePasseActuel: current, nouveauMotDePasse: password, confirmation })
 
   async function storedHash (id: string) {
-    const row = await t.db.selectFrom('account').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()
+    const row = await s.t.db.selectFrom('account').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()
     return row.password_hash
   }
 
   async function sessionCount (id: string) {
-    return (await t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()).length
+    return (await s.t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()).length
   }
 
   it('sends an anonymous visitor to the login page, which brings them back', async () => {
-    const response = await new TestBrowser(t.app).get('/mon-compte')
+    const response = await new TestBrowser(s.t.app).get('/mon-compte')
     expect(response.statusCode).toBe(303)
     const location = new URL(response.headers.location as string, 'http://x')
     expect(location.pathname).toBe('/connexion')
     expect(location.searchParams.get('retour')).toBe('/mon-compte')
-    const post = await new TestBrowser(t.app).post('/mon-compte/mot-de-passe', changeForm(testPassword))
+    const post = await new TestBrowser(s.t.app).post('/mon-compte/mot-de-passe', changeForm(testPassword))
     expect(post.statusCode).toBe(303)
     expect(post.headers.location).toMatch(/^\/connexion\?/)
   })
 
   it('shows the user their data, hospitals, sites, status and last login', async () => {
     const { id, browser } = await signedInAccount()
-    await t.db.updateTable('account').set({ last_login_at: Date.UTC(2026, 10, 27, 8, 30) }).where('id', '=', id).execute()
+    await s.t.db.updateTable('account').set({ last_login_at: Date.UTC(2026, 10, 27, 8, 30) }).where('id', '=', id).execute()
     const page = await browser.get('/mon-compte')
     expect(page.statusCode).toBe(200)
     for (const text of ['Mon compte', 'Madame', 'Martin', 'Jeanne', `jeanne.martin.${counter}@chu-a.fr`, 'Médecin', 'Actif',
@@ -73,15 +67,15 @@ describe(`my account (${testEngine})`, () => {
   })
 
   it('points an account manager to the super-administrators, not to herself, for corrections; a user to the hospital’s account manager', async () => {
-    const manager = await createAccount(t.db, { email: `gestion.${++counter}@chu-a.fr`, siteIds: [a.adminSiteId], lastName: 'Gestion', firstName: 'Gaëlle' })
-    const managerBrowser = new TestBrowser(t.app)
-    await signIn(t, managerBrowser, manager)
+    const manager = await createAccount(s.t.db, { email: `gestion.${++counter}@chu-a.fr`, siteIds: [s.a.adminSiteId], lastName: 'Gestion', firstName: 'Gaëlle' })
+    const managerBrowser = new TestBrowser(s.t.app)
+    await signIn(s.t, managerBrowser, manager)
     const managerPage = await managerBrowser.get('/mon-compte')
     expect(managerPage.statusCode).toBe(200)
     expect(managerPage.body).not.toContain('gestionnaire de comptes de votre établissement')
-    expect(managerPage.body).toContain(`adressez-vous aux super-administrateurs de BaMaRa (équipe BNDMR) : ${t.config.supportEmail}.`)
-    const englishBrowser = new TestBrowser(t.app, { 'accept-language': 'en' })
-    await signIn(t, englishBrowser, manager)
+    expect(managerPage.body).toContain(`adressez-vous aux super-administrateurs de BaMaRa (équipe BNDMR) : ${s.t.config.supportEmail}.`)
+    const englishBrowser = new TestBrowser(s.t.app, { 'accept-language': 'en' })
+    await signIn(s.t, englishBrowser, manager)
     expect((await englishBrowser.get('/mon-compte')).body).toContain('contact the BaMaRa super-administrators (BNDMR team)')
     const { browser } = await signedInAccount()
     expect((await browser.get('/mon-compte')).body).toContain('adressez-vous au gestionnaire de comptes de votre établissement')
@@ -89,8 +83,8 @@ describe(`my account (${testEngine})`, () => {
 
   it('refuses a change without the right current password and keeps everything as it was', async () => {
     const { id, browser } = await signedInAccount()
-    const other = new TestBrowser(t.app)
-    await signIn(t, other, id)
+    const other = new TestBrowser(s.t.app)
+    await signIn(s.t, other, id)
     const response = await browser.post('/mon-compte/mot-de-passe', changeForm('Pas-Le-Bon-42!'))
     expect(response.statusCode).toBe(400)
     expect(response.body).toContain('Le mot de passe actuel est incorrect.')
@@ -98,14 +92,14 @@ describe(`my account (${testEngine})`, () => {
     expect(await verifyPassword(await storedHash(id), testPassword)).toBe(true)
     expect(await sessionCount(id)).toBe(2)
     expect((await other.get('/mon-compte')).statusCode).toBe(200)
-    const failure = await t.db.selectFrom('audit_event').select(['type', 'outcome']).where('target_id', '=', id).execute()
+    const failure = await s.t.db.selectFrom('audit_event').select(['type', 'outcome']).where('target_id', '=', id).execute()
     expect(failure).toEqual([{ type: 'password.changed', outcome: 'failure' }])
   })
 
   it('changes the password, ends the other sessions but keeps this one, and emails a notice', async () => {
     const { id, email, browser, token } = await signedInAccount()
-    const other = new TestBrowser(t.app)
-    await signIn(t, other, id)
+    const other = new TestBrowser(s.t.app)
+    await signIn(s.t, other, id)
     const response = await browser.post('/mon-compte/mot-de-passe', changeForm(testPassword))
     expect(response.statusCode).toBe(303)
     expect(response.headers.location).toBe('/mon-compte?mot-de-passe=modifie')
@@ -113,16 +107,16 @@ describe(`my account (${testEngine})`, () => {
     const hash = await storedHash(id)
     expect(hash.startsWith('$argon2id$v=19$m=19456,t=2,p=1')).toBe(true)
     expect(await verifyPassword(hash, newPassword)).toBe(true)
-    const sessions = await t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()
+    const sessions = await s.t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()
     expect(sessions.map((s) => s.id_digest)).toEqual([digestToken(token)])
     const page = await browser.get('/mon-compte?mot-de-passe=modifie')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('Votre mot de passe a été modifié.')
     expect((await other.get('/mon-compte')).statusCode).toBe(303)
 
-    const notice = await lastEmailTo(t.db, email)
+    const notice = await lastEmailTo(s.t.db, email)
     expect(notice.subject).toBe('BaMaRa - Votre mot de passe a été modifié')
-    const events = await t.db.selectFrom('audit_event').select(['type', 'outcome', 'actor_id']).where('target_id', '=', id).execute()
+    const events = await s.t.db.selectFrom('audit_event').select(['type', 'outcome', 'actor_id']).where('target_id', '=', id).execute()
     expect(events).toEqual([{ type: 'password.changed', outcome: 'success', actor_id: id }])
   })
 
@@ -156,20 +150,20 @@ describe(`my account (${testEngine})`, () => {
     expect(mismatch.statusCode).toBe(400)
     expect(mismatch.body).toContain('Les deux mots de passe ne sont pas identiques')
     expect(await verifyPassword(await storedHash(id), testPassword)).toBe(true)
-    expect(await emailsTo(t.db, email)).toHaveLength(0)
+    expect(await emailsTo(s.t.db, email)).toHaveLength(0)
   })
 
   it('limits password change attempts per account (429 with Retry-After)', async () => {
     const { id, browser } = await signedInAccount()
-    for (let i = 0; i < t.config.rules.passwordChangeAttemptsPerAccount; i++) {
+    for (let i = 0; i < s.t.config.rules.passwordChangeAttemptsPerAccount; i++) {
       expect((await browser.post('/mon-compte/mot-de-passe', changeForm(`Mauvais-${i}-Essai!`))).statusCode).toBe(400)
     }
     const refused = await browser.post('/mon-compte/mot-de-passe', changeForm(testPassword))
     expect(refused.statusCode).toBe(429)
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
     expect(await verifyPassword(await storedHash(id), testPassword)).toBe(true)
-    t.clock.advance(t.config.rules.passwordChangeRateLimitWindow)
-    await signIn(t, browser, id) // the session idled out while waiting
+    s.t.clock.advance(s.t.config.rules.passwordChangeRateLimitWindow)
+    await signIn(s.t, browser, id) // the session idled out while waiting
     expect((await browser.post('/mon-compte/mot-de-passe', changeForm(testPassword))).statusCode).toBe(303)
   })
 

@@ -54,6 +54,28 @@ function audit (ctx: FlowContext, tx: Db, editor: Editor, type: string, hospital
   }, ctx.clock.now())
 }
 
+/**
+ * Archive or unarchive one record of the reference data: asking for the state it already has
+ * changes nothing and journals nothing; otherwise the journal keeps the archive date before
+ * and after.
+ */
+async function setArchived<R extends { archivedAt: number | null }> (ctx: FlowContext, editor: Editor, archived: boolean, record: {
+  find: (tx: Db) => Promise<R | undefined>
+  write: (tx: Db, archivedAt: number | null) => Promise<unknown>
+  events: readonly [archived: string, unarchived: string]
+  hospitalId: string | null
+  details?: Record<string, unknown>
+}): Promise<Saved<R>> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const before = await record.find(tx)
+    if (!before) return { outcome: 'notFound' } as const
+    if ((before.archivedAt !== null) === archived) return { outcome: 'done', record: before } as const
+    await record.write(tx, archived ? ctx.clock.now() : null)
+    const after = await record.find(tx) as R
+    await audit(ctx, tx, editor, archived ? record.events[0] : record.events[1], record.hospitalId, { ...record.details, before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
+    return { outcome: 'done', record: after } as const
+  })
+}
 
 // ————— Hospitals —————
 
@@ -126,14 +148,11 @@ export async function updateHospital (ctx: FlowContext, editor: Editor, id: stri
 }
 
 export async function setHospitalArchived (ctx: FlowContext, editor: Editor, id: string, archived: boolean): Promise<Saved<HospitalRecord>> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const before = await findHospitalRecord(tx, id)
-    if (!before) return { outcome: 'notFound' } as const
-    if ((before.archivedAt !== null) === archived) return { outcome: 'done', record: before } as const
-    await tx.updateTable('hospital').set({ archived_at: archived ? ctx.clock.now() : null }).where('id', '=', id).execute()
-    const after = await findHospitalRecord(tx, id) as HospitalRecord
-    await audit(ctx, tx, editor, archived ? 'hospitalArchived' : 'hospitalUnarchived', id, { before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
-    return { outcome: 'done', record: after } as const
+  return setArchived(ctx, editor, archived, {
+    find: (tx) => findHospitalRecord(tx, id),
+    write: (tx, archivedAt) => tx.updateTable('hospital').set({ archived_at: archivedAt }).where('id', '=', id).execute(),
+    events: ['hospitalArchived', 'hospitalUnarchived'],
+    hospitalId: id,
   })
 }
 
@@ -270,13 +289,11 @@ export async function updateProfession (ctx: FlowContext, editor: Editor, fields
 }
 
 export async function setProfessionArchived (ctx: FlowContext, editor: Editor, code: string, archived: boolean): Promise<Saved<ProfessionRecord>> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const before = await findProfessionRecord(tx, code)
-    if (!before) return { outcome: 'notFound' } as const
-    if ((before.archivedAt !== null) === archived) return { outcome: 'done', record: before } as const
-    await tx.updateTable('profession').set({ archived_at: archived ? ctx.clock.now() : null }).where('code', '=', code).execute()
-    const after = await findProfessionRecord(tx, code) as ProfessionRecord
-    await audit(ctx, tx, editor, archived ? 'professionArchived' : 'professionUnarchived', null, { code, before: { archivedAt: before.archivedAt }, after: { archivedAt: after.archivedAt } })
-    return { outcome: 'done', record: after } as const
+  return setArchived(ctx, editor, archived, {
+    find: (tx) => findProfessionRecord(tx, code),
+    write: (tx, archivedAt) => tx.updateTable('profession').set({ archived_at: archivedAt }).where('code', '=', code).execute(),
+    events: ['professionArchived', 'professionUnarchived'],
+    hospitalId: null,
+    details: { code },
   })
 }

@@ -14,54 +14,56 @@ import client from 'prom-client'
 const processRegistry = new client.Registry()
 let defaultsCollected = false
 
-const requestDuration = new client.Histogram({
-  name: 'bamara_http_request_duration_seconds',
-  help: 'Durée des réponses HTTP, par route (motif, jamais l’adresse demandée) et statut',
-  labelNames: ['method', 'route', 'status'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  registers: [processRegistry],
-})
+/** The process's counters and histograms, each in the process registry (prom-client's model). */
+function processCounter<L extends string> (name: string, help: string, labelNames: readonly L[]) {
+  return new client.Counter({ name, help, labelNames, registers: [processRegistry] })
+}
+function processHistogram<L extends string> (name: string, help: string, labelNames: readonly L[], buckets: number[]) {
+  return new client.Histogram({ name, help, labelNames, buckets, registers: [processRegistry] })
+}
+
+const requestDuration = processHistogram(
+  'bamara_http_request_duration_seconds',
+  'Durée des réponses HTTP, par route (motif, jamais l’adresse demandée) et statut',
+  ['method', 'route', 'status'],
+  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+)
 
 /** Password step outcomes (user guide §3.1–3.2, §3.5). */
 export type LoginOutcome = 'codeSent' | 'refused' | 'locked' | 'statusPage'
-const logins = new client.Counter({
-  name: 'bamara_logins_total',
-  help: 'Étapes « mot de passe » de la connexion, par issue : codeSent, refused, locked (cette tentative a verrouillé le compte), statusPage',
-  labelNames: ['outcome'] as const,
-  registers: [processRegistry],
-})
+const logins = processCounter(
+  'bamara_logins_total',
+  'Étapes « mot de passe » de la connexion, par issue : codeSent, refused, locked (cette tentative a verrouillé le compte), statusPage',
+  ['outcome'],
+)
 
 export type EmailOutcome = 'sent' | 'retried' | 'failed'
-const emails = new client.Counter({
-  name: 'bamara_emails_total',
-  help: 'Emails de la file d’envoi, par modèle (oneTimeCode : codes de connexion) et issue : sent, retried (échec, nouvel essai prévu), failed (abandonné)',
-  labelNames: ['template', 'outcome'] as const,
-  registers: [processRegistry],
-})
+const emails = processCounter(
+  'bamara_emails_total',
+  'Emails de la file d’envoi, par modèle (oneTimeCode : codes de connexion) et issue : sent, retried (échec, nouvel essai prévu), failed (abandonné)',
+  ['template', 'outcome'],
+)
 
 export type HashOperation = 'hash' | 'verify'
-const hashWait = new client.Histogram({
-  name: 'bamara_password_hash_queue_wait_seconds',
-  help: 'Attente d’un emplacement de calcul argon2id (file bornée au nombre de cœurs)',
-  labelNames: ['operation'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [processRegistry],
-})
-const hashDuration = new client.Histogram({
-  name: 'bamara_password_hash_duration_seconds',
-  help: 'Durée d’un calcul argon2id (hachage ou vérification)',
-  labelNames: ['operation'] as const,
-  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [processRegistry],
-})
+const hashWait = processHistogram(
+  'bamara_password_hash_queue_wait_seconds',
+  'Attente d’un emplacement de calcul argon2id (file bornée au nombre de cœurs)',
+  ['operation'],
+  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+)
+const hashDuration = processHistogram(
+  'bamara_password_hash_duration_seconds',
+  'Durée d’un calcul argon2id (hachage ou vérification)',
+  ['operation'],
+  [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+)
 
 export type DailyTasksOutcome = 'done' | 'failed'
-const dailyRuns = new client.Counter({
-  name: 'bamara_daily_tasks_runs_total',
-  help: 'Exécutions des tâches quotidiennes par cette instance, par issue : done, failed',
-  labelNames: ['outcome'] as const,
-  registers: [processRegistry],
-})
+const dailyRuns = processCounter(
+  'bamara_daily_tasks_runs_total',
+  'Exécutions des tâches quotidiennes par cette instance, par issue : done, failed',
+  ['outcome'],
+)
 
 export function observeRequest (method: string, route: string, status: number, seconds: number): void {
   requestDuration.observe({ method, route, status: String(status) }, seconds)

@@ -29,6 +29,22 @@ export function csrfField (request: FastifyRequest): Html {
   return html`<input type="hidden" name="_csrf" value="${request.csrfToken}">`
 }
 
+/**
+ * The page an emailed link opens: what will happen, and one button. The GET changes nothing
+ * (mail scanners prefetch links); only the button's POST, with the token, acts.
+ */
+export function emailLinkPage (request: FastifyRequest, page: { title: string; intro: string; action: string; button: string; token: string }): Html {
+  return html`<div class="box">
+<h1>${page.title}</h1>
+<p>${page.intro}</p>
+<form method="post" action="${page.action}">
+  ${csrfField(request)}
+  <input type="hidden" name="jeton" value="${page.token}">
+  <button type="submit" class="primary">${page.button}</button>
+</form>
+</div>`
+}
+
 export function renderLayout (request: FastifyRequest, reply: FastifyReply, settings: LayoutSettings, page: PageOptions): Html {
   const t = layoutMessages[request.lang]
   const nonce = (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? ''

@@ -4,22 +4,14 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import { csrfField } from '../../../kernel/web/layout.ts'
+import { csrfField, emailLinkPage } from '../../../kernel/web/layout.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
 
 export function confirmPage (request: FastifyRequest, token: string): Html {
   const t = messages[request.lang]
-  return html`<div class="box">
-<h1>${t.confirmTitle}</h1>
-<p>${t.confirmIntro}</p>
-<form method="post" action="/confirmation">
-  ${csrfField(request)}
-  <input type="hidden" name="jeton" value="${token}">
-  <button type="submit" class="primary">${t.confirmButton}</button>
-</form>
-</div>`
+  return emailLinkPage(request, { title: t.confirmTitle, intro: t.confirmIntro, action: '/confirmation', button: t.confirmButton, token })
 }
 
 export function confirmedPage (request: FastifyRequest, accountManagerRequest: boolean, supportEmail: string): Html {

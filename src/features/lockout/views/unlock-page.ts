@@ -4,20 +4,12 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import { csrfField } from '../../../kernel/web/layout.ts'
+import { emailLinkPage } from '../../../kernel/web/layout.ts'
 import { messages } from '../messages.ts'
 
 export function unlockPage (request: FastifyRequest, token: string): Html {
   const t = messages[request.lang]
-  return html`<div class="box">
-<h1>${t.unlockTitle}</h1>
-<p>${t.unlockIntro}</p>
-<form method="post" action="/deverrouillage">
-  ${csrfField(request)}
-  <input type="hidden" name="jeton" value="${token}">
-  <button type="submit" class="primary">${t.unlockButton}</button>
-</form>
-</div>`
+  return emailLinkPage(request, { title: t.unlockTitle, intro: t.unlockIntro, action: '/deverrouillage', button: t.unlockButton, token })
 }
 
 export function invalidLinkPage (request: FastifyRequest): Html {
