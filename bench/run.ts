@@ -10,7 +10,7 @@
  * Environment:
  *   BENCH_QUICK=1         short runs (smoke test; figures are indicative only)
  *   BENCH_ENGINES=sqlite  engines to run (default: sqlite,postgres; PostgreSQL is skipped if down)
- *   BENCH_ONLY=login,console  scenarios: hash, login, code, page, console, startup (default: all)
+ *   BENCH_ONLY=login,console  scenarios: hash, login, code, page, console, token, userinfo, startup (default: all)
  *   BENCH_PROFILE=1       `node --cpu-prof` on the server; prints the top functions
  *   BENCH_DATABASE_URL    PostgreSQL server where a temporary database is created and dropped
  *   BENCH_SMTP_URL        SMTP server the application delivers to (default: a plain SMTP sink started by the suite)
@@ -26,6 +26,7 @@ import { printTable, type Row } from './lib/report.ts'
 import {
   consoleRequests, createSessions, liftLoopbackRateLimits, nationalConsoleRequests, runAuthenticatedPage, runAuthenticatedUsers, runCodeStep, runPasswordStep,
 } from './lib/scenarios.ts'
+import { accessTokens, mintCodes, registerBenchClient, runCodeExchange, runUserinfo } from './lib/openid.ts'
 import { fullSize, seedBenchData } from './lib/seed.ts'
 import { buildApplication, startServer, type RunningServer } from './lib/server.ts'
 import { startSmtpSink } from './lib/smtp-sink.ts'
@@ -37,8 +38,8 @@ const profiling = process.env.BENCH_PROFILE === '1'
 const cores = os.availableParallelism()
 
 const settings = quick
-  ? { hashSeconds: 2, loginSeconds: 4, codeAmount: 400, pageSeconds: 3, consoleSeconds: 1, startupRuns: 2 }
-  : { hashSeconds: 10, loginSeconds: 20, codeAmount: 6000, pageSeconds: 15, consoleSeconds: 5, startupRuns: 5 }
+  ? { hashSeconds: 2, loginSeconds: 4, codeAmount: 400, pageSeconds: 3, consoleSeconds: 1, startupRuns: 2, oidcCodes: 300, userinfoSeconds: 3 }
+  : { hashSeconds: 10, loginSeconds: 20, codeAmount: 6000, pageSeconds: 15, consoleSeconds: 5, startupRuns: 5, oidcCodes: 1000, userinfoSeconds: 15 }
 /** Enough requests in flight to keep every core hashing while others wait in the app's queue. */
 const loginConnections = cores * 4
 const pageConnections = 100
@@ -72,6 +73,10 @@ interface EngineResult {
   /** By mean think time in seconds. */
   myAccountPageUsers: Record<number, Measured>
   console: Record<string, Measured>
+  /** OpenID Connect: authorization-code exchanges at the token endpoint (PKCE, client_secret_basic). */
+  oidcToken?: Measured
+  /** OpenID Connect: userinfo with a bearer access token. */
+  oidcUserinfo?: Measured
   rssIdleMiB?: number
   rssLoadedMiB?: number
   rssMaxMiB?: number
@@ -85,7 +90,7 @@ const log = (text: string) => console.log(`[bench ${new Date().toISOString().sli
 
 async function benchEngine (engine: Engine): Promise<EngineResult> {
   const result: EngineResult = { engine, seedSeconds: 0, console: {}, myAccountPageUsers: {} }
-  const needsServer = ['login', 'code', 'page', 'console'].some(wants)
+  const needsServer = ['login', 'code', 'page', 'console', 'token', 'userinfo'].some(wants)
   if (needsServer || wants('hash')) await benchServedScenarios(engine, result, needsServer)
   if (wants('startup')) result.startupMs = await measureStartup(engine)
   return result
@@ -161,6 +166,7 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
           }
         }
       }
+      if (wants('token') || wants('userinfo')) await benchOpenidProvider(engine, database.db, server, pageAccounts, result)
     } finally {
       clearInterval(sampler)
       result.rssMaxMiB = rssMax
@@ -177,6 +183,26 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
     }
   } finally {
     await database.drop()
+  }
+}
+
+/** The OpenID Connect provider (lib/openid.ts says how the codes are produced). */
+async function benchOpenidProvider (engine: Engine, db: Parameters<typeof createSessions>[0], server: RunningServer, accounts: Array<{ id: string }>, result: EngineResult) {
+  const client = await registerBenchClient(db, Date.now())
+  const sessions = await createSessions(db, accounts.slice(0, 200).map((a) => a.id), Date.now())
+  const forUserinfo = wants('userinfo') ? 100 : 0
+  const minting = performance.now()
+  const codes = await mintCodes(server.url, client, sessions, (wants('token') ? settings.oidcCodes : 0) + forUserinfo, 30)
+  const tokenCodes = codes.length - forUserinfo
+  log(`${engine}: minted ${codes.length} authorization codes in ${((performance.now() - minting) / 1000).toFixed(1)} s`)
+  if (wants('token')) {
+    log(`${engine}: token endpoint, ${tokenCodes} code exchanges, ${pageConnections} connections`)
+    result.oidcToken = await withServerCpu(server, () => runCodeExchange(server.url, client, codes.slice(0, tokenCodes), pageConnections))
+  }
+  if (wants('userinfo')) {
+    const tokens = await accessTokens(server.url, client, codes.slice(tokenCodes))
+    log(`${engine}: userinfo, ${pageConnections} connections, ${settings.userinfoSeconds} s`)
+    result.oidcUserinfo = await withServerCpu(server, () => runUserinfo(server.url, tokens, pageConnections, settings.userinfoSeconds))
   }
 }
 
@@ -273,6 +299,14 @@ function rowsFor (results: EngineResult[]): Row[] {
     rows.push({ scenario: '4', measure: '… server CPU per request', unit: 'ms', values: by((r) => (done(r.console[request.name]) as Measured | undefined)?.serverCpuMsEach) })
   }
   rows.push(
+    { scenario: '6', measure: `OIDC token endpoint, code exchange: /s (${pageConnections} connections)`, unit: '/s', values: by((r) => done(r.oidcToken)?.perSecond) },
+    { scenario: '6', measure: '… p99 latency', unit: 'ms', values: by((r) => done(r.oidcToken)?.p99) },
+    { scenario: '6', measure: '… server CPU per exchange', unit: 'ms', values: by((r) => r.oidcToken?.requests ? r.oidcToken.serverCpuMsEach : undefined) },
+    { scenario: '6', measure: `OIDC userinfo: /s (${pageConnections} connections)`, unit: '/s', values: by((r) => done(r.oidcUserinfo)?.perSecond) },
+    { scenario: '6', measure: '… p99 latency', unit: 'ms', values: by((r) => done(r.oidcUserinfo)?.p99) },
+    { scenario: '6', measure: '… server CPU per request', unit: 'ms', values: by((r) => r.oidcUserinfo?.requests ? r.oidcUserinfo.serverCpuMsEach : undefined) },
+  )
+  rows.push(
     { scenario: '5', measure: 'RSS idle', unit: 'MiB', values: by((r) => r.rssIdleMiB), target: { op: '<', value: 200 } },
     { scenario: '5', measure: 'RSS under scenario 2 (max)', unit: 'MiB', values: by((r) => r.rssLoadedMiB), target: { op: '<', value: 400 } },
     { scenario: '5', measure: 'start-up to /readyz, demo data, median', unit: 'ms', values: by((r) => r.startupMs?.length ? median(r.startupMs) : undefined), target: { op: '<', value: 1500, only: 'sqlite' } },
@@ -319,6 +353,7 @@ async function main () {
   }
   const unexpected = results.flatMap((r) => [
     ['login correct', r.loginCorrect], ['login wrong', r.loginWrong], ['code step', r.codeStep], ['/mon-compte', r.myAccountPage],
+    ['OIDC token', r.oidcToken], ['OIDC userinfo', r.oidcUserinfo],
     ...Object.entries(r.myAccountPageUsers).map(([think, load]) => [`/mon-compte users thinking ${think} s`, load]),
     ...Object.entries(r.console).map(([name, load]) => [`console ${name}`, load]),
   ].filter(([, load]) => load && ((load as LoadResult).unexpected > 0 || (load as LoadResult).errors > 0 || (load as LoadResult).requests === 0))

@@ -47,7 +47,8 @@ import { sendAccessReviewNotifications, type NotificationSummary } from './featu
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
 import { flowContext } from './kernel/flow-context.ts'
-import { oidcClientCommand, rotateKeysCommand } from './features/openid-provider/index.ts'
+
+const openidProvider = () => import('./features/openid-provider/index.ts')
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -122,8 +123,9 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'purge-audit': (db, config) => purgeAuditFromCli(db, config, io),
     'purge-expired': (db, config) => purgeExpiredFromCli(db, config, io),
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
-    'oidc-client': (db, config) => oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
-    'rotate-keys': (db) => rotateKeysCommand(db, io),
+    // Loaded on demand: the provider (oidc-provider, koa, jose…) costs every other command's start-up.
+    'oidc-client': async (db, config) => (await openidProvider()).oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
+    'rotate-keys': async (db) => (await openidProvider()).rotateKeysCommand(db, io),
     'daily-tasks': async (db, config) => {
       const report = await runDailyTasks(db, config, io.now())
       io.out(describeAuditPurge(report.audit, config))

@@ -82,6 +82,8 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     NODE_ENV: 'development',
     DEMO_DATA: options.demoData ? 'true' : 'false',
     LOG_LEVEL: 'warn',
+    // The OpenID Connect issuer is APP_BASE_URL: the server's own address, so its redirects stay on it.
+    APP_BASE_URL: `http://127.0.0.1:${port}`,
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : { SQLITE_FILE: target.sqliteFile }),
   })
