@@ -15,7 +15,7 @@ import { registerClient } from '../../src/features/openid-provider/index.ts'
 import { buildDemoApp } from '../../demo/fiches-patients/app.ts'
 import { readDemoConfig, registeredUris } from '../../demo/fiches-patients/config.ts'
 import type { MemoryStore } from '../../demo/fiches-patients/session-store.ts'
-import { freePort, sleep } from './processes.ts'
+import { cookieHeader, freePort, rememberCookies, sleep } from './processes.ts'
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -98,18 +98,9 @@ export interface Visit { status: number; url: string; body: string }
 export class TwoOriginBrowser {
   readonly cookies = new Map<string, string>()
 
-  private cookieHeader () { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }
 
   private remember (response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';')
-      const at = pair.indexOf('=')
-      const name = pair.slice(0, at).trim()
-      const value = pair.slice(at + 1).trim()
-      const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()))
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
+    rememberCookies(this.cookies, response)
     return response
   }
 
@@ -117,7 +108,7 @@ export class TwoOriginBrowser {
     return this.remember(await fetch(url, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       redirect: 'manual',
-      headers: { cookie: this.cookieHeader(), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: { cookie: cookieHeader(this.cookies), ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(init.form ? { body: new URLSearchParams(init.form) } : {}),
     }))
   }

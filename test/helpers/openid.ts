@@ -9,6 +9,7 @@ import * as client from 'openid-client'
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.ts'
 import { lastLoginCode } from './login.ts'
 import { testPassword } from './fixtures.ts'
+import { cookieHeader, rememberCookies } from './processes.ts'
 import { registerClient, type ClientRegistration } from '../../src/features/openid-provider/index.ts'
 
 export async function freePort (): Promise<number> {
@@ -41,29 +42,20 @@ export class HttpBrowser {
   constructor (readonly origin: string) {}
 
   private remember (response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';')
-      const at = pair.indexOf('=')
-      const name = pair.slice(0, at).trim()
-      const value = pair.slice(at + 1).trim()
-      const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') < Date.now()))
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
+    rememberCookies(this.cookies, response)
     return response
   }
 
-  private cookieHeader () { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }
 
   async get (url: string): Promise<Response> {
-    return this.remember(await fetch(new URL(url, this.origin), { redirect: 'manual', headers: { cookie: this.cookieHeader() } }))
+    return this.remember(await fetch(new URL(url, this.origin), { redirect: 'manual', headers: { cookie: cookieHeader(this.cookies) } }))
   }
 
   async post (url: string, form: Record<string, string>): Promise<Response> {
     if (!this.cookies.has('csrf')) await this.get('/')
     const body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...form })
     return this.remember(await fetch(new URL(url, this.origin), {
-      method: 'POST', redirect: 'manual', body, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST', redirect: 'manual', body, headers: { cookie: cookieHeader(this.cookies), 'content-type': 'application/x-www-form-urlencoded' },
     }))
   }
 

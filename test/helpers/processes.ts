@@ -136,33 +136,39 @@ export async function startServer (env: Record<string, string>, options: { ready
 // ---------------------------------------------------------------------------------------------
 // A browser over real HTTP: cookies kept by name, forms posted with the CSRF field
 
+/** Keeps the cookies a response sets, by name as a browser on one host does; drops expired ones. */
+export function rememberCookies (cookies: Map<string, string>, response: Response): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = line.split(';')
+    const eq = pair.indexOf('=')
+    const name = pair.slice(0, eq).trim()
+    const value = pair.slice(eq + 1).trim()
+    const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+      attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') <= Date.now())
+    if (expired) cookies.delete(name)
+    else cookies.set(name, value)
+  }
+}
+
+/** The Cookie header of the cookies kept. */
+export function cookieHeader (cookies: Map<string, string>): string {
+  return [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+}
+
 export interface HttpResponse { status: number; headers: Headers; body: string; location: string | null }
 
 export class HttpClient {
   readonly cookies = new Map<string, string>()
   constructor (public baseUrl: string) {}
 
-  private cookieHeader () {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-
   private async send (url: string, init: RequestInit): Promise<HttpResponse> {
     const response = await fetch(new URL(url, this.baseUrl), {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+      headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader(this.cookies) },
       signal: AbortSignal.timeout(30_000),
     })
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq).trim()
-      const value = pair.slice(eq + 1).trim()
-      const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
-        attributes.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] ?? '') <= Date.now())
-      if (expired) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
+    rememberCookies(this.cookies, response)
     return { status: response.status, headers: response.headers, body: await response.text(), location: response.headers.get('location') }
   }
 
