@@ -26,11 +26,12 @@ export interface MetricsOptions {
 
 async function metricsPlugin (app: FastifyInstance, options: MetricsOptions) {
   const { config, db, now } = options
+  // Off, nothing can read the metrics: no per-request work on the hot path.
+  if (config.metricsToken === undefined && config.metricsPort === undefined) return
   app.addHook('onResponse', async (request, reply) => {
     // routeOptions.url is the pattern the router matched; no match (404) has none.
     observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
   })
-  if (config.metricsToken === undefined && config.metricsPort === undefined) return
 
   collectProcessMetrics()
   const metrics = createAppMetrics({
