@@ -102,8 +102,11 @@ export class AuditSealer {
     this.interval = options.interval ?? 1000
   }
 
+  /** Seals at once (what a stopped or killed instance left), then every `interval`. */
   start (): void {
-    this.timer ??= setInterval(() => { void this.sealNow() }, this.interval).unref()
+    if (this.timer) return
+    this.timer = setInterval(() => { void this.sealNow() }, this.interval).unref()
+    void this.sealNow()
   }
 
   /** Seals what is pending if this instance holds (or can take) the lease. */
