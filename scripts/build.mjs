@@ -44,6 +44,9 @@ await esbuild.build({
   banner: { js: "import { createRequire as __bamaraRequire } from 'node:module'; const require = __bamaraRequire(import.meta.url);" },
   plugins: [sourceAddresses],
   sourcemap: 'linked',
+  // Smaller source to parse and keep in memory; names are kept, so stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
 })

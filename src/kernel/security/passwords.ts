@@ -83,7 +83,8 @@ export type PasswordRule =
 
 export interface PasswordLimits { passwordMinimumLength: number; passwordMaximumLength: number }
 
-const commonPasswords = loadCommonPasswords()
+/** Read when a new password is first checked (registration, reset, change): logins never need it. */
+let commonPasswords: Set<string> | undefined
 
 function loadCommonPasswords (): Set<string> {
   const file = new URL('./common-passwords.txt', import.meta.url)
@@ -135,6 +136,7 @@ function isCommonPassword (password: string): boolean {
   const lower = password.toLowerCase()
   // "Password1!" is "password" dressed up to pass the composition rules.
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+  commonPasswords ??= loadCommonPasswords()
   return commonPasswords.has(lower) || commonPasswords.has(core)
 }
 
