@@ -57,13 +57,13 @@ export async function loginRoutes (instance: FastifyInstance) {
   }
 
   /**
-   * The code lives one minute: give the dispatcher a short, bounded moment to send it, so the
-   * code page can tell whether it left (SMTP down: it says so, and the email stays queued).
+   * The code lives one minute: send its email now, for a short, bounded moment, so the code page
+   * can tell whether it left (SMTP down: it says so, and the email stays queued for the poll).
    */
-  async function letCodeEmailLeave () {
+  async function letCodeEmailLeave (emailId: string) {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, app.rules.oneTimeCodeEmailWait) })
-    await Promise.race([app.mail.kick(), timeout])
+    await Promise.race([app.mail.deliverNow(emailId), timeout])
     clearTimeout(timer)
   }
 
@@ -101,7 +101,7 @@ export async function loginRoutes (instance: FastifyInstance) {
     const result = await checkPassword(app.flow, { email: request.body.email, password: request.body.password, returnTo }, requestMeta(request))
     if (result.outcome === 'codeSent') {
       countLogin('codeSent')
-      await letCodeEmailLeave()
+      await letCodeEmailLeave(result.emailId)
       reply.setCookie(preLoginCookie, result.browserToken, app.cookieOptions)
       return reply.redirect('/connexion/code', 303)
     }
@@ -170,7 +170,7 @@ export async function loginRoutes (instance: FastifyInstance) {
     const browserToken = request.cookies[preLoginCookie]
     const result = await sendNewOneTimeCode(app.flow, browserToken, requestMeta(request))
     if (result.outcome === 'codeSent') {
-      await letCodeEmailLeave()
+      await letCodeEmailLeave(result.emailId)
       return reply.redirect('/connexion/code?nouveau=1', 303)
     }
     if (result.outcome === 'restart') return startAgain(reply, result.returnTo)

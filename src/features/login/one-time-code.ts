@@ -33,7 +33,7 @@ export type CodeStepResult =
   | { outcome: 'restart'; returnTo: string }
 
 export type ResendResult =
-  | { outcome: 'codeSent' }
+  | { outcome: 'codeSent'; emailId: string }
   | { outcome: 'tooSoon'; waitSeconds: number }
   | { outcome: 'restart'; returnTo: string }
 
@@ -151,13 +151,13 @@ export async function sendNewOneTimeCode (ctx: FlowContext, browserToken: unknow
       await deleteChallenge(tx, challengeId)
       return restartFrom(pending)
     }
-    await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
+    const emailId = await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
       to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: rules.oneTimeCodeTtl,
     }), now)
     await recordEvent(tx, {
       type: 'login.codeSent', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent, details: { resend: true },
     }, now)
-    return { outcome: 'codeSent' }
+    return { outcome: 'codeSent', emailId }
   })
 }
 

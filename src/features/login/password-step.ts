@@ -24,7 +24,8 @@ import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
 /** What the login flows need from the app: `app` itself fits. */
 
 export type PasswordStepResult =
-  | { outcome: 'codeSent'; browserToken: string }
+  /** `emailId`: the code's email in the outbox, for the route to send at once. */
+  | { outcome: 'codeSent'; browserToken: string; emailId: string }
   /**
    * Unknown email, wrong password or locked account: one message, status and body.
    * `unlockEmailQueued` (never shown) tells the route to have the outbox send it now.
@@ -122,11 +123,11 @@ async function acceptPassword (ctx: FlowContext, accountId: string, returnTo: st
       codes_sent: 1,
       return_to: returnTo === '/' ? null : returnTo,
     })
-    await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
+    const emailId = await enqueueMail(tx, oneTimeCodeEmail(ctx.mail, {
       to: account.email, civility: account.civility, lastName: account.last_name, code, ttl: ctx.rules.oneTimeCodeTtl,
     }), now)
     await recordEvent(tx, { type: 'login.codeSent', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent }, now)
-    return { outcome: 'codeSent', browserToken: browser.token }
+    return { outcome: 'codeSent', browserToken: browser.token, emailId }
   })
   if (result.outcome === 'pendingActivation') {
     return { outcome: 'pendingActivation', byOperators: await holdsAccountAdministrationSite(ctx.db, accountId) }

@@ -353,4 +353,20 @@ describe(`two instances sharing one database (${testEngine})`, () => {
     const rows = await outboxRows(second.db)
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true)
   })
+  it('sends an email delivered now (a login code) once, while both dispatchers also poll', async () => {
+    smtp.received.length = 0
+    const ids = []
+    for (let n = 0; n < 20; n++) ids.push(await queue(first.db, `now${n}@chu-a.fr`, `Maintenant ${n}`, first.clock.now()))
+    const make = (db: Db, sender: string) => new MailDispatcher({ db, smtpUrl: smtp.url, mailFrom: sender, now: first.clock.now, log: silentLog })
+    const a = make(first.db, 'a@bamara.test')
+    const b = make(second.db, 'b@bamara.test')
+    try {
+      await Promise.all([...ids.map((id) => a.deliverNow(id)), ...ids.map((id) => b.deliverNow(id)), a.deliverDue(), b.kick()])
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
+    expect(smtp.received.map((e) => e.subject).sort()).toEqual(ids.map((_, n) => `BaMaRa - Maintenant ${n}`).sort())
+    const rows = await second.db.selectFrom('outbox').select(['status', 'attempts']).where('id', 'in', ids).execute()
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true)
+  })
 })

@@ -121,6 +121,19 @@ export class MailDispatcher {
     this.transport?.close()
   }
 
+  /**
+   * Delivers one email just queued, now, without looking for others (a login code: the request
+   * waits for it). If the poll or another instance claimed it first, that one sends it.
+   */
+  async deliverNow (id: string): Promise<void> {
+    if (this.stopped) return
+    const row = await this.claim(id).catch((error: unknown) => {
+      this.options.log.error({ err: error }, 'outbox delivery failed')
+      return undefined
+    })
+    if (row) await this.deliver(row)
+  }
+
   /** Delivers every due email, one claim at a time; returns when none is left. */
   async deliverDue (): Promise<void> {
     for (;;) {
@@ -136,12 +149,17 @@ export class MailDispatcher {
    * and again in the outer WHERE: on PostgreSQL, an instance that lost the race re-checks them
    * on the row as the winner left it and claims nothing (SQLite runs one writer at a time).
    */
-  private async claimNext (): Promise<OutboxRow | undefined> {
+  private claimNext (): Promise<OutboxRow | undefined> {
+    return this.claim(undefined)
+  }
+
+  /** Claims one email if it is still due: the one named, or the next due. */
+  private async claim (id: string | undefined): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
     return await db.updateTable('outbox')
       .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1))
+      .where('id', '=', id ?? ((eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1)))
       .where(isDue(at))
       .returningAll()
       .executeTakeFirst()
