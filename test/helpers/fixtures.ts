@@ -59,7 +59,8 @@ export function testPasswordHash () {
 
 export type TestAccountState = 'unconfirmed' | 'pendingActivation' | 'active' | 'deactivated'
 
-export async function createAccount (db: Db, fields: {
+/** What a test account may be given; the rest takes the fixtures' defaults. */
+export interface TestAccountFields {
   email: string
   siteIds: string[]
   state?: TestAccountState
@@ -68,7 +69,9 @@ export async function createAccount (db: Db, fields: {
   isSuperadmin?: boolean
   locked?: boolean
   now?: number
-}): Promise<string> {
+}
+
+export async function createAccount (db: Db, fields: TestAccountFields): Promise<string> {
   const now = fields.now ?? Date.UTC(2026, 0, 1)
   const state = fields.state ?? 'active'
   const id = await db.transaction().execute((tx) => insertAccount(tx, {
