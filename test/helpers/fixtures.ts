@@ -59,6 +59,11 @@ export function testPasswordHash () {
 
 export type TestAccountState = 'unconfirmed' | 'pendingActivation' | 'active' | 'deactivated'
 
+/** The super-administrator most console suites act as: Admin Super, super@bndmr.fr, no site. */
+export function createSuperadmin (db: Db): Promise<string> {
+  return createAccount(db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
+}
+
 /** What a test account may be given; the rest takes the fixtures' defaults. */
 export interface TestAccountFields {
   email: string
