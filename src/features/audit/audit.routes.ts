@@ -76,8 +76,8 @@ export async function auditRoutes (instance: FastifyInstance) {
     const events = invalid ? [] : await listAuditEvents(app.db, viewerOf(request), query.filters, { limit: pageSize + 1, offset: (query.page - 1) * pageSize })
     return reply.page({
       title: t.title,
-      body: journalPage({
-        t, lang: request.lang, isSuperadmin: request.account?.isSuperadmin ?? false, values: query.values, errors: query.errors,
+      body: journalPage(request, {
+        isSuperadmin: request.account?.isSuperadmin ?? false, values: query.values, errors: query.errors,
         events: events.slice(0, pageSize), page: query.page, hasNextPage: events.length > pageSize,
       }),
     }, invalid ? 400 : 200)
