@@ -6,15 +6,18 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { referenceDataMessages } from '../../reference-data/index.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import type { HospitalForm } from '../reference-data-administration.ts'
 import type { HospitalRecord, SiteRecord } from '../reference-data-administration.queries.ts'
 import { buttonForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
+import type { FastifyRequest } from 'fastify'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export const base = '/gestion/referentiel'
 
-export function hospitalListPage (t: ReferenceAdministrationMessages, hospitals: Array<{ id: string; name: string; finess: string; city: string; archived_at: number | null }>, notice: string | undefined): Html {
+export function hospitalListPage (request: FastifyRequest, hospitals: Array<{ id: string; name: string; finess: string; city: string; archived_at: number | null }>, notice: string | undefined): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.homeTitle}</h1>
 ${noticeBox(notice)}
 <p><a href="${base}/professions">${t.professions}</a></p>
@@ -34,9 +37,11 @@ function hospitalFields (t: ReferenceAdministrationMessages, lang: Lang, errors:
   ${textField(errors, 'domaines', t.domains, values.domaines, { maxlength: 2000, hint: t.domainsHint, multiline: true })}`
 }
 
-export function newHospitalPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, values: HospitalForm, errors: FieldErrors): Html {
+export function newHospitalPage (request: FastifyRequest, values: HospitalForm, errors: FieldErrors): Html {
+  const t = messages[request.lang]
+  const lang = request.lang
   return html`<h1>${t.newHospitalTitle}</h1>
-<form method="post" action="${base}/etablissements" novalidate>${csrf}
+<form method="post" action="${base}/etablissements" novalidate>${csrfField(request)}
 ${hospitalFields(t, lang, errors, values)}
 <p><button type="submit" class="primary">${t.create}</button></p>
 </form>
@@ -54,7 +59,11 @@ export interface HospitalPage {
   notice: string | undefined
 }
 
-export function hospitalPage (p: HospitalPage): Html {
+/** What the route gives the page; the words, language and CSRF field come from the request. */
+export type HospitalPageState = Omit<HospitalPage, 't' | 'lang' | 'csrf'>
+
+export function hospitalPage (request: FastifyRequest, state: HospitalPageState): Html {
+  const p: HospitalPage = { ...state, t: messages[request.lang], lang: request.lang, csrf: csrfField(request) }
   const { t, hospital } = p
   const kinds = referenceDataMessages[p.lang].siteKinds
   return html`<h1>${t.editHospitalTitle(hospital.name)}</h1>

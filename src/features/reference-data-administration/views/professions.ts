@@ -5,12 +5,14 @@
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import type { ProfessionForm } from '../reference-data-administration.ts'
 import type { ProfessionRecord } from '../reference-data-administration.queries.ts'
 import { buttonForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
+import type { FastifyRequest } from 'fastify'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export type ProfessionValues = Required<ProfessionForm>
 
@@ -22,7 +24,9 @@ function professionFields (t: ReferenceAdministrationMessages, lang: Lang, error
   ${textField(errors, 'ordre', t.position, values.ordre, { maxlength: 4, required: true })}`
 }
 
-export function professionListPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+export function professionListPage (request: FastifyRequest, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
+  const lang = request.lang
   return html`<h1>${t.professions}</h1>
 ${noticeBox(notice)}
 <table><caption class="sr-only">${t.professions}</caption>
@@ -30,14 +34,17 @@ ${noticeBox(notice)}
 <tbody>${professions.map((p) => html`<tr><td>${p.position}</td><td><a href="${base}/professions/${p.code}">${p.code}</a></td><td>${p.labelFr}</td><td>${p.labelEn}</td><td>${p.archivedAt === null ? t.inUse : t.archived}</td></tr>`)}</tbody>
 </table>
 <h2 id="nouvelle-profession">${t.newProfession}</h2>
-<form method="post" action="${base}/professions" novalidate aria-labelledby="nouvelle-profession">${csrf}
+<form method="post" action="${base}/professions" novalidate aria-labelledby="nouvelle-profession">${csrfField(request)}
 ${professionFields(t, lang, errors, values, true)}
 <p><button type="submit" class="primary">${t.create}</button></p>
 </form>
 <p><a href="${base}">${t.backToReference}</a></p>`
 }
 
-export function professionPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+export function professionPage (request: FastifyRequest, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
+  const lang = request.lang
+  const csrf = csrfField(request)
   return html`<h1>${t.editProfessionTitle(profession.labelFr)}</h1>
 ${noticeBox(notice)}
 ${profession.archivedAt !== null ? html`<p class="alert">${t.archived}</p>` : ''}

@@ -7,12 +7,14 @@ import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { referenceDataMessages } from '../../reference-data/index.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import { editableSiteKinds, type SiteForm } from '../reference-data-administration.ts'
 import type { SiteRecord } from '../reference-data-administration.queries.ts'
 import { buttonForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
+import type { FastifyRequest } from 'fastify'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export type SiteValues = Required<SiteForm>
 
@@ -31,16 +33,21 @@ function siteFields (t: ReferenceAdministrationMessages, lang: Lang, errors: Fie
   ${textField(errors, 'filiere', t.filiere, values.filiere, { maxlength: 100 })}`
 }
 
-export function newSitePage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, hospital: { id: string; name: string }, values: SiteValues, errors: FieldErrors): Html {
+export function newSitePage (request: FastifyRequest, hospital: { id: string; name: string }, values: SiteValues, errors: FieldErrors): Html {
+  const t = messages[request.lang]
+  const lang = request.lang
   return html`<h1>${t.newSiteTitle(hospital.name)}</h1>
-<form method="post" action="${base}/etablissements/${hospital.id}/sites" novalidate>${csrf}
+<form method="post" action="${base}/etablissements/${hospital.id}/sites" novalidate>${csrfField(request)}
 ${siteFields(t, lang, errors, values, undefined)}
 <p><button type="submit" class="primary">${t.create}</button></p>
 </form>
 <p><a href="${base}/etablissements/${hospital.id}">${t.backToHospital}</a></p>`
 }
 
-export function sitePage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, site: SiteRecord, values: SiteValues, errors: FieldErrors, notice: string | undefined): Html {
+export function sitePage (request: FastifyRequest, site: SiteRecord, values: SiteValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
+  const lang = request.lang
+  const csrf = csrfField(request)
   const fixed = site.kind === 'accountAdministration' ? site : undefined
   return html`<h1>${t.editSiteTitle(site.title)}</h1>
 ${noticeBox(notice)}
