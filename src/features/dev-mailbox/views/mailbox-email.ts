@@ -3,12 +3,13 @@
  * and the HTML version in a sandboxed frame served from its own URL with a strict CSP.
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { Lang } from '../../../kernel/web/messages.ts'
+import type { FastifyRequest } from 'fastify'
 import { messages } from '../messages.ts'
 import type { MailboxEmail } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
-export function mailboxEmailPage (lang: Lang, email: MailboxEmail): Html {
+export function mailboxEmailPage (request: FastifyRequest, email: MailboxEmail): Html {
+  const lang = request.lang
   const t = messages[lang]
   return html`<p><a href="/dev/mailbox">${t.backToList}</a></p>
 <h1>${email.subject}</h1>

@@ -2,14 +2,15 @@
  * The list of emails (RGAA: a data table with a caption and column headers, a labelled filter).
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { Lang } from '../../../kernel/web/messages.ts'
+import type { FastifyRequest } from 'fastify'
 import { messages } from '../messages.ts'
 import type { MailboxSummary } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
 export interface MailboxListView { emails: MailboxSummary[]; total: number; recipient: string | undefined }
 
-export function mailboxListPage (lang: Lang, view: MailboxListView): Html {
+export function mailboxListPage (request: FastifyRequest, view: MailboxListView): Html {
+  const lang = request.lang
   const t = messages[lang]
   return html`<h1>${t.title}</h1>
 <p>${t.intro}</p>

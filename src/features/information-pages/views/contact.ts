@@ -3,9 +3,11 @@
  * guide's « En cas de problème ».
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { InformationMessages } from '../messages.ts'
+import { messages } from '../messages.ts'
+import type { FastifyRequest } from 'fastify'
 
-export function contactView (t: InformationMessages, appName: string, supportEmail: string): Html {
+export function contactView (request: FastifyRequest, appName: string, supportEmail: string): Html {
+  const t = messages[request.lang]
   return html`<div class="prose">
 <h1>${t.contactTitle}</h1>
 <p>${t.contactIntro(appName)}</p>

@@ -5,7 +5,8 @@
  * both languages.
  */
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { InformationMessages } from '../messages.ts'
+import { messages, type InformationMessages } from '../messages.ts'
+import type { FastifyRequest } from 'fastify'
 
 export interface DocumentSection {
   id: string
@@ -20,7 +21,8 @@ export interface DocumentContent {
   sections: DocumentSection[]
 }
 
-export function documentView (t: InformationMessages, content: DocumentContent): Html {
+export function documentView (request: FastifyRequest, content: DocumentContent): Html {
+  const t = messages[request.lang]
   return html`<div class="prose document">
 <h1>${content.title}</h1>
 ${content.intro}
