@@ -60,7 +60,7 @@ export function testPasswordHash () {
 export type TestAccountState = 'unconfirmed' | 'pendingActivation' | 'active' | 'deactivated'
 
 /** The super-administrator most console suites act as: Admin Super, super@bndmr.fr, no site. */
-export function createSuperadmin (db: Db): Promise<string> {
+export function createSuperadminAccount (db: Db): Promise<string> {
   return createAccount(db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
 }
 

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { testEngine } from '../../../test/helpers/test-app.ts'
-import { createAccount, createSuperadmin } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createSuperadminAccount } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { issueAccountToken } from '../../kernel/accounts/account-tokens.ts'
@@ -18,7 +18,7 @@ describe(`email-change links follow the requester's rights (admin guide ยง3.3, ย
   const s = suiteWithTwoHospitals()
   let superadmin: string
   let counter = 0
-  beforeAll(async () => { superadmin = await createSuperadmin(s.t.db) })
+  beforeAll(async () => { superadmin = await createSuperadminAccount(s.t.db) })
 
   const browserOf = (accountId: string) => signedInBrowser(s.t, accountId)
   const manager = () => createAccount(s.t.db, { email: `gestion${++counter}@chu-a.fr`, siteIds: [s.a.adminSiteId], lastName: 'Rogue', firstName: 'Manager' })
