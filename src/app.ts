@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { AppConfig } from './config.ts'
 import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
+import { AuditSealer } from './kernel/audit/audit-seal.ts'
 import kernel, { type Now } from './kernel/kernel.ts'
 import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
@@ -36,6 +37,9 @@ export interface BuildOptions {
   mailPollInterval?: number
   /** Fire the daily tasks at DAILY_TASKS_AT (off in tests that call the scheduler themselves). */
   startDailyTasks?: boolean
+  /** Seal the audit trail every second (off in tests that seal it themselves). */
+  startAuditSealer?: boolean
+  auditSealInterval?: number
   /** Where the logs go (tests capture them to search for secrets); stdout by default. */
   logStream?: NodeJS.WritableStream
 }
@@ -76,9 +80,16 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   })
   const scheduler = new DailyTasksScheduler({ db: handle.db, config, now, log: app.log })
   app.decorate('dailyTasks', scheduler)
+  const sealer = new AuditSealer({
+    db: handle.db,
+    now,
+    interval: options.auditSealInterval,
+    onError: (error) => app.log.error({ err: error }, 'audit trail sealing failed'),
+  })
   app.addHook('onClose', async () => {
     await scheduler.stop()
     await mail.stop()
+    if (options.startAuditSealer ?? true) await sealer.stop()
     await handle.close()
   })
 
@@ -120,6 +131,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   }
 
   if (options.startMailDispatcher ?? true) app.addHook('onReady', async () => mail.start())
+  if (options.startAuditSealer ?? true) app.addHook('onReady', async () => sealer.start())
   if (options.startDailyTasks ?? true) {
     app.addHook('onReady', async () => {
       scheduler.start()

@@ -43,6 +43,7 @@ import { findPersonNameProblem, personNameMaximumLength } from './kernel/account
 import { countOf, layoutMessages, plural } from './kernel/web/messages.ts'
 import { createSuperadmin, importReferenceData, loadDemoData, seedProfessions, type ImportKind } from './features/reference-data/index.ts'
 import { purgeAuditEvents, verifyAuditChain, type PurgeResult } from './features/audit/index.ts'
+import { sealAuditEvents } from './kernel/audit/audit-seal.ts'
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
@@ -171,7 +172,11 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     const applied = await migrateToLatest(handle.db)
     await seedProfessions(handle.db)
     if (command === 'migrate') io.out(applied.length > 0 ? `Migrations appliquées : ${applied.join(', ')}.` : 'La base est déjà à jour.')
-    return await run(handle.db, config)
+    const code = await run(handle.db, config)
+    // What the command audited is chained before it exits, whether or not a server runs. The
+    // verification only reads: it reports what is not sealed yet.
+    if (command !== 'verify-audit') await sealAuditEvents(handle.db)
+    return code
   } catch (error) {
     io.err(`Échec : ${error instanceof Error ? error.message : String(error)}`)
     return exitCodes.failed
@@ -325,11 +330,15 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
 
 async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
   const result = await verifyAuditChain(db)
+  // Events not sealed yet are not a fault (the service seals within seconds), but not verified.
+  const unsealed = result.unsealed > 0
+    ? ` ${countOf('fr', result.unsealed, 'événement récent n’est pas encore scellé', 'événements récents ne sont pas encore scellés')} (non vérifiés).`
+    : ''
   if (result.intact) {
-    io.out(`Journal d’audit intact : ${countOf('fr', result.events, 'événement vérifié', 'événements vérifiés')}.`)
+    io.out(`Journal d’audit intact : ${countOf('fr', result.events, 'événement scellé vérifié', 'événements scellés vérifiés')}.${unsealed}`)
     return exitCodes.ok
   }
-  io.err(`Journal d’audit altéré : premier maillon rompu à l’événement n° ${result.brokenAtSeq} (${result.reason}).`)
+  io.err(`Journal d’audit altéré : premier maillon rompu à l’événement scellé n° ${result.brokenAtSeq} (${result.reason}).${unsealed}`)
   return exitCodes.failed
 }
 

@@ -26,8 +26,13 @@ describe(`audit commands (${testEngine})`, () => {
     const handle = openDatabase({ databaseUrl: database.env.DATABASE_URL, sqliteFile: database.env.SQLITE_FILE ?? '' })
     try {
       for (let i = 0; i < 3; i++) await handle.db.transaction().execute((tx) => recordEvent(tx, { type: 'test.event', details: { i } }, clock.now()))
+      // Written as a server writes them: not sealed yet, reported and not counted as verified.
       expect(await run('verify-audit')).toBe(exitCodes.ok)
-      expect(out.at(-1)).toContain('Journal d’audit intact : 3 événements vérifiés.')
+      expect(out.at(-1)).toBe('Journal d’audit intact : 0 événement scellé vérifié. 3 événements récents ne sont pas encore scellés (non vérifiés).')
+      // Any other command seals what is pending before it exits (as a running server would).
+      expect(await run('purge-expired')).toBe(exitCodes.ok)
+      expect(await run('verify-audit')).toBe(exitCodes.ok)
+      expect(out.at(-1)).toBe('Journal d’audit intact : 3 événements scellés vérifiés.')
       clock.advance(400 * 24 * 3600 * 1000)
       expect(await run('daily-tasks')).toBe(exitCodes.ok)
       expect(out.join('\n')).toContain('3 événements antérieurs')
@@ -35,7 +40,7 @@ describe(`audit commands (${testEngine})`, () => {
       expect(await run('verify-audit')).toBe(exitCodes.ok)
       await handle.db.updateTable('audit_event').set({ outcome: 'failure' }).where('type', '=', 'audit.purged').execute()
       expect(await run('verify-audit')).toBe(exitCodes.failed)
-      expect(err.at(-1)).toMatch(/premier maillon rompu à l’événement n° 4 \(content altered\)/)
+      expect(err.at(-1)).toMatch(/premier maillon rompu à l’événement scellé n° 4 \(content altered\)/)
     } finally {
       await handle.close()
     }

@@ -16,6 +16,7 @@ import { SmtpCapture } from '../../../test/helpers/browser-harness.ts'
 import { minutes } from '../../config.ts'
 import type { Database } from '../../kernel/db/schema.ts'
 import { verifyAuditChain } from './index.ts'
+import { sealAuditEvents } from '../../kernel/audit/audit-seal.ts'
 
 const userAgent = 'AuditCoverage/1.0 (test)'
 const registrationPassword = 'Tulipe-Rouge-1987!'
@@ -178,10 +179,11 @@ describe(`audit coverage of every security event (${testEngine})`, () => {
   })
 
   it('keeps the chain verifiable, and names an edited row', async () => {
-    expect(await verifyAuditChain(t.db)).toMatchObject({ intact: true })
+    await sealAuditEvents(t.db)
+    expect(await verifyAuditChain(t.db)).toMatchObject({ intact: true, unsealed: 0 })
     const victim = (await events('login.passwordRejected'))[0]!
     await t.db.updateTable('audit_event').set({ ip: '198.51.100.1' }).where('id', '=', victim.id).execute()
-    expect(await verifyAuditChain(t.db)).toMatchObject({ intact: false, brokenAtSeq: Number(victim.seq), reason: 'content altered' })
+    expect(await verifyAuditChain(t.db)).toMatchObject({ intact: false, brokenAtSeq: Number(victim.chain_seq), reason: 'content altered' })
     await t.db.updateTable('audit_event').set({ ip: victim.ip }).where('id', '=', victim.id).execute()
   })
 

@@ -117,7 +117,7 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
     expect(result.removed).toBe(before.length - 1)
     const after = await s.t.db.selectFrom('audit_event').select(['seq', 'type']).orderBy('seq').execute()
     expect(after.map((r) => r.type)).toEqual(['login.succeeded', 'audit.purged'])
-    expect(await verifyAuditChain(s.t.db)).toEqual({ intact: true, events: 2 })
+    expect(await verifyAuditChain(s.t.db)).toEqual({ intact: true, events: 2, unsealed: 0 })
     // Removing more from the start without a purge record is detected.
     await s.t.db.deleteFrom('audit_event').where('seq', '=', Number(after[0]?.seq)).execute()
     expect(await verifyAuditChain(s.t.db)).toMatchObject({ intact: false, reason: 'events removed at the start without a purge record' })

@@ -1,9 +1,11 @@
 /**
  * The audit trail's writing side (presentation: traceability of who did what; health-data
  * rules): an append-only record of security-relevant events, written in the same transaction as
- * the change it records. Each event's hash covers its content and the previous event's hash, so
- * an edited or deleted row breaks the chain (features/audit verifies it, shows it and applies the
- * retention). Never pass a password, code, token or session id in `details`.
+ * the change it records. A sealer (audit-seal.ts) then chains the committed events: each sealed
+ * event's hash covers its content and the previous one's hash, so an edited, removed or moved
+ * row breaks the chain (features/audit verifies it, shows it and applies the retention). Writing
+ * takes no lock shared by all audited transactions. Never pass a password, code, token or
+ * session id in `details`.
  *
  * `recordEvent` completes what a feature leaves out: the actor's role (superadmin,
  * accountManager or user) when only the actor is given, and the target's hospital when no
@@ -11,6 +13,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { PostgresAdapter, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { selectAccountAdministrationSite } from '../accounts/accounts.ts'
 import { selectAccountSites } from '../accounts/account-sites.ts'
@@ -49,7 +52,6 @@ export function neutralizeText (value: string | null | undefined, maxLength = 50
 }
 
 export async function recordEvent (tx: Db, event: AuditEvent, now: number): Promise<void> {
-  // Looked up before the chain head is taken: the head's row lock is held as briefly as possible.
   const { actorRole, hospitalId } = await completeEvent(tx, event)
   const content = {
     id: randomUUID(),
@@ -64,8 +66,17 @@ export async function recordEvent (tx: Db, event: AuditEvent, now: number): Prom
     outcome: event.outcome ?? 'success',
     details: event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
   }
-  const link = await linkToChain(tx, content)
-  await tx.insertInto('audit_event').values({ ...content, ...link }).execute()
+  await tx.insertInto('audit_event').values({ ...content, seq: nextSeq(tx) }).execute()
+}
+
+/**
+ * The order of writing, taken without a lock: PostgreSQL's sequence, or on SQLite (whose writers
+ * take turns) the number after the highest. The chain's place comes later (audit-seal.ts).
+ */
+function nextSeq (tx: Db) {
+  return tx.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<number>`nextval('audit_event_seq')`
+    : sql<number>`(select coalesce(max(seq), 0) + 1 from audit_event)`
 }
 
 /**
@@ -98,48 +109,7 @@ async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: s
   }
 }
 
-/**
- * The head this process wrote last: usually still the head, so the next event links to it in
- * one conditional UPDATE. Only a guess: the UPDATE matches the stored seq and hash or changes
- * nothing (another instance or the CLI wrote since, or that transaction rolled back), and then
- * the head is taken the slow way.
- */
-let lastWrittenHead: { seq: number; hash: string } | undefined
-
-type ChainLink = { seq: number; previous_hash: string; hash: string }
-
-/** Takes the next place in the chain (under the head's row lock until the caller commits). */
-async function linkToChain (tx: Db, content: Record<string, unknown>): Promise<ChainLink> {
-  const guess = lastWrittenHead
-  if (guess) {
-    const link = makeLink(content, guess)
-    const updated = await tx.updateTable('audit_chain_head')
-      .set({ seq: link.seq, hash: link.hash })
-      .where('id', '=', 1).where('seq', '=', guess.seq).where('hash', '=', guess.hash)
-      .executeTakeFirst()
-    if (Number(updated.numUpdatedRows) === 1) return remember(link)
-  }
-  // Incrementing first takes the row lock, portably (SQLite has no SELECT … FOR UPDATE).
-  const head = await tx.updateTable('audit_chain_head')
-    .set((eb) => ({ seq: eb('seq', '+', 1) }))
-    .where('id', '=', 1)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow()
-  const link = makeLink(content, { seq: Number(head.seq) - 1, hash: head.hash })
-  await tx.updateTable('audit_chain_head').set({ hash: link.hash }).where('id', '=', 1).execute()
-  return remember(link)
-}
-
-function makeLink (content: Record<string, unknown>, previous: { seq: number; hash: string }): ChainLink {
-  const seq = previous.seq + 1
-  return { seq, previous_hash: previous.hash, hash: chainHash({ ...content, seq, previous_hash: previous.hash }) }
-}
-
-function remember (link: ChainLink): ChainLink {
-  lastWrittenHead = { seq: link.seq, hash: link.hash }
-  return link
-}
-
+/** The hash of a sealed event: `seq` is its chain place, `previous_hash` the hash before it. */
 export function chainHash (row: Record<string, unknown> & { previous_hash: string }): string {
   const fields = ['seq', 'at', 'type', 'actor_id', 'actor_role', 'target_id', 'hospital_id', 'ip', 'user_agent', 'outcome', 'details']
   const content = JSON.stringify(fields.map((f) => row[f] ?? null))

@@ -19,6 +19,7 @@ import * as savedForm from './migrations/0012-saved-form.ts'
 import * as taskLease from './migrations/0013-task-lease.ts'
 import * as openidProvider from './migrations/0014-openid-provider.ts'
 import * as oidcLogoutOutbox from './migrations/0015-oidc-logout-outbox.ts'
+import * as auditSealer from './migrations/0016-audit-sealer.ts'
 
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0013-task-lease': taskLease,
   '0014-openid-provider': openidProvider,
   '0015-oidc-logout-outbox': oidcLogoutOutbox,
+  '0016-audit-sealer': auditSealer,
 }
 
 /** Every migration this version knows, in order (a restored backup must not hold others). */

@@ -200,14 +200,20 @@ export interface AuditEventTable {
   user_agent: string | null
   outcome: string
   details: string | null
-  previous_hash: string
-  hash: string
+  /** The event's place in the chain, once sealed (kernel/audit/audit-seal.ts); null until then. */
+  chain_seq: number | null
+  chain_previous_hash: string | null
+  chain_hash: string | null
 }
 
 export interface AuditChainHeadTable {
   id: number
+  /** The last sealed event's chain place and hash. */
   seq: number
   hash: string
+  /** The instance holding the sealer's lease, and until when. */
+  sealer: string | null
+  sealer_expires_at: Instant | null
 }
 
 export interface AccessReviewCampaignTable {
