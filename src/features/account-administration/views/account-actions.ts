@@ -61,9 +61,8 @@ function summary (t: AdministrationMessages, lang: 'fr' | 'en', account: Managed
 
 export function activationPage (request: FastifyRequest, account: ManagedAccount, profession: string, warnings: ActivationWarning[]): Html {
   const t = messages[request.lang]
-  const lang = request.lang
   return html`<h1>${t.activateTitle(fullName(account))}</h1>
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 ${checklist(t, checklistKindOf(account))}
 ${warningsList(t, warnings)}
 <form method="post" action="/gestion/comptes/${account.id}/activer">${csrfField(request)}
@@ -74,9 +73,8 @@ ${warningsList(t, warnings)}
 
 export function deactivationPage (request: FastifyRequest, account: ManagedAccount, profession: string): Html {
   const t = messages[request.lang]
-  const lang = request.lang
   return html`<h1>${t.deactivateTitle(fullName(account))}</h1>
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 <p>${t.deactivateIntro}</p>
 <p>${t.deactivateKeep}</p>
 <form method="post" action="/gestion/comptes/${account.id}/desactiver">${csrfField(request)}
@@ -140,14 +138,13 @@ export function bulkResultPage (request: FastifyRequest, lines: BulkLine[], reas
 
 export function managerRequestsPage (request: FastifyRequest, requests: Array<{ id: string; last_name: string; first_name: string; email: string; created_at: number; hospital_name: string; email_confirmed_at: number | null; activated_at: number | null; deactivated_at: number | null }>): Html {
   const t = messages[request.lang]
-  const lang = request.lang
   return html`<h1>${t.requestsTitle}</h1>
 <p>${t.requestsIntro}</p>
 ${requests.length === 0 ? html`<p>${t.requestsNone}</p>` : html`<table>
   <thead><tr><th scope="col">${t.columns.status}</th><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th>
     <th scope="col">${t.hospital}</th><th scope="col">${t.columns.registeredAt}</th><th scope="col">${t.columns.actions}</th></tr></thead>
   <tbody>${requests.map((r) => html`<tr><td>${statusBadge(t, accountStatus(r))}</td><th scope="row">${fullName(r)}</th><td>${r.email}</td>
-    <td>${r.hospital_name}</td><td>${formatDate(lang, r.created_at)}</td>
+    <td>${r.hospital_name}</td><td>${formatDate(request.lang, r.created_at)}</td>
     <td>${accountStatus(r) === 'pendingActivation' ? html`<a href="/gestion/comptes/${r.id}/activer">${t.activate}<span class="visually-hidden"> — ${fullName(r)}</span></a>` : ''}</td></tr>`)}</tbody>
 </table>`}
 <p><a href="/gestion">${t.backToList}</a></p>`
@@ -155,10 +152,9 @@ ${requests.length === 0 ? html`<p>${t.requestsNone}</p>` : html`<table>
 
 export function deletionPage (request: FastifyRequest, account: ManagedAccount, profession: string, error: string | undefined): Html {
   const t = messages[request.lang]
-  const lang = request.lang
   return html`<h1>${t.deleteTitle(fullName(account))}</h1>
 ${error ? html`<div class="alert alert-error" role="alert" tabindex="-1" id="erreurs"><p><a href="#confirmation">${error}</a></p></div>` : ''}
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 <p>${t.deleteIntro}</p>
 <form method="post" action="/gestion/comptes/${account.id}/supprimer">${csrfField(request)}
   <div class="field"><label for="confirmation">${t.deleteConfirmLabel(account.email)}</label>

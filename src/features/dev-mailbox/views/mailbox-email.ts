@@ -9,14 +9,13 @@ import type { MailboxEmail } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
 export function mailboxEmailPage (request: FastifyRequest, email: MailboxEmail): Html {
-  const lang = request.lang
-  const t = messages[lang]
+  const t = messages[request.lang]
   return html`<p><a href="/dev/mailbox">${t.backToList}</a></p>
 <h1>${email.subject}</h1>
 <h2>${t.details}</h2>
 <dl class="mailbox-details">
   <dt>${t.to}</dt><dd>${email.recipient}</dd>
-  <dt>${t.date}</dt><dd>${time(lang, email.created_at)}</dd>
+  <dt>${t.date}</dt><dd>${time(request.lang, email.created_at)}</dd>
   <dt>${t.template}</dt><dd>${email.template}</dd>
   <dt>${t.status}</dt><dd>${t.statuses[email.status]}</dd>
   <dt>${t.attempts}</dt><dd>${email.attempts}</dd>

@@ -10,8 +10,7 @@ import { time } from '../../../kernel/web/page-parts.ts'
 export interface MailboxListView { emails: MailboxSummary[]; total: number; recipient: string | undefined }
 
 export function mailboxListPage (request: FastifyRequest, view: MailboxListView): Html {
-  const lang = request.lang
-  const t = messages[lang]
+  const t = messages[request.lang]
   return html`<h1>${t.title}</h1>
 <p>${t.intro}</p>
 <form method="get" action="/dev/mailbox" class="mailbox-filter">
@@ -32,7 +31,7 @@ ${view.total === 0 ? html`<p>${t.empty}</p>` : html`<table>
   </tr></thead>
   <tbody>
   ${view.emails.map((email) => html`<tr>
-    <td>${time(lang, email.created_at)}</td>
+    <td>${time(request.lang, email.created_at)}</td>
     <td>${email.recipient}</td>
     <td><a href="/dev/mailbox/${email.id}">${email.subject}</a></td>
     <td>${email.template}</td>
