@@ -2,12 +2,12 @@
  * The access review report (the guide's presentation, « revue périodique des droits d’accès »): a GET form (hospital, period), then the decisions table,
  * printable as is (the layout's print styles hide the header, footer and forms).
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { formatDay, formatInstant } from '../../../kernel/web/dates.ts'
 import type { ReportLine } from '../access-review.ts'
 import { messages, type ReviewMessages } from '../messages.ts'
-import type { FastifyRequest } from 'fastify'
 
 export interface ReportValues { hopital: string; du: string; au: string }
 

@@ -4,12 +4,12 @@
  * checkboxes belong to the bulk form through their `form` attribute (forms cannot nest), so
  * everything works without JavaScript.
  */
+import type { FastifyRequest } from 'fastify'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import type { DueReview, HospitalProgress, SiteOfAccount } from '../access-review.queries.ts'
 import { messages, type ReviewMessages } from '../messages.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 
 export interface ReviewPage {

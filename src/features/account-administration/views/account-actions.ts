@@ -3,6 +3,7 @@
  * and its automatic warnings, deactivation (§5), bulk activation and its result, and the
  * super-administrators' queue of account-manager requests.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus } from '../../../kernel/accounts/accounts.ts'
 import { checklistKindOf, type ActivationWarning, type ChecklistKind } from '../activation-checklist.ts'
@@ -10,7 +11,6 @@ import type { BulkLine } from '../account-actions.ts'
 import type { ManagedAccount } from '../hospital-scope.ts'
 import { siteLabel } from '../account-edit.ts'
 import { formatDate, statusBadge } from './account-list.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 import { messages, type AdministrationMessages } from '../messages.ts'
 

@@ -11,6 +11,7 @@
  * combobox that suggests as you type (WAI-ARIA APG « combobox with listbox popup ») and makes
  * the crosses act in place. Below the form: the account's status and the actions it allows.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { AccountStatus } from '../../../kernel/accounts/accounts.ts'
@@ -21,7 +22,6 @@ import { fullName } from './account-actions.ts'
 import { withHospital } from '../account-edit.ts'
 import { lockBadge, statusBadge } from './account-list.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 
 export interface EditValues { civilite: string; nom: string; prenom: string; profession: string; email: string }

@@ -6,6 +6,7 @@
  * belong to (`form` attribute, as forms cannot nest). The list uses the page's width; long cells
  * wrap so that « Actions » and its menu stay in view (app.css, `.account-list`).
  */
+import type { FastifyRequest } from 'fastify'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus, type AccountStatus } from '../../../kernel/accounts/accounts.ts'
@@ -14,7 +15,6 @@ import type { ListedAccount, LineSite, StatusCounts } from '../account-administr
 import { messages, type AdministrationMessages } from '../messages.ts'
 import { siteLabel } from '../account-edit.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 
 export const statusSlugs: Record<AccountStatus, string> = {

@@ -2,13 +2,13 @@
  * The journal page (the audit trail's viewer): a GET filter form (works without JavaScript), the
  * events table (caption, column headers with scope, status as text) and the pagination.
  */
+import type { FastifyRequest } from 'fastify'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { ListedEvent } from '../audit.queries.ts'
 import { knownEventTypes, messages, type AuditMessages } from '../messages.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
-import type { FastifyRequest } from 'fastify'
 
 export interface JournalValues { utilisateur: string; action: string; du: string; au: string }
 

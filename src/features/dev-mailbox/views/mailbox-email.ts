@@ -2,8 +2,8 @@
  * One email: its details, the text version with its links made clickable (to follow a flow),
  * and the HTML version in a sandboxed frame served from its own URL with a strict CSP.
  */
-import { html, type Html } from '../../../kernel/web/html.ts'
 import type { FastifyRequest } from 'fastify'
+import { html, type Html } from '../../../kernel/web/html.ts'
 import { messages } from '../messages.ts'
 import type { MailboxEmail } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'

@@ -1,8 +1,8 @@
 /**
  * The list of emails (RGAA: a data table with a caption and column headers, a labelled filter).
  */
-import { html, type Html } from '../../../kernel/web/html.ts'
 import type { FastifyRequest } from 'fastify'
+import { html, type Html } from '../../../kernel/web/html.ts'
 import { messages } from '../messages.ts'
 import type { MailboxSummary } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'

@@ -2,9 +2,9 @@
  * « Contacter le support »: the support address and what a request should contain, after the
  * guide's « En cas de problème ».
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { messages } from '../messages.ts'
-import type { FastifyRequest } from 'fastify'
 
 export function contactView (request: FastifyRequest, appName: string, supportEmail: string): Html {
   const t = messages[request.lang]

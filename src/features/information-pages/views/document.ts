@@ -4,9 +4,9 @@
  * Section ids are the same in French and in English, so a link such as /cgu#article-8 works in
  * both languages.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { messages, type InformationMessages } from '../messages.ts'
-import type { FastifyRequest } from 'fastify'
 
 export interface DocumentSection {
   id: string

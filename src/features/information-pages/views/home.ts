@@ -2,9 +2,9 @@
  * « Accueil »: the greeting of a logged-in user and the ways on from here. The BaMaRa data
  * application itself (patient records) is another application, outside this service.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { messages } from '../messages.ts'
-import type { FastifyRequest } from 'fastify'
 
 export interface HomeView {
   appName: string

@@ -3,12 +3,12 @@
  * « Renouveler le secret » and « Désactiver » (small forms, no script), the registration form,
  * and the page that shows a secret once.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
 import type { ClientSummary } from '../clients.ts'
 import { messages } from '../messages.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 
 export const clientsBase = '/gestion/applications'

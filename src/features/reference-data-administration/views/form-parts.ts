@@ -2,9 +2,9 @@
  * Pieces shared by the reference-data pages: a labelled text field with its error, the notice
  * after a change, and a one-button POST form (archive, unarchive, delete).
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
-import type { FastifyRequest } from 'fastify'
 import { csrfField } from '../../../kernel/web/layout.ts'
 
 export function textField (errors: FieldErrors, name: string, label: string, value: string, options: { maxlength: number; required?: boolean; hint?: string; multiline?: boolean }): Html {

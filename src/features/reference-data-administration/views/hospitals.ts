@@ -2,6 +2,7 @@
  * Hospitals pages: the list (archived ones included, marked), the creation form, and a
  * hospital's page with its form, its archive button and its sites.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
@@ -11,7 +12,6 @@ import type { HospitalForm } from '../reference-data-administration.ts'
 import type { HospitalRecord, SiteRecord } from '../reference-data-administration.queries.ts'
 import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
-import type { FastifyRequest } from 'fastify'
 
 export const base = '/gestion/referentiel'
 

@@ -2,6 +2,7 @@
  * Professions pages: the list with the creation form, and one profession's form (its code is
  * fixed once created: accounts refer to it) with « Archiver » / « Désarchiver ».
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
@@ -11,7 +12,6 @@ import type { ProfessionRecord } from '../reference-data-administration.queries.
 import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
-import type { FastifyRequest } from 'fastify'
 
 export type ProfessionValues = Required<ProfessionForm>
 

@@ -3,6 +3,7 @@
  * when accounts hold it) or « Désarchiver ». The account-manager site shows its title and kind
  * as fixed text: they follow the hospital.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
@@ -13,7 +14,6 @@ import type { SiteRecord } from '../reference-data-administration.queries.ts'
 import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
-import type { FastifyRequest } from 'fastify'
 
 export type SiteValues = Required<SiteForm>
 
