@@ -6,6 +6,10 @@
  * the request's origin, whatever the Host header says (as every emailed link does), and the
  * client address Fastify computed under TRUST_PROXY.
  *
+ * The provider (oidc-provider, Koa and their dependencies: about a third of the process's start-up
+ * and memory, docs/performance.md) and its keys are loaded by the first request that needs them,
+ * not at start: instances that serve only the portal never pay for it.
+ *
  * The interaction page is ours: GET /oidc/interaction/:uid sends someone not logged in to the
  * portal's login (password + emailed code, every rule of features/login), which brings them back
  * here (`retour`, a local path kept server-side in the pending login); someone logged in to the
@@ -18,12 +22,14 @@ import { RequestRefused } from '../../kernel/web/errors.ts'
 import { destroySession } from '../sessions/index.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 import { typed } from '../../kernel/web/routes.ts'
-import { createProvider, interactionPath, oidcPrefix } from './provider.ts'
+import { interactionPath, oidcPrefix } from './paths.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
 import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
 
 /** The endpoints that take a POST: authorization (form post), token, userinfo, logout and its confirmation, revocation. */
 const providerPostPaths = ['/auth', '/token', '/me', '/session/end', '/session/end/confirm', '/token/revocation'].map((p) => `${oidcPrefix}${p}`)
+
+type CreateProvider = typeof import('./provider.ts').createProvider
 
 type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?: 'fr' | 'en' }
 
@@ -44,7 +50,6 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
   const app = typed(instance)
   const base = new URL(app.config.appBaseUrl)
   const secureCookies = base.protocol === 'https:'
-  await ensureProviderKeys(app.db, app.now())
 
   const logouts = new BackChannelLogoutDispatcher({
     db: app.db, issuer: app.config.appBaseUrl, now: app.now, log: app.log, pollInterval: options.pollInterval,
@@ -53,11 +58,18 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
   if (options.startLogoutDispatcher ?? true) app.addHook('onReady', async () => logouts.start())
   app.addHook('onClose', async () => logouts.stop())
 
-  let keys: ProviderKeys = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
-  let current = build(keys)
+  type Built = ReturnType<typeof build>
+  let loading: Promise<{ createProvider: CreateProvider; keys: ProviderKeys; current: Built }> | undefined
   let keysCheckedAt = Date.now()
 
-  function build (providerKeys: ProviderKeys) {
+  async function load () {
+    const [{ createProvider }] = await Promise.all([import('./provider.ts'), ensureProviderKeys(app.db, app.now())])
+    const keys = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
+    keysCheckedAt = Date.now()
+    return { createProvider, keys, current: build(createProvider, keys) }
+  }
+
+  function build (createProvider: CreateProvider, providerKeys: ProviderKeys) {
     const provider = createProvider({ issuer: app.config.appBaseUrl, db: app.db, rules: app.rules, keys: providerKeys, secureCookies })
     provider.proxy = true
     // RP-initiated logout ends the portal session too: one session for the portal and its clients.
@@ -80,16 +92,19 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
   }
 
   /** The provider with the keys in the database: a rotation reaches every instance within oidcKeyReloadInterval. */
-  async function currentProvider () {
+  async function currentProvider (): Promise<Built> {
+    // A failed load (database unreachable) is retried by the next request.
+    loading ??= load().catch((error: unknown) => { loading = undefined; throw error })
+    const loaded = await loading
     if (Date.now() - keysCheckedAt >= app.rules.oidcKeyReloadInterval) {
       keysCheckedAt = Date.now()
       const fresh = await loadProviderKeys(app.db, app.now(), app.rules.oidcRetiredKeyPublication)
-      if (fresh.version !== keys.version) {
-        keys = fresh
-        current = build(fresh)
+      if (fresh.version !== loaded.keys.version) {
+        loaded.keys = fresh
+        loaded.current = build(loaded.createProvider, fresh)
       }
     }
-    return current
+    return loaded.current
   }
 
   /** What the provider reads from the request: the canonical origin, the client address, the portal account and language. */

@@ -249,6 +249,10 @@ describe('OpenID Connect provider: storage retention (daily-tasks)', () => {
   it('purges expired tokens and sessions and retired keys past their publication, and keeps the live ones', async () => {
     const t = await startListeningApp()
     try {
+      // The provider and its first keys come with the first request that needs them, not at start.
+      expect(await t.db.selectFrom('oidc_key').select('id').execute()).toEqual([])
+      expect((await fetch(`${t.issuer}/.well-known/openid-configuration`)).status).toBe(200)
+      expect(await t.db.selectFrom('oidc_key').select('id').execute()).toHaveLength(3)
       const live = Date.now() + 3_600_000
       const rows = [
         { model: 'AccessToken', id_digest: 'expired', expires_at: Date.now() - 2 * 86_400_000 },

@@ -26,8 +26,7 @@ import { supportedScopes } from './clients.ts'
 import type { ProviderKeys } from './keys.ts'
 import { errorPage, logoutPage, loggedOutPage } from './views/provider-pages.ts'
 
-export const oidcPrefix = '/oidc'
-export const interactionPath = (uid: string) => `${oidcPrefix}/interaction/${uid}`
+import { interactionPath, oidcPrefix } from './paths.ts'
 
 const seconds = (ms: number) => Math.floor(ms / 1000)
 

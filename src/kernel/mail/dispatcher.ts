@@ -14,6 +14,7 @@ import type { Database, OutboxRow } from '../db/schema.ts'
 import type { ExpressionBuilder } from 'kysely'
 import { minutes, seconds, hours } from '../../config.ts'
 import { countEmail } from '../metrics/metrics.ts'
+import { addressOf, buildMime } from './mime.ts'
 
 export interface DispatcherOptions {
   db: Db
@@ -156,11 +157,10 @@ export class MailDispatcher {
     const { db, now } = this.options
     try {
       if (this.transport) {
+        const { mailFrom } = this.options
         await this.transport.sendMail({
-          to: row.recipient,
-          subject: row.subject,
-          text: row.text_body ?? '',
-          html: row.html_body ?? undefined,
+          envelope: { from: addressOf(mailFrom), to: [row.recipient] },
+          raw: buildMime({ from: mailFrom, to: row.recipient, subject: row.subject, text: row.text_body ?? '', html: row.html_body, date: new Date(now()) }),
         })
       }
       await db.updateTable('outbox').where('id', '=', row.id).set({
