@@ -6,16 +6,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
+import { OneOrMany, listOf } from '../../kernel/web/routes.ts'
 import { DayField, readPeriod } from '../../kernel/web/period.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { formatInstantIso } from '../../kernel/web/dates.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
-import { auditRefusedRequests } from '../audit/index.ts'
+import { auditedManagerRoutes } from '../audit/index.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
 import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
-import { requireRole } from '../../kernel/accounts/guards.ts'
 import { confirmAccessReviews, findReviewReport } from './access-review.ts'
 import { countDueReviews, findHospitalNames, findReviewProgress, findSitesOfAccounts, listDueReviews } from './access-review.queries.ts'
 import { messages, type ReviewMessages } from './messages.ts'
@@ -67,9 +66,7 @@ async function readReportQuery (app: FastifyInstance, request: FastifyRequest, q
 }
 
 export async function accessReviewRoutes (instance: FastifyInstance) {
-  const app = typed(instance)
-  auditRefusedRequests(app)
-  const asManager = { preHandler: requireRole('accountManager') }
+  const { app, asManager } = auditedManagerRoutes(instance)
 
   // GET /gestion/revue-des-droits?fait=<n>
   app.get('', { ...asManager, schema: { querystring: ReviewQuery }, attachValidation: true }, async function showDueReviews (request, reply) {
