@@ -126,7 +126,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
     // Loaded on demand: the provider (oidc-provider, koa, jose…) costs every other command's start-up.
     'oidc-client': async (db, config) => (await openidProvider()).oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
-    'rotate-keys': async (db) => (await openidProvider()).rotateKeysCommand(db, io),
+    'rotate-keys': async (db, config) => (await openidProvider()).rotateKeysCommand(flowContext(db, config, io.now), io),
     'daily-tasks': async (db, config) => {
       const report = await runDailyTasks(db, config, io.now())
       io.out(describeAuditPurge(report.audit, config))
