@@ -47,7 +47,7 @@ import { sealAuditEvents } from './kernel/audit/audit-seal.ts'
 import { sendAccessReviewNotifications, type NotificationSummary } from './features/access-review/index.ts'
 import { sendActivationDigests, type DigestReport } from './features/activation-digest/index.ts'
 import type { PurgeReport } from './kernel/db/expired-rows.ts'
-import { flowContext } from './kernel/flow-context.ts'
+import { flowContext, type FlowContext } from './kernel/flow-context.ts'
 
 const openidProvider = () => import('./features/openid-provider/index.ts')
 
@@ -114,9 +114,9 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
   }
   const commands: Record<string, (db: Db, config: AppConfig) => Promise<number>> = {
     migrate: (db) => reportUnsettledEmails(db, io),
-    'import-hospitals': (db) => importFile(db, 'hospitals', rest, io),
-    'import-sites': (db) => importFile(db, 'sites', rest, io),
-    import: (db) => importByKind(db, rest, io),
+    'import-hospitals': (db, config) => importFile(flowContext(db, config, io.now), 'hospitals', rest, io),
+    'import-sites': (db, config) => importFile(flowContext(db, config, io.now), 'sites', rest, io),
+    import: (db, config) => importByKind(flowContext(db, config, io.now), rest, io),
     'create-superadmin': (db, config) => createSuperadminFromCli(db, config, rest, io),
     'demo-data': (db, config) => loadDemoDataFromCli(db, config, io),
     'send-activation-digests': (db, config) => sendActivationDigestsFromCli(db, config, io),
@@ -126,7 +126,7 @@ export async function runCli (args: string[], io: CliIo): Promise<number> {
     'send-review-reminders': (db, config) => sendReviewRemindersFromCli(db, config, io),
     // Loaded on demand: the provider (oidc-provider, koa, jose…) costs every other command's start-up.
     'oidc-client': async (db, config) => (await openidProvider()).oidcClientCommand(db, config.nodeEnv === 'production', rest, io),
-    'rotate-keys': async (db) => (await openidProvider()).rotateKeysCommand(db, io),
+    'rotate-keys': async (db, config) => (await openidProvider()).rotateKeysCommand(flowContext(db, config, io.now), io),
     'daily-tasks': async (db, config) => {
       const report = await runDailyTasks(db, config, io.now())
       io.out(describeAuditPurge(report.audit, config))
@@ -203,7 +203,7 @@ async function reportUnsettledEmails (db: Db, io: CliIo): Promise<number> {
   return exitCodes.ok
 }
 
-async function importByKind (db: Db, args: string[], io: CliIo): Promise<number> {
+async function importByKind (ctx: FlowContext, args: string[], io: CliIo): Promise<number> {
   const [kindName, ...rest] = args
   const kinds: Record<string, ImportKind> = { etablissements: 'hospitals', 'établissements': 'hospitals', hospitals: 'hospitals', sites: 'sites' }
   const kind = kinds[kindName ?? '']
@@ -211,10 +211,10 @@ async function importByKind (db: Db, args: string[], io: CliIo): Promise<number>
     io.err('Indiquez le type : « import etablissements <fichier> » ou « import sites <fichier> ».')
     return exitCodes.usage
   }
-  return importFile(db, kind, rest, io)
+  return importFile(ctx, kind, rest, io)
 }
 
-async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo): Promise<number> {
+async function importFile (ctx: FlowContext, kind: ImportKind, args: string[], io: CliIo): Promise<number> {
   const [file, ...extra] = args
   if (file === undefined || extra.length > 0) {
     io.err(`Indiquez un seul fichier CSV : npm run cli -- ${kind === 'hospitals' ? 'import-hospitals' : 'import-sites'} <fichier.csv>`)
@@ -227,7 +227,7 @@ async function importFile (db: Db, kind: ImportKind, args: string[], io: CliIo):
     io.err(`Impossible de lire le fichier « ${file} ».`)
     return exitCodes.failed
   }
-  const result = await importReferenceData(db, text, kind, io.now())
+  const result = await importReferenceData(ctx, text, kind)
   const what = kind === 'hospitals' ? 'établissements' : 'sites'
   if (result.outcome === 'rejected') {
     io.err(`Import refusé : ${countOf('fr', result.errors.length, 'erreur', 'erreurs')} dans « ${file} ». Rien n’a été enregistré.`)
@@ -280,7 +280,7 @@ async function createSuperadminFromCli (db: Db, config: AppConfig, args: string[
     io.err(`Mot de passe refusé : ${broken.map((rule) => passwordRuleMessages(config.rules)[rule]).join(' ; ')}.`)
     return exitCodes.failed
   }
-  const created = await createSuperadmin(db, { email, password, lastName, firstName }, io.now())
+  const created = await createSuperadmin(flowContext(db, config, io.now), { email, password, lastName, firstName })
   if (!created) {
     io.err(`Un compte existe déjà avec l’adresse ${email} : rien n’a été créé.`)
     return exitCodes.failed
@@ -318,7 +318,7 @@ async function loadDemoDataFromCli (db: Db, config: AppConfig, io: CliIo): Promi
     io.err('Les données de démonstration sont interdites en production.')
     return exitCodes.failed
   }
-  const accounts = await loadDemoData(db, io.now())
+  const accounts = await loadDemoData(flowContext(db, config, io.now))
   if (accounts.length === 0) {
     io.out('Des établissements existent déjà : les données de démonstration n’ont pas été chargées.')
     return exitCodes.ok

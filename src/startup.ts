@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AppConfig } from './config.ts'
 import type { Db } from './kernel/db/database.ts'
 import { migrateToLatest } from './kernel/db/migrate.ts'
+import { flowContext } from './kernel/flow-context.ts'
 import { listUnsettledEmailCollisions } from './kernel/accounts/email-collisions.ts'
 import { seedProfessions, loadDemoData, createSuperadmin } from './features/reference-data/index.ts'
 
@@ -18,11 +19,11 @@ export async function prepareDatabase (db: Db, config: AppConfig, log: FastifyBa
   await seedProfessions(db)
   // Before the demo data: the deployment's super-administrator exists whatever the demo holds.
   if (config.bootstrapSuperadmin) {
-    const created = await createSuperadmin(db, config.bootstrapSuperadmin, now())
+    const created = await createSuperadmin(flowContext(db, config, now), config.bootstrapSuperadmin)
     if (created) log.info({ email: config.bootstrapSuperadmin.email }, 'bootstrap super-administrator created')
   }
   if (config.demoData) {
-    const created = await loadDemoData(db, now())
+    const created = await loadDemoData(flowContext(db, config, now))
     if (created.length > 0 && config.nodeEnv === 'development') {
       // Demo passwords are printed in development only, for a newcomer to log in with.
       log.info({ demoAccounts: created }, 'demo accounts created')

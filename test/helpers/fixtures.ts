@@ -59,7 +59,13 @@ export function testPasswordHash () {
 
 export type TestAccountState = 'unconfirmed' | 'pendingActivation' | 'active' | 'deactivated'
 
-export async function createAccount (db: Db, fields: {
+/** The super-administrator most console suites act as: Admin Super, super@bndmr.fr, no site. */
+export function createSuperadminAccount (db: Db): Promise<string> {
+  return createAccount(db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
+}
+
+/** What a test account may be given; the rest takes the fixtures' defaults. */
+export interface TestAccountFields {
   email: string
   siteIds: string[]
   state?: TestAccountState
@@ -68,7 +74,9 @@ export async function createAccount (db: Db, fields: {
   isSuperadmin?: boolean
   locked?: boolean
   now?: number
-}): Promise<string> {
+}
+
+export async function createAccount (db: Db, fields: TestAccountFields): Promise<string> {
   const now = fields.now ?? Date.UTC(2026, 0, 1)
   const state = fields.state ?? 'active'
   const id = await db.transaction().execute((tx) => insertAccount(tx, {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'kysely'
 import { openDatabase, type Db, type DatabaseHandle } from '../../src/kernel/db/database.ts'
 import { createTestDatabase, type TestDatabase } from './test-app.ts'
+import { migrateTo } from '../../src/kernel/db/migrate.ts'
+import { seedProfessions } from '../../src/features/reference-data/professions.ts'
 
 export interface UnmigratedDatabase { readonly db: Db; readonly database: TestDatabase }
 
@@ -37,4 +39,14 @@ export async function createSiteAsBeforeFrenchOrder (db: Db): Promise<string> {
   await sql`insert into hospital (id, name, finess, city) values (${hospitalId}, 'CHU de Test A', '750712184', 'Ville')`.execute(db)
   await sql`insert into site (id, hospital_id, title, kind, search_text) values (${siteId}, ${hospitalId}, 'Malformations ORL rares', 'crmrCoordinating', 'malformations orl rares')`.execute(db)
   return siteId
+}
+
+/**
+ * The database as it was right after `migration`: migrated that far, professions seeded and one
+ * site written with the columns of then. Returns the site, for the accounts the test writes.
+ */
+export async function migratedUpTo (db: Db, migration: string): Promise<string> {
+  await migrateTo(db, migration)
+  await seedProfessions(db)
+  return createSiteAsBeforeFrenchOrder(db)
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest'
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.ts'
-import { createTwoHospitals, type TestHospital } from './fixtures.ts'
+import { createAccount, createTwoHospitals, type TestAccountFields, type TestHospital } from './fixtures.ts'
 import { TestBrowser } from './browser.ts'
 import { signIn } from './session.ts'
 
@@ -30,4 +30,16 @@ export function suiteWithTwoHospitals (options: TestAppOptions = {}): { t: TestA
   beforeAll(async () => { Object.assign(suite, await startWithTwoHospitals(options)) })
   afterAll(async () => { await suite.t?.close() })
   return suite
+}
+
+/**
+ * A suite's factory of accounts with numbered addresses (`prefix1@chu-a.fr`, `prefix2@…`), so
+ * that each test starts from an account of its own. Returns the account's id and address.
+ */
+export function numberedAccounts (suite: { t: TestApp }, prefix: string) {
+  let n = 0
+  return async function newNumberedAccount (fields: Omit<TestAccountFields, 'email'>): Promise<{ id: string; email: string }> {
+    const email = `${prefix}${++n}@chu-a.fr`
+    return { id: await createAccount(suite.t.db, { email, ...fields }), email }
+  }
 }

@@ -6,17 +6,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
+import { OneOrMany, listOf } from '../../kernel/web/routes.ts'
 import { DayField, readPeriod } from '../../kernel/web/period.ts'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
-import { csrfField } from '../../kernel/web/layout.ts'
 import { formatInstantIso } from '../../kernel/web/dates.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
-import { auditRefusedRequests } from '../audit/index.ts'
+import { auditedManagerRoutes } from '../audit/index.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
 import { managerFrom, type Manager } from '../../kernel/accounts/managed-accounts.ts'
-import { requireRole } from '../../kernel/accounts/guards.ts'
 import { confirmAccessReviews, findReviewReport } from './access-review.ts'
 import { countDueReviews, findHospitalNames, findReviewProgress, findSitesOfAccounts, listDueReviews } from './access-review.queries.ts'
 import { messages, type ReviewMessages } from './messages.ts'
@@ -68,9 +66,7 @@ async function readReportQuery (app: FastifyInstance, request: FastifyRequest, q
 }
 
 export async function accessReviewRoutes (instance: FastifyInstance) {
-  const app = typed(instance)
-  auditRefusedRequests(app)
-  const asManager = { preHandler: requireRole('accountManager') }
+  const { app, asManager } = auditedManagerRoutes(instance)
 
   // GET /gestion/revue-des-droits?fait=<n>
   app.get('', { ...asManager, schema: { querystring: ReviewQuery }, attachValidation: true }, async function showDueReviews (request, reply) {
@@ -82,8 +78,8 @@ export async function accessReviewRoutes (instance: FastifyInstance) {
     const done = request.validationError ? undefined : request.query.fait
     return reply.page({
       title: t.title,
-      body: reviewPage({
-        t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
+      body: reviewPage(request, {
+        isSuperadmin: reviewer.isSuperadmin,
         progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, interval, reviewer),
         due, dueTotal: due.length < shownDueReviews ? due.length : await countDueReviews(app.db, reviewer, now, interval),
         sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
@@ -103,8 +99,8 @@ export async function accessReviewRoutes (instance: FastifyInstance) {
       const due = await listDueReviews(app.db, reviewer, now, app.rules.accessReviewInterval, shownDueReviews)
       return reply.page({
         title: t.title,
-        body: reviewPage({
-          t, lang: request.lang, csrf: csrfField(request), isSuperadmin: reviewer.isSuperadmin,
+        body: reviewPage(request, {
+          isSuperadmin: reviewer.isSuperadmin,
           progress: await findReviewProgress(app.db, reviewer.isSuperadmin ? 'all' : reviewer.hospitalIds, now, app.rules.accessReviewInterval, reviewer),
           due, dueTotal: due.length, sites: await findSitesOfAccounts(app.db, due.map((a) => a.id)),
           notice: undefined, error: t.nothingSelected,
@@ -125,7 +121,7 @@ export async function accessReviewRoutes (instance: FastifyInstance) {
     const report = valid ? { hospitalName, lines: await findReviewReport(app.db, query.values.hopital, query.from as number, query.until as number), generatedAt: app.now() } : undefined
     return reply.page({
       title: t.reportTitle,
-      body: reportPage({ t, lang: request.lang, hospitals: query.hospitals, values: query.values, errors: query.errors, report }),
+      body: reportPage(request, { hospitals: query.hospitals, values: query.values, errors: query.errors, report }),
     }, valid ? 200 : 400)
   })
 

@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fast
 import { Type, type Static } from '@sinclair/typebox'
 import { IdParams, OneOrMany, listOf, typed } from '../../kernel/web/routes.ts'
 import { HttpProblem, RequestRefused } from '../../kernel/web/errors.ts'
-import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { accountStatus, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { listProfessions } from '../reference-data/index.ts'
@@ -191,8 +190,8 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     return reply.page({
       title: t.listTitle,
       scripts: ['administration.js'],
-      body: html`${accountListPage({
-        t, lang: request.lang, csrf: csrfField(request), isSuperadmin: manager.isSuperadmin, values, counts, lines,
+      body: html`${accountListPage(request, {
+        isSuperadmin: manager.isSuperadmin, values, counts, lines,
         page: filters.page, hasNextPage: list.hasNextPage, professions, sites, hospitals,
         notice,
       })}${boxes}`,
@@ -228,7 +227,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
   app.get('/demandes-gestionnaires', { preHandler: requireRole('superadmin') }, async function showAccountManagerRequests (request, reply) {
     const t = messages[request.lang]
     const requests = await listAccountManagerRequests(app.db)
-    return reply.page({ title: t.requestsTitle, body: managerRequestsPage(t, request.lang, requests) })
+    return reply.page({ title: t.requestsTitle, body: managerRequestsPage(request, requests) })
   })
 
   async function requireActionTarget (request: FastifyRequest, id: string, check: (account: ManagedAccount) => ReturnType<typeof refusalToChange>): Promise<ManagedAccount> {
@@ -248,7 +247,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     const warnings = await findActivationWarnings(app.db, manager, account, app.now())
     return reply.page({
       title: t.activateTitle(fullName(account)),
-      body: activationPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), warnings),
+      body: activationPage(request, account, await professionLabel(app, request, account.profession_code), warnings),
     })
   })
 
@@ -270,7 +269,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     const t = messages[request.lang]
     return reply.page({
       title: t.deactivateTitle(fullName(account)),
-      body: deactivationPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code)),
+      body: deactivationPage(request, account, await professionLabel(app, request, account.profession_code)),
     })
   })
 
@@ -315,7 +314,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
         else if (!isAllowedInState('bulkActivate', account)) excluded.push({ account, reason: t.wrongState.bulkActivate })
         else entries.push({ account, warnings: await findActivationWarnings(app.db, actor.manager, account, app.now()) })
       }
-      return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(t, csrfField(request), entries, excluded, listPathOf(request)) })
+      return reply.page({ title: t.bulkTitle, body: bulkConfirmationPage(request, entries, excluded, listPathOf(request)) })
     }
     const lines = await activateAccounts(app.flow, actor, ids)
     for (const line of lines) {
@@ -331,7 +330,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
       if (r.outcome === 'refused') return r.status === 403 ? t.refusal[r.scope] : t.wrongState[r.state]
       return ''
     }
-    return reply.page({ title: t.bulkResultTitle, body: bulkResultPage(t, lines, reasonOf) })
+    return reply.page({ title: t.bulkResultTitle, body: bulkResultPage(request, lines, reasonOf) })
   })
 
   const DeletionForm = Type.Object({ confirmation: Type.String({ maxLength: 254 }) })
@@ -343,7 +342,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
     const t = messages[request.lang]
     return reply.page({
       title: t.deleteTitle(fullName(account)),
-      body: deletionPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), undefined),
+      body: deletionPage(request, account, await professionLabel(app, request, account.profession_code), undefined),
     })
   })
 
@@ -360,7 +359,7 @@ export async function accountAdministrationRoutes (instance: FastifyInstance, op
       return reply.page({
         title: t.deleteTitle(fullName(account)),
         hasErrors: true,
-        body: deletionPage(t, request.lang, csrfField(request), account, await professionLabel(app, request, account.profession_code), t.deleteMismatch),
+        body: deletionPage(request, account, await professionLabel(app, request, account.profession_code), t.deleteMismatch),
       }, 400)
     }
     return reply.redirect('/gestion?fait=supprime', 303)

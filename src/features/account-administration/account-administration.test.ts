@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { testEngine } from '../../../test/helpers/test-app.ts'
-import { createAccount } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createSuperadminAccount } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo, lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { signedInBrowser, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
@@ -15,7 +15,7 @@ describe(`account administration console (admin guide « L'interface de gestion 
   beforeAll(async () => {
     managerA = await createAccount(s.t.db, { email: 'gestion@chu-a.fr', siteIds: [s.a.adminSiteId], lastName: 'Admin', firstName: 'Démo' })
     managerB = await createAccount(s.t.db, { email: 'gestion@chu-b.fr', siteIds: [s.b.adminSiteId], lastName: 'Admin', firstName: 'Bérénice' })
-    superadmin = await createAccount(s.t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
+    superadmin = await createSuperadminAccount(s.t.db)
   })
 
   const user = (fields: Partial<Parameters<typeof createAccount>[1]> & { siteIds: string[] }) =>

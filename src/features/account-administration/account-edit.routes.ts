@@ -10,7 +10,6 @@ import { Type } from '@sinclair/typebox'
 import { IdParams, OneOrMany, typed } from '../../kernel/web/routes.ts'
 import { accountStatus } from '../../kernel/accounts/accounts.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
-import { csrfField } from '../../kernel/web/layout.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { listProfessions } from '../reference-data/index.ts'
@@ -136,8 +135,8 @@ export async function accountEditRoutes (instance: FastifyInstance) {
       title: t.editTitle(fullName(account)),
       hasErrors: Object.keys(options.errors ?? {}).length > 0,
       scripts: ['account-edit.js'],
-      body: accountEditPage({
-        t, lang: request.lang, csrf: csrfField(request), account,
+      body: accountEditPage(request, {
+        account,
         values: options.values ?? valuesOf(account),
         errors: options.errors ?? {},
         notice: options.notice,
@@ -249,9 +248,9 @@ export async function accountEditRoutes (instance: FastifyInstance) {
     const t = messages[request.lang]
     const token = request.validationError ? undefined : request.query.jeton
     const link = await findEmailChangeByToken(app.db, token, app.now())
-    if (link.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
-    if (!token || link.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
-    return reply.page({ title: t.emailChangeTitle, body: emailChangePage(t, csrfField(request), token, link.email) })
+    if (link.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
+    if (!token || link.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
+    return reply.page({ title: t.emailChangeTitle, body: emailChangePage(request, token, link.email) })
   })
 
   // POST /gestion/changement-email
@@ -260,9 +259,9 @@ export async function accountEditRoutes (instance: FastifyInstance) {
     const t = messages[request.lang]
     if (request.validationError) throw new HttpProblem(400, t.emailChangeTitle, t.emailChangeInvalid)
     const result = await confirmEmailChange(app.flow, request.body.jeton, requestMeta(request))
-    if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
-    if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
-    if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)
-    return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(t, t.emailChangeTitle, t.emailChangeDone(result.email), true) })
+    if (result.outcome === 'invalidLink') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeInvalid, false) }, 400)
+    if (result.outcome === 'revoked') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeRevoked, false) }, 403)
+    if (result.outcome === 'taken') return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeTaken, false) }, 409)
+    return reply.page({ title: t.emailChangeTitle, body: emailChangeMessagePage(request, t.emailChangeTitle, t.emailChangeDone(result.email), true) })
   })
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createSuperadminAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { emailsTo } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
@@ -20,7 +20,7 @@ describe(`the console's list and activation pages (admin guide « L'interface de
   beforeAll(async () => {
     ;({ t, a } = await startWithTwoHospitals())
     managerA = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId], lastName: 'Admin', firstName: 'Démo' })
-    superadmin = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true, lastName: 'Super', firstName: 'Admin' })
+    superadmin = await createSuperadminAccount(t.db)
   })
   afterAll(async () => { await t.close() })
 

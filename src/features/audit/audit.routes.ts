@@ -5,15 +5,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { typed } from '../../kernel/web/routes.ts'
 import { DayField, readPeriod } from '../../kernel/web/period.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
-import { requireRole } from '../../kernel/accounts/guards.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
 import { listAuditEvents, type AuditFilters, type AuditViewer, type ListedEvent } from './audit.queries.ts'
 import { csvByteOrderMark, csvDownloadHeaders, csvLine } from '../../kernel/web/csv.ts'
 import { messages, type AuditMessages } from './messages.ts'
-import { auditRefusedRequests } from './refusals.ts'
+import { auditedManagerRoutes } from './refusals.ts'
 import { journalPage, type JournalValues } from './views/journal.ts'
 import { formatInstantIso } from '../../kernel/web/dates.ts'
 
@@ -64,9 +62,7 @@ function csvRow (t: AuditMessages, event: ListedEvent): string {
 }
 
 export async function auditRoutes (instance: FastifyInstance) {
-  const app = typed(instance)
-  auditRefusedRequests(app)
-  const asManager = { preHandler: requireRole('accountManager') }
+  const { app, asManager } = auditedManagerRoutes(instance)
 
   // GET /gestion/journal?utilisateur=…&action=…&du=…&au=…&page=…
   app.get('', { ...asManager, schema: { querystring: JournalQuery }, attachValidation: true }, async function showJournal (request, reply) {
@@ -76,8 +72,8 @@ export async function auditRoutes (instance: FastifyInstance) {
     const events = invalid ? [] : await listAuditEvents(app.db, viewerOf(request), query.filters, { limit: pageSize + 1, offset: (query.page - 1) * pageSize })
     return reply.page({
       title: t.title,
-      body: journalPage({
-        t, lang: request.lang, isSuperadmin: request.account?.isSuperadmin ?? false, values: query.values, errors: query.errors,
+      body: journalPage(request, {
+        isSuperadmin: request.account?.isSuperadmin ?? false, values: query.values, errors: query.errors,
         events: events.slice(0, pageSize), page: query.page, hasNextPage: events.length > pageSize,
       }),
     }, invalid ? 400 : 200)

@@ -4,10 +4,10 @@
  * a refusal changes nothing else. The console keeps its own hook for its routes.
  */
 import type { FastifyInstance } from 'fastify'
-import { roleOf } from '../../kernel/accounts/guards.ts'
+import { requireRole, roleOf } from '../../kernel/accounts/guards.ts'
 import { CsrfRejected } from '../../kernel/web/errors.ts'
 import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
-import { pathParameter } from '../../kernel/web/routes.ts'
+import { pathParameter, typed } from '../../kernel/web/routes.ts'
 
 export function auditRefusedRequests (app: FastifyInstance): void {
   app.addHook('onError', async (request, _reply, error) => {
@@ -27,4 +27,14 @@ export function auditRefusedRequests (app: FastifyInstance): void {
       request.log.error({ err: auditError }, 'refusal not audited')
     }
   })
+}
+
+/**
+ * The start of the journal's and the access review's plugins: their routes typed by their
+ * schemas, every refusal audited as above, and the guard each route declares (`asManager`).
+ */
+export function auditedManagerRoutes (instance: FastifyInstance) {
+  const app = typed(instance)
+  auditRefusedRequests(app)
+  return { app, asManager: { preHandler: requireRole('accountManager') } }
 }

@@ -33,14 +33,14 @@ export async function devMailboxRoutes (instance: FastifyInstance) {
       listMailboxEmails(app.db, { recipient, limit: listLimit }),
       countMailboxEmails(app.db, { recipient }),
     ])
-    return reply.page({ title: t.title, body: mailboxListPage(request.lang, { emails, total, recipient }) }, request.validationError ? 400 : 200)
+    return reply.page({ title: t.title, body: mailboxListPage(request, { emails, total, recipient }) }, request.validationError ? 400 : 200)
   })
 
   // GET /dev/mailbox/<id>
   app.get('/:id', { schema: { params: EmailParams }, attachValidation: true }, async function showEmail (request, reply) {
     const email = request.validationError ? undefined : await findMailboxEmail(app.db, request.params.id)
     if (!email) return showNotFound(request.lang, reply)
-    return reply.page({ title: email.subject, body: mailboxEmailPage(request.lang, email) })
+    return reply.page({ title: email.subject, body: mailboxEmailPage(request, email) })
   })
 
   // GET /dev/mailbox/<id>/html: the HTML version, framed by the email's page.

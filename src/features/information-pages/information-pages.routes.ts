@@ -29,7 +29,7 @@ export async function informationPagesRoutes (instance: FastifyInstance) {
     rules: app.rules,
   })
   const documentPage = (request: FastifyRequest, content: DocumentContent) =>
-    ({ title: content.title, body: documentView(messages[request.lang], content) })
+    ({ title: content.title, body: documentView(request, content) })
 
   // GET /
   app.get('/', async function showHome (request, reply) {
@@ -38,7 +38,7 @@ export async function informationPagesRoutes (instance: FastifyInstance) {
     const t = messages[request.lang]
     return reply.page({
       title: t.homeTitle,
-      body: homeView(t, {
+      body: homeView(request, {
         appName: app.config.appName,
         formalName: formalName(account, request.lang),
         canManageAccounts: roleOf(account) !== 'user',
@@ -60,6 +60,6 @@ export async function informationPagesRoutes (instance: FastifyInstance) {
   // GET /contact
   app.get('/contact', async function showSupportContact (request, reply) {
     const t = messages[request.lang]
-    return reply.page({ title: t.contactTitle, body: contactView(t, app.config.appName, app.config.supportEmail) })
+    return reply.page({ title: t.contactTitle, body: contactView(request, app.config.appName, app.config.supportEmail) })
   })
 }

@@ -11,6 +11,17 @@ import { hours, minutes, seconds } from '../../config.ts'
 
 const supportEmail = 'assistance.bamara@chu-test.fr'
 
+/** The help page's sentences that quote a rule (user guide §3.2–3.5), for the rules' values. */
+function ruleSentences (rules: { code: string; link: string; idle: string; tries: number; appName: string }): string[] {
+  return [
+    `ce code n’est valable que pendant ${rules.code}.`,
+    `le lien n’est valable que pendant ${rules.link}`,
+    `Votre session expire après ${rules.idle} d’inactivité`,
+    `Lorsque vous saisissez ${rules.tries} fois de suite un mauvais mot de passe`,
+    `« ${rules.appName} - Mot de passe à usage unique »`,
+  ]
+}
+
 describe(`information pages (${testEngine})`, () => {
   let t: TestApp
   let a: TestHospital
@@ -133,11 +144,9 @@ describe(`information pages (${testEngine})`, () => {
 
     it('states the configured rules and the configured support address', async () => {
       const body = (await new TestBrowser(t.app).get('/aide')).body
-      expect(body).toContain('ce code n’est valable que pendant 1 minute.')
-      expect(body).toContain('le lien n’est valable que pendant 6 heures')
-      expect(body).toContain('Votre session expire après 30 minutes d’inactivité')
-      expect(body).toContain('Lorsque vous saisissez 3 fois de suite un mauvais mot de passe')
-      expect(body).toContain('« BaMaRa - Mot de passe à usage unique »')
+      for (const sentence of ruleSentences({ code: '1 minute', link: '6 heures', idle: '30 minutes', tries: 3, appName: 'BaMaRa' })) {
+        expect(body).toContain(sentence)
+      }
       expect(body).toContain(`href="mailto:${supportEmail}"`)
       expect(body).not.toContain('support.bamara@aphp.fr')
     })
@@ -149,12 +158,10 @@ describe(`information pages (${testEngine})`, () => {
       })
       try {
         const body = (await new TestBrowser(other.app).get('/aide')).body
-        expect(body).toContain('ce code n’est valable que pendant 2 minutes.')
-        expect(body).toContain('le lien n’est valable que pendant 3 heures')
-        expect(body).toContain('Votre session expire après 20 minutes d’inactivité')
-        expect(body).toContain('Lorsque vous saisissez 5 fois de suite un mauvais mot de passe')
+        for (const sentence of ruleSentences({ code: '2 minutes', link: '3 heures', idle: '20 minutes', tries: 5, appName: 'BaMaRa-Test' })) {
+          expect(body).toContain(sentence)
+        }
         expect(body).toContain('faire 12 caractères minimum')
-        expect(body).toContain('« BaMaRa-Test - Mot de passe à usage unique »')
         const english = (await new TestBrowser(other.app, { 'accept-language': 'en' }).get('/aide')).body
         expect(english).toContain('The code is valid for\n2 minutes only')
       } finally {

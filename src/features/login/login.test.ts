@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createTwoHospitals, testPassword, type TestAccountFields } from '../../../test/helpers/fixtures.ts'
+import { numberedAccounts, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 import { emailsTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { lastLoginCode, logIn, submitPassword } from '../../../test/helpers/login.ts'
 import { issueToken } from '../../kernel/security/tokens.ts'
@@ -14,24 +15,13 @@ function comparable (body: string, typedEmail: string) {
 }
 
 describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
-  let n = 0
-  beforeAll(async () => {
-    t = await buildTestApp({ rules: { loginAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerIp: 10_000, loginAttemptsPerAccount: 4 } })
-    a = (await createTwoHospitals(t.db)).a
-  })
-  afterAll(async () => { await t.close() })
-
-  async function newAccount (fields: { state?: 'unconfirmed' | 'pendingActivation' | 'active' | 'deactivated'; locked?: boolean; siteIds?: string[] } = {}) {
-    const email = `compte${++n}@chu-a.fr`
-    const id = await createAccount(t.db, { email, siteIds: fields.siteIds ?? [a.siteIds[0] as string], state: fields.state, locked: fields.locked })
-    return { email, id }
-  }
-  const codeEmails = async (email: string) => (await emailsTo(t.db, email)).filter((e) => e.template === 'oneTimeCode')
+  const s = suiteWithTwoHospitals({ rules: { loginAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerIp: 10_000, loginAttemptsPerAccount: 4 } })
+  const numberedAccount = numberedAccounts(s, 'compte')
+  const newAccount = (fields: Partial<TestAccountFields> = {}) => numberedAccount({ siteIds: [s.a.siteIds[0] as string], ...fields })
+  const codeEmails = async (email: string) => (await emailsTo(s.t.db, email)).filter((e) => e.template === 'oneTimeCode')
 
   it('shows the login box with the guide’s labels and the links under it', async () => {
-    const page = await new TestBrowser(t.app).get('/connexion')
+    const page = await new TestBrowser(s.t.app).get('/connexion')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('<label for="email">Adresse email</label>')
     expect(page.body).toContain('<label for="password">Mot de passe</label>')
@@ -44,7 +34,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
 
   it('logs in through the password and the emailed code: a new session cookie without expiry date', async () => {
     const { email, id } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const passwordStep = await submitPassword(browser, email)
     expect(passwordStep.statusCode).toBe(303)
     expect(passwordStep.headers.location).toBe('/connexion/code')
@@ -62,17 +52,17 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     expect(page.body).toContain('autocomplete="one-time-code"')
     expect(page.body).toContain('Envoyer un nouveau code')
 
-    const done = await browser.post('/connexion/code', { code: await lastLoginCode(t, email) })
+    const done = await browser.post('/connexion/code', { code: await lastLoginCode(s.t, email) })
     expect(done.statusCode).toBe(303)
     expect(done.headers.location).toBe('/mon-compte')
     const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? [])
-    const session = cookies.find((c) => c.startsWith(`${t.app.sessionCookie}=`)) as string
+    const session = cookies.find((c) => c.startsWith(`${s.t.app.sessionCookie}=`)) as string
     expect(session).toMatch(/^session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/)
     expect(cookies.some((c) => c.startsWith('preconnexion=;'))).toBe(true)
-    const row = await t.db.selectFrom('account').select(['last_login_at', 'failed_password_count']).where('id', '=', id).executeTakeFirstOrThrow()
-    expect(row.last_login_at).toBe(t.clock.now())
-    expect(await t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
-    const events = await t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).orderBy('seq').execute()
+    const row = await s.t.db.selectFrom('account').select(['last_login_at', 'failed_password_count']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row.last_login_at).toBe(s.t.clock.now())
+    expect(await s.t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    const events = await s.t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).orderBy('seq').execute()
     expect(events.map((e) => e.type)).toEqual(['login.codeSent', 'login.succeeded'])
     // Logged in: the login page sends the user on.
     expect((await browser.get('/connexion')).statusCode).toBe(303)
@@ -83,7 +73,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     const locked = await newAccount({ locked: true })
     const unknown = 'compteX@chu-a.fr'
     expect(unknown.length).toBe(wrong.email.length)
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     await browser.csrfToken()
     const answers = [
       [await submitPassword(browser, unknown, wrongPassword), unknown],
@@ -102,7 +92,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
 
   it('spends as long on an unknown email as on a known one (a dummy hash is verified)', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     await browser.csrfToken()
     const time = async (typed: string) => {
       const start = performance.now()
@@ -127,7 +117,7 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     ]
     for (const c of cases) {
       const { email, id } = await newAccount({ state: c.state })
-      const browser = new TestBrowser(t.app)
+      const browser = new TestBrowser(s.t.app)
       const wrong = await submitPassword(browser, email, wrongPassword)
       expect(wrong.statusCode).toBe(401)
       expect(wrong.body).not.toContain(c.title)
@@ -137,45 +127,45 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
       expect(right.body).toContain(c.text)
       expect(right.headers['set-cookie']).toBeUndefined()
       expect(await codeEmails(email)).toHaveLength(0)
-      expect(await t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
-      expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
-      const row = await t.db.selectFrom('account').select('failed_password_count').where('id', '=', id).executeTakeFirstOrThrow()
+      expect(await s.t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+      expect(await s.t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+      const row = await s.t.db.selectFrom('account').select('failed_password_count').where('id', '=', id).executeTakeFirstOrThrow()
       expect(row.failed_password_count).toBe(0)
       if (c.state === 'unconfirmed') {
         expect(right.body).toContain('action="/confirmation/renvoyer"')
         expect(right.body).toContain(`name="email" value="${email}"`)
         expect((await browser.post('/confirmation/renvoyer', { email })).statusCode).toBe(303)
-        expect((await emailsTo(t.db, email)).length).toBeGreaterThan(0)
+        expect((await emailsTo(s.t.db, email)).length).toBeGreaterThan(0)
       }
     }
   })
 
   it('tells an account manager awaiting activation that the super-administrators activate it', async () => {
-    const { email } = await newAccount({ state: 'pendingActivation', siteIds: [a.adminSiteId] })
-    const right = await submitPassword(new TestBrowser(t.app), email, testPassword)
+    const { email } = await newAccount({ state: 'pendingActivation', siteIds: [s.a.adminSiteId] })
+    const right = await submitPassword(new TestBrowser(s.t.app), email, testPassword)
     expect(right.statusCode).toBe(403)
     expect(right.body).toContain('Votre compte n’a pas encore été activé par les super-administrateurs')
   })
 
   it('leaves no account state behind failures on an unknown email, nor the typed email in the rate-limit table', async () => {
     const email = 'futur.inscrit@chu-a.fr'
-    await submitPassword(new TestBrowser(t.app), email, wrongPassword)
-    expect(await t.db.selectFrom('account').select('id').where('email', '=', email).execute()).toHaveLength(0)
-    const keys = await t.db.selectFrom('rate_limit').select('key').execute()
+    await submitPassword(new TestBrowser(s.t.app), email, wrongPassword)
+    expect(await s.t.db.selectFrom('account').select('id').where('email', '=', email).execute()).toHaveLength(0)
+    const keys = await s.t.db.selectFrom('rate_limit').select('key').execute()
     expect(keys.some((k) => k.key.includes('futur'))).toBe(false)
-    await createAccount(t.db, { email, siteIds: [a.siteIds[0] as string] })
-    expect((await submitPassword(new TestBrowser(t.app), email, testPassword)).statusCode).toBe(303)
+    await createAccount(s.t.db, { email, siteIds: [s.a.siteIds[0] as string] })
+    expect((await submitPassword(new TestBrowser(s.t.app), email, testPassword)).statusCode).toBe(303)
   })
 
   it('refuses unknown emails and locked accounts alike past the per-email limit, but never a correct password on an unlocked account', async () => {
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const unknown = 'inconnu.limite@chu-a.fr'
     const statuses = []
     for (let i = 0; i < 5; i++) statuses.push((await submitPassword(browser, unknown, wrongPassword)).statusCode)
     expect(statuses).toEqual([401, 401, 401, 401, 429])
 
     const victim = await newAccount()
-    const attacker = new TestBrowser(t.app)
+    const attacker = new TestBrowser(s.t.app)
     const victimStatuses = []
     for (let i = 0; i < 5; i++) victimStatuses.push((await submitPassword(attacker, victim.email, wrongPassword)).statusCode)
     expect(victimStatuses).toEqual([401, 401, 401, 401, 429])
@@ -183,70 +173,70 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
     // An open account whose email was hammered past the limit still logs in with its password.
     const owner = await newAccount()
     for (let i = 0; i < 2; i++) await submitPassword(attacker, owner.email, wrongPassword)
-    await logIn(t, new TestBrowser(t.app), owner.email)
+    await logIn(s.t, new TestBrowser(s.t.app), owner.email)
     for (let i = 0; i < 2; i++) await submitPassword(attacker, owner.email, wrongPassword)
-    const ownerStep = await submitPassword(new TestBrowser(t.app), owner.email, testPassword)
+    const ownerStep = await submitPassword(new TestBrowser(s.t.app), owner.email, testPassword)
     expect(ownerStep.statusCode).toBe(303)
   })
 
   it('sends at most rules.oneTimeCodesSentPerAccount codes per window: a known password cannot flood the inbox', async () => {
     const { email } = await newAccount()
-    const limit = t.config.rules.oneTimeCodesSentPerAccount
-    const browsers = Array.from({ length: limit + 1 }, () => new TestBrowser(t.app))
+    const limit = s.t.config.rules.oneTimeCodesSentPerAccount
+    const browsers = Array.from({ length: limit + 1 }, () => new TestBrowser(s.t.app))
     const statuses: number[] = []
     for (const browser of browsers) statuses.push((await submitPassword(browser, email)).statusCode)
     expect(statuses).toEqual([...Array.from({ length: limit }, () => 303), 429])
     expect(await codeEmails(email)).toHaveLength(limit)
     // The refused attempt rolled back: the last accepted browser's code still works.
     const last = browsers[limit - 1]!
-    const code = await lastLoginCode(t, email)
+    const code = await lastLoginCode(s.t, email)
     expect((await last.post('/connexion/code', { code })).statusCode).toBe(303)
   })
 
   it('keeps « retour » through the whole login and refuses to send the user to another site', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const page = await browser.get('/connexion?retour=%2Fgestion%2Fcomptes%3Fpage%3D2&expiree=1')
     expect(page.body).toContain('name="retour" value="/gestion/comptes?page=2"')
     expect(page.body).toContain('Votre session a expiré')
-    const done = await logIn(t, browser, email, testPassword, '/gestion/comptes?page=2')
+    const done = await logIn(s.t, browser, email, testPassword, '/gestion/comptes?page=2')
     expect(done.headers.location).toBe('/gestion/comptes?page=2')
 
     for (const retour of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-      const other = new TestBrowser(t.app)
+      const other = new TestBrowser(s.t.app)
       // Only the language switch's own « retour » remains; the login form carries none.
       expect((await other.get(`/connexion?retour=${encodeURIComponent(retour)}`)).body.match(/name="retour"/g)).toHaveLength(1)
-      expect((await logIn(t, other, email, testPassword, retour)).headers.location).toBe('/mon-compte')
+      expect((await logIn(s.t, other, email, testPassword, retour)).headers.location).toBe('/mon-compte')
     }
   })
 
   it('gives the login a new session id: a cookie planted before login is never adopted', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const planted = issueToken().token
-    browser.cookies.set(t.app.sessionCookie, planted)
-    await logIn(t, browser, email)
-    const session = browser.cookies.get(t.app.sessionCookie)
+    browser.cookies.set(s.t.app.sessionCookie, planted)
+    await logIn(s.t, browser, email)
+    const session = browser.cookies.get(s.t.app.sessionCookie)
     expect(session).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(session).not.toBe(planted)
 
     // An attacker's own valid session planted in the victim's browser is ended, not kept.
     const attacker = await newAccount()
-    const attackerBrowser = new TestBrowser(t.app)
-    await logIn(t, attackerBrowser, attacker.email)
-    const victimBrowser = new TestBrowser(t.app)
-    const attackerSession = attackerBrowser.cookies.get(t.app.sessionCookie) as string
-    victimBrowser.cookies.set(t.app.sessionCookie, attackerSession)
+    const attackerBrowser = new TestBrowser(s.t.app)
+    await logIn(s.t, attackerBrowser, attacker.email)
+    const victimBrowser = new TestBrowser(s.t.app)
+    const attackerSession = attackerBrowser.cookies.get(s.t.app.sessionCookie) as string
+    victimBrowser.cookies.set(s.t.app.sessionCookie, attackerSession)
     const victim = await newAccount()
     await submitPassword(victimBrowser, victim.email)
-    await victimBrowser.post('/connexion/code', { code: await lastLoginCode(t, victim.email) })
-    expect(victimBrowser.cookies.get(t.app.sessionCookie)).not.toBe(attackerSession)
-    const sessions = await t.db.selectFrom('session').select('account_id').where('account_id', '=', attacker.id).execute()
+    await victimBrowser.post('/connexion/code', { code: await lastLoginCode(s.t, victim.email) })
+    expect(victimBrowser.cookies.get(s.t.app.sessionCookie)).not.toBe(attackerSession)
+    const sessions = await s.t.db.selectFrom('session').select('account_id').where('account_id', '=', attacker.id).execute()
     expect(sessions).toHaveLength(0)
   })
 
   it('answers malformed forms with the form and a 400, never a 500, and refuses a forged request', async () => {
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const forms: Array<Record<string, string | string[]>> = [
       {}, { email: '' , password: '' }, { email: 'a@b.fr' }, { password: 'x' },
       { email: 'x'.repeat(10_000), password: 'y' }, { email: 'a@b.fr', password: 'y'.repeat(5000) },
@@ -267,22 +257,22 @@ describe(`login, password step (user guide §3.1) (${testEngine})`, () => {
 
   it('stores no password, code, token or session id in clear in the database', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     for (let i = 0; i < 3; i++) await submitPassword(browser, email, wrongPassword)
-    const unlock = (await emailsTo(t.db, email)).find((e) => e.template === 'unlock')!
+    const unlock = (await emailsTo(s.t.db, email)).find((e) => e.template === 'unlock')!
     const unlockToken = new URL(pathOfLinkIn(unlock), 'http://x').searchParams.get('jeton') as string
     await browser.post('/deverrouillage', { jeton: unlockToken })
     await submitPassword(browser, email)
     const preLogin = browser.cookies.get('preconnexion') as string
-    const code = await lastLoginCode(t, email)
+    const code = await lastLoginCode(s.t, email)
     await browser.post('/connexion/code', { code })
-    const session = browser.cookies.get(t.app.sessionCookie) as string
+    const session = browser.cookies.get(s.t.app.sessionCookie) as string
     expect(session).toBeTruthy()
 
     const tables = ['account', 'session', 'login_challenge', 'account_token', 'rate_limit', 'audit_event', 'outbox'] as const
     let dump = ''
     for (const table of tables) {
-      const rows = await t.db.selectFrom(table).selectAll().execute()
+      const rows = await s.t.db.selectFrom(table).selectAll().execute()
       // Outbox bodies are the emails themselves: kept only by the dev mailbox, erased once sent over SMTP.
       dump += JSON.stringify(rows.map((r) => ({ ...r, text_body: undefined, html_body: undefined })))
     }

@@ -1,40 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
+import { describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { emailsTo } from '../../../test/helpers/mailbox.ts'
 import { lastLoginCode, submitPassword } from '../../../test/helpers/login.ts'
 import { minutes, seconds } from '../../config.ts'
+import { numberedAccounts, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
-  let t: TestApp
-  let siteId: string
-  let n = 0
-  beforeAll(async () => {
-    t = await buildTestApp({ rules: { loginAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerAccount: 1000 } })
-    siteId = (await createTwoHospitals(t.db)).a.siteIds[0] as string
-  })
-  afterAll(async () => { await t.close() })
+  const s = suiteWithTwoHospitals({ rules: { loginAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerIp: 10_000, oneTimeCodeAttemptsPerAccount: 1000 } })
+  const numberedAccount = numberedAccounts(s, 'code')
+  const newAccount = () => numberedAccount({ siteIds: [s.a.siteIds[0] as string] })
 
   /** An account whose password step is done in a fresh browser; returns what the code step needs. */
   async function passwordDone () {
-    const email = `code${++n}@chu-a.fr`
-    const id = await createAccount(t.db, { email, siteIds: [siteId] })
-    const browser = new TestBrowser(t.app)
+    const { email, id } = await newAccount()
+    const browser = new TestBrowser(s.t.app)
     expect((await submitPassword(browser, email)).statusCode).toBe(303)
-    return { email, id, browser, code: await lastLoginCode(t, email) }
+    return { email, id, browser, code: await lastLoginCode(s.t, email) }
   }
-  const sessionsOf = (id: string) => t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()
+  const sessionsOf = (id: string) => s.t.db.selectFrom('session').select('id_digest').where('account_id', '=', id).execute()
   const otherCode = (code: string) => String((Number(code) + 1) % 100_000_000).padStart(8, '0')
   const submit = (browser: TestBrowser, code: string) => browser.post('/connexion/code', { code })
 
   it('accepts the code at 59 seconds and refuses it at 61 seconds', async () => {
     const early = await passwordDone()
-    t.clock.advance(seconds(59))
+    s.t.clock.advance(seconds(59))
     expect((await submit(early.browser, early.code)).headers.location).toBe('/mon-compte')
 
     const late = await passwordDone()
-    t.clock.advance(seconds(61))
+    s.t.clock.advance(seconds(61))
     const refused = await submit(late.browser, late.code)
     expect(refused.statusCode).toBe(401)
     expect(refused.body).toContain('Ce code a expiré')
@@ -48,7 +42,7 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
 
   it('refuses the code in another browser, which must start again', async () => {
     const { browser, code, id } = await passwordDone()
-    const other = new TestBrowser(t.app)
+    const other = new TestBrowser(s.t.app)
     const refused = await submit(other, code)
     expect(refused.statusCode).toBe(303)
     expect(refused.headers.location).toBe('/connexion?recommencer=1')
@@ -65,13 +59,13 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     const tooSoon = await browser.post('/connexion/nouveau-code', {})
     expect(tooSoon.statusCode).toBe(429)
     expect(tooSoon.body).toContain('Attendez 20 secondes')
-    t.clock.advance(seconds(20))
+    s.t.clock.advance(seconds(20))
     const resent = await browser.post('/connexion/nouveau-code', {})
     expect(resent.headers.location).toBe('/connexion/code?nouveau=1')
     expect((await browser.get('/connexion/code?nouveau=1')).body).toContain('Un nouveau code vient de vous être envoyé')
-    const second = await lastLoginCode(t, email)
+    const second = await lastLoginCode(s.t, email)
     expect(second).not.toBe(first)
-    expect((await emailsTo(t.db, email)).filter((e) => e.template === 'oneTimeCode')).toHaveLength(2)
+    expect((await emailsTo(s.t.db, email)).filter((e) => e.template === 'oneTimeCode')).toHaveLength(2)
     expect((await submit(browser, first)).statusCode).toBe(401)
     expect((await submit(browser, second)).headers.location).toBe('/mon-compte')
   })
@@ -88,10 +82,10 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     expect(afterVoid.statusCode).toBe(401)
     expect(afterVoid.body).toContain('ce code n’est plus valable')
     expect(await sessionsOf(id)).toHaveLength(0)
-    t.clock.advance(seconds(20))
+    s.t.clock.advance(seconds(20))
     await browser.post('/connexion/nouveau-code', {})
-    expect((await submit(browser, await lastLoginCode(t, email))).headers.location).toBe('/mon-compte')
-    const rejected = await t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()
+    expect((await submit(browser, await lastLoginCode(s.t, email))).headers.location).toBe('/mon-compte')
+    const rejected = await s.t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()
     expect(rejected).toHaveLength(5)
   })
 
@@ -100,9 +94,9 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     const guesses = Array.from({ length: 20 }, (_, i) => String((Number(code) + 1 + i) % 100_000_000).padStart(8, '0'))
     const answers = await Promise.all(guesses.map((g) => submit(browser, g)))
     expect(answers.every((a) => a.statusCode === 401)).toBe(true)
-    const challenge = await t.db.selectFrom('login_challenge').select('wrong_codes').where('account_id', '=', id).executeTakeFirstOrThrow()
+    const challenge = await s.t.db.selectFrom('login_challenge').select('wrong_codes').where('account_id', '=', id).executeTakeFirstOrThrow()
     expect(challenge.wrong_codes).toBe(5)
-    const rejected = await t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()
+    const rejected = await s.t.db.selectFrom('audit_event').select('type').where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()
     expect(rejected).toHaveLength(5)
     expect((await submit(browser, code)).statusCode).toBe(401)
   })
@@ -113,40 +107,40 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     for (let sent = 1; sent <= 5; sent++) {
       for (let i = 0; i < 5; i++) await submit(browser, otherCode(current))
       if (sent < 5) {
-        t.clock.advance(seconds(20))
+        s.t.clock.advance(seconds(20))
         expect((await browser.post('/connexion/nouveau-code', {})).statusCode).toBe(303)
-        current = await lastLoginCode(t, email)
+        current = await lastLoginCode(s.t, email)
       }
     }
     const back = await submit(browser, current)
     expect(back.statusCode).toBe(303)
     expect(back.headers.location).toBe('/connexion?recommencer=1')
-    expect(await t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    expect(await s.t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
     expect(browser.cookies.has('preconnexion')).toBe(false)
     expect((await browser.get('/connexion?recommencer=1')).body).toContain('Votre demande de connexion n’est plus valable')
   })
 
   it('keeps one pending login per account: a new password step ends the previous one, also when both run in parallel', async () => {
     const { email, id, browser: first, code: firstCode } = await passwordDone()
-    const second = new TestBrowser(t.app)
+    const second = new TestBrowser(s.t.app)
     expect((await submitPassword(second, email)).statusCode).toBe(303)
     expect((await submit(first, firstCode)).headers.location).toBe('/connexion?recommencer=1')
-    const parallel = [new TestBrowser(t.app), new TestBrowser(t.app), new TestBrowser(t.app)]
+    const parallel = [new TestBrowser(s.t.app), new TestBrowser(s.t.app), new TestBrowser(s.t.app)]
     const answers = await Promise.all(parallel.map((browser) => submitPassword(browser, email)))
     expect(answers.map((a) => a.statusCode)).toEqual([303, 303, 303])
-    const challenges = await t.db.selectFrom('login_challenge').select('id_digest').where('account_id', '=', id).execute()
+    const challenges = await s.t.db.selectFrom('login_challenge').select('id_digest').where('account_id', '=', id).execute()
     expect(challenges).toHaveLength(1)
   })
 
   it('refuses a used code (replay), and two parallel correct codes give exactly one session', async () => {
     const { browser, code, id } = await passwordDone()
     const preLogin = browser.cookies.get('preconnexion') as string
-    const copy = new TestBrowser(t.app)
+    const copy = new TestBrowser(s.t.app)
     for (const [k, v] of browser.cookies) copy.cookies.set(k, v)
     const results = await Promise.all([submit(browser, code), submit(copy, code)])
     expect(results.filter((r) => r.headers.location === '/mon-compte')).toHaveLength(1)
     expect(await sessionsOf(id)).toHaveLength(1)
-    const replay = new TestBrowser(t.app)
+    const replay = new TestBrowser(s.t.app)
     replay.cookies.set('preconnexion', preLogin)
     expect((await submit(replay, code)).headers.location).toBe('/connexion?recommencer=1')
     expect(await sessionsOf(id)).toHaveLength(1)
@@ -154,21 +148,20 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
 
   it('refuses the right code when the account was locked after the password was accepted', async () => {
     const { browser, code, id } = await passwordDone()
-    await t.db.updateTable('account').set({ locked_at: t.clock.now(), failed_password_count: 3 }).where('id', '=', id).execute()
+    await s.t.db.updateTable('account').set({ locked_at: s.t.clock.now(), failed_password_count: 3 }).where('id', '=', id).execute()
     const refused = await submit(browser, code)
     expect(refused.headers.location).toBe('/connexion?recommencer=1')
     expect(await sessionsOf(id)).toHaveLength(0)
   })
 
   it('sends the user back to the password after the attempt’s lifetime, with « retour » kept', async () => {
-    const email = `code${++n}@chu-a.fr`
-    await createAccount(t.db, { email, siteIds: [siteId] })
-    const browser = new TestBrowser(t.app)
+    const { email } = await newAccount()
+    const browser = new TestBrowser(s.t.app)
     await submitPassword(browser, email, undefined, '/mon-compte')
-    t.clock.advance(minutes(10))
+    s.t.clock.advance(minutes(10))
     expect((await browser.get('/connexion/code')).headers.location).toBe('/connexion?recommencer=1')
     await submitPassword(browser, email, undefined, '/mon-compte')
-    t.clock.advance(minutes(10))
+    s.t.clock.advance(minutes(10))
     expect((await browser.post('/connexion/nouveau-code', {})).headers.location).toBe('/connexion?recommencer=1&retour=%2Fmon-compte')
   })
 
@@ -179,10 +172,10 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
       expect(response.statusCode, code.slice(0, 10)).toBe(400)
     }
     expect((await browser.post('/connexion/code', { code: ['12345678', '12345678'] })).statusCode).toBe(400)
-    const challenge = await t.db.selectFrom('login_challenge').select('wrong_codes').where('account_id', '=', id).executeTakeFirstOrThrow()
+    const challenge = await s.t.db.selectFrom('login_challenge').select('wrong_codes').where('account_id', '=', id).executeTakeFirstOrThrow()
     expect(challenge.wrong_codes).toBe(0)
-    expect((await new TestBrowser(t.app).get('/connexion/code')).headers.location).toBe('/connexion')
-    expect((await new TestBrowser(t.app).post('/connexion/nouveau-code', {})).headers.location).toBe('/connexion?recommencer=1')
+    expect((await new TestBrowser(s.t.app).get('/connexion/code')).headers.location).toBe('/connexion')
+    expect((await new TestBrowser(s.t.app).post('/connexion/nouveau-code', {})).headers.location).toBe('/connexion?recommencer=1')
     expect((await browser.post('/connexion/code', { code: '12345678' }, { csrf: false })).statusCode).toBe(403)
   })
 

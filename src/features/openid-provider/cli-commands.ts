@@ -17,6 +17,7 @@ import fs from 'node:fs'
 import type { Db } from '../../kernel/db/database.ts'
 import { disableClient, findRegistrationProblem, listClients, registerClient, rotateClientSecret, type ClientProblem, type ClientRegistration } from './clients.ts'
 import { rotateProviderKeys } from './keys.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 
 export interface CommandIo { out: (line: string) => void; err: (line: string) => void; now: () => number }
 
@@ -118,8 +119,8 @@ export async function oidcClientCommand (db: Db, production: boolean, args: stri
   return 2
 }
 
-export async function rotateKeysCommand (db: Db, io: CommandIo): Promise<number> {
-  const kids = await rotateProviderKeys(db, io.now())
+export async function rotateKeysCommand (ctx: FlowContext, io: CommandIo): Promise<number> {
+  const kids = await rotateProviderKeys(ctx)
   io.out(`Nouvelles clés de signature publiées (${kids.join(', ')}) ; les précédentes restent publiées le temps que leurs jetons expirent. Les instances en service les prennent en compte dans la minute.`)
   return 0
 }

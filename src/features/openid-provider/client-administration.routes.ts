@@ -8,7 +8,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { IdParams, OneOrMany, typed } from '../../kernel/web/routes.ts'
 import { Type } from '@sinclair/typebox'
-import { csrfField } from '../../kernel/web/layout.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
@@ -45,7 +44,7 @@ export async function clientAdministrationRoutes (instance: FastifyInstance) {
 
   async function renderList (request: FastifyRequest, reply: FastifyReply, values: ClientFormValues, errors: FieldErrors, status = 200, notice?: string) {
     const t = messages[request.lang]
-    const body = clientsPage({ t, lang: request.lang, csrf: csrfField(request), clients: await listClients(app.db), values, errors, notice })
+    const body = clientsPage(request, { clients: await listClients(app.db), values, errors, notice })
     return reply.page({ title: t.clientsTitle, body, hasErrors: Object.keys(errors).length > 0 }, status)
   }
 
@@ -75,7 +74,7 @@ export async function clientAdministrationRoutes (instance: FastifyInstance) {
     const problem = findRegistrationProblem(registration, app.config.nodeEnv === 'production')
     if (problem) return renderList(request, reply, values, { [problemField[problem]]: t.problems[problem] }, 400)
     const created = await registerClient(app.db, registration, actorOf(request), app.now())
-    return reply.page({ title: t.secretTitle, body: secretPage(t, { id: created.clientId, name: registration.name.trim() }, created.clientSecret as string) })
+    return reply.page({ title: t.secretTitle, body: secretPage(request, { id: created.clientId, name: registration.name.trim() }, created.clientSecret as string) })
   })
 
   // POST /gestion/applications/:id/secret
@@ -85,7 +84,7 @@ export async function clientAdministrationRoutes (instance: FastifyInstance) {
     if (!client) throw notFound(request)
     const secret = await rotateClientSecret(app.db, client.id, actorOf(request), app.now())
     if (!secret) throw notFound(request)
-    return reply.page({ title: t.secretTitle, body: secretPage(t, client, secret) })
+    return reply.page({ title: t.secretTitle, body: secretPage(request, client, secret) })
   })
 
   // POST /gestion/applications/:id/desactiver

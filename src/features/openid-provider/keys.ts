@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import type { Db } from '../../kernel/db/database.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 
 export const signingAlgorithms = ['ES256', 'RS256'] as const
 
@@ -62,13 +63,14 @@ export async function loadProviderKeys (db: Db, now: number, retiredKeyPublicati
 }
 
 /** `rotate-keys`: new signing and cookie keys; the current ones retired (still published a while). Returns the new kids. */
-export async function rotateProviderKeys (db: Db, now: number, actor: { accountId: string | null } = { accountId: null }): Promise<string[]> {
+export async function rotateProviderKeys (ctx: FlowContext, actor: { accountId: string | null } = { accountId: null }): Promise<string[]> {
   const fresh = await Promise.all(signingAlgorithms.map(async (alg) => {
     const kid = randomUUID()
     return { id: kid, use: 'sig' as const, alg, private_jwk: JSON.stringify(await newSigningKey(alg, kid)) }
   }))
   const cookie = { id: randomUUID(), use: 'cookie' as const, alg: 'HS256', private_jwk: randomBytes(32).toString('base64url') }
-  await db.transaction().execute(async (tx) => {
+  const now = ctx.clock.now()
+  await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('oidc_key').set({ retired_at: now }).where('retired_at', 'is', null).execute()
     for (const row of [...fresh, cookie]) await tx.insertInto('oidc_key').values({ ...row, created_at: now, retired_at: null }).execute()
     await recordEvent(tx, { type: 'oidcKeys.rotated', actorId: actor.accountId, hospitalId: null, details: { kids: fresh.map((k) => k.id) } }, now)

@@ -17,10 +17,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { destroySession } from '../sessions/index.ts'
-import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { recordEvent, requestMeta } from '../../kernel/audit/audit-trail.ts'
+import { typed } from '../../kernel/web/routes.ts'
 import { interactionPath, oidcPrefix } from './paths.ts'
 import { ensureProviderKeys, loadProviderKeys, type ProviderKeys } from './keys.ts'
 import { BackChannelLogoutDispatcher } from './back-channel-logout.ts'
@@ -45,7 +46,8 @@ export interface OpenidProviderOptions {
   pollInterval?: number
 }
 
-export async function openidProviderRoutes (app: FastifyInstance, options: OpenidProviderOptions) {
+export async function openidProviderRoutes (instance: FastifyInstance, options: OpenidProviderOptions) {
+  const app = typed(instance)
   const base = new URL(app.config.appBaseUrl)
   const secureCookies = base.protocol === 'https:'
 
@@ -130,9 +132,7 @@ export async function openidProviderRoutes (app: FastifyInstance, options: Openi
   for (const path of providerPostPaths) app.post(path, { onRequest: handOverToProvider }, noHandler)
 
   // GET /oidc/interaction/:uid
-  app.get<{ Params: Static<typeof InteractionParams> }>(`${oidcPrefix}/interaction/:uid`, {
-    schema: { params: InteractionParams },
-  }, async function continueSignIn (request, reply) {
+  app.get(`${oidcPrefix}/interaction/:uid`, { schema: { params: InteractionParams } }, async function continueSignIn (request, reply) {
     const { provider } = await currentProvider()
     const raw = prepare(request)
     const details = await provider.interactionDetails(raw, reply.raw).catch(() => undefined)
@@ -146,8 +146,7 @@ export async function openidProviderRoutes (app: FastifyInstance, options: Openi
     }
     const clientId = String(details.params.client_id ?? '')
     await app.db.transaction().execute((tx) => recordEvent(tx, {
-      type: 'oidc.signIn', actorId: account.id, targetId: account.id, ip: request.ip,
-      userAgent: request.headers['user-agent'], details: { clientId },
+      type: 'oidc.signIn', actorId: account.id, targetId: account.id, ...requestMeta(request), details: { clientId },
     }, app.now()))
     // The login is the portal's (password and emailed code); the grant is created by
     // loadExistingGrant (first-party clients: no consent screen).

@@ -11,6 +11,7 @@ import {
 } from '../../../test/helpers/openid.ts'
 import { purgeExpiredRows } from '../../kernel/db/expired-rows.ts'
 import { rotateProviderKeys } from './keys.ts'
+import { flowContext } from '../../kernel/flow-context.ts'
 
 const redirectUri = 'https://fiches.example/callback'
 
@@ -261,8 +262,9 @@ describe('OpenID Connect provider: storage retention (daily-tasks)', () => {
       for (const row of rows) {
         await t.db.insertInto('oidc_payload').values({ ...row, payload: '{}', grant_id: null, uid: null, account_id: null, client_id: null, consumed_at: null }).execute()
       }
-      const kids = await rotateProviderKeys(t.db, Date.now() - 2 * 86_400_000)
-      await rotateProviderKeys(t.db, Date.now())
+      const at = (time: number) => flowContext(t.db, t.config, () => time)
+      const kids = await rotateProviderKeys(at(Date.now() - 2 * 86_400_000))
+      await rotateProviderKeys(at(Date.now()))
       const report = await purgeExpiredRows(t.db, t.config.rules, Date.now())
       expect(report.oidcPayloads).toBe(1)
       expect(report.oidcKeys).toBe(3)

@@ -5,37 +5,26 @@ import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals, testPassword, type TestHospital } from '../../../test/helpers/fixtures.ts'
 import { codeIn, emailsTo, lastEmailTo, linkIn, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
 import { signIn } from '../../../test/helpers/session.ts'
+import { numberedAccounts, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 import { verifyPassword } from '../../kernel/security/passwords.ts'
 
 const newPassword = 'Lavande-Verte-2026?'
 const passphrase = 'Correct horse battery staple 7! rouge cerise, gare du nord à 9h.'
 
 describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
-  let t: TestApp
-  let hospital: TestHospital
-  let counter = 0
-
-  beforeAll(async () => {
-    // Per-IP limits are raised here (every test comes from 127.0.0.1); a test below checks them with the defaults.
-    t = await buildTestApp({ rules: { passwordResetRequestsPerIp: 10_000, passwordResetAttemptsPerIp: 10_000, passwordResetRequestMinimumDuration: 0 } })
-    hospital = (await createTwoHospitals(t.db)).a
-  })
-  afterAll(async () => { await t.close() })
-
-  async function newAccount (fields: { locked?: boolean } = {}) {
-    const email = `claire.dupont.${++counter}@chu-a.fr`
-    const id = await createAccount(t.db, { email, siteIds: [hospital.siteIds[0] as string], locked: fields.locked })
-    return { id, email }
-  }
+  // Per-IP limits are raised here (every test comes from 127.0.0.1); a test below checks them with the defaults.
+  const s = suiteWithTwoHospitals({ rules: { passwordResetRequestsPerIp: 10_000, passwordResetAttemptsPerIp: 10_000, passwordResetRequestMinimumDuration: 0 } })
+  const numberedAccount = numberedAccounts(s, 'claire.dupont.')
+  const newAccount = (fields: { locked?: boolean } = {}) => numberedAccount({ siteIds: [s.a.siteIds[0] as string], ...fields })
 
   async function requestLink (browser: TestBrowser, email: string): Promise<string> {
     const response = await browser.post('/mot-de-passe-oublie', { email })
     expect(response.statusCode).toBe(303)
-    return pathOfLinkIn(await lastEmailTo(t.db, email))
+    return pathOfLinkIn(await lastEmailTo(s.t.db, email))
   }
 
   async function storedHash (id: string) {
-    const row = await t.db.selectFrom('account').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()
+    const row = await s.t.db.selectFrom('account').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()
     return row.password_hash
   }
 
@@ -45,7 +34,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('follows the guide: request, email, new password, then the login page (no session)', async () => {
     const { id, email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const form = await browser.get('/mot-de-passe-oublie')
     expect(form.statusCode).toBe(200)
     expect(form.body).toContain('Envoyer la demande')
@@ -56,7 +45,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
     const sentPage = await browser.get('/mot-de-passe-oublie/envoye')
     expect(sentPage.body).toContain('vous allez recevoir un email')
 
-    const email1 = await lastEmailTo(t.db, email)
+    const email1 = await lastEmailTo(s.t.db, email)
     expect(email1.subject).toBe('BaMaRa - Changez votre mot de passe')
     expect(email1.text).toContain('6 heures')
     const link = pathOfLinkIn(email1)
@@ -83,26 +72,26 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
     expect(await verifyPassword(hash, newPassword)).toBe(true)
     expect(await verifyPassword(hash, testPassword)).toBe(false)
 
-    const notice = await lastEmailTo(t.db, email)
+    const notice = await lastEmailTo(s.t.db, email)
     expect(notice.subject).toBe('BaMaRa - Votre mot de passe a été modifié')
     expect([...browser.cookies.keys()].some((k) => k.includes('session'))).toBe(false)
-    expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    expect(await s.t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
     const account = await browser.get('/mon-compte')
     expect(account.statusCode).toBe(303)
 
-    const events = await t.db.selectFrom('audit_event').select(['type', 'outcome', 'details'])
+    const events = await s.t.db.selectFrom('audit_event').select(['type', 'outcome', 'details'])
       .where('target_id', '=', id).orderBy('seq').execute()
     expect(events.map((e) => e.type)).toEqual(['password.resetRequested', 'password.reset'])
     for (const e of events) expect(e.details ?? '').not.toContain(tokenOf(link))
 
     // The next login still needs the emailed code (ASVS 6.4.3), and the old password is dead.
-    const oldPassword = await new TestBrowser(t.app).post('/connexion', { email, password: testPassword })
+    const oldPassword = await new TestBrowser(s.t.app).post('/connexion', { email, password: testPassword })
     expect(oldPassword.headers.location).not.toBe('/connexion/code')
     const login = await browser.post('/connexion', { email, password: newPassword })
     expect(login.statusCode).toBe(303)
     expect(login.headers.location).toBe('/connexion/code')
-    expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
-    const code = await browser.post('/connexion/code', { code: codeIn(await lastEmailTo(t.db, email)) })
+    expect(await s.t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    const code = await browser.post('/connexion/code', { code: codeIn(await lastEmailTo(s.t.db, email)) })
     expect(code.statusCode).toBe(303)
     expect((await browser.get('/mon-compte')).statusCode).toBe(200)
   })
@@ -110,8 +99,8 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   it('answers an unknown address byte for byte like a known one, and emails nobody', async () => {
     const { email } = await newAccount()
     const unknown = 'personne.inconnue@chu-a.fr'
-    const known1 = new TestBrowser(t.app)
-    const unknown1 = new TestBrowser(t.app)
+    const known1 = new TestBrowser(s.t.app)
+    const unknown1 = new TestBrowser(s.t.app)
     await known1.get('/mot-de-passe-oublie')
     await unknown1.get('/mot-de-passe-oublie')
     const a = await known1.post('/mot-de-passe-oublie', { email })
@@ -124,9 +113,9 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
     const pageB = await unknown1.get('/mot-de-passe-oublie/envoye')
     const scrub = (body: string) => body.replace(/value="[A-Za-z0-9_-]{43}"/g, '').replace(/nonce="[^"]*"/g, '')
     expect(scrub(pageB.body)).toBe(scrub(pageA.body))
-    expect(await emailsTo(t.db, email)).toHaveLength(1)
-    expect(await emailsTo(t.db, unknown)).toHaveLength(0)
-    expect(await t.db.selectFrom('account').select('id').where('email', '=', unknown).execute()).toHaveLength(0)
+    expect(await emailsTo(s.t.db, email)).toHaveLength(1)
+    expect(await emailsTo(s.t.db, unknown)).toHaveLength(0)
+    expect(await s.t.db.selectFrom('account').select('id').where('email', '=', unknown).execute()).toHaveLength(0)
   })
 
   it('takes about the same time for known and unknown addresses', async () => {
@@ -161,13 +150,13 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   it('accepts the link at 5 h 59 and refuses it at 6 h 01', async () => {
     const first = await newAccount()
     const second = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const early = await requestLink(browser, first.email)
     const late = await requestLink(browser, second.email)
-    t.clock.advance(hours(5) + minutes(59))
+    s.t.clock.advance(hours(5) + minutes(59))
     expect((await browser.get(early)).statusCode).toBe(200)
     expect((await browser.post('/reinitialisation', resetForm(tokenOf(early)))).statusCode).toBe(303)
-    t.clock.advance(minutes(2))
+    s.t.clock.advance(minutes(2))
     const expired = await browser.get(late)
     expect(expired.statusCode).toBe(400)
     expect(expired.body).toContain('Lien de réinitialisation invalide ou expiré')
@@ -180,7 +169,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('refuses a link the second time', async () => {
     const { id, email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const link = await requestLink(browser, email)
     expect((await browser.post('/reinitialisation', resetForm(tokenOf(link)))).statusCode).toBe(303)
     const again = await browser.post('/reinitialisation', resetForm(tokenOf(link), 'Autre-Secret-99?'))
@@ -192,7 +181,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('voids the older link when a new request is made', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const old = await requestLink(browser, email)
     const fresh = await requestLink(browser, email)
     expect(fresh).not.toBe(old)
@@ -203,7 +192,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('lets exactly one of two parallel submissions of one link succeed', async () => {
     const { id, email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const link = await requestLink(browser, email)
     const results = await Promise.all([
       browser.post('/reinitialisation', resetForm(tokenOf(link), 'Premier-Choix-11!')),
@@ -212,27 +201,27 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([303, 400])
     const winner = results[0]?.statusCode === 303 ? 'Premier-Choix-11!' : 'Second-Choix-22!'
     expect(await verifyPassword(await storedHash(id), winner)).toBe(true)
-    const notices = (await emailsTo(t.db, email)).filter((e) => e.template === 'passwordChanged')
+    const notices = (await emailsTo(s.t.db, email)).filter((e) => e.template === 'passwordChanged')
     expect(notices).toHaveLength(1)
   })
 
   it('unlocks a locked account, ends its sessions and voids pending login codes', async () => {
     const { id, email } = await newAccount({ locked: true })
-    const elsewhere = new TestBrowser(t.app)
-    await signIn(t, elsewhere, id)
-    await t.db.insertInto('login_challenge').values({
-      id_digest: `challenge-${id}`, account_id: id, code_digest: 'x', created_at: t.clock.now(), code_sent_at: t.clock.now(),
-      code_expires_at: t.clock.now() + minutes(1), wrong_codes: 0, codes_sent: 1, return_to: null,
+    const elsewhere = new TestBrowser(s.t.app)
+    await signIn(s.t, elsewhere, id)
+    await s.t.db.insertInto('login_challenge').values({
+      id_digest: `challenge-${id}`, account_id: id, code_digest: 'x', created_at: s.t.clock.now(), code_sent_at: s.t.clock.now(),
+      code_expires_at: s.t.clock.now() + minutes(1), wrong_codes: 0, codes_sent: 1, return_to: null,
     }).execute()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const link = await requestLink(browser, email)
     expect((await browser.post('/reinitialisation', resetForm(tokenOf(link)))).statusCode).toBe(303)
-    const account = await t.db.selectFrom('account').select(['locked_at', 'failed_password_count'])
+    const account = await s.t.db.selectFrom('account').select(['locked_at', 'failed_password_count'])
       .where('id', '=', id).executeTakeFirstOrThrow()
     expect(account.locked_at).toBeNull()
     expect(account.failed_password_count).toBe(0)
-    expect(await t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
-    expect(await t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    expect(await s.t.db.selectFrom('session').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
+    expect(await s.t.db.selectFrom('login_challenge').select('account_id').where('account_id', '=', id).execute()).toHaveLength(0)
     const after = await elsewhere.get('/mon-compte')
     expect(after.statusCode).toBe(303)
     expect(after.headers.location).toMatch(/^\/connexion/)
@@ -240,16 +229,16 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('builds the emailed link from APP_BASE_URL, whatever Host the request claims', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app, { host: 'evil.example', 'x-forwarded-host': 'evil.example' })
+    const browser = new TestBrowser(s.t.app, { host: 'evil.example', 'x-forwarded-host': 'evil.example' })
     expect((await browser.post('/mot-de-passe-oublie', { email })).statusCode).toBe(303)
-    const message = await lastEmailTo(t.db, email)
+    const message = await lastEmailTo(s.t.db, email)
     expect(linkIn(message).startsWith('http://bamara.test/reinitialisation?jeton=')).toBe(true)
     expect(message.html).not.toContain('evil.example')
   })
 
   it('refuses two different passwords and names each broken rule', async () => {
     const { id, email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const token = tokenOf(await requestLink(browser, email))
     const cases: Array<[string, string]> = [
       ['Ab1!', 'trop court : au moins 8 caractères'],
@@ -282,7 +271,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   it('accepts a 64-character passphrase without truncating or folding it', async () => {
     const { id, email } = await newAccount()
     expect([...passphrase].length).toBeGreaterThanOrEqual(64)
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const token = tokenOf(await requestLink(browser, email))
     expect((await browser.post('/reinitialisation', resetForm(token, passphrase))).statusCode).toBe(303)
     const hash = await storedHash(id)
@@ -294,10 +283,10 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
 
   it('refuses forms without the CSRF token', async () => {
     const { email } = await newAccount()
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     await browser.get('/mot-de-passe-oublie')
     expect((await browser.post('/mot-de-passe-oublie', { email }, { csrf: false })).statusCode).toBe(403)
-    expect(await emailsTo(t.db, email)).toHaveLength(0)
+    expect(await emailsTo(s.t.db, email)).toHaveLength(0)
     const token = tokenOf(await requestLink(browser, email))
     const forged = await browser.post('/reinitialisation', resetForm(token), { csrf: false })
     expect(forged.statusCode).toBe(403)
@@ -305,7 +294,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   })
 
   it('answers empty, huge, malformed and mistyped forms with a 4xx page, never a 500', async () => {
-    const browser = new TestBrowser(t.app)
+    const browser = new TestBrowser(s.t.app)
     const csrf = await browser.csrfToken()
     const bad: Array<Record<string, string | string[]>> = [
       {}, { email: '' }, { email: 'pas-une-adresse' }, { email: 'x'.repeat(5000) }, { email: ['a@b.fr', 'c@d.fr'] },
@@ -316,7 +305,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
       expect(response.statusCode, JSON.stringify(form).slice(0, 60)).toBe(400)
       expect(response.headers['content-type']).toContain('text/html')
     }
-    const json = await t.app.inject({
+    const json = await s.t.app.inject({
       method: 'POST', url: '/reinitialisation', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
       payload: JSON.stringify({ jeton: 12, nouveauMotDePasse: { a: 1 }, confirmation: null }),
     })
@@ -338,7 +327,7 @@ describe(`forgotten password, user guide §3.3 (${testEngine})`, () => {
   })
 
   it('speaks English when the browser prefers it', async () => {
-    const browser = new TestBrowser(t.app, { 'accept-language': 'en-GB,en;q=0.9' })
+    const browser = new TestBrowser(s.t.app, { 'accept-language': 'en-GB,en;q=0.9' })
     const page = await browser.get('/mot-de-passe-oublie')
     expect(page.body).toContain('Forgotten password')
     expect(page.body).toContain('Send the request')

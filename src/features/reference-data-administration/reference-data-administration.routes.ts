@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { IdParams, typed } from '../../kernel/web/routes.ts'
 import { HttpProblem } from '../../kernel/web/errors.ts'
-import { csrfField } from '../../kernel/web/layout.ts'
 import { isUniqueViolation } from '../../kernel/db/database.ts'
 import { fieldErrorsFrom, type FieldErrors } from '../../kernel/web/forms.ts'
 import { layoutMessages } from '../../kernel/web/messages.ts'
@@ -102,12 +101,12 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
   // GET /gestion/referentiel
   app.get('/', { ...asSuperadmin, schema: { querystring: NoticeQuery }, attachValidation: true }, async function showReferenceHome (request, reply) {
     const t = messages[request.lang]
-    return reply.page({ title: t.homeTitle, body: hospitalListPage(t, await listAllHospitals(app.db), noticeOf(request)) })
+    return reply.page({ title: t.homeTitle, body: hospitalListPage(request, await listAllHospitals(app.db), noticeOf(request)) })
   })
 
   const renderNewHospital = (request: FastifyRequest, reply: FastifyReply, values: HospitalForm, errors: FieldErrors, status = 200) => {
     const t = messages[request.lang]
-    return reply.page({ title: t.newHospitalTitle, body: newHospitalPage(t, request.lang, csrfField(request), values, errors) }, status)
+    return reply.page({ title: t.newHospitalTitle, body: newHospitalPage(request, values, errors) }, status)
   }
 
   // GET /gestion/referentiel/etablissements/nouveau
@@ -131,7 +130,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     const sites = await listSitesWithAccountCounts(app.db, hospital.id)
     return reply.page({
       title: t.editHospitalTitle(hospital.name),
-      body: hospitalPage({ t, lang: request.lang, csrf: csrfField(request), hospital, values, errors, sites, notice: noticeOf(request) }),
+      body: hospitalPage(request, { hospital, values, errors, sites, notice: noticeOf(request) }),
     }, status)
   }
 
@@ -176,7 +175,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     const t = messages[request.lang]
     const hospital = await requireHospital(request, request.params.id)
     const values = stringsOf({}, siteKeys)
-    return reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(t, request.lang, csrfField(request), hospital, values, {}) })
+    return reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(request, hospital, values, {}) })
   })
 
   // POST /gestion/referentiel/etablissements/:id/sites
@@ -184,7 +183,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     const t = messages[request.lang]
     const hospital = await requireHospital(request, request.params.id)
     const values = stringsOf(request.body, siteKeys)
-    const render = (errors: FieldErrors) => reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(t, request.lang, csrfField(request), hospital, values, errors) }, 400)
+    const render = (errors: FieldErrors) => reply.page({ title: t.newSiteTitle(hospital.name), body: newSitePage(request, hospital, values, errors) }, 400)
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readSiteForm(t, values)
     if (Object.keys(errors).length > 0) return render(errors)
@@ -199,7 +198,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
   }
 
   const renderSite = (request: FastifyRequest, reply: FastifyReply, t: ReferenceAdministrationMessages, site: SiteRecord, values: SiteValues, errors: FieldErrors, status = 200) =>
-    reply.page({ title: t.editSiteTitle(site.title), body: sitePage(t, request.lang, csrfField(request), site, values, errors, noticeOf(request)) }, status)
+    reply.page({ title: t.editSiteTitle(site.title), body: sitePage(request, site, values, errors, noticeOf(request)) }, status)
 
   // GET /gestion/referentiel/sites/:id
   app.get('/sites/:id', { ...asSuperadmin, schema: { params: IdParams, querystring: NoticeQuery }, attachValidation: true }, async function showSite (request, reply) {
@@ -240,7 +239,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
   async function renderProfessions (request: FastifyRequest, reply: FastifyReply, values: ProfessionValues, errors: FieldErrors, status = 200) {
     const t = messages[request.lang]
     const professions = await listAllProfessions(app.db)
-    return reply.page({ title: t.professions, body: professionListPage(t, request.lang, csrfField(request), professions, values, errors, noticeOf(request)) }, status)
+    return reply.page({ title: t.professions, body: professionListPage(request, professions, values, errors, noticeOf(request)) }, status)
   }
 
   // GET /gestion/referentiel/professions
@@ -270,7 +269,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     const t = messages[request.lang]
     const p = await requireProfession(request, request.params.code)
     const values = { code: p.code, libelle_fr: p.labelFr, libelle_en: p.labelEn, ordre: String(p.position) }
-    return reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(t, request.lang, csrfField(request), p, values, {}, noticeOf(request)) })
+    return reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(request, p, values, {}, noticeOf(request)) })
   })
 
   // POST /gestion/referentiel/professions/:code
@@ -278,7 +277,7 @@ export async function referenceDataAdministrationRoutes (instance: FastifyInstan
     const t = messages[request.lang]
     const p = await requireProfession(request, request.params.code)
     const values = { ...stringsOf(request.body, professionKeys), code: p.code }
-    const render = (errors: FieldErrors) => reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(t, request.lang, csrfField(request), p, values, errors, undefined) }, 400)
+    const render = (errors: FieldErrors) => reply.page({ title: t.editProfessionTitle(p.labelFr), body: professionPage(request, p, values, errors, undefined) }, 400)
     if (request.validationError) return render(fieldErrorsFrom(request.lang, request.validationError.validation))
     const { fields, errors } = readProfessionForm(t, values, p.code)
     if (Object.keys(errors).length > 0) return render(errors)

@@ -4,36 +4,28 @@
  * archived when held, the account-manager site fixed), professions; audit before → after;
  * archived items leave the registration choices and the site searches; abuse answers 4xx.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
-import { createAccount, type TestHospital } from '../../../test/helpers/fixtures.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { testEngine } from '../../../test/helpers/test-app.ts'
+import { createAccount } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
-import { signIn } from '../../../test/helpers/session.ts'
 import { listProfessions, searchSites } from '../reference-data/index.ts'
-import { startWithTwoHospitals } from '../../../test/helpers/suite.ts'
+import { signedInBrowser, suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 const base = '/gestion/referentiel'
 
 describe(`reference-data administration (${testEngine})`, () => {
-  let t: TestApp
-  let a: TestHospital
+  const s = suiteWithTwoHospitals()
   let superadmin: TestBrowser
   let manager: TestBrowser
   let superadminId: string
-
   beforeAll(async () => {
-    ;({ t, a } = await startWithTwoHospitals())
-    superadminId = await createAccount(t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true })
-    const managerId = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.adminSiteId] })
-    superadmin = new TestBrowser(t.app)
-    await signIn(t, superadmin, superadminId)
-    manager = new TestBrowser(t.app)
-    await signIn(t, manager, managerId)
+    superadminId = await createAccount(s.t.db, { email: 'super@bndmr.fr', siteIds: [], isSuperadmin: true })
+    superadmin = await signedInBrowser(s.t, superadminId)
+    manager = await signedInBrowser(s.t, await createAccount(s.t.db, { email: 'gestion@chu-a.fr', siteIds: [s.a.adminSiteId] }))
   })
-  afterAll(async () => { await t.close() })
 
-  const events = (type: string) => t.db.selectFrom('audit_event').select(['actor_id', 'hospital_id', 'details']).where('type', '=', type).execute()
-  const hospitalByFiness = (finess: string) => t.db.selectFrom('hospital').selectAll().where('finess', '=', finess).executeTakeFirst()
+  const events = (type: string) => s.t.db.selectFrom('audit_event').select(['actor_id', 'hospital_id', 'details']).where('type', '=', type).execute()
+  const hospitalByFiness = (finess: string) => s.t.db.selectFrom('hospital').selectAll().where('finess', '=', finess).executeTakeFirst()
 
   it('creates a hospital with its account-manager site; refuses a bad FINESS with a French message (400)', async () => {
     const form = await superadmin.get(`${base}/etablissements/nouveau`)
@@ -54,9 +46,9 @@ describe(`reference-data administration (${testEngine})`, () => {
     expect(created.statusCode).toBe(303)
     const hospital = await hospitalByFiness('330000019')
     expect(hospital?.name).toBe('CHU de Bordeaux')
-    const domains = await t.db.selectFrom('hospital_email_domain').select('domain').where('hospital_id', '=', hospital?.id as string).orderBy('domain').execute()
+    const domains = await s.t.db.selectFrom('hospital_email_domain').select('domain').where('hospital_id', '=', hospital?.id as string).orderBy('domain').execute()
     expect(domains.map((d) => d.domain)).toEqual(['chu-bordeaux.fr', 'u-bordeaux.fr'])
-    const adminSite = await t.db.selectFrom('site').selectAll().where('hospital_id', '=', hospital?.id as string).executeTakeFirst()
+    const adminSite = await s.t.db.selectFrom('site').selectAll().where('hospital_id', '=', hospital?.id as string).executeTakeFirst()
     expect(adminSite?.kind).toBe('accountAdministration')
     expect(adminSite?.title).toBe('Site administrateur comptes (CHU de Bordeaux)')
     const audit = await events('referenceData.hospitalCreated')
@@ -69,11 +61,11 @@ describe(`reference-data administration (${testEngine})`, () => {
   })
 
   it('renames a hospital: its account-manager site follows; the audit keeps before → after', async () => {
-    const response = await superadmin.post(`${base}/etablissements/${a.id}`, { nom: 'CHU de Test A renommé', finess: '750712184', ville: 'Paris', domaines: 'chu-a.fr' })
+    const response = await superadmin.post(`${base}/etablissements/${s.a.id}`, { nom: 'CHU de Test A renommé', finess: '750712184', ville: 'Paris', domaines: 'chu-a.fr' })
     expect(response.statusCode).toBe(303)
     const page = await superadmin.get(String(response.headers.location))
     expect(page.body).toContain('Les modifications ont été enregistrées.')
-    const site = await t.db.selectFrom('site').select(['title', 'search_text']).where('id', '=', a.adminSiteId).executeTakeFirstOrThrow()
+    const site = await s.t.db.selectFrom('site').select(['title', 'search_text']).where('id', '=', s.a.adminSiteId).executeTakeFirstOrThrow()
     expect(site.title).toBe('Site administrateur comptes (CHU de Test A renommé)')
     expect(site.search_text).toContain('renomme')
     const audit = await events('referenceData.hospitalUpdated')
@@ -84,70 +76,70 @@ describe(`reference-data administration (${testEngine})`, () => {
   })
 
   it('adds and edits sites with search_text in sync; the account-manager site cannot be archived nor re-kinded', async () => {
-    const added = await superadmin.post(`${base}/etablissements/${a.id}/sites`, { intitule: 'Maladies osseuses constitutionnelles', abreviation: 'MOC', responsable: 'Éloïse Gérard', type: 'ccmr', filiere: 'OSCAR' })
+    const added = await superadmin.post(`${base}/etablissements/${s.a.id}/sites`, { intitule: 'Maladies osseuses constitutionnelles', abreviation: 'MOC', responsable: 'Éloïse Gérard', type: 'ccmr', filiere: 'OSCAR' })
     expect(added.statusCode).toBe(303)
-    let found = await searchSites(t.db, { hospitalIds: [a.id], term: 'gerard' })
+    let found = await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'gerard' })
     expect(found.map((s) => s.title)).toEqual(['Maladies osseuses constitutionnelles'])
     const siteId = found[0]?.id as string
-    expect((await searchSites(t.db, { hospitalIds: [a.id], term: 'moc' })).map((s) => s.id)).toEqual([siteId])
+    expect((await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'moc' })).map((s) => s.id)).toEqual([siteId])
 
     const edited = await superadmin.post(`${base}/sites/${siteId}`, { intitule: 'Maladies osseuses constitutionnelles', abreviation: 'MOC', responsable: 'Paul Lebrun', type: 'crc', filiere: 'OSCAR' })
     expect(edited.statusCode).toBe(303)
-    expect(await searchSites(t.db, { hospitalIds: [a.id], term: 'gerard' })).toEqual([])
-    found = await searchSites(t.db, { hospitalIds: [a.id], term: 'lebrun' })
+    expect(await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'gerard' })).toEqual([])
+    found = await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'lebrun' })
     expect(found[0]?.kind).toBe('crc')
     const audit = JSON.parse((await events('referenceData.siteUpdated')).at(-1)?.details as string)
     expect(audit.before.leadName).toBe('Éloïse Gérard')
     expect(audit.after.leadName).toBe('Paul Lebrun')
 
-    const badKind = await superadmin.post(`${base}/etablissements/${a.id}/sites`, { intitule: 'X', type: 'accountAdministration' })
+    const badKind = await superadmin.post(`${base}/etablissements/${s.a.id}/sites`, { intitule: 'X', type: 'accountAdministration' })
     expect(badKind.statusCode).toBe(400)
     expect(badKind.body).toContain('Choisissez un type de site dans la liste.')
-    const reserved = await superadmin.post(`${base}/etablissements/${a.id}/sites`, { intitule: 'Site administrateur comptes (bis)', type: 'other' })
+    const reserved = await superadmin.post(`${base}/etablissements/${s.a.id}/sites`, { intitule: 'Site administrateur comptes (bis)', type: 'other' })
     expect(reserved.statusCode).toBe(400)
 
-    expect((await superadmin.post(`${base}/sites/${a.adminSiteId}/supprimer`, {})).statusCode).toBe(409)
-    const rekind = await superadmin.post(`${base}/sites/${a.adminSiteId}`, { intitule: 'Autre titre', type: 'crc', responsable: 'Nadia Roux' })
+    expect((await superadmin.post(`${base}/sites/${s.a.adminSiteId}/supprimer`, {})).statusCode).toBe(409)
+    const rekind = await superadmin.post(`${base}/sites/${s.a.adminSiteId}`, { intitule: 'Autre titre', type: 'crc', responsable: 'Nadia Roux' })
     expect(rekind.statusCode).toBe(303)
-    const adminSite = await t.db.selectFrom('site').select(['kind', 'title', 'archived_at', 'lead_name']).where('id', '=', a.adminSiteId).executeTakeFirstOrThrow()
+    const adminSite = await s.t.db.selectFrom('site').select(['kind', 'title', 'archived_at', 'lead_name']).where('id', '=', s.a.adminSiteId).executeTakeFirstOrThrow()
     expect(adminSite).toMatchObject({ kind: 'accountAdministration', title: 'Site administrateur comptes (CHU de Test A renommé)', archived_at: null, lead_name: 'Nadia Roux' })
   })
 
   it('deletes an unused site; archives a site held by accounts, which leaves registration and searches, then unarchives it', async () => {
-    await superadmin.post(`${base}/etablissements/${a.id}/sites`, { intitule: 'Site éphémère', type: 'other' })
-    const ephemeral = (await searchSites(t.db, { hospitalIds: [a.id], term: 'ephemere' }))[0]?.id as string
+    await superadmin.post(`${base}/etablissements/${s.a.id}/sites`, { intitule: 'Site éphémère', type: 'other' })
+    const ephemeral = (await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'ephemere' }))[0]?.id as string
     const deleted = await superadmin.post(`${base}/sites/${ephemeral}/supprimer`, {})
     expect(deleted.statusCode).toBe(303)
     expect(deleted.headers.location).toContain('fait=supprime')
-    expect(await t.db.selectFrom('site').select('id').where('id', '=', ephemeral).executeTakeFirst()).toBeUndefined()
+    expect(await s.t.db.selectFrom('site').select('id').where('id', '=', ephemeral).executeTakeFirst()).toBeUndefined()
 
-    const held = a.siteIds[0] as string
-    await createAccount(t.db, { email: 'porteur@chu-a.fr', siteIds: [held] })
+    const held = s.a.siteIds[0] as string
+    await createAccount(s.t.db, { email: 'porteur@chu-a.fr', siteIds: [held] })
     const archived = await superadmin.post(`${base}/sites/${held}/supprimer`, {})
     expect(archived.statusCode).toBe(303)
     expect(archived.headers.location).toContain('fait=archive-au-lieu')
     expect((await superadmin.get(String(archived.headers.location))).body).toContain('il a été archivé au lieu d’être supprimé')
-    expect(await t.db.selectFrom('account_site').select('site_id').where('site_id', '=', held).execute()).toHaveLength(1)
-    expect(await searchSites(t.db, { hospitalIds: [a.id], term: 'malo' })).toEqual([])
-    const publicSearch = await new TestBrowser(t.app).get(`/sites?hopital=${a.id}&q=malo`)
+    expect(await s.t.db.selectFrom('account_site').select('site_id').where('site_id', '=', held).execute()).toHaveLength(1)
+    expect(await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'malo' })).toEqual([])
+    const publicSearch = await new TestBrowser(s.t.app).get(`/sites?hopital=${s.a.id}&q=malo`)
     expect(JSON.parse(publicSearch.body)).toEqual([])
-    const registration = await new TestBrowser(t.app).get(`/inscription?hopital=${a.id}`)
+    const registration = await new TestBrowser(s.t.app).get(`/inscription?hopital=${s.a.id}`)
     expect(registration.body).toContain('Maladies rénales rares')
     expect(registration.body).not.toContain('Malformations ORL rares')
 
     expect((await superadmin.post(`${base}/sites/${held}/desarchiver`, {})).statusCode).toBe(303)
-    expect((await searchSites(t.db, { hospitalIds: [a.id], term: 'malo' })).map((s) => s.id)).toEqual([held])
+    expect((await searchSites(s.t.db, { hospitalIds: [s.a.id], term: 'malo' })).map((s) => s.id)).toEqual([held])
     expect(await events('referenceData.siteArchived')).toHaveLength(1)
     expect(await events('referenceData.siteDeleted')).toHaveLength(1)
   })
 
   it('archives and unarchives a hospital', async () => {
-    const { b } = { b: (await t.db.selectFrom('hospital').select('id').where('finess', '=', '690781810').executeTakeFirstOrThrow()) }
+    const { b } = { b: (await s.t.db.selectFrom('hospital').select('id').where('finess', '=', '690781810').executeTakeFirstOrThrow()) }
     expect((await superadmin.post(`${base}/etablissements/${b.id}/archiver`, {})).statusCode).toBe(303)
-    expect((await new TestBrowser(t.app).get('/inscription')).body).not.toContain('CHU de Test B')
+    expect((await new TestBrowser(s.t.app).get('/inscription')).body).not.toContain('CHU de Test B')
     expect((await superadmin.get(base)).body).toContain('CHU de Test B')
     expect((await superadmin.post(`${base}/etablissements/${b.id}/desarchiver`, {})).statusCode).toBe(303)
-    expect((await new TestBrowser(t.app).get('/inscription')).body).toContain('CHU de Test B')
+    expect((await new TestBrowser(s.t.app).get('/inscription')).body).toContain('CHU de Test B')
   })
 
   it('creates, edits, archives and unarchives professions; archived ones leave the choices', async () => {
@@ -161,37 +153,37 @@ describe(`reference-data administration (${testEngine})`, () => {
     const duplicate = await superadmin.post(`${base}/professions`, { code: 'geneticien', libelle_fr: 'Autre', libelle_en: 'Other', ordre: '41' })
     expect(duplicate.statusCode).toBe(400)
     expect(duplicate.body).toContain('Une profession a déjà ce code.')
-    expect((await listProfessions(t.db)).some((p) => p.code === 'geneticien')).toBe(true)
+    expect((await listProfessions(s.t.db)).some((p) => p.code === 'geneticien')).toBe(true)
 
     expect((await superadmin.post(`${base}/professions/geneticien`, { libelle_fr: 'Généticien·ne clinique', libelle_en: 'Clinical geneticist', ordre: '3' })).statusCode).toBe(303)
-    const updated = (await listProfessions(t.db)).find((p) => p.code === 'geneticien')
+    const updated = (await listProfessions(s.t.db)).find((p) => p.code === 'geneticien')
     expect(updated?.label_fr).toBe('Généticien·ne clinique')
     expect(JSON.parse((await events('referenceData.professionUpdated')).at(-1)?.details as string).before.labelFr).toBe('Généticien·ne')
 
     expect((await superadmin.post(`${base}/professions/geneticien/archiver`, {})).statusCode).toBe(303)
-    expect((await listProfessions(t.db)).some((p) => p.code === 'geneticien')).toBe(false)
-    expect((await new TestBrowser(t.app).get('/inscription')).body).not.toContain('Généticien·ne clinique')
+    expect((await listProfessions(s.t.db)).some((p) => p.code === 'geneticien')).toBe(false)
+    expect((await new TestBrowser(s.t.app).get('/inscription')).body).not.toContain('Généticien·ne clinique')
     expect((await superadmin.get(`${base}/professions`)).body).toContain('Généticien·ne clinique')
     expect((await superadmin.post(`${base}/professions/geneticien/desarchiver`, {})).statusCode).toBe(303)
-    expect((await listProfessions(t.db)).some((p) => p.code === 'geneticien')).toBe(true)
+    expect((await listProfessions(s.t.db)).some((p) => p.code === 'geneticien')).toBe(true)
   })
 
   it('refuses account managers (403) and forms without the CSRF token (403); nothing changes', async () => {
-    const before = await t.db.selectFrom('hospital').selectAll().orderBy('id').execute()
+    const before = await s.t.db.selectFrom('hospital').selectAll().orderBy('id').execute()
     const attempts = [
       manager.get(base),
       manager.post(`${base}/etablissements`, { nom: 'Pirate', finess: '130000029', ville: 'Marseille', domaines: '' }),
-      manager.post(`${base}/etablissements/${a.id}`, { nom: 'Pirate', finess: '750712184', ville: 'Paris', domaines: '' }),
-      manager.post(`${base}/etablissements/${a.id}/archiver`, {}),
-      manager.post(`${base}/sites/${a.siteIds[1]}/supprimer`, {}),
+      manager.post(`${base}/etablissements/${s.a.id}`, { nom: 'Pirate', finess: '750712184', ville: 'Paris', domaines: '' }),
+      manager.post(`${base}/etablissements/${s.a.id}/archiver`, {}),
+      manager.post(`${base}/sites/${s.a.siteIds[1]}/supprimer`, {}),
       manager.post(`${base}/professions/medecin/archiver`, {}),
-      superadmin.post(`${base}/etablissements/${a.id}/archiver`, {}, { csrf: false }),
+      superadmin.post(`${base}/etablissements/${s.a.id}/archiver`, {}, { csrf: false }),
       superadmin.post(`${base}/etablissements`, { nom: 'Sans jeton', finess: '130000029', ville: 'Marseille', domaines: '' }, { csrf: false }),
     ]
     for (const response of await Promise.all(attempts)) expect(response.statusCode).toBe(403)
-    expect(await t.db.selectFrom('hospital').selectAll().orderBy('id').execute()).toEqual(before)
-    expect((await listProfessions(t.db)).some((p) => p.code === 'medecin')).toBe(true)
-    const anonymous = await new TestBrowser(t.app).get(base)
+    expect(await s.t.db.selectFrom('hospital').selectAll().orderBy('id').execute()).toEqual(before)
+    expect((await listProfessions(s.t.db)).some((p) => p.code === 'medecin')).toBe(true)
+    const anonymous = await new TestBrowser(s.t.app).get(base)
     expect(anonymous.statusCode).toBe(303)
     expect(anonymous.headers.location).toMatch(/^\/connexion/)
   })
@@ -203,7 +195,7 @@ describe(`reference-data administration (${testEngine})`, () => {
       { intitule: huge, type: huge }, { code: '../etc', libelle_fr: '', libelle_en: '', ordre: '-1' }, { ordre: '99999' },
     ]
     const urls = [
-      `${base}/etablissements`, `${base}/etablissements/${a.id}`, `${base}/etablissements/${a.id}/sites`, `${base}/sites/${a.siteIds[2]}`,
+      `${base}/etablissements`, `${base}/etablissements/${s.a.id}`, `${base}/etablissements/${s.a.id}/sites`, `${base}/sites/${s.a.siteIds[2]}`,
       `${base}/professions`, `${base}/professions/medecin`, `${base}/etablissements/${'x'.repeat(100)}`, `${base}/sites/inconnu`, `${base}/professions/%00`,
     ]
     for (const url of urls) {
@@ -213,7 +205,7 @@ describe(`reference-data administration (${testEngine})`, () => {
         expect(response.statusCode, url).toBeLessThan(500)
       }
     }
-    const json = await t.app.inject({ method: 'POST', url: `${base}/etablissements`, payload: { nom: 5 }, headers: { cookie: [...superadmin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+    const json = await s.t.app.inject({ method: 'POST', url: `${base}/etablissements`, payload: { nom: 5 }, headers: { cookie: [...superadmin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
     expect(json.statusCode).toBeLessThan(500)
     // An unknown notice is ignored.
     expect((await superadmin.get(`${base}?fait=${'x'.repeat(100)}`)).statusCode).toBe(200)

@@ -14,7 +14,7 @@ describe(`demo data (${testEngine})`, () => {
   beforeAll(async () => {
     t = await buildTestApp()
     const started = performance.now()
-    created = await loadDemoData(t.db, t.clock.now())
+    created = await loadDemoData(t.app.flow)
     loadingTime = performance.now() - started
   })
   afterAll(async () => { await t.close() })
@@ -101,14 +101,14 @@ describe(`demo data (${testEngine})`, () => {
     const count = async (table: 'hospital' | 'site' | 'account') =>
       Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
     const before = [await count('hospital'), await count('site'), await count('account')]
-    expect(await loadDemoData(t.db, t.clock.now())).toEqual([])
+    expect(await loadDemoData(t.app.flow)).toEqual([])
     expect([await count('hospital'), await count('site'), await count('account')]).toEqual(before)
   })
 
   it('is the same on every start (seeded generator)', async () => {
     const other = await buildTestApp()
     try {
-      await loadDemoData(other.db, other.clock.now())
+      await loadDemoData(other.app.flow)
       const describeSites = async (db: TestApp['db']) => (await db.selectFrom('site')
         .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
         .select(['hospital.finess', 'site.title', 'site.kind', 'site.lead_name']).execute())

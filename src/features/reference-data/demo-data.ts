@@ -22,6 +22,7 @@ import { parseCsv } from './csv.ts'
 import { centreTitlesByFiliere, firstNames, lastNames, seededRandom, type Random } from './demo-catalogue.ts'
 import { seedProfessions } from './professions.ts'
 import { accountAdministrationSiteTitle, insertSites, type NewSite } from './reference-data.queries.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 
 export interface DemoAccount {
   email: string
@@ -58,14 +59,15 @@ function readSeedFilieres (): SeedFiliere[] {
 }
 
 /** Loads the demo data unless a hospital exists; returns the demo accounts created. */
-export async function loadDemoData (db: Db, now: number): Promise<DemoAccount[]> {
-  if (await hasAnyHospital(db)) return []
-  await seedProfessions(db)
+export async function loadDemoData (ctx: FlowContext): Promise<DemoAccount[]> {
+  const now = ctx.clock.now()
+  if (await hasAnyHospital(ctx.db)) return []
+  await seedProfessions(ctx.db)
   const passwordHash = await hashPassword(demoPassword)
   const random = seededRandom(20210101)
   const hospitals = readSeedHospitals().map((h) => ({ ...h, id: randomUUID() }))
   const sites = drawSites(hospitals, readSeedFilieres(), random)
-  return db.transaction().execute(async (tx) => {
+  return ctx.db.transaction().execute(async (tx) => {
     // Two instances starting together on one database: the second one finds the first's data.
     if (await hasAnyHospital(tx)) return []
     await tx.insertInto('hospital').values(hospitals.map((h) => ({ id: h.id, name: h.name, sort_key: frenchSortKey(h.name), finess: h.finess, city: h.city, archived_at: null }))).execute()

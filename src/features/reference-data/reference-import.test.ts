@@ -32,7 +32,7 @@ describe(`CSV import of reference data (${testEngine})`, () => {
     (await t.db.selectFrom('hospital').select('id').where('finess', '=', finess).executeTakeFirstOrThrow()).id
 
   it('refuses sites of a hospital that is not imported yet, naming each line', async () => {
-    const result = await importReferenceData(t.db, sitesCsv, 'sites', t.clock.now())
+    const result = await importReferenceData(t.app.flow, sitesCsv, 'sites')
     expect(result).toEqual({
       outcome: 'rejected',
       errors: [2, 3].map((line) => ({ line, message: 'aucun établissement n’a le numéro FINESS 750712184 (importez d’abord les établissements)' }))
@@ -42,7 +42,7 @@ describe(`CSV import of reference data (${testEngine})`, () => {
   })
 
   it('imports hospitals with their domains and creates each one’s account-manager site', async () => {
-    const result = await importReferenceData(t.db, hospitalsCsv, 'hospitals', t.clock.now())
+    const result = await importReferenceData(t.app.flow, hospitalsCsv, 'hospitals')
     expect(result).toEqual({ outcome: 'imported', created: 3, updated: 0, unchanged: 0 })
     const hcl = await hospitalId('690781810')
     expect(await hospitalEmailDomains(t.db, hcl)).toEqual(['chu-lyon.fr', 'hcl.fr'])
@@ -52,7 +52,7 @@ describe(`CSV import of reference data (${testEngine})`, () => {
   })
 
   it('imports sites with quoted fields, semicolons, CRLF and a line break inside a title', async () => {
-    const result = await importReferenceData(t.db, sitesCsv, 'sites', t.clock.now())
+    const result = await importReferenceData(t.app.flow, sitesCsv, 'sites')
     expect(result).toEqual({ outcome: 'imported', created: 4, updated: 0, unchanged: 0 })
     const sites = await listSitesOfHospital(t.db, await hospitalId('750712184'))
     expect(sites.map((s) => [s.title, s.abbreviation, s.leadName, s.kind, s.filiere])).toEqual([
@@ -67,21 +67,21 @@ describe(`CSV import of reference data (${testEngine})`, () => {
 
   it('changes nothing when the same files are imported again', async () => {
     const before = [await count('hospital'), await count('site'), await count('hospital_email_domain')]
-    expect(await importReferenceData(t.db, hospitalsCsv, 'hospitals', t.clock.now())).toEqual({ outcome: 'imported', created: 0, updated: 0, unchanged: 3 })
-    expect(await importReferenceData(t.db, sitesCsv, 'sites', t.clock.now())).toEqual({ outcome: 'imported', created: 0, updated: 0, unchanged: 4 })
+    expect(await importReferenceData(t.app.flow, hospitalsCsv, 'hospitals')).toEqual({ outcome: 'imported', created: 0, updated: 0, unchanged: 3 })
+    expect(await importReferenceData(t.app.flow, sitesCsv, 'sites')).toEqual({ outcome: 'imported', created: 0, updated: 0, unchanged: 4 })
     expect([await count('hospital'), await count('site'), await count('hospital_email_domain')]).toEqual(before)
   })
 
   it('updates what changed: a renamed hospital renames its account-manager site, a new lead is searchable', async () => {
     const renamed = hospitalsCsv.replace('HCL,Lyon,"chu-lyon.fr; hcl.fr"', 'Hospices Civils de Lyon,Lyon,')
-    expect(await importReferenceData(t.db, renamed, 'hospitals', t.clock.now())).toEqual({ outcome: 'imported', created: 0, updated: 1, unchanged: 2 })
+    expect(await importReferenceData(t.app.flow, renamed, 'hospitals')).toEqual({ outcome: 'imported', created: 0, updated: 1, unchanged: 2 })
     const hcl = await hospitalId('690781810')
     expect(await hospitalEmailDomains(t.db, hcl)).toEqual(['chu-lyon.fr', 'hcl.fr'])
     const admin = await t.db.selectFrom('site').select(['title', 'search_text']).where('hospital_id', '=', hcl).where('kind', '=', 'accountAdministration').executeTakeFirstOrThrow()
     expect(admin).toEqual({ title: 'Site administrateur comptes (Hospices Civils de Lyon)', search_text: 'site administrateur comptes (hospices civils de lyon)' })
 
     const newLead = sitesCsv.replace('Anne Roche', 'Zoé Bénard')
-    expect(await importReferenceData(t.db, newLead, 'sites', t.clock.now())).toEqual({ outcome: 'imported', created: 0, updated: 1, unchanged: 3 })
+    expect(await importReferenceData(t.app.flow, newLead, 'sites')).toEqual({ outcome: 'imported', created: 0, updated: 1, unchanged: 3 })
     const muco = await t.db.selectFrom('site').select(['lead_name', 'search_text']).where('title', '=', 'Mucoviscidose').executeTakeFirstOrThrow()
     expect(muco).toEqual({ lead_name: 'Zoé Bénard', search_text: 'mucoviscidose zoe benard' })
   })
@@ -100,7 +100,7 @@ describe(`CSV import of reference data (${testEngine})`, () => {
       '330781196,Bordeaux,CHU de Bordeaux (doublon)',
       '310781406,Toulouse,CHU de Toulouse',
     ].join('\n')
-    const result = await importReferenceData(t.db, bad, 'hospitals', t.clock.now())
+    const result = await importReferenceData(t.app.flow, bad, 'hospitals')
     expect(result).toEqual({
       outcome: 'rejected',
       errors: [
@@ -124,7 +124,7 @@ describe(`CSV import of reference data (${testEngine})`, () => {
       '750712184,Site administrateur comptes (AP-HP),autre',
       '750712184,Nouveau site,ccmr',
     ].join('\n')
-    expect(await importReferenceData(t.db, sites, 'sites', t.clock.now())).toEqual({
+    expect(await importReferenceData(t.app.flow, sites, 'sites')).toEqual({
       outcome: 'rejected',
       errors: [
         { line: 3, message: 'type de site « centre » inconnu (attendu : crmr-coordonnateur, crmr-constitutif, ccmr, crc ou autre)' },
@@ -132,20 +132,20 @@ describe(`CSV import of reference data (${testEngine})`, () => {
         { line: 5, message: 'doublon de la ligne 2' },
       ],
     })
-    expect(await importReferenceData(t.db, 'finess,name,city,email_domains\n130786049,AP-HM,Marseille,ap-hm..fr', 'hospitals', t.clock.now()))
+    expect(await importReferenceData(t.app.flow, 'finess,name,city,email_domains\n130786049,AP-HM,Marseille,ap-hm..fr', 'hospitals'))
       .toEqual({ outcome: 'rejected', errors: [{ line: 2, message: 'domaine email « ap-hm..fr » invalide (exemple attendu : chu-exemple.fr)' }] })
-    expect(await importReferenceData(t.db, 'finess,domaines\n130786049,ap-hm.fr', 'hospitals', t.clock.now()))
+    expect(await importReferenceData(t.app.flow, 'finess,domaines\n130786049,ap-hm.fr', 'hospitals'))
       .toEqual({ outcome: 'rejected', errors: [{ line: 1, message: 'colonnes manquantes dans l’en-tête : name, city' }] })
-    expect(await importReferenceData(t.db, 'finess,name,city\n130786049,"AP-HM,Marseille', 'hospitals', t.clock.now()))
+    expect(await importReferenceData(t.app.flow, 'finess,name,city\n130786049,"AP-HM,Marseille', 'hospitals'))
       .toEqual({ outcome: 'rejected', errors: [{ line: 2, message: 'guillemet ouvrant sans guillemet fermant' }] })
-    expect(await importReferenceData(t.db, '', 'hospitals', t.clock.now()))
+    expect(await importReferenceData(t.app.flow, '', 'hospitals'))
       .toEqual({ outcome: 'rejected', errors: [{ line: 1, message: 'le fichier est vide (une ligne d’en-tête est attendue)' }] })
     expect(await count('hospital')).toBe(3)
   })
 
   it('imports the shared FINESS extract as it is (reference column names)', async () => {
     const text = fs.readFileSync(new URL('./seed/hospitals.csv', import.meta.url), 'utf8')
-    const result = await importReferenceData(t.db, text, 'hospitals', t.clock.now())
+    const result = await importReferenceData(t.app.flow, text, 'hospitals')
     expect(result).toMatchObject({ outcome: 'imported', created: 27 })
   })
 })

@@ -24,6 +24,7 @@ import type { SiteKind } from '../../kernel/db/schema.ts'
 import { canonicalDomain, foldForSearch } from '../../kernel/text.ts'
 import { frenchSortKey } from '../../kernel/french-order.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { parseCsv, type CsvRecord } from './csv.ts'
 import { findFinessProblem } from './finess.ts'
 import { importMessages as t } from './messages.ts'
@@ -74,7 +75,7 @@ interface HospitalLine { line: number; finess: string; name: string; city: strin
 interface SiteLine { line: number; finess: string; title: string; kind: SiteKind; abbreviation: string | null; leadName: string | null; filiere: string | null }
 
 /** Reads, checks and writes one CSV file; nothing is written unless every line is right. */
-export async function importReferenceData (db: Db, csvText: string, kind: ImportKind, now: number): Promise<ImportResult> {
+export async function importReferenceData (ctx: FlowContext, csvText: string, kind: ImportKind): Promise<ImportResult> {
   const parsed = parseCsv(csvText)
   if (parsed.outcome === 'malformed') return rejected([{ line: parsed.line, message: t.malformed[parsed.problem] }])
   const columns = kind === 'hospitals' ? hospitalColumns : siteColumns
@@ -91,13 +92,13 @@ export async function importReferenceData (db: Db, csvText: string, kind: Import
   reportDuplicates(lines, kind, errors)
   if (errors.length > 0) return rejected(errors)
 
-  return db.transaction().execute(async (tx) => {
+  return ctx.db.transaction().execute(async (tx) => {
     const result = kind === 'hospitals'
       ? await upsertHospitals(tx, lines as HospitalLine[])
       : await upsertSites(tx, lines as SiteLine[])
     if (result.outcome === 'imported') {
       const { created, updated, unchanged } = result
-      await recordEvent(tx, { type: 'referenceData.imported', outcome: 'success', actorRole: 'cli', details: { kind, created, updated, unchanged } }, now)
+      await recordEvent(tx, { type: 'referenceData.imported', outcome: 'success', actorRole: 'cli', details: { kind, created, updated, unchanged } }, ctx.clock.now())
     }
     return result
   })

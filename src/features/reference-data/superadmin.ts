@@ -3,7 +3,7 @@
  * BOOTSTRAP_SUPERADMIN_EMAIL/_PASSWORD — unless an account with that email already exists
  * (whatever the demo data holds), so a deployment can always log in with them.
  */
-import type { Db } from '../../kernel/db/database.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { findAccountIdByEmail, insertAccount } from '../../kernel/accounts/accounts.ts'
 import { hashPassword } from '../../kernel/security/passwords.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
@@ -11,10 +11,11 @@ import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 export interface SuperadminFields { email: string; password: string; lastName?: string; firstName?: string }
 
 /** Returns false (and changes nothing) when an account with this email exists. */
-export async function createSuperadmin (db: Db, fields: SuperadminFields, now: number): Promise<boolean> {
-  if (await findAccountIdByEmail(db, fields.email)) return false
+export async function createSuperadmin (ctx: FlowContext, fields: SuperadminFields): Promise<boolean> {
+  const now = ctx.clock.now()
+  if (await findAccountIdByEmail(ctx.db, fields.email)) return false
   const passwordHash = await hashPassword(fields.password)
-  await db.transaction().execute(async (tx) => {
+  await ctx.db.transaction().execute(async (tx) => {
     const id = await insertAccount(tx, {
       email: fields.email,
       civility: 'm',

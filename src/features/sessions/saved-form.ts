@@ -5,8 +5,7 @@
  * digest), never with its passwords or CSRF token, bounded in size, for rules.savedFormTtl, and
  * deleted once shown.
  */
-import type { Db } from '../../kernel/db/database.ts'
-import type { Rules } from '../../config.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { digestToken, isWellFormedToken, issueToken } from '../../kernel/security/tokens.ts'
 
 export type SavedFields = Record<string, string | string[]>
@@ -30,10 +29,11 @@ export function keepableFields (body: unknown, maximumLength: number): SavedFiel
 }
 
 /** Keeps the form for this browser (replacing any form kept before); returns the cookie's token. */
-export async function saveFormBeforeLogin (db: Db, rules: Pick<Rules, 'savedFormTtl'>, form: { accountId: string; returnTo: string; postedTo: string; fields: SavedFields }, now: number, previousToken?: string): Promise<string> {
+export async function saveFormBeforeLogin (ctx: FlowContext, form: { accountId: string; returnTo: string; postedTo: string; fields: SavedFields }, previousToken?: string): Promise<string> {
+  const now = ctx.clock.now()
   const { token, digest } = issueToken()
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('saved_form').where('created_at', '<=', now - rules.savedFormTtl).execute()
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('saved_form').where('created_at', '<=', now - ctx.rules.savedFormTtl).execute()
     if (isWellFormedToken(previousToken)) await tx.deleteFrom('saved_form').where('id_digest', '=', digestToken(previousToken)).execute()
     await tx.insertInto('saved_form').values({
       id_digest: digest, account_id: form.accountId, return_to: form.returnTo, posted_to: form.postedTo, fields: JSON.stringify(form.fields), created_at: now,
@@ -48,13 +48,14 @@ export interface SavedForm { postedTo: string; fields: SavedFields }
  * The form this browser kept for this page and this account, taken (deleted) so it is shown
  * once; undefined when there is none, it is another page's or another person's, or too old.
  */
-export async function takeSavedForm (db: Db, rules: Pick<Rules, 'savedFormTtl'>, token: unknown, target: { accountId: string; url: string }, now: number): Promise<SavedForm | undefined> {
+export async function takeSavedForm (ctx: FlowContext, token: unknown, target: { accountId: string; url: string }): Promise<SavedForm | undefined> {
   if (!isWellFormedToken(token)) return undefined
-  const row = await db.deleteFrom('saved_form')
+  const now = ctx.clock.now()
+  const row = await ctx.db.deleteFrom('saved_form')
     .where('id_digest', '=', digestToken(token)).where('return_to', '=', target.url).where('account_id', '=', target.accountId)
     .returning(['posted_to', 'fields', 'created_at'])
     .executeTakeFirst()
-  if (!row || Number(row.created_at) <= now - rules.savedFormTtl) return undefined
+  if (!row || Number(row.created_at) <= now - ctx.rules.savedFormTtl) return undefined
   try {
     return { postedTo: row.posted_to, fields: JSON.parse(row.fields) as SavedFields }
   } catch {

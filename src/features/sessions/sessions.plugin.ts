@@ -72,7 +72,7 @@ async function sessions (app: FastifyInstance) {
   /** The form kept when the session expired, if it belongs to this page and this account: shown once. */
   async function takeBackSavedForm (request: FastifyRequest, reply: FastifyReply) {
     const account = request.account as NonNullable<FastifyRequest['account']>
-    request.restoredForm = await takeSavedForm(app.db, app.rules, request.cookies[savedFormCookie], { accountId: account.id, url: request.url }, app.now())
+    request.restoredForm = await takeSavedForm(app.flow, request.cookies[savedFormCookie], { accountId: account.id, url: request.url })
     if (request.restoredForm) reply.clearCookie(savedFormCookie, app.cookieOptions)
   }
 
@@ -102,9 +102,9 @@ async function keepPostedForm (request: FastifyRequest, reply: FastifyReply): Pr
   const page = formPageOf(request)
   const fields = keepableFields(request.body, app.rules.savedFormMaximumLength)
   if (!request.expiredAccountId || !fields) return page
-  const token = await saveFormBeforeLogin(app.db, app.rules, {
+  const token = await saveFormBeforeLogin(app.flow, {
     accountId: request.expiredAccountId, returnTo: page, postedTo: request.url, fields,
-  }, app.now(), request.cookies[app.savedFormCookie])
+  }, request.cookies[app.savedFormCookie])
   reply.setCookie(app.savedFormCookie, token, app.cookieOptions)
   return page
 }

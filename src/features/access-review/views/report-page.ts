@@ -2,11 +2,12 @@
  * The access review report (the guide's presentation, « revue périodique des droits d’accès »): a GET form (hospital, period), then the decisions table,
  * printable as is (the layout's print styles hide the header, footer and forms).
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { formatDay, formatInstant } from '../../../kernel/web/dates.ts'
 import type { ReportLine } from '../access-review.ts'
-import type { ReviewMessages } from '../messages.ts'
+import { messages, type ReviewMessages } from '../messages.ts'
 
 export interface ReportValues { hopital: string; du: string; au: string }
 
@@ -18,6 +19,9 @@ export interface ReportPage {
   errors: FieldErrors
   report: { hospitalName: string; lines: ReportLine[]; generatedAt: number } | undefined
 }
+
+/** What the route gives the page; the words, language come from the request. */
+export type ReportPageState = Omit<ReportPage, 't' | 'lang'>
 
 export function reportQuery (values: ReportValues): string {
   return new URLSearchParams(Object.entries(values)).toString()
@@ -57,7 +61,8 @@ ${report.lines.length === 0
 <p class="hint">${t.generatedAt(formatInstant(p.lang, report.generatedAt, 'long'))}</p>`
 }
 
-export function reportPage (p: ReportPage): Html {
+export function reportPage (request: FastifyRequest, state: ReportPageState): Html {
+  const p: ReportPage = { ...state, t: messages[request.lang], lang: request.lang }
   const { t } = p
   return html`<p class="no-print"><a href="/gestion/revue-des-droits">${t.title}</a></p>
 <h1>${t.reportTitle}</h1>

@@ -4,11 +4,13 @@
  * checkboxes belong to the bulk form through their `form` attribute (forms cannot nest), so
  * everything works without JavaScript.
  */
+import type { FastifyRequest } from 'fastify'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import type { DueReview, HospitalProgress, SiteOfAccount } from '../access-review.queries.ts'
-import type { ReviewMessages } from '../messages.ts'
+import { messages, type ReviewMessages } from '../messages.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export interface ReviewPage {
   t: ReviewMessages
@@ -22,6 +24,9 @@ export interface ReviewPage {
   notice: string | undefined
   error: string | undefined
 }
+
+/** What the route gives the page; the words, language and CSRF field come from the request. */
+export type ReviewPageState = Omit<ReviewPage, 't' | 'lang' | 'csrf'>
 
 export function formatDay (lang: 'fr' | 'en', at: number | null, never: string): string {
   if (at === null) return never
@@ -85,7 +90,8 @@ ${p.dueTotal > p.due.length ? html`<p>${t.moreDue(p.due.length)}</p>` : ''}
 <p><button type="submit" class="primary" form="revue-groupee">${t.bulkConfirm}</button></p>`
 }
 
-export function reviewPage (p: ReviewPage): Html {
+export function reviewPage (request: FastifyRequest, state: ReviewPageState): Html {
+  const p: ReviewPage = { ...state, t: messages[request.lang], lang: request.lang, csrf: csrfField(request) }
   const { t } = p
   return html`<p><a href="/gestion">${t.backToConsole}</a></p>
 <h1>${t.title}</h1>

@@ -3,14 +3,16 @@
  * and its automatic warnings, deactivation (§5), bulk activation and its result, and the
  * super-administrators' queue of account-manager requests.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus } from '../../../kernel/accounts/accounts.ts'
 import { checklistKindOf, type ActivationWarning, type ChecklistKind } from '../activation-checklist.ts'
 import type { BulkLine } from '../account-actions.ts'
 import type { ManagedAccount } from '../hospital-scope.ts'
-import type { AdministrationMessages } from '../messages.ts'
 import { siteLabel } from '../account-edit.ts'
 import { formatDate, statusBadge } from './account-list.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
+import { messages, type AdministrationMessages } from '../messages.ts'
 
 export function fullName (account: { last_name: string; first_name: string }): string {
   return `${account.last_name} ${account.first_name}`
@@ -57,23 +59,25 @@ function summary (t: AdministrationMessages, lang: 'fr' | 'en', account: Managed
 </dl>`
 }
 
-export function activationPage (t: AdministrationMessages, lang: 'fr' | 'en', csrf: Html, account: ManagedAccount, profession: string, warnings: ActivationWarning[]): Html {
+export function activationPage (request: FastifyRequest, account: ManagedAccount, profession: string, warnings: ActivationWarning[]): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.activateTitle(fullName(account))}</h1>
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 ${checklist(t, checklistKindOf(account))}
 ${warningsList(t, warnings)}
-<form method="post" action="/gestion/comptes/${account.id}/activer">${csrf}
+<form method="post" action="/gestion/comptes/${account.id}/activer">${csrfField(request)}
   <input type="hidden" name="adresse" value="${account.email}">
   <button type="submit" class="primary">${t.activate}</button> <a href="/gestion">${t.cancel}</a>
 </form>`
 }
 
-export function deactivationPage (t: AdministrationMessages, lang: 'fr' | 'en', csrf: Html, account: ManagedAccount, profession: string): Html {
+export function deactivationPage (request: FastifyRequest, account: ManagedAccount, profession: string): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.deactivateTitle(fullName(account))}</h1>
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 <p>${t.deactivateIntro}</p>
 <p>${t.deactivateKeep}</p>
-<form method="post" action="/gestion/comptes/${account.id}/desactiver">${csrf}
+<form method="post" action="/gestion/comptes/${account.id}/desactiver">${csrfField(request)}
   <button type="submit" class="danger">${t.deactivate}</button> <a href="/gestion">${t.cancel}</a>
 </form>`
 }
@@ -104,7 +108,8 @@ function bulkEntry (t: AdministrationMessages, { account, warnings }: BulkEntry)
  * The bulk confirmation: each pending account with its status, email and sites (§4.1); the
  * selected accounts that are not pending are named apart, with the reason, and not sent on.
  */
-export function bulkConfirmationPage (t: AdministrationMessages, csrf: Html, entries: BulkEntry[], excluded: Array<{ account: ManagedAccount; reason: string }>, back: string): Html {
+export function bulkConfirmationPage (request: FastifyRequest, entries: BulkEntry[], excluded: Array<{ account: ManagedAccount; reason: string }>, back: string): Html {
+  const t = messages[request.lang]
   const excludedList = excluded.length === 0 ? '' : html`<div class="alert alert-warning"><p>${t.bulkNotIncluded}</p>
   <ul>${excluded.map(({ account, reason }) => html`<li><strong>${fullName(account)}</strong> (${account.email}) — ${statusBadge(t, accountStatus(account))}${t.notIncludedBecause(reason)}</li>`)}</ul></div>`
   if (entries.length === 0) return html`<h1>${t.bulkTitle}</h1><p>${t.bulkNothingSelected}</p>${excludedList}<p><a href="${back}">${t.backToList}</a></p>`
@@ -114,14 +119,15 @@ export function bulkConfirmationPage (t: AdministrationMessages, csrf: Html, ent
 ${kinds.has('user') ? checklist(t, 'user') : ''}
 ${kinds.has('accountManagerRequest') ? checklist(t, 'accountManagerRequest') : ''}
 ${excludedList}
-<form method="post" action="/gestion/comptes/activation-groupee">${csrf}
+<form method="post" action="/gestion/comptes/activation-groupee">${csrfField(request)}
   <input type="hidden" name="confirmer" value="1">
   <ol class="bulk-list">${entries.map((entry) => bulkEntry(t, entry))}</ol>
   <button type="submit" class="primary">${t.bulkConfirm(entries.length)}</button> <a href="${back}">${t.cancel}</a>
 </form>`
 }
 
-export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], reasonOf: (line: BulkLine) => string): Html {
+export function bulkResultPage (request: FastifyRequest, lines: BulkLine[], reasonOf: (line: BulkLine) => string): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.bulkResultTitle}</h1>
 <table class="bulk-result"><caption>${t.bulkResultCaption}</caption>
 <thead><tr><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th><th scope="col">${t.bulkResult}</th></tr></thead>
@@ -130,25 +136,27 @@ export function bulkResultPage (t: AdministrationMessages, lines: BulkLine[], re
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 
-export function managerRequestsPage (t: AdministrationMessages, lang: 'fr' | 'en', requests: Array<{ id: string; last_name: string; first_name: string; email: string; created_at: number; hospital_name: string; email_confirmed_at: number | null; activated_at: number | null; deactivated_at: number | null }>): Html {
+export function managerRequestsPage (request: FastifyRequest, requests: Array<{ id: string; last_name: string; first_name: string; email: string; created_at: number; hospital_name: string; email_confirmed_at: number | null; activated_at: number | null; deactivated_at: number | null }>): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.requestsTitle}</h1>
 <p>${t.requestsIntro}</p>
 ${requests.length === 0 ? html`<p>${t.requestsNone}</p>` : html`<table>
   <thead><tr><th scope="col">${t.columns.status}</th><th scope="col">${t.columns.lastName}</th><th scope="col">${t.columns.email}</th>
     <th scope="col">${t.hospital}</th><th scope="col">${t.columns.registeredAt}</th><th scope="col">${t.columns.actions}</th></tr></thead>
   <tbody>${requests.map((r) => html`<tr><td>${statusBadge(t, accountStatus(r))}</td><th scope="row">${fullName(r)}</th><td>${r.email}</td>
-    <td>${r.hospital_name}</td><td>${formatDate(lang, r.created_at)}</td>
+    <td>${r.hospital_name}</td><td>${formatDate(request.lang, r.created_at)}</td>
     <td>${accountStatus(r) === 'pendingActivation' ? html`<a href="/gestion/comptes/${r.id}/activer">${t.activate}<span class="visually-hidden"> — ${fullName(r)}</span></a>` : ''}</td></tr>`)}</tbody>
 </table>`}
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 
-export function deletionPage (t: AdministrationMessages, lang: 'fr' | 'en', csrf: Html, account: ManagedAccount, profession: string, error: string | undefined): Html {
+export function deletionPage (request: FastifyRequest, account: ManagedAccount, profession: string, error: string | undefined): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.deleteTitle(fullName(account))}</h1>
 ${error ? html`<div class="alert alert-error" role="alert" tabindex="-1" id="erreurs"><p><a href="#confirmation">${error}</a></p></div>` : ''}
-${summary(t, lang, account, profession)}
+${summary(t, request.lang, account, profession)}
 <p>${t.deleteIntro}</p>
-<form method="post" action="/gestion/comptes/${account.id}/supprimer">${csrf}
+<form method="post" action="/gestion/comptes/${account.id}/supprimer">${csrfField(request)}
   <div class="field"><label for="confirmation">${t.deleteConfirmLabel(account.email)}</label>
     <input type="text" id="confirmation" name="confirmation" autocomplete="off" maxlength="254" required${error ? html` aria-invalid="true"` : ''}></div>
   <button type="submit" class="danger">${t.delete}</button> <a href="/gestion">${t.cancel}</a>

@@ -11,16 +11,18 @@
  * combobox that suggests as you type (WAI-ARIA APG « combobox with listbox popup ») and makes
  * the crosses act in place. Below the form: the account's status and the actions it allows.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { AccountStatus } from '../../../kernel/accounts/accounts.ts'
 import type { ActionKind } from '../account-actions.ts'
 import type { ManagedAccount } from '../hospital-scope.ts'
-import type { AdministrationMessages } from '../messages.ts'
+import { messages, type AdministrationMessages } from '../messages.ts'
 import { fullName } from './account-actions.ts'
 import { withHospital } from '../account-edit.ts'
 import { lockBadge, statusBadge } from './account-list.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export interface EditValues { civilite: string; nom: string; prenom: string; profession: string; email: string }
 
@@ -50,6 +52,9 @@ export interface EditPage {
   status: AccountStatus
   actions: ActionKind[]
 }
+
+/** What the route gives the page; the words, language and CSRF field come from the request. */
+export type EditPageState = Omit<EditPage, 't' | 'lang' | 'csrf'>
 
 function textField (p: EditPage, name: 'nom' | 'prenom' | 'email', label: string, hint?: string): Html {
   const type = name === 'email' ? 'email' : 'text'
@@ -164,7 +169,8 @@ ${actions.length === 0 ? html`<p>${t.noAccountAction}</p>` : html`<p class="hint
 </section>`
 }
 
-export function accountEditPage (p: EditPage): Html {
+export function accountEditPage (request: FastifyRequest, state: EditPageState): Html {
+  const p: EditPage = { ...state, t: messages[request.lang], lang: request.lang, csrf: csrfField(request) }
   const { t } = p
   return html`<h1>${t.editTitle(fullName(p.account))}</h1>
 ${notice(p.notice)}
@@ -175,15 +181,17 @@ ${statusSection(p)}
 <p><a href="/gestion">${t.backToList}</a></p>`
 }
 
-export function emailChangePage (t: AdministrationMessages, csrf: Html, token: string, newEmail: string): Html {
+export function emailChangePage (request: FastifyRequest, token: string, newEmail: string): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.emailChangeTitle}</h1>
 <p>${t.emailChangeIntro(newEmail)}</p>
-<form method="post" action="/gestion/changement-email">${csrf}
+<form method="post" action="/gestion/changement-email">${csrfField(request)}
   <input type="hidden" name="jeton" value="${token}">
   <button type="submit" class="primary">${t.emailChangeButton}</button>
 </form>`
 }
 
-export function emailChangeMessagePage (t: AdministrationMessages, title: string, message: string, withLogin: boolean): Html {
+export function emailChangeMessagePage (request: FastifyRequest, title: string, message: string, withLogin: boolean): Html {
+  const t = messages[request.lang]
   return html`<h1>${title}</h1><p>${message}</p>${withLogin ? html`<p><a class="button" href="/connexion">${t.login}</a></p>` : ''}`
 }

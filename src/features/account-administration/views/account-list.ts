@@ -6,14 +6,16 @@
  * belong to (`form` attribute, as forms cannot nest). The list uses the page's width; long cells
  * wrap so that « Actions » and its menu stay in view (app.css, `.account-list`).
  */
+import type { FastifyRequest } from 'fastify'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { accountStatus, type AccountStatus } from '../../../kernel/accounts/accounts.ts'
 import type { ActionKind } from '../account-actions.ts'
 import type { ListedAccount, LineSite, StatusCounts } from '../account-administration.queries.ts'
-import type { AdministrationMessages } from '../messages.ts'
+import { messages, type AdministrationMessages } from '../messages.ts'
 import { siteLabel } from '../account-edit.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export const statusSlugs: Record<AccountStatus, string> = {
   unconfirmed: 'non-confirme', pendingActivation: 'en-attente', active: 'actif', deactivated: 'desactive',
@@ -47,6 +49,9 @@ export interface ListPage {
   hospitals: Array<{ id: string; name: string; city: string }>
   notice: string | undefined
 }
+
+/** What the route gives the page; the words, language and CSRF field come from the request. */
+export type ListPageState = Omit<ListPage, 't' | 'lang' | 'csrf'>
 
 export function formatDate (lang: 'fr' | 'en', at: number): string {
   return formatInstant(lang, at)
@@ -153,7 +158,8 @@ function row (p: ListPage, line: ListLine): Html {
 </tr>`
 }
 
-export function accountListPage (p: ListPage): Html {
+export function accountListPage (request: FastifyRequest, state: ListPageState): Html {
+  const p: ListPage = { ...state, t: messages[request.lang], lang: request.lang, csrf: csrfField(request) }
   const { t } = p
   const c = t.columns
   return html`<h1>${t.listTitle}</h1>

@@ -2,11 +2,12 @@
  * The journal page (the audit trail's viewer): a GET filter form (works without JavaScript), the
  * events table (caption, column headers with scope, status as text) and the pagination.
  */
+import type { FastifyRequest } from 'fastify'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { ListedEvent } from '../audit.queries.ts'
-import { knownEventTypes, type AuditMessages } from '../messages.ts'
+import { knownEventTypes, messages, type AuditMessages } from '../messages.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
 export interface JournalValues { utilisateur: string; action: string; du: string; au: string }
@@ -21,6 +22,9 @@ export interface JournalPage {
   page: number
   hasNextPage: boolean
 }
+
+/** What the route gives the page; the words, language come from the request. */
+export type JournalPageState = Omit<JournalPage, 't' | 'lang'>
 
 export function queryString (values: JournalValues, page?: number): string {
   const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== ''))
@@ -84,7 +88,8 @@ function pagination (p: JournalPage): Html {
 </ul></nav>`
 }
 
-export function journalPage (p: JournalPage): Html {
+export function journalPage (request: FastifyRequest, state: JournalPageState): Html {
+  const p: JournalPage = { ...state, t: messages[request.lang], lang: request.lang }
   const { t } = p
   return html`<p><a href="/gestion">${t.backToConsole}</a></p>
 <h1>${t.title}</h1>

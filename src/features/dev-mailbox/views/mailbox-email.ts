@@ -2,20 +2,20 @@
  * One email: its details, the text version with its links made clickable (to follow a flow),
  * and the HTML version in a sandboxed frame served from its own URL with a strict CSP.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { Lang } from '../../../kernel/web/messages.ts'
 import { messages } from '../messages.ts'
 import type { MailboxEmail } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
-export function mailboxEmailPage (lang: Lang, email: MailboxEmail): Html {
-  const t = messages[lang]
+export function mailboxEmailPage (request: FastifyRequest, email: MailboxEmail): Html {
+  const t = messages[request.lang]
   return html`<p><a href="/dev/mailbox">${t.backToList}</a></p>
 <h1>${email.subject}</h1>
 <h2>${t.details}</h2>
 <dl class="mailbox-details">
   <dt>${t.to}</dt><dd>${email.recipient}</dd>
-  <dt>${t.date}</dt><dd>${time(lang, email.created_at)}</dd>
+  <dt>${t.date}</dt><dd>${time(request.lang, email.created_at)}</dd>
   <dt>${t.template}</dt><dd>${email.template}</dd>
   <dt>${t.status}</dt><dd>${t.statuses[email.status]}</dd>
   <dt>${t.attempts}</dt><dd>${email.attempts}</dd>

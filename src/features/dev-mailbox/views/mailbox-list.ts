@@ -1,16 +1,16 @@
 /**
  * The list of emails (RGAA: a data table with a caption and column headers, a labelled filter).
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { Lang } from '../../../kernel/web/messages.ts'
 import { messages } from '../messages.ts'
 import type { MailboxSummary } from '../dev-mailbox.queries.ts'
 import { time } from '../../../kernel/web/page-parts.ts'
 
 export interface MailboxListView { emails: MailboxSummary[]; total: number; recipient: string | undefined }
 
-export function mailboxListPage (lang: Lang, view: MailboxListView): Html {
-  const t = messages[lang]
+export function mailboxListPage (request: FastifyRequest, view: MailboxListView): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.title}</h1>
 <p>${t.intro}</p>
 <form method="get" action="/dev/mailbox" class="mailbox-filter">
@@ -31,7 +31,7 @@ ${view.total === 0 ? html`<p>${t.empty}</p>` : html`<table>
   </tr></thead>
   <tbody>
   ${view.emails.map((email) => html`<tr>
-    <td>${time(lang, email.created_at)}</td>
+    <td>${time(request.lang, email.created_at)}</td>
     <td>${email.recipient}</td>
     <td><a href="/dev/mailbox/${email.id}">${email.subject}</a></td>
     <td>${email.template}</td>

@@ -2,10 +2,12 @@
  * « Contacter le support »: the support address and what a request should contain, after the
  * guide's « En cas de problème ».
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { InformationMessages } from '../messages.ts'
+import { messages } from '../messages.ts'
 
-export function contactView (t: InformationMessages, appName: string, supportEmail: string): Html {
+export function contactView (request: FastifyRequest, appName: string, supportEmail: string): Html {
+  const t = messages[request.lang]
   return html`<div class="prose">
 <h1>${t.contactTitle}</h1>
 <p>${t.contactIntro(appName)}</p>

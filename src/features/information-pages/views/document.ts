@@ -4,8 +4,9 @@
  * Section ids are the same in French and in English, so a link such as /cgu#article-8 works in
  * both languages.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { InformationMessages } from '../messages.ts'
+import { messages, type InformationMessages } from '../messages.ts'
 
 export interface DocumentSection {
   id: string
@@ -20,7 +21,8 @@ export interface DocumentContent {
   sections: DocumentSection[]
 }
 
-export function documentView (t: InformationMessages, content: DocumentContent): Html {
+export function documentView (request: FastifyRequest, content: DocumentContent): Html {
+  const t = messages[request.lang]
   return html`<div class="prose document">
 <h1>${content.title}</h1>
 ${content.intro}

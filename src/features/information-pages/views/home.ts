@@ -2,8 +2,9 @@
  * « Accueil »: the greeting of a logged-in user and the ways on from here. The BaMaRa data
  * application itself (patient records) is another application, outside this service.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
-import type { InformationMessages } from '../messages.ts'
+import { messages } from '../messages.ts'
 
 export interface HomeView {
   appName: string
@@ -14,7 +15,8 @@ export interface HomeView {
   demoRpUrl?: string
 }
 
-export function homeView (t: InformationMessages, view: HomeView): Html {
+export function homeView (request: FastifyRequest, view: HomeView): Html {
+  const t = messages[request.lang]
   const link = (href: string, label: string, hint: string) =>
     html`<li><a href="${href}">${label}</a><span class="hint">${hint}</span></li>`
   return html`<h1>${t.homeTitle}</h1>

@@ -3,12 +3,13 @@
  * « Renouveler le secret » and « Désactiver » (small forms, no script), the registration form,
  * and the page that shows a secret once.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
-import type { Lang } from '../../../kernel/web/messages.ts'
 import { notice } from '../../../kernel/web/page-parts.ts'
 import type { ClientSummary } from '../clients.ts'
-import type { ProviderMessages } from '../messages.ts'
+import { messages } from '../messages.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export const clientsBase = '/gestion/applications'
 
@@ -24,8 +25,12 @@ function field (errors: FieldErrors, name: string, label: string, value: string,
   ${fieldError(errors, name)}</div>`
 }
 
-export function clientsPage (p: { t: ProviderMessages; lang: Lang; csrf: Html; clients: ClientSummary[]; values: ClientFormValues; errors: FieldErrors; notice?: string }): Html {
-  const { t, csrf } = p
+/** What the route gives the page; the words, language and CSRF field come from the request. */
+export interface ClientsPageState { clients: ClientSummary[]; values: ClientFormValues; errors: FieldErrors; notice?: string }
+
+export function clientsPage (request: FastifyRequest, p: ClientsPageState): Html {
+  const t = messages[request.lang]
+  const csrf = csrfField(request)
   const scopeChoices = [['email', t.scopeEmail], ['profile', t.scopeProfile], ['bamara', t.scopeBamara]] as const
   return html`<h1>${t.clientsTitle}</h1>
 <p>${t.clientsIntro}</p>
@@ -42,7 +47,7 @@ ${p.clients.length === 0
       : ''}</td></tr>`)}</tbody></table>`}
 <h2 id="nouvelle-application">${t.newClient}</h2>
 <form method="post" action="${clientsBase}" novalidate aria-labelledby="nouvelle-application">${csrf}
-${errorSummary(p.lang, p.errors, { nom: t.name, redirections: t.redirectUris, deconnexions: t.postLogoutUris, backchannel: t.backchannelUri, scopes: t.scopes })}
+${errorSummary(request.lang, p.errors, { nom: t.name, redirections: t.redirectUris, deconnexions: t.postLogoutUris, backchannel: t.backchannelUri, scopes: t.scopes })}
 ${field(p.errors, 'nom', t.name, p.values.nom, { maxlength: 100 })}
 ${field(p.errors, 'redirections', t.redirectUris, p.values.redirections, { multiline: true, hint: t.redirectUrisHint, maxlength: 5000 })}
 ${field(p.errors, 'deconnexions', t.postLogoutUris, p.values.deconnexions, { multiline: true, maxlength: 5000 })}
@@ -54,7 +59,8 @@ ${fieldError(p.errors, 'scopes')}</fieldset>
 </form>`
 }
 
-export function secretPage (t: ProviderMessages, client: { id: string; name: string }, secret: string): Html {
+export function secretPage (request: FastifyRequest, client: { id: string; name: string }, secret: string): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.secretTitle} : ${client.name}</h1>
 <div class="alert alert-warning" role="alert"><p>${t.secretOnce}</p></div>
 <dl><dt>client_id</dt><dd><code>${client.id}</code></dd><dt>client_secret</dt><dd><code>${secret}</code></dd></dl>

@@ -5,14 +5,14 @@
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { PasswordOwner } from '../password-reset.queries.ts'
+import { toOwner } from './to-owner.ts'
 import { formatInstant } from '../../../kernel/web/dates.ts'
 
 export function passwordChangedEmail (mail: MailContext, owner: PasswordOwner, now: number): Email {
   return composeEmail(mail, {
     template: 'passwordChanged',
-    to: owner.email,
+    ...toOwner(owner),
     subject: 'Votre mot de passe a été modifié',
-    greeting: { civility: owner.civility, lastName: owner.last_name },
     paragraphs: [
       `Le mot de passe de votre compte ${mail.appName} a été modifié le ${formatInstant('fr', now, 'long')} (heure de Paris).`,
       'Par sécurité, les autres sessions ouvertes avec votre compte ont été fermées.',

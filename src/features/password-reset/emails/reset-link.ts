@@ -5,14 +5,14 @@
 import { composeEmail, type MailContext } from '../../../kernel/mail/compose.ts'
 import type { Email } from '../../../kernel/mail/outbox.ts'
 import type { PasswordOwner } from '../password-reset.queries.ts'
+import { toOwner } from './to-owner.ts'
 
 export function passwordResetEmail (mail: MailContext, owner: PasswordOwner, token: string, validHours: number): Email {
   const url = `${mail.appBaseUrl}/reinitialisation?${new URLSearchParams({ jeton: token }).toString()}`
   return composeEmail(mail, {
     template: 'passwordReset',
-    to: owner.email,
+    ...toOwner(owner),
     subject: 'Changez votre mot de passe',
-    greeting: { civility: owner.civility, lastName: owner.last_name },
     paragraphs: [
       `Vous avez demandé à réinitialiser le mot de passe de votre compte ${mail.appName}.`,
       'Cliquez sur le lien ci-dessous : il ouvre une page où vous choisirez votre nouveau mot de passe.',

@@ -5,6 +5,7 @@ import { csrfField } from '../../../kernel/web/layout.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
 import { pageTitle } from '../../../kernel/web/page-parts.ts'
+import { statementPage } from './statement-page.ts'
 
 export function passwordResetRequestPage (request: FastifyRequest, errors: FieldErrors = {}, email = ''): { title: string; body: Html } {
   const t = messages[request.lang]
@@ -29,13 +30,6 @@ ${errorSummary(request.lang, errors, { email: t.emailLabel })}
 /** The answer to every request, known address or not. */
 export function passwordResetSentPage (request: FastifyRequest, validHours: number): { title: string; body: Html } {
   const t = messages[request.lang]
-  return {
-    title: t.sentTitle,
-    body: html`<div class="box">
-<h1>${t.sentTitle}</h1>
-<p>${t.sentBody(validHours)}</p>
-<p>${t.sentHelp}</p>
-<div class="box-links"><a href="/connexion">${t.backToLogin}</a></div>
-</div>`,
-  }
+  return statementPage(request, t.sentTitle, html`<p>${t.sentBody(validHours)}</p>
+<p>${t.sentHelp}</p>`)
 }

@@ -10,6 +10,7 @@ import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import { messages } from '../messages.ts'
 import { newPasswordFields, newPasswordLabels } from './new-password-fields.ts'
 import { pageTitle } from '../../../kernel/web/page-parts.ts'
+import { statementPage } from './statement-page.ts'
 
 export function newPasswordPage (request: FastifyRequest, rules: Rules, token: string, errors: FieldErrors = {}): { title: string; body: Html } {
   const t = messages[request.lang]
@@ -30,13 +31,6 @@ ${errorSummary(request.lang, errors, newPasswordLabels(request.lang))}
 /** Unknown, used, expired or replaced link: say so plainly and offer a new request. */
 export function invalidLinkPage (request: FastifyRequest, validHours: number): { title: string; body: Html } {
   const t = messages[request.lang]
-  return {
-    title: t.invalidLinkTitle,
-    body: html`<div class="box">
-<h1>${t.invalidLinkTitle}</h1>
-<p>${t.invalidLinkBody(validHours)}</p>
-<p><a class="button" href="/mot-de-passe-oublie">${t.askAgain}</a></p>
-<div class="box-links"><a href="/connexion">${t.backToLogin}</a></div>
-</div>`,
-  }
+  return statementPage(request, t.invalidLinkTitle, html`<p>${t.invalidLinkBody(validHours)}</p>
+<p><a class="button" href="/mot-de-passe-oublie">${t.askAgain}</a></p>`)
 }

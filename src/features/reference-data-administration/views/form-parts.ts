@@ -2,8 +2,10 @@
  * Pieces shared by the reference-data pages: a labelled text field with its error, the notice
  * after a change, and a one-button POST form (archive, unarchive, delete).
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
+import { csrfField } from '../../../kernel/web/layout.ts'
 
 export function textField (errors: FieldErrors, name: string, label: string, value: string, options: { maxlength: number; required?: boolean; hint?: string; multiline?: boolean }): Html {
   const hintId = options.hint ? `${name}-aide` : undefined
@@ -13,6 +15,14 @@ export function textField (errors: FieldErrors, name: string, label: string, val
   ${fieldError(errors, name)}</div>`
 }
 
-export function buttonForm (csrf: Html, action: string, label: string, describedBy?: string): Html {
-  return html`<form method="post" action="${action}" class="inline-form">${csrf}<button type="submit" class="secondary"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${label}</button></form>`
+export function buttonForm (request: FastifyRequest, action: string, label: string, describedBy?: string): Html {
+  return html`<form method="post" action="${action}" class="inline-form">${csrfField(request)}<button type="submit" class="secondary"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${label}</button></form>`
+}
+
+/** A reference-data form: its fields and one primary button, posted to `action` with the CSRF field. */
+export function recordForm (request: FastifyRequest, action: string, fields: Html, button: string, labelledBy?: string): Html {
+  return html`<form method="post" action="${action}" novalidate${labelledBy ? html` aria-labelledby="${labelledBy}"` : ''}>${csrfField(request)}
+${fields}
+<p><button type="submit" class="primary">${button}</button></p>
+</form>`
 }

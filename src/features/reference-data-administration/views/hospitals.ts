@@ -2,19 +2,21 @@
  * Hospitals pages: the list (archived ones included, marked), the creation form, and a
  * hospital's page with its form, its archive button and its sites.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { referenceDataMessages } from '../../reference-data/index.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import type { HospitalForm } from '../reference-data-administration.ts'
 import type { HospitalRecord, SiteRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, textField } from './form-parts.ts'
+import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 
 export const base = '/gestion/referentiel'
 
-export function hospitalListPage (t: ReferenceAdministrationMessages, hospitals: Array<{ id: string; name: string; finess: string; city: string; archived_at: number | null }>, notice: string | undefined): Html {
+export function hospitalListPage (request: FastifyRequest, hospitals: Array<{ id: string; name: string; finess: string; city: string; archived_at: number | null }>, notice: string | undefined): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.homeTitle}</h1>
 ${noticeBox(notice)}
 <p><a href="${base}/professions">${t.professions}</a></p>
@@ -34,19 +36,16 @@ function hospitalFields (t: ReferenceAdministrationMessages, lang: Lang, errors:
   ${textField(errors, 'domaines', t.domains, values.domaines, { maxlength: 2000, hint: t.domainsHint, multiline: true })}`
 }
 
-export function newHospitalPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, values: HospitalForm, errors: FieldErrors): Html {
+export function newHospitalPage (request: FastifyRequest, values: HospitalForm, errors: FieldErrors): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.newHospitalTitle}</h1>
-<form method="post" action="${base}/etablissements" novalidate>${csrf}
-${hospitalFields(t, lang, errors, values)}
-<p><button type="submit" class="primary">${t.create}</button></p>
-</form>
+${recordForm(request, `${base}/etablissements`, hospitalFields(t, request.lang, errors, values), t.create)}
 <p><a href="${base}">${t.backToReference}</a></p>`
 }
 
 export interface HospitalPage {
   t: ReferenceAdministrationMessages
   lang: Lang
-  csrf: Html
   hospital: HospitalRecord
   values: HospitalForm
   errors: FieldErrors
@@ -54,19 +53,20 @@ export interface HospitalPage {
   notice: string | undefined
 }
 
-export function hospitalPage (p: HospitalPage): Html {
+/** What the route gives the page; the words and language come from the request. */
+export type HospitalPageState = Omit<HospitalPage, 't' | 'lang'>
+
+export function hospitalPage (request: FastifyRequest, state: HospitalPageState): Html {
+  const p: HospitalPage = { ...state, t: messages[request.lang], lang: request.lang }
   const { t, hospital } = p
   const kinds = referenceDataMessages[p.lang].siteKinds
   return html`<h1>${t.editHospitalTitle(hospital.name)}</h1>
 ${noticeBox(p.notice)}
 ${hospital.archivedAt !== null ? html`<p class="alert">${t.hospitalArchivedNotice}</p>` : ''}
-<form method="post" action="${base}/etablissements/${hospital.id}" novalidate>${p.csrf}
-${hospitalFields(t, p.lang, p.errors, p.values)}
-<p><button type="submit" class="primary">${t.save}</button></p>
-</form>
+${recordForm(request, `${base}/etablissements/${hospital.id}`, hospitalFields(t, p.lang, p.errors, p.values), t.save)}
 <p>${hospital.archivedAt === null
-    ? buttonForm(p.csrf, `${base}/etablissements/${hospital.id}/archiver`, t.archive)
-    : buttonForm(p.csrf, `${base}/etablissements/${hospital.id}/desarchiver`, t.unarchive)}</p>
+    ? buttonForm(request, `${base}/etablissements/${hospital.id}/archiver`, t.archive)
+    : buttonForm(request, `${base}/etablissements/${hospital.id}/desarchiver`, t.unarchive)}</p>
 <section aria-labelledby="sites-titre"><h2 id="sites-titre">${t.sites}</h2>
 <p><a class="button" href="${base}/etablissements/${hospital.id}/sites/nouveau">${t.newSite}</a></p>
 <table><caption class="sr-only">${t.sites}</caption>

@@ -2,13 +2,14 @@
  * Professions pages: the list with the creation form, and one profession's form (its code is
  * fixed once created: accounts refer to it) with « Archiver » / « Désarchiver ».
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import type { ProfessionForm } from '../reference-data-administration.ts'
 import type { ProfessionRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, textField } from './form-parts.ts'
+import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
 
@@ -22,7 +23,8 @@ function professionFields (t: ReferenceAdministrationMessages, lang: Lang, error
   ${textField(errors, 'ordre', t.position, values.ordre, { maxlength: 4, required: true })}`
 }
 
-export function professionListPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+export function professionListPage (request: FastifyRequest, professions: ProfessionRecord[], values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.professions}</h1>
 ${noticeBox(notice)}
 <table><caption class="sr-only">${t.professions}</caption>
@@ -30,24 +32,19 @@ ${noticeBox(notice)}
 <tbody>${professions.map((p) => html`<tr><td>${p.position}</td><td><a href="${base}/professions/${p.code}">${p.code}</a></td><td>${p.labelFr}</td><td>${p.labelEn}</td><td>${p.archivedAt === null ? t.inUse : t.archived}</td></tr>`)}</tbody>
 </table>
 <h2 id="nouvelle-profession">${t.newProfession}</h2>
-<form method="post" action="${base}/professions" novalidate aria-labelledby="nouvelle-profession">${csrf}
-${professionFields(t, lang, errors, values, true)}
-<p><button type="submit" class="primary">${t.create}</button></p>
-</form>
+${recordForm(request, `${base}/professions`, professionFields(t, request.lang, errors, values, true), t.create, 'nouvelle-profession')}
 <p><a href="${base}">${t.backToReference}</a></p>`
 }
 
-export function professionPage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+export function professionPage (request: FastifyRequest, profession: ProfessionRecord, values: ProfessionValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.editProfessionTitle(profession.labelFr)}</h1>
 ${noticeBox(notice)}
 ${profession.archivedAt !== null ? html`<p class="alert">${t.archived}</p>` : ''}
 <dl><dt>${t.code}</dt><dd>${profession.code}</dd></dl>
-<form method="post" action="${base}/professions/${profession.code}" novalidate>${csrf}
-${professionFields(t, lang, errors, values, false)}
-<p><button type="submit" class="primary">${t.save}</button></p>
-</form>
+${recordForm(request, `${base}/professions/${profession.code}`, professionFields(t, request.lang, errors, values, false), t.save)}
 <p>${profession.archivedAt === null
-    ? buttonForm(csrf, `${base}/professions/${profession.code}/archiver`, t.archive)
-    : buttonForm(csrf, `${base}/professions/${profession.code}/desarchiver`, t.unarchive)}</p>
+    ? buttonForm(request, `${base}/professions/${profession.code}/archiver`, t.archive)
+    : buttonForm(request, `${base}/professions/${profession.code}/desarchiver`, t.unarchive)}</p>
 <p><a href="${base}/professions">${t.backToProfessions}</a></p>`
 }

@@ -3,14 +3,15 @@
  * when accounts hold it) or « Désarchiver ». The account-manager site shows its title and kind
  * as fixed text: they follow the hospital.
  */
+import type { FastifyRequest } from 'fastify'
 import { html, type Html } from '../../../kernel/web/html.ts'
 import { errorSummary, fieldError, invalidAttributes, type FieldErrors } from '../../../kernel/web/forms.ts'
 import type { Lang } from '../../../kernel/web/messages.ts'
 import { referenceDataMessages } from '../../reference-data/index.ts'
-import type { ReferenceAdministrationMessages } from '../messages.ts'
+import { messages, type ReferenceAdministrationMessages } from '../messages.ts'
 import { editableSiteKinds, type SiteForm } from '../reference-data-administration.ts'
 import type { SiteRecord } from '../reference-data-administration.queries.ts'
-import { buttonForm, textField } from './form-parts.ts'
+import { buttonForm, recordForm, textField } from './form-parts.ts'
 import { notice as noticeBox } from '../../../kernel/web/page-parts.ts'
 import { base } from './hospitals.ts'
 
@@ -31,26 +32,22 @@ function siteFields (t: ReferenceAdministrationMessages, lang: Lang, errors: Fie
   ${textField(errors, 'filiere', t.filiere, values.filiere, { maxlength: 100 })}`
 }
 
-export function newSitePage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, hospital: { id: string; name: string }, values: SiteValues, errors: FieldErrors): Html {
+export function newSitePage (request: FastifyRequest, hospital: { id: string; name: string }, values: SiteValues, errors: FieldErrors): Html {
+  const t = messages[request.lang]
   return html`<h1>${t.newSiteTitle(hospital.name)}</h1>
-<form method="post" action="${base}/etablissements/${hospital.id}/sites" novalidate>${csrf}
-${siteFields(t, lang, errors, values, undefined)}
-<p><button type="submit" class="primary">${t.create}</button></p>
-</form>
+${recordForm(request, `${base}/etablissements/${hospital.id}/sites`, siteFields(t, request.lang, errors, values, undefined), t.create)}
 <p><a href="${base}/etablissements/${hospital.id}">${t.backToHospital}</a></p>`
 }
 
-export function sitePage (t: ReferenceAdministrationMessages, lang: Lang, csrf: Html, site: SiteRecord, values: SiteValues, errors: FieldErrors, notice: string | undefined): Html {
+export function sitePage (request: FastifyRequest, site: SiteRecord, values: SiteValues, errors: FieldErrors, notice: string | undefined): Html {
+  const t = messages[request.lang]
   const fixed = site.kind === 'accountAdministration' ? site : undefined
   return html`<h1>${t.editSiteTitle(site.title)}</h1>
 ${noticeBox(notice)}
 ${site.archivedAt !== null ? html`<p class="alert">${t.archivedSite}</p>` : ''}
-<form method="post" action="${base}/sites/${site.id}" novalidate>${csrf}
-${siteFields(t, lang, errors, values, fixed)}
-<p><button type="submit" class="primary">${t.save}</button></p>
-</form>
+${recordForm(request, `${base}/sites/${site.id}`, siteFields(t, request.lang, errors, values, fixed), t.save)}
 ${fixed ? '' : site.archivedAt === null
-    ? html`<p>${buttonForm(csrf, `${base}/sites/${site.id}/supprimer`, t.deleteSite, 'supprimer-aide')}</p><p class="hint" id="supprimer-aide">${t.deleteSiteHint}</p>`
-    : html`<p>${buttonForm(csrf, `${base}/sites/${site.id}/desarchiver`, t.unarchive)}</p>`}
+    ? html`<p>${buttonForm(request, `${base}/sites/${site.id}/supprimer`, t.deleteSite, 'supprimer-aide')}</p><p class="hint" id="supprimer-aide">${t.deleteSiteHint}</p>`
+    : html`<p>${buttonForm(request, `${base}/sites/${site.id}/desarchiver`, t.unarchive)}</p>`}
 <p><a href="${base}/etablissements/${site.hospitalId}">${t.backToHospital}</a></p>`
 }

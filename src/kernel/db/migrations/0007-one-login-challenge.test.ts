@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { testEngine } from '../../../../test/helpers/test-app.ts'
-import { createSiteAsBeforeFrenchOrder, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
+import { migratedUpTo, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { createAccount } from '../../../../test/helpers/fixtures.ts'
-import { migrateTo, migrateToLatest } from '../migrate.ts'
-import { seedProfessions } from '../../../features/reference-data/professions.ts'
+import { migrateToLatest } from '../migrate.ts'
 
 describe(`migration 0007: one pending login per account (${testEngine})`, () => {
   const fresh = useUnmigratedDatabase()
@@ -15,9 +14,7 @@ describe(`migration 0007: one pending login per account (${testEngine})`, () => 
 
   it('keeps the newest of the challenges an account had, then refuses a second one', async () => {
     const db = fresh.db
-    await migrateTo(db, '0006-account-hospital')
-    await seedProfessions(db)
-    const siteId = await createSiteAsBeforeFrenchOrder(db)
+    const siteId = await migratedUpTo(db, '0006-account-hospital')
     const twice = await createAccount(db, { email: 'deux@chu-a.fr', siteIds: [siteId] })
     const once = await createAccount(db, { email: 'un@chu-a.fr', siteIds: [siteId] })
     await db.insertInto('login_challenge').values([

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, TestClock } from '../../../../test/helpers/test-app.ts'
-import { createSiteAsBeforeFrenchOrder, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
+import { migratedUpTo, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { TestBrowser } from '../../../../test/helpers/browser.ts'
 import { signIn } from '../../../../test/helpers/session.ts'
 import { createAccount } from '../../../../test/helpers/fixtures.ts'
-import { migrateTo } from '../migrate.ts'
-import { seedProfessions } from '../../../features/reference-data/professions.ts'
 import { exitCodes, runCli } from '../../../cli.ts'
 import { listUnsettledEmailCollisions } from '../../accounts/email-collisions.ts'
 
@@ -21,9 +19,7 @@ describe(`migration 0008: account addresses in their canonical form (${testEngin
 
   it('rewrites lone variants, leaves colliding and refused addresses unchanged and lists them, never merging', async () => {
     const db = fresh.db
-    await migrateTo(db, '0007-one-login-challenge')
-    await seedProfessions(db)
-    const siteId = await createSiteAsBeforeFrenchOrder(db)
+    const siteId = await migratedUpTo(db, '0007-one-login-challenge')
     // Addresses as the trimmed, lower-cased key of before stored them.
     const stored = {
       alice: 'alice.dupont@ext.aphp.fr', aliceFullwidth: 'alice.dupont@ext\uFF0Eaphp.fr', aliceIdeographic: 'alice.dupont@ext\u3002aphp.fr',

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { testEngine } from '../../../../test/helpers/test-app.ts'
-import { createSiteAsBeforeFrenchOrder, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
+import { migratedUpTo, useUnmigratedDatabase } from '../../../../test/helpers/migrations.ts'
 import { createAccount } from '../../../../test/helpers/fixtures.ts'
 import { migrateTo, migrateToLatest } from '../migrate.ts'
-import { seedProfessions } from '../../../features/reference-data/professions.ts'
 
 describe(`migration 0009: who asked an email change (${testEngine})`, () => {
   const fresh = useUnmigratedDatabase()
 
   it('keeps the links written before it, with no requester, and goes back down', async () => {
     const db = fresh.db
-    await migrateTo(db, '0007-one-login-challenge')
-    await seedProfessions(db)
-    const siteId = await createSiteAsBeforeFrenchOrder(db)
+    const siteId = await migratedUpTo(db, '0007-one-login-challenge')
     const accountId = await createAccount(db, { email: 'avant@chu-a.fr', siteIds: [siteId] })
     const link = { account_id: accountId, purpose: 'emailChange' as const, created_at: 1000, expires_at: 2000, used_at: null, payload: 'apres@chu-a.fr' }
     await db.insertInto('account_token').values({ digest: 'before', ...link }).execute()
