@@ -343,7 +343,7 @@ async function verifyAuditFromCli (db: Db, io: CliIo): Promise<number> {
 }
 
 async function purgeAuditFromCli (db: Db, config: AppConfig, io: CliIo): Promise<number> {
-  io.out(describeAuditPurge(await purgeAuditEvents(db, io.now(), config.rules.auditRetentionMonths), config))
+  io.out(describeAuditPurge(await purgeAuditEvents(flowContext(db, config, io.now)), config))
   return exitCodes.ok
 }
 

@@ -36,10 +36,10 @@ export interface DailyTasksReport {
 
 /** The tasks, in order; the first that throws stops the run (the lease is then given back). */
 export async function runDailyTasks (db: Db, config: AppConfig, now: number): Promise<DailyTasksReport> {
-  const audit = await purgeAuditEvents(db, now, config.rules.auditRetentionMonths)
-  const expired = await purgeExpiredRows(db, config.rules, now)
   // One run decides as of one instant: the tasks see the time the run started.
   const ctx = flowContext(db, config, () => now)
+  const audit = await purgeAuditEvents(ctx)
+  const expired = await purgeExpiredRows(db, config.rules, now)
   const reviews = await sendAccessReviewNotifications(ctx)
   const digests = await sendActivationDigests(ctx)
   return { audit, expired, reviews, digests }

@@ -8,6 +8,7 @@
  * verification then accepts exactly that gap at the start and no other.
  */
 import type { Db } from '../../kernel/db/database.ts'
+import type { FlowContext } from '../../kernel/flow-context.ts'
 import { chainHash, recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { sealAuditEvents, sealPendingEvents } from '../../kernel/audit/audit-seal.ts'
 
@@ -98,7 +99,10 @@ export type PurgeResult = { removed: number; throughSeq: number; cutoff: number 
  * Seals first (only sealed events are purged) and seals the purge record before committing, so
  * that the gap it explains is never seen without it.
  */
-export async function purgeAuditEvents (db: Db, now: number, retentionMonths: number, meta: { actorRole?: string } = {}): Promise<PurgeResult> {
+export async function purgeAuditEvents (ctx: FlowContext): Promise<PurgeResult> {
+  const { db } = ctx
+  const now = ctx.clock.now()
+  const retentionMonths = ctx.rules.auditRetentionMonths
   const cutoff = auditRetentionCutoff(now, retentionMonths)
   await sealAuditEvents(db)
   return db.transaction().execute(async (tx) => {
@@ -109,7 +113,7 @@ export async function purgeAuditEvents (db: Db, now: number, retentionMonths: nu
     const deleted = await tx.deleteFrom('audit_event').where('chain_seq', '<=', throughSeq).executeTakeFirst()
     const removed = Number(deleted.numDeletedRows)
     await recordEvent(tx, {
-      type: purgeEventType, actorRole: meta.actorRole ?? 'cli', hospitalId: null,
+      type: purgeEventType, actorRole: 'cli', hospitalId: null,
       details: { throughSeq, removed, cutoff: new Date(cutoff).toISOString(), retentionMonths },
     }, now)
     await sealPendingEvents(tx)

@@ -12,6 +12,7 @@ import { days } from '../../config.ts'
 import { csvCell } from '../../kernel/web/csv.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { purgeAuditEvents, verifyAuditChain } from './index.ts'
+import { flowContext } from '../../kernel/flow-context.ts'
 import { suiteWithTwoHospitals } from '../../../test/helpers/suite.ts'
 
 describe(`audit journal at /gestion/journal (${testEngine})`, () => {
@@ -113,7 +114,7 @@ describe(`audit journal at /gestion/journal (${testEngine})`, () => {
     s.t.clock.advance(days(400))
     await s.t.db.transaction().execute((tx) => recordEvent(tx, { type: 'login.succeeded', targetId: userA }, s.t.clock.now()))
     const before = await s.t.db.selectFrom('audit_event').select(['seq', 'at']).orderBy('seq').execute()
-    const result = await purgeAuditEvents(s.t.db, s.t.clock.now(), 12)
+    const result = await purgeAuditEvents(flowContext(s.t.db, { ...s.t.config, rules: { ...s.t.config.rules, auditRetentionMonths: 12 } }, s.t.clock.now))
     expect(result.removed).toBe(before.length - 1)
     const after = await s.t.db.selectFrom('audit_event').select(['seq', 'type']).orderBy('seq').execute()
     expect(after.map((r) => r.type)).toEqual(['login.succeeded', 'audit.purged'])
