@@ -4,16 +4,18 @@
  * statement, so parallel submissions cannot evaluate more codes than allowed or use one twice.
  */
 import type { Db } from '../../kernel/db/database.ts'
+import { compiledOnce } from '../../kernel/db/compiled.ts'
 import { accountStateColumns, findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
-export function findAccountForLogin (db: Db, normalizedEmail: string) {
-  return db.selectFrom('account')
-    .select(['id', 'password_hash', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
-    .where('email', '=', normalizedEmail)
-    .executeTakeFirst()
+export async function findAccountForLogin (db: Db, normalizedEmail: string) {
+  return (await selectAccountForLogin(db, normalizedEmail)).rows[0]
 }
+
+const selectAccountForLogin = compiledOnce((db: Db, normalizedEmail: string) => db.selectFrom('account')
+  .select(['id', 'password_hash', 'locked_at', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+  .where('email', '=', normalizedEmail))
 
 /** State and contact of an account, read inside a transaction to decide on fresh data. */
 export function findAccountState (tx: Db, accountId: string) {
@@ -35,20 +37,26 @@ export async function setLastLoginAt (tx: Db, accountId: string, now: number): P
 }
 
 /** One pending login per account (unique index): a new password step replaces the previous one and its code. */
-export async function replaceChallenge (tx: Db, challenge: LoginChallengeTable): Promise<void> {
-  await tx.insertInto('login_challenge').values(challenge)
-    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
-      id_digest: eb.ref('excluded.id_digest'),
-      code_digest: eb.ref('excluded.code_digest'),
-      created_at: eb.ref('excluded.created_at'),
-      code_sent_at: eb.ref('excluded.code_sent_at'),
-      code_expires_at: eb.ref('excluded.code_expires_at'),
-      wrong_codes: eb.ref('excluded.wrong_codes'),
-      codes_sent: eb.ref('excluded.codes_sent'),
-      return_to: eb.ref('excluded.return_to'),
-    })))
-    .execute()
+export async function replaceChallenge (tx: Db, c: LoginChallengeTable): Promise<void> {
+  await upsertChallenge(tx, c.id_digest, c.account_id, c.code_digest, c.created_at, c.code_sent_at, c.code_expires_at, c.wrong_codes, c.codes_sent, c.return_to)
 }
+
+const upsertChallenge = compiledOnce((tx: Db, idDigest: string, accountId: string, codeDigest: string, createdAt: number, codeSentAt: number,
+  codeExpiresAt: number, wrongCodes: number, codesSent: number, returnTo: string | null) => tx.insertInto('login_challenge')
+  .values({
+    id_digest: idDigest, account_id: accountId, code_digest: codeDigest, created_at: createdAt, code_sent_at: codeSentAt,
+    code_expires_at: codeExpiresAt, wrong_codes: wrongCodes, codes_sent: codesSent, return_to: returnTo,
+  })
+  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
+    id_digest: eb.ref('excluded.id_digest'),
+    code_digest: eb.ref('excluded.code_digest'),
+    created_at: eb.ref('excluded.created_at'),
+    code_sent_at: eb.ref('excluded.code_sent_at'),
+    code_expires_at: eb.ref('excluded.code_expires_at'),
+    wrong_codes: eb.ref('excluded.wrong_codes'),
+    codes_sent: eb.ref('excluded.codes_sent'),
+    return_to: eb.ref('excluded.return_to'),
+  }))))
 
 const challengeColumns = ['id_digest', 'account_id', 'code_digest', 'created_at', 'code_sent_at', 'code_expires_at', 'wrong_codes', 'codes_sent', 'return_to'] as const
 

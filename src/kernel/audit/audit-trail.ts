@@ -15,6 +15,8 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { PostgresAdapter, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import type { AuditEventTable } from '../db/schema.ts'
+import { compiledOnce } from '../db/compiled.ts'
 import { selectAccountAdministrationSite } from '../accounts/accounts.ts'
 import { selectAccountSites } from '../accounts/account-sites.ts'
 
@@ -66,7 +68,20 @@ export async function recordEvent (tx: Db, event: AuditEvent, now: number): Prom
     outcome: event.outcome ?? 'success',
     details: event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
   }
-  await tx.insertInto('audit_event').values({ ...content, seq: nextSeq(tx) }).execute()
+  await insertEvent(tx, content)
+}
+
+type EventContent = Omit<AuditEventTable, 'seq' | 'chain_seq' | 'chain_previous_hash' | 'chain_hash'>
+
+const insertEventQuery = compiledOnce((db: Db, id: string, at: number, type: string, actorId: string | null, actorRole: string | null,
+  targetId: string | null, hospitalId: string | null, ip: string | null, userAgent: string | null, outcome: string, details: string | null) =>
+  db.insertInto('audit_event').values({
+    id, at, type, actor_id: actorId, actor_role: actorRole, target_id: targetId, hospital_id: hospitalId,
+    ip, user_agent: userAgent, outcome, details, seq: nextSeq(db),
+  }))
+
+function insertEvent (tx: Db, e: EventContent) {
+  return insertEventQuery(tx, e.id, e.at, e.type, e.actor_id, e.actor_role, e.target_id, e.hospital_id, e.ip, e.user_agent, e.outcome, e.details)
 }
 
 /**
@@ -85,23 +100,24 @@ function nextSeq (tx: Db) {
  * the target's hospital (the first by id when it has sites in several; the viewer also scopes
  * by sites).
  */
+const selectCompletion = compiledOnce((tx: Db, actorId: string, targetId: string) => tx.selectNoFrom([
+  tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
+  selectAccountAdministrationSite(tx, actorId).as('administration_site'),
+  selectAccountSites(tx)
+    .select('site.hospital_id')
+    .where('account_site.account_id', '=', targetId)
+    .orderBy('site.hospital_id')
+    .limit(1)
+    .as('hospital_id'),
+]))
+
 async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: string | null; hospitalId: string | null }> {
   const needsRole = event.actorRole === undefined && Boolean(event.actorId)
   const needsHospital = event.hospitalId === undefined && Boolean(event.targetId)
   const given = { actorRole: event.actorRole ?? null, hospitalId: event.hospitalId ?? null }
   if (!needsRole && !needsHospital) return given
-  const actorId = event.actorId ?? ''
-  const targetId = event.targetId ?? ''
-  const row = await tx.selectNoFrom([
-    tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
-    selectAccountAdministrationSite(tx, actorId).as('administration_site'),
-    selectAccountSites(tx)
-      .select('site.hospital_id')
-      .where('account_site.account_id', '=', targetId)
-      .orderBy('site.hospital_id')
-      .limit(1)
-      .as('hospital_id'),
-  ]).executeTakeFirstOrThrow()
+  const { rows: [row] } = await selectCompletion(tx, event.actorId ?? '', event.targetId ?? '')
+  if (!row) throw new Error('audit event completion returned no row')
   const role = row.is_superadmin === null ? null : row.is_superadmin === 1 ? 'superadmin' : row.administration_site !== null ? 'accountManager' : 'user'
   return {
     actorRole: needsRole ? role : given.actorRole,

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../db/database.ts'
+import { compiledOnce } from '../db/compiled.ts'
 
 export interface Email {
   to: string
@@ -25,13 +26,18 @@ function sortableId (): string {
 /** Queues an email inside the caller's transaction; `now` is the app clock's time. */
 export async function enqueueMail (tx: Db, email: Email, now: number): Promise<string> {
   const id = sortableId()
-  await tx.insertInto('outbox').values({
+  await insertEmail(tx, id, email.to, email.subject, email.text, email.html, email.template, now)
+  return id
+}
+
+const insertEmail = compiledOnce((tx: Db, id: string, to: string, subject: string, text: string, html: string, template: string, now: number) =>
+  tx.insertInto('outbox').values({
     id,
-    recipient: email.to,
-    subject: email.subject,
-    text_body: email.text,
-    html_body: email.html,
-    template: email.template,
+    recipient: to,
+    subject,
+    text_body: text,
+    html_body: html,
+    template,
     created_at: now,
     status: 'pending',
     attempts: 0,
@@ -39,9 +45,7 @@ export async function enqueueMail (tx: Db, email: Email, now: number): Promise<s
     claimed_until: null,
     sent_at: null,
     last_error: null,
-  }).execute()
-  return id
-}
+  }))
 
 /**
  * The backlog, for the metrics: emails not sent yet and not given up (due now or waiting for

@@ -1,0 +1,37 @@
+/**
+ * Queries of a fixed shape that run on every request of a hot path (the login's password and code
+ * steps, the audit record): Kysely builds and compiles each query anew at every call, which took
+ * about a tenth of the main thread of a login (docs/performance.md). `compiledOnce` builds and
+ * compiles the query the first time with placeholder values, remembers where each argument goes
+ * among the bound parameters, and afterwards only binds the new values. The SQL is still Kysely's,
+ * written with its builder, and values are still bound parameters, never spliced into the SQL.
+ *
+ * The builder must give the query the same shape whatever the values: it may only place each
+ * argument as a value (no `if` on an argument, no arithmetic on it; compute first, pass the
+ * result). A query that does not bind every argument is refused at its first call.
+ */
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely'
+import type { Db } from './database.ts'
+
+const placeholder = (index: number) => `\u0000compiled-once-argument-${index}\u0000`
+
+export function compiledOnce<Args extends unknown[], Row> (build: (db: Db, ...args: Args) => Compilable<Row>) {
+  // One compiled form per engine (the SQL differs), keyed by the dialect's adapter class.
+  const compiled = new Map<unknown, { query: CompiledQuery<Row>; slots: number[] }>()
+  return async function run (db: Db, ...args: Args): Promise<QueryResult<Row>> {
+    const engine = db.getExecutor().adapter.constructor
+    let entry = compiled.get(engine)
+    if (!entry) {
+      const placeholders = args.map((_, index) => placeholder(index)) as Args
+      const query = build(db, ...placeholders).compile()
+      const slots = query.parameters.map((value) => placeholders.indexOf(value))
+      args.forEach((_, index) => {
+        if (!slots.includes(index)) throw new Error(`compiledOnce: argument ${index} is not bound as a parameter`)
+      })
+      entry = { query, slots }
+      compiled.set(engine, entry)
+    }
+    const { query, slots } = entry
+    return db.executeQuery<Row>({ ...query, parameters: slots.map((slot, i) => slot === -1 ? query.parameters[i] : args[slot]) })
+  }
+}
