@@ -18,8 +18,11 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { chainHash } from './audit-trail.ts'
 
-/** Events sealed per transaction: one statement updates them all. */
-const batchSize = 500
+/**
+ * Events sealed per transaction (one statement updates them all). On SQLite the sealing
+ * transaction holds the one connection: small batches keep requests from waiting behind it.
+ */
+const batchSize = 200
 
 /** Who seals: an instance with its lease, or `force` (the retention purge, the command line). */
 export type Sealer = { holder: string; now: number; leaseMs: number } | 'force'
@@ -53,6 +56,7 @@ export async function sealPendingEvents (tx: Db, sealer: Sealer = 'force'): Prom
     previous = { seq, hash }
     return link
   })
+  // Joined on the primary key (the head's lock already keeps the rows unsealed meanwhile).
   await sql`
     with sealed (id, chain_seq, chain_previous_hash, chain_hash) as (
       values ${sql.join(links.map((l) => sql`(${l.id}, cast(${l.seq} as bigint), ${l.previousHash}, ${l.hash})`))}
@@ -60,7 +64,7 @@ export async function sealPendingEvents (tx: Db, sealer: Sealer = 'force'): Prom
     update audit_event
     set chain_seq = sealed.chain_seq, chain_previous_hash = sealed.chain_previous_hash, chain_hash = sealed.chain_hash
     from sealed
-    where audit_event.id = sealed.id and audit_event.chain_seq is null`.execute(tx)
+    where audit_event.id = sealed.id`.execute(tx)
   await tx.updateTable('audit_chain_head').set({ seq: previous.seq, hash: previous.hash }).where('id', '=', 1).execute()
   return links.length
 }
