@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { compiledOnce } from '../../kernel/db/compiled.ts'
-import { accountStateColumns, findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { accountStateColumns, selectManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
@@ -18,23 +18,30 @@ const selectAccountForLogin = compiledOnce((db: Db, normalizedEmail: string) => 
   .where('email', '=', normalizedEmail))
 
 /** State and contact of an account, read inside a transaction to decide on fresh data. */
-export function findAccountState (tx: Db, accountId: string) {
-  return tx.selectFrom('account')
-    .select(accountStateColumns)
-    .where('id', '=', accountId)
-    .executeTakeFirst()
+export async function findAccountState (tx: Db, accountId: string) {
+  return (await selectAccountState(tx, accountId)).rows[0]
 }
+
+const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account').select(accountStateColumns).where('id', '=', accountId))
 
 
 /** Super-administrator, or holder of a hospital's « Site administrateur comptes ». */
 export async function canManageAccounts (tx: Db, accountId: string): Promise<boolean> {
-  const account = await tx.selectFrom('account').select('is_superadmin').where('id', '=', accountId).executeTakeFirst()
-  return account?.is_superadmin === 1 || (await findManagedHospitalIds(tx, accountId)).length > 0
+  const { rows: [row] } = await selectManagement(tx, accountId)
+  return row?.is_superadmin === 1 || row?.managed_hospital != null
 }
 
+/** In one statement: whether a super-administrator, and one hospital it manages (as findManagedHospitalIds). */
+const selectManagement = compiledOnce((tx: Db, accountId: string) => tx.selectNoFrom([
+  tx.selectFrom('account').select('is_superadmin').where('id', '=', accountId).as('is_superadmin'),
+  selectManagedHospitalIds(tx, accountId).limit(1).as('managed_hospital'),
+]))
+
 export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
-  await tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId).execute()
+  await updateLastLoginAt(tx, now, accountId)
 }
+
+const updateLastLoginAt = compiledOnce((tx: Db, now: number, accountId: string) => tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId))
 
 /** One pending login per account (unique index): a new password step replaces the previous one and its code. */
 export async function replaceChallenge (tx: Db, c: LoginChallengeTable): Promise<void> {
@@ -60,9 +67,11 @@ const upsertChallenge = compiledOnce((tx: Db, idDigest: string, accountId: strin
 
 const challengeColumns = ['id_digest', 'account_id', 'code_digest', 'created_at', 'code_sent_at', 'code_expires_at', 'wrong_codes', 'codes_sent', 'return_to'] as const
 
-export function findChallenge (db: Db, idDigest: string) {
-  return db.selectFrom('login_challenge').select(challengeColumns).where('id_digest', '=', idDigest).executeTakeFirst()
+export async function findChallenge (db: Db, idDigest: string) {
+  return (await selectChallenge(db, idDigest)).rows[0]
 }
+
+const selectChallenge = compiledOnce((db: Db, idDigest: string) => db.selectFrom('login_challenge').select(challengeColumns).where('id_digest', '=', idDigest))
 
 export async function deleteChallenge (tx: Db, idDigest: string): Promise<void> {
   await tx.deleteFrom('login_challenge').where('id_digest', '=', idDigest).execute()
@@ -73,25 +82,27 @@ export async function deleteChallenge (tx: Db, idDigest: string): Promise<void> 
  * guesses evaluates at most `maximumWrongCodes` of them. Undefined when the challenge is gone,
  * too old, its code expired or its attempts spent.
  */
-export function reserveCodeAttempt (tx: Db, idDigest: string, limits: { maximumWrongCodes: number; startedAfter: number; now: number }) {
-  return tx.updateTable('login_challenge')
-    .set((eb) => ({ wrong_codes: eb('wrong_codes', '+', 1) }))
-    .where('id_digest', '=', idDigest)
-    .where('wrong_codes', '<', limits.maximumWrongCodes)
-    .where('code_expires_at', '>', limits.now)
-    .where('created_at', '>', limits.startedAfter)
-    .returning(challengeColumns)
-    .executeTakeFirst()
+export async function reserveCodeAttempt (tx: Db, idDigest: string, limits: { maximumWrongCodes: number; startedAfter: number; now: number }) {
+  return (await spendCodeAttempt(tx, idDigest, limits.maximumWrongCodes, limits.now, limits.startedAfter)).rows[0]
 }
 
+const spendCodeAttempt = compiledOnce((tx: Db, idDigest: string, maximumWrongCodes: number, now: number, startedAfter: number) => tx.updateTable('login_challenge')
+  .set((eb) => ({ wrong_codes: eb('wrong_codes', '+', 1) }))
+  .where('id_digest', '=', idDigest)
+  .where('wrong_codes', '<', maximumWrongCodes)
+  .where('code_expires_at', '>', now)
+  .where('created_at', '>', startedAfter)
+  .returning(challengeColumns))
+
 /** Uses the challenge once: of two parallel correct codes, one gets the row. */
-export function consumeChallenge (tx: Db, idDigest: string, codeDigest: string) {
-  return tx.deleteFrom('login_challenge')
-    .where('id_digest', '=', idDigest)
-    .where('code_digest', '=', codeDigest)
-    .returning(['account_id', 'return_to'])
-    .executeTakeFirst()
+export async function consumeChallenge (tx: Db, idDigest: string, codeDigest: string) {
+  return (await deleteChallengeWithCode(tx, idDigest, codeDigest)).rows[0]
 }
+
+const deleteChallengeWithCode = compiledOnce((tx: Db, idDigest: string, codeDigest: string) => tx.deleteFrom('login_challenge')
+  .where('id_digest', '=', idDigest)
+  .where('code_digest', '=', codeDigest)
+  .returning(['account_id', 'return_to']))
 
 /**
  * « Envoyer un nouveau code »: replaces the code (the old one dies) if the last one was sent long

@@ -136,14 +136,15 @@ export async function loginRoutes (instance: FastifyInstance) {
   }, async function logInWithCode (request, reply) {
     const t = messages[request.lang]
     const browserToken = request.cookies[preLoginCookie]
-    const pending = await findPendingLogin(app.flow, browserToken)
-    if (!pending) return startAgain(reply, '/')
-    const page = { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl }
-    if (request.validationError) {
-      return renderCode(request, reply, { ...page, errors: fieldErrorsFrom(request.lang, request.validationError.validation) }, 400)
+    // The code page again, for the pending login (read only then: a correct code never needs it).
+    async function again (state: Omit<CodePageState, 'email' | 'codeTtl'>, status: number) {
+      const pending = await findPendingLogin(app.flow, browserToken)
+      if (!pending) return startAgain(reply, '/')
+      return renderCode(request, reply, { email: pending.email, codeTtl: app.rules.oneTimeCodeTtl, ...state }, status)
     }
+    if (request.validationError) return again({ errors: fieldErrorsFrom(request.lang, request.validationError.validation) }, 400)
     const code = request.body.code.replace(/\s/g, '')
-    if (!/^\d{8}$/.test(code)) return renderCode(request, reply, { ...page, errors: { code: t.codeFormat } }, 400)
+    if (!/^\d{8}$/.test(code)) return again({ errors: { code: t.codeFormat } }, 400)
     const result = await submitOneTimeCode(app.flow, browserToken, code, { ...requestMeta(request), sessionToken: request.cookies[app.sessionCookie] })
     switch (result.outcome) {
       case 'loggedIn':
@@ -155,11 +156,11 @@ export async function loginRoutes (instance: FastifyInstance) {
         }
         return reply.redirect(result.returnTo, 303)
       case 'wrongCode':
-        return renderCode(request, reply, { ...page, errors: { code: t.wrongCode(result.remaining) } }, 401)
+        return again({ errors: { code: t.wrongCode(result.remaining) } }, 401)
       case 'codeExpired':
-        return renderCode(request, reply, { ...page, notice: { kind: 'error', text: t.codeExpired } }, 401)
+        return again({ notice: { kind: 'error', text: t.codeExpired } }, 401)
       case 'codeVoid':
-        return renderCode(request, reply, { ...page, notice: { kind: 'error', text: t.codeVoid } }, 401)
+        return again({ notice: { kind: 'error', text: t.codeVoid } }, 401)
       case 'restart':
         return startAgain(reply, result.returnTo)
     }

@@ -10,7 +10,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import { accountStatus } from '../../kernel/accounts/accounts.ts'
 import { enqueueMail } from '../../kernel/mail/outbox.ts'
-import { enforceRateLimit } from '../../kernel/security/rate-limits.ts'
+import { countRateLimitHits, enforceRateLimit, throwIfOverLimit, type RateLimitHits } from '../../kernel/security/rate-limits.ts'
 import { digestOneTimeCode, digestToken, isWellFormedToken, issueOneTimeCode, safeEqual } from '../../kernel/security/tokens.ts'
 import { safeReturnPath } from '../../kernel/web/redirects.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
@@ -53,10 +53,9 @@ export async function findPendingLogin (ctx: FlowContext, browserToken: unknown)
 
 export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown, code: string, meta: RequestMeta & { sessionToken?: string }): Promise<CodeStepResult> {
   const { db, rules } = ctx
-  const found = await findBrowserChallenge(ctx, browserToken, meta)
+  const found = await findBrowserChallenge(ctx, browserToken, meta, { countAccountAttempt: true })
   if (!found) return restartHome
-  const { challengeId, pending } = found
-  await enforceRateLimit(db, `login:code:account:${pending.account_id}`, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, ctx.clock.now())
+  const { challengeId } = found
   const now = ctx.clock.now()
   return db.transaction().execute(async (tx): Promise<CodeStepResult> => {
     const challenge = await reserveCodeAttempt(tx, challengeId, {
@@ -116,14 +115,21 @@ async function explainUnusableCode (ctx: FlowContext, tx: Db, challengeId: strin
   return { outcome: 'codeExpired' }
 }
 
-/** The pending login of the browser holding this pre-login cookie; counts against the per-IP code limit. */
-async function findBrowserChallenge (ctx: FlowContext, browserToken: unknown, meta: RequestMeta) {
+/**
+ * The pending login of the browser holding this pre-login cookie. Counts against the per-IP code
+ * limit, and (for a code submitted) the per-account one, both in one statement.
+ */
+async function findBrowserChallenge (ctx: FlowContext, browserToken: unknown, meta: RequestMeta, options: { countAccountAttempt?: boolean } = {}) {
   const { db, rules } = ctx
-  await enforceRateLimit(db, `login:code:ip:${meta.ip}`, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, ctx.clock.now())
-  if (!isWellFormedToken(browserToken)) return undefined
-  const challengeId = digestToken(browserToken)
-  const pending = await findChallenge(db, challengeId)
-  return pending ? { challengeId, pending } : undefined
+  const challengeId = isWellFormedToken(browserToken) ? digestToken(browserToken) : undefined
+  const pending = challengeId ? await findChallenge(db, challengeId) : undefined
+  const keys = [`login:code:ip:${meta.ip}`]
+  if (pending && options.countAccountAttempt) keys.push(`login:code:account:${pending.account_id}`)
+  const now = ctx.clock.now()
+  const [perIp, perAccount] = await countRateLimitHits(db, keys, rules.loginRateLimitWindow, now)
+  throwIfOverLimit(perIp as RateLimitHits, { limit: rules.oneTimeCodeAttemptsPerIp, window: rules.loginRateLimitWindow }, now)
+  if (perAccount) throwIfOverLimit(perAccount, { limit: rules.oneTimeCodeAttemptsPerAccount, window: rules.loginRateLimitWindow }, now)
+  return challengeId && pending ? { challengeId, pending } : undefined
 }
 
 /** « Envoyer un nouveau code ». */

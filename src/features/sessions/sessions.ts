@@ -5,6 +5,7 @@
  * closing the browser ends it; the server ends it after rules.sessionIdleTimeout without
  * activity and after rules.sessionAbsoluteTimeout in any case.
  */
+import { compiledOnce } from '../../kernel/db/compiled.ts'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
@@ -21,16 +22,12 @@ export interface SessionMeta { ip?: string | null; userAgent?: string | null }
 /** Creates a session inside the caller's transaction; returns the raw token for the cookie. */
 export async function createSession (tx: Db, accountId: string, now: number, meta: SessionMeta = {}): Promise<string> {
   const { token, digest } = issueToken()
-  await tx.insertInto('session').values({
-    id_digest: digest,
-    account_id: accountId,
-    created_at: now,
-    last_seen_at: now,
-    ip: meta.ip?.slice(0, 64) ?? null,
-    user_agent: meta.userAgent?.slice(0, 300) ?? null,
-  }).execute()
+  await insertSession(tx, digest, accountId, now, meta.ip?.slice(0, 64) ?? null, meta.userAgent?.slice(0, 300) ?? null)
   return token
 }
+
+const insertSession = compiledOnce((tx: Db, digest: string, accountId: string, now: number, ip: string | null, userAgent: string | null) =>
+  tx.insertInto('session').values({ id_digest: digest, account_id: accountId, created_at: now, last_seen_at: now, ip, user_agent: userAgent }))
 
 export type SessionLookup =
   /** timeLeft: until the idle timeout ends the session, if nothing else happens. */

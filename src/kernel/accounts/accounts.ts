@@ -100,15 +100,19 @@ export async function findAccountIdByEmail (db: Db, email: string): Promise<stri
  * from that site and from activation by a super-administrator (admin issue: no escalation).
  */
 export async function findManagedHospitalIds (db: Db, accountId: string): Promise<string[]> {
-  const rows = await selectAccountSites(db)
+  const rows = await selectManagedHospitalIds(db, accountId).execute()
+  return rows.map((r) => r.hospital_id)
+}
+
+/** The hospitals whose « Site administrateur comptes » the account holds, neither archived. */
+export function selectManagedHospitalIds (db: Db, accountId: string) {
+  return selectAccountSites(db)
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
     .where('site.kind', '=', 'accountAdministration')
     .where('site.archived_at', 'is', null)
     .where('hospital.archived_at', 'is', null)
-    .execute()
-  return rows.map((r) => r.hospital_id)
 }
 
 /** Whether the account registered on a « Site administrateur comptes » (its activation is the super-administrators'). */
