@@ -5,7 +5,8 @@
 // and compile at each start (start-up to /readyz and idle memory: docs/performance.md).
 //
 // Kept outside the bundle: the packages with native code (better-sqlite3, argon2) and pg's
-// optional native binding. The OpenID provider, imported on first use, becomes a chunk of its
+// optional native binding; pg and nodemailer are read from node_modules by the code that needs
+// them, when it first does (createRequire), so they are not in it either. The OpenID provider, imported on first use, becomes a chunk of its
 // own in dist/ (loaded by the first /oidc request). Files that read data next to themselves
 // (`new URL('./x', import.meta.url)`) get the address their compiled file has under dist/, so
 // the copied data files are found where they always were.

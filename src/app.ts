@@ -8,7 +8,7 @@ import { openDatabase, isDatabaseReachable } from './kernel/db/database.ts'
 import { MailDispatcher } from './kernel/mail/dispatcher.ts'
 import { AuditSealer } from './kernel/audit/audit-seal.ts'
 import kernel, { type Now } from './kernel/kernel.ts'
-import webKernel, { formLimits, schemaErrorFormatter } from './kernel/web/plugin.ts'
+import webKernel, { formLimits, lazyValidatorCompiler, schemaErrorFormatter } from './kernel/web/plugin.ts'
 import { logRequestSerializer } from './kernel/web/logging.ts'
 import metricsPlugin from './kernel/metrics/plugin.ts'
 import { prepareDatabase } from './startup.ts'
@@ -67,6 +67,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
       : config.trustProxy,
     bodyLimit: formLimits.bodyBytes,
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorCompiler() } },
     schemaErrorFormatter,
     return503OnClosing: true,
   })

@@ -5,16 +5,25 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import SQLite from 'better-sqlite3'
-import pg from 'pg'
+import type pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { Database } from './schema.ts'
 
 export type Db = Kysely<Database>
 export type Engine = 'sqlite' | 'postgres'
 
-// pg returns bigint (our instants, counts) as strings; every one of ours fits in a double.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+/**
+ * pg, read from node_modules when a PostgreSQL database is opened (an SQLite instance never loads
+ * it; scripts/build.mjs leaves it out of the bundle).
+ */
+function loadPg (): typeof pg {
+  const loaded = createRequire(import.meta.url)('pg') as typeof pg
+  // pg returns bigint (our instants, counts) as strings; every one of ours fits in a double.
+  loaded.types.setTypeParser(loaded.types.builtins.INT8, (value) => Number(value))
+  return loaded
+}
 
 export interface DatabaseHandle {
   db: Db
@@ -26,7 +35,7 @@ export interface DatabaseHandle {
 
 export function openDatabase (options: { databaseUrl?: string; sqliteFile: string }): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
+    const pool = new (loadPg()).Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on('error', () => {})
     // Nor a checked-out client losing it between two queries (e.g. in a transaction): the

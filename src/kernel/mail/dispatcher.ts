@@ -6,9 +6,10 @@
  * Sent emails lose their bodies (they hold single-use links), except in the dev mailbox.
  */
 import net from 'node:net'
-import nodemailer from 'nodemailer'
+import { createRequire } from 'node:module'
+import type nodemailer from 'nodemailer'
 import type { Transporter } from 'nodemailer'
-import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js'
+import type { parseConnectionUrl } from 'nodemailer/lib/shared/index.js'
 import type { Db } from '../db/database.ts'
 import type { Database, OutboxRow } from '../db/schema.ts'
 import type { ExpressionBuilder } from 'kysely'
@@ -51,9 +52,10 @@ export function retryDelay (attempts: number): number {
  * nodemailer, which still does the TLS (implicit or STARTTLS) and the SMTP dialogue itself.
  */
 function createSmtpTransport (smtpUrl: string, mailFrom: string): Transporter {
-  const options = parseConnectionUrl(smtpUrl) as ReturnType<typeof parseConnectionUrl> & { pool?: boolean }
+  const { createTransport, parseUrl } = loadNodemailer()
+  const options = parseUrl(smtpUrl) as ReturnType<typeof parseConnectionUrl> & { pool?: boolean }
   const timeout = options.connectionTimeout ?? 120_000
-  return nodemailer.createTransport({
+  return createTransport({
     pool: true,
     ...options,
     getSocket: (socketOptions: { host?: string; port?: number; secure?: boolean }, callback: (error: Error | null, socket?: { connection: net.Socket }) => void) => {
@@ -72,18 +74,36 @@ function createSmtpTransport (smtpUrl: string, mailFrom: string): Transporter {
   } as Parameters<typeof nodemailer.createTransport>[0], { from: mailFrom })
 }
 
+/**
+ * nodemailer is read from node_modules when the first email leaves, not at start (and not into
+ * the bundle, scripts/build.mjs): an instance that has sent nothing does without it (start-up,
+ * idle memory: docs/performance.md).
+ */
+function loadNodemailer () {
+  const load = createRequire(import.meta.url)
+  return {
+    createTransport: (load('nodemailer') as typeof nodemailer).createTransport,
+    parseUrl: (load('nodemailer/lib/shared/index.js') as { parseConnectionUrl: typeof parseConnectionUrl }).parseConnectionUrl,
+  }
+}
+
 export class MailDispatcher {
-  private readonly transport: Transporter | undefined
+  private smtp: Transporter | undefined
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private again = false
   private stopped = false
 
-  constructor (private readonly options: DispatcherOptions) {
-    this.transport = options.smtpUrl ? createSmtpTransport(options.smtpUrl, options.mailFrom) : undefined
+  constructor (private readonly options: DispatcherOptions) {}
+
+  /** Undefined: the dev mailbox. The transport is made by the first email that leaves. */
+  private get transport (): Transporter | undefined {
+    const { smtpUrl, mailFrom } = this.options
+    if (smtpUrl) this.smtp ??= createSmtpTransport(smtpUrl, mailFrom)
+    return this.smtp
   }
 
-  get keepsBodies () { return this.transport === undefined }
+  get keepsBodies () { return this.options.smtpUrl === undefined }
 
   start () {
     this.stopped = false
@@ -118,7 +138,7 @@ export class MailDispatcher {
     this.stopped = true
     clearTimeout(this.timer)
     await this.running
-    this.transport?.close()
+    this.smtp?.close()
   }
 
   /**
@@ -186,7 +206,7 @@ export class MailDispatcher {
         sent_at: now(),
         claimed_until: null,
         last_error: null,
-        ...(this.transport ? { text_body: null, html_body: null } : {}),
+        ...(this.keepsBodies ? {} : { text_body: null, html_body: null }),
       }).execute()
       countEmail(row.template, 'sent')
     } catch (error) {
@@ -200,7 +220,7 @@ export class MailDispatcher {
         last_error: message.slice(0, 500),
         // A failed-for-good email stays visible (recipient, subject, error) but loses the links
         // and codes of its body: they must not outlive their purpose in the database.
-        ...(failedForGood && this.transport ? { text_body: null, html_body: null } : {}),
+        ...(failedForGood && !this.keepsBodies ? { text_body: null, html_body: null } : {}),
       }).execute()
       countEmail(row.template, failedForGood ? 'failed' : 'retried')
     }
