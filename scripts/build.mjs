@@ -48,6 +48,9 @@ await esbuild.build({
   // Smaller source to parse and keep in memory; names are kept, so stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
+  // Libraries read class and function names at run time (oidc-provider names its stored models
+  // after its classes): minified or renamed in the bundle, they must keep them.
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 })

@@ -87,6 +87,16 @@ async function takeHead (tx: Db, sealer: Sealer) {
   return update.set({ sealer: sealer.holder, sealer_expires_at: sealer.now + sealer.leaseMs }).returning(['seq', 'hash']).executeTakeFirst()
 }
 
+/** For the metrics: events not sealed yet, and how old the oldest is (seconds; 0 when none). */
+export async function readUnsealedAudit (db: Db, now: number): Promise<{ events: number; oldestAgeSeconds: number }> {
+  const row = await db.selectFrom('audit_event')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('oldest')])
+    .where('chain_seq', 'is', null)
+    .executeTakeFirstOrThrow()
+  const oldest = row.oldest === null ? now : Number(row.oldest)
+  return { events: Number(row.count), oldestAgeSeconds: Math.max(0, now - oldest) / 1000 }
+}
+
 export interface AuditSealerOptions {
   db: Db
   now: () => number

@@ -3,6 +3,8 @@
  * while logins run, the counters move; no label carries an email address, an account id or any
  * part of a requested URL.
  */
+import { recordEvent } from '../audit/audit-trail.ts'
+import { sealAuditEvents } from '../audit/audit-seal.ts'
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
@@ -129,6 +131,17 @@ describe(`metrics (${testEngine})`, () => {
     expect(sample(text, 'bamara_outbox_pending_emails')).toBe(1)
     expect(sample(text, 'bamara_outbox_oldest_pending_age_seconds')).toBe(90)
     await t.db.deleteFrom('outbox').where('id', '=', 'metrics-test-email').execute()
+  })
+
+  it('shows the audit events not sealed yet and the age of the oldest (a stopped sealer shows)', async () => {
+    await sealAuditEvents(t.db)
+    expect(sample(await scrape(), 'bamara_audit_unsealed_events')).toBe(0)
+    await t.db.transaction().execute((tx) => recordEvent(tx, { type: 'test.unsealed' }, t.clock.now() - 45_000))
+    const text = await scrape()
+    expect(sample(text, 'bamara_audit_unsealed_events')).toBe(1)
+    expect(sample(text, 'bamara_audit_oldest_unsealed_age_seconds')).toBe(45)
+    await sealAuditEvents(t.db)
+    expect(sample(await scrape(), 'bamara_audit_oldest_unsealed_age_seconds')).toBe(0)
   })
 
   it('also serves them on METRICS_PORT, bound to 127.0.0.1 only, without token', async () => {

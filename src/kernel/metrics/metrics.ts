@@ -100,6 +100,8 @@ export function collectProcessMetrics (): void {
 export interface AppMetricSources {
   /** Emails not sent yet (due, or waiting for a retry), the age in seconds of the oldest one (0 when none), those given up. */
   outbox: () => Promise<{ pending: number; oldestPendingAgeSeconds: number; failed: number }>
+  /** Audit events written but not sealed yet, and the age in seconds of the oldest one (0 when none). */
+  unsealedAudit: () => Promise<{ events: number; oldestAgeSeconds: number }>
   /** When the daily tasks last finished anywhere in the deployment (ms), if ever. */
   lastDailyRun: () => Promise<number | undefined>
   /** PostgreSQL pool: connections checked out and requests waiting for one (undefined on SQLite). */
@@ -109,33 +111,25 @@ export interface AppMetricSources {
 /** The gauges of one app, registered in a registry of its own (tests build several apps per process). */
 export function createAppMetrics (sources: AppMetricSources) {
   const registry = new client.Registry()
-  // Read once per scrape by the three outbox gauges.
+  const gauge = (name: string, help: string, read: () => Promise<number>) =>
+    new client.Gauge({ name, help, registers: [registry], async collect () { this.set(await read()) } })
+  // Each source is read once per scrape by its gauges.
   let backlog: ReturnType<AppMetricSources['outbox']> | undefined
+  let unsealed: ReturnType<AppMetricSources['unsealedAudit']> | undefined
   const outbox = () => (backlog ??= sources.outbox())
-  new client.Gauge({
-    name: 'bamara_outbox_pending_emails',
-    help: 'Emails pas encore envoyés ni abandonnés (dus, ou en attente d’un nouvel essai)',
-    registers: [registry],
-    async collect () { this.set((await outbox()).pending) },
-  })
-  new client.Gauge({
-    name: 'bamara_outbox_oldest_pending_age_seconds',
-    help: 'Âge du plus ancien email pas encore envoyé ni abandonné (0 si aucun)',
-    registers: [registry],
-    async collect () { this.set((await outbox()).oldestPendingAgeSeconds) },
-  })
-  new client.Gauge({
-    name: 'bamara_outbox_failed_emails',
-    help: 'Emails abandonnés après tous leurs essais (statut failed), en base',
-    registers: [registry],
-    async collect () { this.set((await outbox()).failed) },
-  })
-  new client.Gauge({
-    name: 'bamara_daily_tasks_last_finished_timestamp_seconds',
-    help: 'Fin de la dernière exécution des tâches quotidiennes, toutes instances confondues (0 si jamais)',
-    registers: [registry],
-    async collect () { this.set(((await sources.lastDailyRun()) ?? 0) / 1000) },
-  })
+  const unsealedAudit = () => (unsealed ??= sources.unsealedAudit())
+  gauge('bamara_outbox_pending_emails', 'Emails pas encore envoyés ni abandonnés (dus, ou en attente d’un nouvel essai)',
+    async () => (await outbox()).pending)
+  gauge('bamara_outbox_oldest_pending_age_seconds', 'Âge du plus ancien email pas encore envoyé ni abandonné (0 si aucun)',
+    async () => (await outbox()).oldestPendingAgeSeconds)
+  gauge('bamara_outbox_failed_emails', 'Emails abandonnés après tous leurs essais (statut failed), en base',
+    async () => (await outbox()).failed)
+  gauge('bamara_audit_unsealed_events', 'Événements du journal d’audit écrits mais pas encore scellés dans la chaîne (scellés en une seconde environ)',
+    async () => (await unsealedAudit()).events)
+  gauge('bamara_audit_oldest_unsealed_age_seconds', 'Âge du plus ancien événement d’audit pas encore scellé (0 si aucun) : au-delà de quelques secondes, le scellement est arrêté',
+    async () => (await unsealedAudit()).oldestAgeSeconds)
+  gauge('bamara_daily_tasks_last_finished_timestamp_seconds', 'Fin de la dernière exécution des tâches quotidiennes, toutes instances confondues (0 si jamais)',
+    async () => ((await sources.lastDailyRun()) ?? 0) / 1000)
   const pool = sources.pool
   if (pool) {
     new client.Gauge({
@@ -156,6 +150,7 @@ export function createAppMetrics (sources: AppMetricSources) {
     /** The exposition text: the process's metrics (defaults included) and this app's gauges. */
     async render (): Promise<string> {
       backlog = undefined
+      unsealed = undefined
       return client.Registry.merge([processRegistry, registry]).metrics()
     },
   }

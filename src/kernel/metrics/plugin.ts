@@ -14,6 +14,7 @@ import type { Db } from '../db/database.ts'
 import { findLastFinishedRun } from '../db/task-lease.ts'
 import { collectProcessMetrics, createAppMetrics, isMetricsTokenValid, observeRequest, type AppMetricSources } from './metrics.ts'
 import { readOutboxBacklog } from '../mail/outbox.ts'
+import { readUnsealedAudit } from '../audit/audit-seal.ts'
 
 export interface MetricsOptions {
   config: AppConfig
@@ -36,6 +37,7 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions) {
   collectProcessMetrics()
   const metrics = createAppMetrics({
     outbox: () => readOutboxBacklog(db, now()),
+    unsealedAudit: () => readUnsealedAudit(db, now()),
     lastDailyRun: () => findLastFinishedRun(db, options.dailyTask),
     pool: options.pool,
   })
