@@ -37,6 +37,8 @@ export interface BuildOptions {
   mailPollInterval?: number
   /** Fire the daily tasks at DAILY_TASKS_AT (off in tests that call the scheduler themselves). */
   startDailyTasks?: boolean
+  /** SQLite: checkpoint the write-ahead log from a worker thread (off in tests: one thread per app). */
+  backgroundCheckpoints?: boolean
   /** Seal the audit trail every second (off in tests that seal it themselves). */
   startAuditSealer?: boolean
   auditSealInterval?: number
@@ -53,7 +55,9 @@ declare module 'fastify' {
 
 export async function buildApp (config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const now = options.now ?? Date.now
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile })
+  const handle = openDatabase({
+    databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, backgroundCheckpoints: options.backgroundCheckpoints ?? true,
+  })
   const app = Fastify({
     logger: {
       level: config.logLevel,

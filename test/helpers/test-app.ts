@@ -75,7 +75,7 @@ export async function buildTestApp (options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? await createTestDatabase()
   const clock = options.clock ?? new TestClock()
   const config = testConfig({ ...database.env, ...options.env }, options.rules)
-  const app = await buildApp(config, { startMailDispatcher: false, startDailyTasks: false, startAuditSealer: false, ...options, now: clock.now })
+  const app = await buildApp(config, { startMailDispatcher: false, startDailyTasks: false, startAuditSealer: false, backgroundCheckpoints: false, ...options, now: clock.now })
   await app.ready()
   return {
     app,

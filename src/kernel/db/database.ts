@@ -10,6 +10,7 @@ import SQLite from 'better-sqlite3'
 import type pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { Database } from './schema.ts'
+import { checkpointInBackground } from './checkpointer.ts'
 
 export type Db = Kysely<Database>
 export type Engine = 'sqlite' | 'postgres'
@@ -33,7 +34,14 @@ export interface DatabaseHandle {
   poolUsage?: () => { inUse: number; waiting: number }
 }
 
-export function openDatabase (options: { databaseUrl?: string; sqliteFile: string }): DatabaseHandle {
+export interface DatabaseOptions {
+  databaseUrl?: string
+  sqliteFile: string
+  /** SQLite: checkpoint the write-ahead log from a worker thread, not in requests (the server; checkpointer.ts). */
+  backgroundCheckpoints?: boolean
+}
+
+export function openDatabase (options: DatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
     const pool = new (loadPg()).Pool({ connectionString: options.databaseUrl, max: 10, connectionTimeoutMillis: 5000 })
     // An idle client losing its connection (database restart) must not crash the process.
@@ -56,7 +64,17 @@ export function openDatabase (options: { databaseUrl?: string; sqliteFile: strin
   // with a bounded sample, only the tables that lack statistics or have grown since.
   database.pragma('optimize = 0x10002')
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
-  return { db, engine: 'sqlite', close: () => db.destroy() }
+  const checkpointer = options.backgroundCheckpoints && options.sqliteFile !== ':memory:'
+    ? checkpointInBackground(database, options.sqliteFile)
+    : undefined
+  return {
+    db,
+    engine: 'sqlite',
+    close: async () => {
+      await checkpointer?.stop()
+      await db.destroy()
+    },
+  }
 }
 
 /**

@@ -1,0 +1,45 @@
+/**
+ * SQLite's write-ahead log checkpointed by a worker thread (checkpointer.ts), not by the requests'
+ * commits: the log's pages reach the database file without the app's connection doing it.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { openDatabase, type DatabaseHandle } from './database.ts'
+
+describe('write-ahead log checkpoints in the background (SQLite)', () => {
+  let handle: DatabaseHandle | undefined
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bamara-wal-'))
+  afterEach(async () => { await handle?.close() })
+
+  async function writeFourMegabytes (file: string, backgroundCheckpoints: boolean) {
+    handle = openDatabase({ sqliteFile: file, backgroundCheckpoints })
+    await sql`create table filler (id integer primary key, body text not null)`.execute(handle.db)
+    const body = 'x'.repeat(4000)
+    for (let i = 0; i < 1000; i++) await sql`insert into filler (body) values (${body})`.execute(handle.db)
+    return handle
+  }
+
+  it('once the log has grown, leaves it to the worker: the connection stops checkpointing, the database file still fills', async () => {
+    const file = path.join(dir, 'background.sqlite')
+    const { db } = await writeFourMegabytes(file, true)
+    const autocheckpoint = async () => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]?.wal_autocheckpoint
+    for (let i = 0; i < 50 && await autocheckpoint() !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await autocheckpoint()).toBe(0)
+    const before = fs.statSync(file).size
+    const body = 'y'.repeat(4000)
+    for (let i = 0; i < 1000; i++) await sql`insert into filler (body) values (${body})`.execute(db)
+    // Within a few of the worker's ticks, the new pages are in the database file.
+    for (let i = 0; i < 50 && fs.statSync(file).size < before + 4_000_000; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 4_000_000)
+  })
+
+  it('without it (command line, tests), or while the log stays small, the connection checkpoints as SQLite does by default', async () => {
+    const file = path.join(dir, 'foreground.sqlite')
+    const { db } = await writeFourMegabytes(file, false)
+    const { rows: [setting] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
+    expect(setting?.wal_autocheckpoint).toBe(1000)
+  })
+})
