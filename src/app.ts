@@ -85,6 +85,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   })
   const scheduler = new DailyTasksScheduler({ db: handle.db, config, now, log: app.log })
   app.decorate('dailyTasks', scheduler)
+  const sealing = options.startAuditSealer ?? true
   const sealer = new AuditSealer({
     db: handle.db,
     now,
@@ -94,7 +95,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   app.addHook('onClose', async () => {
     await scheduler.stop()
     await mail.stop()
-    if (options.startAuditSealer ?? true) await sealer.stop()
+    if (sealing) await sealer.stop()
     await handle.close()
   })
 
@@ -136,7 +137,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   }
 
   if (options.startMailDispatcher ?? true) app.addHook('onReady', async () => mail.start())
-  if (options.startAuditSealer ?? true) app.addHook('onReady', async () => sealer.start())
+  if (sealing) app.addHook('onReady', async () => sealer.start())
   if (options.startDailyTasks ?? true) {
     app.addHook('onReady', async () => {
       scheduler.start()

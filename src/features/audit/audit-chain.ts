@@ -10,7 +10,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import type { FlowContext } from '../../kernel/flow-context.ts'
 import { chainHash, recordEvent } from '../../kernel/audit/audit-trail.ts'
-import { sealAuditEvents, sealPendingEvents } from '../../kernel/audit/audit-seal.ts'
+import { readUnsealedEvents, sealAuditEvents, sealPendingEvents } from '../../kernel/audit/audit-seal.ts'
 
 /**
  * `events`: sealed events verified. `unsealed`: events written but not chained yet (the sealer
@@ -22,7 +22,7 @@ export type ChainVerification =
 
 /** Re-computes every sealed event's hash in chain order; names the first place altered. */
 export async function verifyAuditChain (db: Db): Promise<ChainVerification> {
-  const unsealed = await countUnsealed(db)
+  const { events: unsealed } = await readUnsealedEvents(db)
   const result = await verifySealedEvents(db)
   return { ...result, unsealed }
 }
@@ -65,11 +65,6 @@ async function verifySealedEvents (db: Db): Promise<{ intact: true; events: numb
     return { intact: false, brokenAtSeq: 1, reason: 'every event removed' }
   }
   return { intact: true, events: count }
-}
-
-async function countUnsealed (db: Db): Promise<number> {
-  const row = await db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('count')).where('chain_seq', 'is', null).executeTakeFirstOrThrow()
-  return Number(row.count)
 }
 
 const purgeEventType = 'audit.purged'

@@ -9,8 +9,8 @@ import { accountStateColumns, selectManagedHospitalIds } from '../../kernel/acco
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
-export async function findAccountForLogin (db: Db, normalizedEmail: string) {
-  return (await selectAccountForLogin(db, normalizedEmail)).rows[0]
+export function findAccountForLogin (db: Db, normalizedEmail: string) {
+  return selectAccountForLogin.first(db, normalizedEmail)
 }
 
 const selectAccountForLogin = compiledOnce((db: Db, normalizedEmail: string) => db.selectFrom('account')
@@ -18,8 +18,8 @@ const selectAccountForLogin = compiledOnce((db: Db, normalizedEmail: string) => 
   .where('email', '=', normalizedEmail))
 
 /** State and contact of an account, read inside a transaction to decide on fresh data. */
-export async function findAccountState (tx: Db, accountId: string) {
-  return (await selectAccountState(tx, accountId)).rows[0]
+export function findAccountState (tx: Db, accountId: string) {
+  return selectAccountState.first(tx, accountId)
 }
 
 const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account').select(accountStateColumns).where('id', '=', accountId))
@@ -27,7 +27,7 @@ const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.select
 
 /** Super-administrator, or holder of a hospital's « Site administrateur comptes ». */
 export async function canManageAccounts (tx: Db, accountId: string): Promise<boolean> {
-  const { rows: [row] } = await selectManagement(tx, accountId)
+  const row = await selectManagement.first(tx, accountId)
   return row?.is_superadmin === 1 || row?.managed_hospital != null
 }
 
@@ -67,8 +67,8 @@ const upsertChallenge = compiledOnce((tx: Db, idDigest: string, accountId: strin
 
 const challengeColumns = ['id_digest', 'account_id', 'code_digest', 'created_at', 'code_sent_at', 'code_expires_at', 'wrong_codes', 'codes_sent', 'return_to'] as const
 
-export async function findChallenge (db: Db, idDigest: string) {
-  return (await selectChallenge(db, idDigest)).rows[0]
+export function findChallenge (db: Db, idDigest: string) {
+  return selectChallenge.first(db, idDigest)
 }
 
 const selectChallenge = compiledOnce((db: Db, idDigest: string) => db.selectFrom('login_challenge').select(challengeColumns).where('id_digest', '=', idDigest))
@@ -82,8 +82,8 @@ export async function deleteChallenge (tx: Db, idDigest: string): Promise<void> 
  * guesses evaluates at most `maximumWrongCodes` of them. Undefined when the challenge is gone,
  * too old, its code expired or its attempts spent.
  */
-export async function reserveCodeAttempt (tx: Db, idDigest: string, limits: { maximumWrongCodes: number; startedAfter: number; now: number }) {
-  return (await spendCodeAttempt(tx, idDigest, limits.maximumWrongCodes, limits.now, limits.startedAfter)).rows[0]
+export function reserveCodeAttempt (tx: Db, idDigest: string, limits: { maximumWrongCodes: number; startedAfter: number; now: number }) {
+  return spendCodeAttempt.first(tx, idDigest, limits.maximumWrongCodes, limits.now, limits.startedAfter)
 }
 
 const spendCodeAttempt = compiledOnce((tx: Db, idDigest: string, maximumWrongCodes: number, now: number, startedAfter: number) => tx.updateTable('login_challenge')
@@ -95,8 +95,8 @@ const spendCodeAttempt = compiledOnce((tx: Db, idDigest: string, maximumWrongCod
   .returning(challengeColumns))
 
 /** Uses the challenge once: of two parallel correct codes, one gets the row. */
-export async function consumeChallenge (tx: Db, idDigest: string, codeDigest: string) {
-  return (await deleteChallengeWithCode(tx, idDigest, codeDigest)).rows[0]
+export function consumeChallenge (tx: Db, idDigest: string, codeDigest: string) {
+  return deleteChallengeWithCode.first(tx, idDigest, codeDigest)
 }
 
 const deleteChallengeWithCode = compiledOnce((tx: Db, idDigest: string, codeDigest: string) => tx.deleteFrom('login_challenge')

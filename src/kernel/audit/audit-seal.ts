@@ -87,14 +87,13 @@ async function takeHead (tx: Db, sealer: Sealer) {
   return update.set({ sealer: sealer.holder, sealer_expires_at: sealer.now + sealer.leaseMs }).returning(['seq', 'hash']).executeTakeFirst()
 }
 
-/** For the metrics: events not sealed yet, and how old the oldest is (seconds; 0 when none). */
-export async function readUnsealedAudit (db: Db, now: number): Promise<{ events: number; oldestAgeSeconds: number }> {
+/** The events not sealed yet (verify-audit reports them) and when the oldest was written (the metrics). */
+export async function readUnsealedEvents (db: Db): Promise<{ events: number; oldestAt: number | null }> {
   const row = await db.selectFrom('audit_event')
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('at').as('oldest')])
     .where('chain_seq', 'is', null)
     .executeTakeFirstOrThrow()
-  const oldest = row.oldest === null ? now : Number(row.oldest)
-  return { events: Number(row.count), oldestAgeSeconds: Math.max(0, now - oldest) / 1000 }
+  return { events: Number(row.count), oldestAt: row.oldest === null ? null : Number(row.oldest) }
 }
 
 export interface AuditSealerOptions {

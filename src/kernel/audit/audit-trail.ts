@@ -15,7 +15,6 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { PostgresAdapter, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
-import type { AuditEventTable } from '../db/schema.ts'
 import { compiledOnce } from '../db/compiled.ts'
 import { selectAccountAdministrationSite } from '../accounts/accounts.ts'
 import { selectAccountSites } from '../accounts/account-sites.ts'
@@ -55,34 +54,19 @@ export function neutralizeText (value: string | null | undefined, maxLength = 50
 
 export async function recordEvent (tx: Db, event: AuditEvent, now: number): Promise<void> {
   const { actorRole, hospitalId } = await completeEvent(tx, event)
-  const content = {
-    id: randomUUID(),
-    at: now,
-    type: event.type,
-    actor_id: event.actorId ?? null,
-    actor_role: actorRole,
-    target_id: event.targetId ?? null,
-    hospital_id: hospitalId,
-    ip: neutralizeText(event.ip, 64),
-    user_agent: neutralizeText(event.userAgent, 300),
-    outcome: event.outcome ?? 'success',
-    details: event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
-  }
-  await insertEvent(tx, content)
+  await insertEvent(
+    tx, randomUUID(), now, event.type, event.actorId ?? null, actorRole, event.targetId ?? null, hospitalId,
+    neutralizeText(event.ip, 64), neutralizeText(event.userAgent, 300), event.outcome ?? 'success',
+    event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
+  )
 }
 
-type EventContent = Omit<AuditEventTable, 'seq' | 'chain_seq' | 'chain_previous_hash' | 'chain_hash'>
-
-const insertEventQuery = compiledOnce((db: Db, id: string, at: number, type: string, actorId: string | null, actorRole: string | null,
+const insertEvent = compiledOnce((db: Db, id: string, at: number, type: string, actorId: string | null, actorRole: string | null,
   targetId: string | null, hospitalId: string | null, ip: string | null, userAgent: string | null, outcome: string, details: string | null) =>
   db.insertInto('audit_event').values({
     id, at, type, actor_id: actorId, actor_role: actorRole, target_id: targetId, hospital_id: hospitalId,
     ip, user_agent: userAgent, outcome, details, seq: nextSeq(db),
   }))
-
-function insertEvent (tx: Db, e: EventContent) {
-  return insertEventQuery(tx, e.id, e.at, e.type, e.actor_id, e.actor_role, e.target_id, e.hospital_id, e.ip, e.user_agent, e.outcome, e.details)
-}
 
 /**
  * The order of writing, taken without a lock: PostgreSQL's sequence, or on SQLite (whose writers
@@ -94,12 +78,6 @@ function nextSeq (tx: Db) {
     : sql<number>`(select coalesce(max(seq), 0) + 1 from audit_event)`
 }
 
-/**
- * The role and hospital the event leaves out, in one statement: the actor's role (superadmin,
- * accountManager if it holds an account-manager site, else user; null for an unknown id) and
- * the target's hospital (the first by id when it has sites in several; the viewer also scopes
- * by sites).
- */
 const selectCompletion = compiledOnce((tx: Db, actorId: string, targetId: string) => tx.selectNoFrom([
   tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
   selectAccountAdministrationSite(tx, actorId).as('administration_site'),
@@ -111,12 +89,18 @@ const selectCompletion = compiledOnce((tx: Db, actorId: string, targetId: string
     .as('hospital_id'),
 ]))
 
+/**
+ * The role and hospital the event leaves out, in one statement: the actor's role (superadmin,
+ * accountManager if it holds an account-manager site, else user; null for an unknown id) and
+ * the target's hospital (the first by id when it has sites in several; the viewer also scopes
+ * by sites).
+ */
 async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: string | null; hospitalId: string | null }> {
   const needsRole = event.actorRole === undefined && Boolean(event.actorId)
   const needsHospital = event.hospitalId === undefined && Boolean(event.targetId)
   const given = { actorRole: event.actorRole ?? null, hospitalId: event.hospitalId ?? null }
   if (!needsRole && !needsHospital) return given
-  const { rows: [row] } = await selectCompletion(tx, event.actorId ?? '', event.targetId ?? '')
+  const row = await selectCompletion.first(tx, event.actorId ?? '', event.targetId ?? '')
   if (!row) throw new Error('audit event completion returned no row')
   const role = row.is_superadmin === null ? null : row.is_superadmin === 1 ? 'superadmin' : row.administration_site !== null ? 'accountManager' : 'user'
   return {

@@ -8,7 +8,8 @@
  *
  * The builder must give the query the same shape whatever the values: it may only place each
  * argument as a value (no `if` on an argument, no arithmetic on it; compute first, pass the
- * result). A query that does not bind every argument is refused at its first call.
+ * result). A query that does not bind every argument is refused at its first call. A builder
+ * with a rest parameter (a list of keys) gets one compiled form per number of arguments.
  */
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely'
 import type { Db } from './database.ts'
@@ -16,11 +17,14 @@ import type { Db } from './database.ts'
 const placeholder = (index: number) => `\u0000compiled-once-argument-${index}\u0000`
 
 export function compiledOnce<Args extends unknown[], Row> (build: (db: Db, ...args: Args) => Compilable<Row>) {
-  // One compiled form per engine (the SQL differs), keyed by the dialect's adapter class.
-  const compiled = new Map<unknown, { query: CompiledQuery<Row>; slots: number[] }>()
-  return async function run (db: Db, ...args: Args): Promise<QueryResult<Row>> {
+  // One compiled form per engine (the SQL differs: keyed by the dialect's adapter class) and
+  // per number of arguments.
+  const compiled = new Map<unknown, Map<number, { query: CompiledQuery<Row>; slots: number[] }>>()
+  async function run (db: Db, ...args: Args): Promise<QueryResult<Row>> {
     const engine = db.getExecutor().adapter.constructor
-    let entry = compiled.get(engine)
+    let forEngine = compiled.get(engine)
+    if (!forEngine) compiled.set(engine, forEngine = new Map())
+    let entry = forEngine.get(args.length)
     if (!entry) {
       const placeholders = args.map((_, index) => placeholder(index)) as Args
       const query = build(db, ...placeholders).compile()
@@ -29,9 +33,14 @@ export function compiledOnce<Args extends unknown[], Row> (build: (db: Db, ...ar
         if (!slots.includes(index)) throw new Error(`compiledOnce: argument ${index} is not bound as a parameter`)
       })
       entry = { query, slots }
-      compiled.set(engine, entry)
+      forEngine.set(args.length, entry)
     }
     const { query, slots } = entry
     return db.executeQuery<Row>({ ...query, parameters: slots.map((slot, i) => slot === -1 ? query.parameters[i] : args[slot]) })
   }
+  /** The first row, if any (Kysely's executeTakeFirst). */
+  async function first (db: Db, ...args: Args): Promise<Row | undefined> {
+    return (await run(db, ...args)).rows[0]
+  }
+  return Object.assign(run, { first })
 }

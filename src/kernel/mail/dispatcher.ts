@@ -157,7 +157,7 @@ export class MailDispatcher {
   /** Delivers every due email, one claim at a time; returns when none is left. */
   async deliverDue (): Promise<void> {
     for (;;) {
-      const row = await this.claimNext()
+      const row = await this.claim()
       if (row) await this.deliver(row)
       // Nothing claimed: the queue is empty, or another instance won this row; then go on.
       else if (!await this.hasDueEmail()) return
@@ -165,16 +165,12 @@ export class MailDispatcher {
   }
 
   /**
-   * Claims the next due email in one statement. The conditions are in the subquery (which row)
-   * and again in the outer WHERE: on PostgreSQL, an instance that lost the race re-checks them
-   * on the row as the winner left it and claims nothing (SQLite runs one writer at a time).
+   * Claims one email in one statement if it is still due: the one named, or the next due. The
+   * conditions are in the subquery (which row) and again in the outer WHERE: on PostgreSQL, an
+   * instance that lost the race re-checks them on the row as the winner left it and claims
+   * nothing (SQLite runs one writer at a time).
    */
-  private claimNext (): Promise<OutboxRow | undefined> {
-    return this.claim(undefined)
-  }
-
-  /** Claims one email if it is still due: the one named, or the next due. */
-  private async claim (id: string | undefined): Promise<OutboxRow | undefined> {
+  private async claim (id?: string): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
     return await db.updateTable('outbox')
@@ -194,9 +190,10 @@ export class MailDispatcher {
   private async deliver (row: OutboxRow) {
     const { db, now } = this.options
     try {
-      if (this.transport) {
+      const transport = this.transport
+      if (transport) {
         const { mailFrom } = this.options
-        await this.transport.sendMail({
+        await transport.sendMail({
           envelope: { from: addressOf(mailFrom), to: [row.recipient] },
           raw: buildMime({ from: mailFrom, to: row.recipient, subject: row.subject, text: row.text_body ?? '', html: row.html_body, date: new Date(now()) }),
         })

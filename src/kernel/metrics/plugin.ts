@@ -14,7 +14,7 @@ import type { Db } from '../db/database.ts'
 import { findLastFinishedRun } from '../db/task-lease.ts'
 import { collectProcessMetrics, createAppMetrics, isMetricsTokenValid, observeRequest, type AppMetricSources } from './metrics.ts'
 import { readOutboxBacklog } from '../mail/outbox.ts'
-import { readUnsealedAudit } from '../audit/audit-seal.ts'
+import { readUnsealedEvents } from '../audit/audit-seal.ts'
 
 export interface MetricsOptions {
   config: AppConfig
@@ -37,7 +37,10 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsOptions) {
   collectProcessMetrics()
   const metrics = createAppMetrics({
     outbox: () => readOutboxBacklog(db, now()),
-    unsealedAudit: () => readUnsealedAudit(db, now()),
+    unsealedAudit: async () => {
+      const { events, oldestAt } = await readUnsealedEvents(db)
+      return { events, oldestAgeSeconds: oldestAt === null ? 0 : Math.max(0, now() - oldestAt) / 1000 }
+    },
     lastDailyRun: () => findLastFinishedRun(db, options.dailyTask),
     pool: options.pool,
   })

@@ -23,7 +23,7 @@ export interface RateLimitHits { key: string; hits: number; window_start: number
  * the caller decides with `isOverLimit`/`throwIfOverLimit`. Returns one row per key, in order.
  */
 export async function countRateLimitHits (db: Db, keys: string[], window: number, now: number): Promise<RateLimitHits[]> {
-  const { rows } = await upsertFor(keys.length)(db, now - window, now, ...keys)
+  const { rows } = await upsertHits(db, now - window, now, ...keys)
   return keys.map((key) => {
     const row = rows.find((r) => r.key === key)
     if (!row) throw new Error(`rate limit not counted: ${key}`)
@@ -31,24 +31,14 @@ export async function countRateLimitHits (db: Db, keys: string[], window: number
   })
 }
 
-/** The counting upsert, compiled once for each number of keys (login counts two, most flows one). */
-const upserts = new Map<number, ReturnType<typeof compileUpsert>>()
-
-function upsertFor (count: number) {
-  let upsert = upserts.get(count)
-  if (!upsert) upserts.set(count, upsert = compileUpsert())
-  return upsert
-}
-
-function compileUpsert () {
-  return compiledOnce((db: Db, expired: number, now: number, ...keys: string[]) => db.insertInto('rate_limit')
-    .values(keys.map((key) => ({ key, window_start: now, hits: 1 })))
-    .onConflict((oc) => oc.column('key').doUpdateSet({
-      hits: sql<number>`case when rate_limit.window_start <= ${expired} then 1 else rate_limit.hits + 1 end`,
-      window_start: sql<number>`case when rate_limit.window_start <= ${expired} then ${now} else rate_limit.window_start end`,
-    }))
-    .returning(['key', 'hits', 'window_start']))
-}
+/** The counting upsert (compiled once for each number of keys: login counts two, most flows one). */
+const upsertHits = compiledOnce((db: Db, expired: number, now: number, ...keys: string[]) => db.insertInto('rate_limit')
+  .values(keys.map((key) => ({ key, window_start: now, hits: 1 })))
+  .onConflict((oc) => oc.column('key').doUpdateSet({
+    hits: sql<number>`case when rate_limit.window_start <= ${expired} then 1 else rate_limit.hits + 1 end`,
+    window_start: sql<number>`case when rate_limit.window_start <= ${expired} then ${now} else rate_limit.window_start end`,
+  }))
+  .returning(['key', 'hits', 'window_start']))
 
 const selectHits = compiledOnce((db: Db, key: string, expired: number) => db.selectFrom('rate_limit').select(['hits', 'window_start'])
   .where('key', '=', key).where('window_start', '>', expired))
@@ -69,7 +59,7 @@ export function throwIfOverLimit (counted: RateLimitHits, rule: RateLimit, now: 
  * counting one: for limits on what a request may cause (e.g. locks) rather than on requests.
  */
 export async function throwIfLimitReached (db: Db, key: string, rule: RateLimit, now: number): Promise<void> {
-  const { rows: [row] } = await selectHits(db, key, now - rule.window)
+  const row = await selectHits.first(db, key, now - rule.window)
   if (row) throwIfOverLimit({ key, hits: Number(row.hits) + 1, window_start: Number(row.window_start) }, rule, now)
 }
 
