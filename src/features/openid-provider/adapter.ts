@@ -104,7 +104,7 @@ export function databaseAdapter (db: Db) {
         .executeTakeFirst()
       if (Number(updated.numUpdatedRows) === 1) return
       const row = await db.selectFrom('oidc_payload').select('grant_id').where('model', '=', this.model).where('id_digest', '=', digest).executeTakeFirst()
-      if (row?.grant_id) await db.deleteFrom('oidc_payload').where('grant_id', '=', row.grant_id).execute()
+      if (row?.grant_id) await revokeGrant(db, row.grant_id)
       throw new errors.InvalidGrant('already used')
     }
 
@@ -115,7 +115,18 @@ export function databaseAdapter (db: Db) {
     }
 
     async revokeByGrantId (grantId: string): Promise<void> {
-      await db.deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute()
+      await revokeGrant(db, grantId)
     }
   }
+}
+
+/**
+ * Deletes a grant's tokens and the grant itself. Without the grant, a token written after this
+ * (the winner of two parallel refreshes with one token, rotating while the loser revokes) is
+ * refused at its first use: the library finds no grant for it.
+ */
+async function revokeGrant (db: Db, grantId: string): Promise<void> {
+  await db.deleteFrom('oidc_payload')
+    .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id_digest', '=', digestToken(grantId))])]))
+    .execute()
 }
