@@ -4,8 +4,8 @@
  * app with `{ ...defaultRules, … }` overrides instead of patching modules.
  */
 import path from 'node:path'
-import envSchema from 'env-schema'
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
 
 export const seconds = (n: number) => n * 1000
 export const minutes = (n: number) => seconds(n * 60)
@@ -223,8 +223,9 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>
 
 /**
- * The environment variables, as a TypeBox schema read by env-schema (types, bounds, defaults
- * that depend on nothing else). The defaults that depend on another variable (HOST, APP_BASE_URL,
+ * The environment variables, as a TypeBox schema read by TypeBox's own validator (types, bounds,
+ * defaults that depend on nothing else). Not env-schema: it builds an Ajv instance (its
+ * meta-schemas compiled) when imported, a tenth of the start-up, for some twenty variables. The defaults that depend on another variable (HOST, APP_BASE_URL,
  * MAIL_FROM, DEMO_DATA, LOG_LEVEL) and the checks across variables are in loadConfig.
  */
 const environmentSchema = Type.Object({
@@ -291,7 +292,9 @@ export function loadConfig (env: Env = process.env): AppConfig {
   const wrong = schemaProblems(given)
   const problems = [...wrong.keys()].map((name) => (problemWith[name] ?? ((received: string) => `${name} invalide (reçu « ${received} »)`))(given[name] ?? ''))
   for (const name of wrong.keys()) delete given[name]
-  const e = readEnvironment(given)
+  const read = readEnvironment(given)
+  if (!Value.Check(environmentSchema, read)) throw new Error('the environment without its wrong variables still fails its schema')
+  const e: Environment = read
   const set = (name: Variable) => !wrong.has(name)
 
   const production = e.NODE_ENV === 'production'
@@ -360,23 +363,22 @@ export function loadConfig (env: Env = process.env): AppConfig {
   }
 }
 
-/** The environment as the schema reads it (types coerced, defaults filled); throws on a wrong value. */
-function readEnvironment (given: Record<string, string>): Environment {
-  // env: false: only the variables passed in (loadConfig's argument), never process.env behind them.
-  return envSchema<Environment>({ schema: environmentSchema, data: { ...given }, env: false })
+/** The environment as the schema reads it: integers read from their text, defaults filled. */
+function readEnvironment (given: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...given }
+  for (const [name, schema] of Object.entries(environmentSchema.properties) as Array<[string, TSchema]>) {
+    const text = given[name]
+    // As JSON Schema validators coerce (Ajv's coerceTypes, which env-schema used): a text that is
+    // a whole number becomes that number; anything else stays text, and the type check refuses it.
+    if (schema.type === 'integer' && text !== undefined && text !== '' && Number.isInteger(Number(text))) values[name] = Number(text)
+  }
+  return Value.Default(environmentSchema, values) as Record<string, unknown>
 }
 
 /** The variables whose value the schema refuses (each once, in the schema's order). */
 function schemaProblems (given: Record<string, string>): Set<Variable> {
-  try {
-    readEnvironment(given)
-    return new Set()
-  } catch (error) {
-    const errors = (error as { errors?: { instancePath: string }[] }).errors
-    if (!errors) throw error
-    const names = new Set(errors.map((e) => e.instancePath.split('/')[1]))
-    return new Set((Object.keys(environmentSchema.properties) as Variable[]).filter((name) => names.has(name)))
-  }
+  const names = new Set([...Value.Errors(environmentSchema, readEnvironment(given))].map((e) => e.path.split('/')[1]))
+  return new Set((Object.keys(environmentSchema.properties) as Variable[]).filter((name) => names.has(name)))
 }
 
 function isHttpUrl (text: string) {
