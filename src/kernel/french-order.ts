@@ -13,8 +13,5 @@ import { foldForSearch } from './text.ts'
 
 /** « CHR d'Orléans » → « chr d!orleans »: folded letters and digits; one space; any other sign « ! ». */
 export function frenchSortKey (text: string): string {
-  return Array.from(foldForSearch(text), (char) => {
-    if (char === ' ') return ' '
-    return /[\p{L}\p{N}]/u.test(char) ? char : '!'
-  }).join('')
+  return foldForSearch(text).replace(/[^\p{L}\p{N} ]/gu, '!')
 }

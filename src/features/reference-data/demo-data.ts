@@ -62,20 +62,26 @@ function readSeedFilieres (): SeedFiliere[] {
 export async function loadDemoData (ctx: FlowContext): Promise<DemoAccount[]> {
   const now = ctx.clock.now()
   if (await hasAnyHospital(ctx.db)) return []
-  await seedProfessions(ctx.db)
-  const passwordHash = await hashPassword(demoPassword)
-  const random = seededRandom(20210101)
-  const hospitals = readSeedHospitals().map((h) => ({ ...h, id: randomUUID() }))
-  const sites = drawSites(hospitals, readSeedFilieres(), random)
-  return ctx.db.transaction().execute(async (tx) => {
-    // Two instances starting together on one database: the second one finds the first's data.
-    if (await hasAnyHospital(tx)) return []
-    await tx.insertInto('hospital').values(hospitals.map((h) => ({ id: h.id, name: h.name, sort_key: frenchSortKey(h.name), finess: h.finess, city: h.city, archived_at: null }))).execute()
-    await tx.insertInto('hospital_email_domain').values(hospitals.flatMap((h) => h.domains.map((domain) => ({ hospital_id: h.id, domain })))).execute()
-    await insertSites(tx, sites)
-    const siteIds = await readSiteIds(tx)
-    return insertDemoAccounts(tx, hospitals, siteIds, passwordHash, random, now)
-  })
+  // The hash runs on argon2's own thread while this one draws and writes the sites: awaited
+  // only by the accounts (and always awaited, so it never outlives a failed load).
+  const passwordHash = hashPassword(demoPassword)
+  try {
+    await seedProfessions(ctx.db)
+    const random = seededRandom(20210101)
+    const hospitals = readSeedHospitals().map((h) => ({ ...h, id: randomUUID() }))
+    const sites = drawSites(hospitals, readSeedFilieres(), random)
+    return await ctx.db.transaction().execute(async (tx) => {
+      // Two instances starting together on one database: the second one finds the first's data.
+      if (await hasAnyHospital(tx)) return []
+      await tx.insertInto('hospital').values(hospitals.map((h) => ({ id: h.id, name: h.name, sort_key: frenchSortKey(h.name), finess: h.finess, city: h.city, archived_at: null }))).execute()
+      await tx.insertInto('hospital_email_domain').values(hospitals.flatMap((h) => h.domains.map((domain) => ({ hospital_id: h.id, domain })))).execute()
+      await insertSites(tx, sites)
+      const siteIds = await readSiteIds(tx)
+      return insertDemoAccounts(tx, hospitals, siteIds, await passwordHash, random, now)
+    })
+  } finally {
+    await passwordHash.catch(() => undefined)
+  }
 }
 
 async function hasAnyHospital (db: Db): Promise<boolean> {
