@@ -225,17 +225,19 @@ function fieldOf (body: unknown, name: string): unknown {
 export function lazyValidatorCompiler (): AjvCompiler.BuildCompilerFromPool {
   const buildDefault = AjvCompiler()
   return (externalSchemas, options) => {
-    const compile = buildDefault(externalSchemas, options)
+    // The Ajv instance itself (its meta-schemas compiled) is built by the first validation too.
+    let compile: ReturnType<typeof buildDefault> | undefined
     return (route) => {
-      let validate: ReturnType<typeof compile> | undefined
+      let validate: ReturnType<ReturnType<typeof buildDefault>> | undefined
       const lazy = Object.assign((data: unknown) => {
+        compile ??= buildDefault(externalSchemas, options)
         validate ??= compile(route)
         const valid = validate(data)
         // Fastify reads the errors on the function it called.
         lazy.errors = validate.errors
         return valid
-      }, { errors: null as ReturnType<typeof compile>['errors'] })
-      return lazy as unknown as ReturnType<typeof compile>
+      }, { errors: null as NonNullable<typeof validate>['errors'] })
+      return lazy as unknown as NonNullable<typeof validate>
     }
   }
 }
