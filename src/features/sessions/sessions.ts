@@ -43,13 +43,7 @@ export type SessionLookup =
  */
 export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: RequestMeta = noRequestMeta): Promise<SessionLookup> {
   const digest = digestToken(token)
-  const row = await db.selectFrom('session')
-    .innerJoin('account', 'account.id', 'session.account_id')
-    .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
-      'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
-      'account.deactivated_at', 'account.email_confirmed_at'])
-    .where('session.id_digest', '=', digest)
-    .executeTakeFirst()
+  const row = await selectSession.first(db, digest)
   if (!row) return { outcome: 'none' }
   const idle = now - Number(row.last_seen_at) > rules.sessionIdleTimeout
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
@@ -82,6 +76,14 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
     },
   }
 }
+
+// Read by every authenticated request.
+const selectSession = compiledOnce((db: Db, digest: string) => db.selectFrom('session')
+  .innerJoin('account', 'account.id', 'session.account_id')
+  .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
+    'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
+    'account.deactivated_at', 'account.email_confirmed_at'])
+  .where('session.id_digest', '=', digest))
 
 /** Records activity now: « Rester connecté » (the expiry warning's button) renews the idle timeout. */
 export async function touchSession (db: Db, digest: string, now: number): Promise<void> {

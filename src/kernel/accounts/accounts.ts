@@ -4,6 +4,7 @@
  * data and the bootstrap super-administrator.
  */
 import { randomUUID } from 'node:crypto'
+import { compiledOnce } from '../db/compiled.ts'
 import type { Db } from '../db/database.ts'
 import type { Account, Civility } from '../db/schema.ts'
 import { foldForSearch, normalizeEmail } from '../text.ts'
@@ -100,9 +101,12 @@ export async function findAccountIdByEmail (db: Db, email: string): Promise<stri
  * from that site and from activation by a super-administrator (admin issue: no escalation).
  */
 export async function findManagedHospitalIds (db: Db, accountId: string): Promise<string[]> {
-  const rows = await selectManagedHospitalIds(db, accountId).execute()
+  const { rows } = await managedHospitalIds(db, accountId)
   return rows.map((r) => r.hospital_id)
 }
+
+// Read by every authenticated request (the session's account).
+const managedHospitalIds = compiledOnce((db: Db, accountId: string) => selectManagedHospitalIds(db, accountId))
 
 /** The hospitals whose « Site administrateur comptes » the account holds, neither archived. */
 export function selectManagedHospitalIds (db: Db, accountId: string) {
