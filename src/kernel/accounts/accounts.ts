@@ -4,6 +4,7 @@
  * data and the bootstrap super-administrator.
  */
 import { randomUUID } from 'node:crypto'
+import type { Expression } from 'kysely'
 import { compiledOnce } from '../db/compiled.ts'
 import type { Db } from '../db/database.ts'
 import type { Account, Civility } from '../db/schema.ts'
@@ -114,6 +115,17 @@ export function selectManagedHospitalIds (db: Db, accountId: string) {
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
+    .where('site.kind', '=', 'accountAdministration')
+    .where('site.archived_at', 'is', null)
+    .where('hospital.archived_at', 'is', null)
+}
+
+/** The site, if it grants management as above (a subquery, for joins that cannot use the one above). */
+export function selectManagingSite (db: Db, siteId: Expression<string>) {
+  return db.selectFrom('site')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+    .select('site.id')
+    .where('site.id', '=', siteId)
     .where('site.kind', '=', 'accountAdministration')
     .where('site.archived_at', 'is', null)
     .where('hospital.archived_at', 'is', null)
