@@ -25,17 +25,19 @@ export function findAccountState (tx: Db, accountId: string) {
 const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account').select(accountStateColumns).where('id', '=', accountId))
 
 
-/** Super-administrator, or holder of a hospital's « Site administrateur comptes ». */
-export async function canManageAccounts (tx: Db, accountId: string): Promise<boolean> {
-  const row = await selectManagement.first(tx, accountId)
-  return row?.is_superadmin === 1 || row?.managed_hospital != null
+/**
+ * The code step's one read of the account: its state, to decide on fresh data, and whether it
+ * manages accounts (a super-administrator, or the holder of a hospital's « Site administrateur
+ * comptes », as findManagedHospitalIds), for where the login lands.
+ */
+export async function findAccountSigningIn (tx: Db, accountId: string) {
+  const row = await selectAccountSigningIn.first(tx, accountId)
+  return row && { ...row, managesAccounts: row.is_superadmin === 1 || row.managed_hospital != null }
 }
 
-/** In one statement: whether a super-administrator, and one hospital it manages (as findManagedHospitalIds). */
-const selectManagement = compiledOnce((tx: Db, accountId: string) => tx.selectNoFrom([
-  tx.selectFrom('account').select('is_superadmin').where('id', '=', accountId).as('is_superadmin'),
-  selectManagedHospitalIds(tx, accountId).limit(1).as('managed_hospital'),
-]))
+const selectAccountSigningIn = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account')
+  .select([...accountStateColumns, 'is_superadmin', selectManagedHospitalIds(tx, accountId).limit(1).as('managed_hospital')])
+  .where('id', '=', accountId))
 
 export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
   await updateLastLoginAt(tx, now, accountId)

@@ -18,7 +18,7 @@ import { isAccountLocked } from '../lockout/index.ts'
 import { createSession, destroySession } from '../sessions/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
-  canManageAccounts, consumeChallenge, deleteChallenge, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
+  consumeChallenge, deleteChallenge, findAccountSigningIn, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
 } from './login.queries.ts'
 import type { FlowContext } from '../../kernel/flow-context.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
@@ -67,7 +67,7 @@ export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown
     }
     const consumed = await consumeChallenge(tx, challengeId, challenge.code_digest)
     if (!consumed) return restartFrom(challenge)
-    const account = await findAccountState(tx, consumed.account_id)
+    const account = await findAccountSigningIn(tx, consumed.account_id)
     if (!account || isAccountLocked(account) || accountStatus(account) !== 'active') {
       await recordEvent(tx, codeRejectedEvent(consumed.account_id, 'accountNotUsable', meta), now)
       return restartHome
@@ -77,7 +77,7 @@ export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown
     const sessionToken = await createSession(tx, account.id, now, meta)
     await setLastLoginAt(tx, account.id, now)
     await recordEvent(tx, { type: 'login.succeeded', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent }, now)
-    return { outcome: 'loggedIn', sessionToken, returnTo: await landingPath(tx, account.id, consumed.return_to) }
+    return { outcome: 'loggedIn', sessionToken, returnTo: landingPath(consumed.return_to, account.managesAccounts) }
   })
 }
 
@@ -86,10 +86,10 @@ export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown
  * else, admin guide §1 « Une fois connecté, vous accédez directement à l'interface de gestion »,
  * the console for account managers and super-administrators, and « Mon compte » for the others.
  */
-async function landingPath (tx: Db, accountId: string, returnTo: string | null): Promise<string> {
+function landingPath (returnTo: string | null, managesAccounts: boolean): string {
   const path = safeReturnPath(returnTo)
   if (path !== '/') return path
-  return await canManageAccounts(tx, accountId) ? '/gestion' : '/mon-compte'
+  return managesAccounts ? '/gestion' : '/mon-compte'
 }
 
 async function refuseWrongCode (ctx: FlowContext, tx: Db, challenge: Challenge, meta: RequestMeta, now: number): Promise<CodeStepResult> {

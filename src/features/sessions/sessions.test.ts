@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../app.ts'
-import { createTestDatabase, testConfig, testEngine, TestClock, type TestApp } from '../../../test/helpers/test-app.ts'
+import { buildTestApp, createTestDatabase, testConfig, testEngine, TestClock, type TestApp } from '../../../test/helpers/test-app.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { logIn } from '../../../test/helpers/login.ts'
 import { hours, minutes } from '../../config.ts'
 import { html } from '../../kernel/web/html.ts'
 import { requireAccount } from '../../kernel/accounts/guards.ts'
+import { createSession, findLiveSession } from './sessions.ts'
 
 /** The real app plus one page behind requireAccount, standing for any logged-in page. */
 async function buildAppWithProtectedPage (): Promise<TestApp> {
@@ -169,5 +170,29 @@ describe(`sessions: expiry and logout (user guide §3.4, « Se déconnecter ») 
     const form = await first.browser.get('/essai/formulaire')
     expect(form.body).not.toContain('Saisie de la première')
     expect(form.body).toContain('name="nom" value="Ancien"')
+  })
+})
+
+describe(`sessions: the account's managed hospitals, read with the session (${testEngine})`, () => {
+  let t: TestApp
+  beforeAll(async () => { t = await buildTestApp() })
+  afterAll(async () => { await t.close() })
+
+  it('are the hospitals whose account-manager site it holds, neither archived; other sites grant none', async () => {
+    const { a, b } = await createTwoHospitals(t.db)
+    const managerOfBoth = await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [a.siteIds[0] as string, a.adminSiteId, b.adminSiteId, b.siteIds[1] as string] })
+    const user = await createAccount(t.db, { email: 'medecin@chu-a.fr', siteIds: [a.siteIds[0] as string, b.siteIds[0] as string] })
+    const managed = async (accountId: string) => {
+      const token = await createSession(t.db, accountId, t.clock.now())
+      const found = await findLiveSession(t.db, token, t.config.rules, t.clock.now())
+      if (found.outcome !== 'valid') throw new Error(found.outcome)
+      return [...found.account.managedHospitalIds].sort()
+    }
+    expect(await managed(managerOfBoth)).toEqual([a.id, b.id].sort())
+    expect(await managed(user)).toEqual([])
+    await t.db.updateTable('hospital').set({ archived_at: t.clock.now() }).where('id', '=', b.id).execute()
+    expect(await managed(managerOfBoth)).toEqual([a.id])
+    await t.db.updateTable('site').set({ archived_at: t.clock.now() }).where('id', '=', a.adminSiteId).execute()
+    expect(await managed(managerOfBoth)).toEqual([])
   })
 })

@@ -9,7 +9,7 @@ import { compiledOnce } from '../../kernel/db/compiled.ts'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import type { CurrentAccount } from '../../kernel/web/context.ts'
-import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { selectManagingSite } from '../../kernel/accounts/accounts.ts'
 import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { noRequestMeta, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
@@ -43,13 +43,8 @@ export type SessionLookup =
  */
 export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: RequestMeta = noRequestMeta): Promise<SessionLookup> {
   const digest = digestToken(token)
-  const row = await db.selectFrom('session')
-    .innerJoin('account', 'account.id', 'session.account_id')
-    .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
-      'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
-      'account.deactivated_at', 'account.email_confirmed_at'])
-    .where('session.id_digest', '=', digest)
-    .executeTakeFirst()
+  const { rows } = await selectSession(db, digest)
+  const row = rows[0]
   if (!row) return { outcome: 'none' }
   const idle = now - Number(row.last_seen_at) > rules.sessionIdleTimeout
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
@@ -78,10 +73,26 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
       firstName: row.first_name,
       lastName: row.last_name,
       isSuperadmin: row.is_superadmin === 1,
-      managedHospitalIds: await findManagedHospitalIds(db, row.id),
+      managedHospitalIds: rows.flatMap((r) => r.managed_hospital_id ?? []),
     },
   }
 }
+
+/**
+ * Read by every authenticated request, in one statement: the session, its account and the
+ * hospitals it manages (as findManagedHospitalIds), one row per managed hospital or one row
+ * with none.
+ */
+const selectSession = compiledOnce((db: Db, digest: string) => db.selectFrom('session')
+  .innerJoin('account', 'account.id', 'session.account_id')
+  .leftJoin('account_site as managing', (join) => join
+    .onRef('managing.account_id', '=', 'account.id')
+    .on((eb) => eb.exists(selectManagingSite(db, eb.ref('managing.site_id')))))
+  .leftJoin('site as managed', 'managed.id', 'managing.site_id')
+  .select(['session.created_at', 'session.last_seen_at', 'account.id', 'account.email', 'account.civility',
+    'account.first_name', 'account.last_name', 'account.is_superadmin', 'account.activated_at',
+    'account.deactivated_at', 'account.email_confirmed_at', 'managed.hospital_id as managed_hospital_id'])
+  .where('session.id_digest', '=', digest))
 
 /** Records activity now: « Rester connecté » (the expiry warning's button) renews the idle timeout. */
 export async function touchSession (db: Db, digest: string, now: number): Promise<void> {

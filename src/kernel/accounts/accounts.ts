@@ -4,6 +4,8 @@
  * data and the bootstrap super-administrator.
  */
 import { randomUUID } from 'node:crypto'
+import type { Expression } from 'kysely'
+import { compiledOnce } from '../db/compiled.ts'
 import type { Db } from '../db/database.ts'
 import type { Account, Civility } from '../db/schema.ts'
 import { foldForSearch, normalizeEmail } from '../text.ts'
@@ -100,9 +102,12 @@ export async function findAccountIdByEmail (db: Db, email: string): Promise<stri
  * from that site and from activation by a super-administrator (admin issue: no escalation).
  */
 export async function findManagedHospitalIds (db: Db, accountId: string): Promise<string[]> {
-  const rows = await selectManagedHospitalIds(db, accountId).execute()
+  const { rows } = await managedHospitalIds(db, accountId)
   return rows.map((r) => r.hospital_id)
 }
+
+// Read by every authenticated request (the session's account).
+const managedHospitalIds = compiledOnce((db: Db, accountId: string) => selectManagedHospitalIds(db, accountId))
 
 /** The hospitals whose « Site administrateur comptes » the account holds, neither archived. */
 export function selectManagedHospitalIds (db: Db, accountId: string) {
@@ -110,6 +115,17 @@ export function selectManagedHospitalIds (db: Db, accountId: string) {
     .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
+    .where('site.kind', '=', 'accountAdministration')
+    .where('site.archived_at', 'is', null)
+    .where('hospital.archived_at', 'is', null)
+}
+
+/** The site, if it grants management as above (a subquery, for joins that cannot use the one above). */
+export function selectManagingSite (db: Db, siteId: Expression<string>) {
+  return db.selectFrom('site')
+    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+    .select('site.id')
+    .where('site.id', '=', siteId)
     .where('site.kind', '=', 'accountAdministration')
     .where('site.archived_at', 'is', null)
     .where('hospital.archived_at', 'is', null)

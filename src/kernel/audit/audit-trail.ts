@@ -10,6 +10,7 @@
  * `recordEvent` completes what a feature leaves out: the actor's role (superadmin,
  * accountManager or user) when only the actor is given, and the target's hospital when no
  * hospital is given (`hospitalId: null` means « none » and is kept). The viewer scopes on it.
+ * The completion is part of the event's one insert statement.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
@@ -53,19 +54,28 @@ export function neutralizeText (value: string | null | undefined, maxLength = 50
 }
 
 export async function recordEvent (tx: Db, event: AuditEvent, now: number): Promise<void> {
-  const { actorRole, hospitalId } = await completeEvent(tx, event)
+  const completesRole = event.actorRole === undefined && Boolean(event.actorId)
+  const completesHospital = event.hospitalId === undefined && Boolean(event.targetId)
   await insertEvent(
-    tx, randomUUID(), now, event.type, event.actorId ?? null, actorRole, event.targetId ?? null, hospitalId,
+    tx, randomUUID(), now, event.type, event.actorId ?? null, event.targetId ?? null,
+    completesRole ? 1 : 0, event.actorRole ?? null, completesHospital ? 1 : 0, event.hospitalId ?? null,
     neutralizeText(event.ip, 64), neutralizeText(event.userAgent, 300), event.outcome ?? 'success',
     event.details ? neutralizeText(JSON.stringify(event.details), 4000) : null,
   )
 }
 
-const insertEvent = compiledOnce((db: Db, id: string, at: number, type: string, actorId: string | null, actorRole: string | null,
-  targetId: string | null, hospitalId: string | null, ip: string | null, userAgent: string | null, outcome: string, details: string | null) =>
+/**
+ * One statement: the event, its role and hospital completed by subqueries when asked (see the
+ * top of this module), and its `seq`. The `completes…` flags are 1 or 0 (SQLite binds no
+ * booleans); a subquery in a branch not taken is not run (nor taken when its id is null).
+ */
+const insertEvent = compiledOnce((db: Db, id: string, at: number, type: string, actorId: string | null, targetId: string | null,
+  completesRole: number, actorRole: string | null, completesHospital: number, hospitalId: string | null,
+  ip: string | null, userAgent: string | null, outcome: string, details: string | null) =>
   db.insertInto('audit_event').values({
-    id, at, type, actor_id: actorId, actor_role: actorRole, target_id: targetId, hospital_id: hospitalId,
-    ip, user_agent: userAgent, outcome, details, seq: nextSeq(db),
+    id, at, type, actor_id: actorId, target_id: targetId, ip, user_agent: userAgent, outcome, details, seq: nextSeq(db),
+    actor_role: sql<string | null>`case when ${completesRole} = 1 then ${roleOf(db, actorId as string)} else ${actorRole} end`,
+    hospital_id: sql<string | null>`case when ${completesHospital} = 1 then ${hospitalOf(db, targetId as string)} else ${hospitalId} end`,
   }))
 
 /**
@@ -78,35 +88,20 @@ function nextSeq (tx: Db) {
     : sql<number>`(select coalesce(max(seq), 0) + 1 from audit_event)`
 }
 
-const selectCompletion = compiledOnce((tx: Db, actorId: string, targetId: string) => tx.selectNoFrom([
-  tx.selectFrom('account').select('is_superadmin').where('id', '=', actorId).as('is_superadmin'),
-  selectAccountAdministrationSite(tx, actorId).as('administration_site'),
-  selectAccountSites(tx)
+/** superadmin, accountManager if the account holds an account-manager site, else user; no row (null) for an unknown id. */
+function roleOf (db: Db, actorId: string) {
+  return db.selectFrom('account')
+    .select(sql<string>`case when is_superadmin = 1 then 'superadmin' when exists ${selectAccountAdministrationSite(db, actorId)} then 'accountManager' else 'user' end`.as('role'))
+    .where('id', '=', actorId)
+}
+
+/** The target's hospital: the first by id when it has sites in several (the viewer also scopes by sites). */
+function hospitalOf (db: Db, targetId: string) {
+  return selectAccountSites(db)
     .select('site.hospital_id')
     .where('account_site.account_id', '=', targetId)
     .orderBy('site.hospital_id')
     .limit(1)
-    .as('hospital_id'),
-]))
-
-/**
- * The role and hospital the event leaves out, in one statement: the actor's role (superadmin,
- * accountManager if it holds an account-manager site, else user; null for an unknown id) and
- * the target's hospital (the first by id when it has sites in several; the viewer also scopes
- * by sites).
- */
-async function completeEvent (tx: Db, event: AuditEvent): Promise<{ actorRole: string | null; hospitalId: string | null }> {
-  const needsRole = event.actorRole === undefined && Boolean(event.actorId)
-  const needsHospital = event.hospitalId === undefined && Boolean(event.targetId)
-  const given = { actorRole: event.actorRole ?? null, hospitalId: event.hospitalId ?? null }
-  if (!needsRole && !needsHospital) return given
-  const row = await selectCompletion.first(tx, event.actorId ?? '', event.targetId ?? '')
-  if (!row) throw new Error('audit event completion returned no row')
-  const role = row.is_superadmin === null ? null : row.is_superadmin === 1 ? 'superadmin' : row.administration_site !== null ? 'accountManager' : 'user'
-  return {
-    actorRole: needsRole ? role : given.actorRole,
-    hospitalId: needsHospital ? row.hospital_id : given.hospitalId,
-  }
 }
 
 /** The hash of a sealed event: `seq` is its chain place, `previous_hash` the hash before it. */

@@ -27,4 +27,17 @@ describe(`queries compiled once (${testEngine})`, () => {
     const unbound = compiledOnce((db: Db, key: string, _unused: number) => db.selectFrom('rate_limit').select('hits').where('key', '=', key))
     await expect(unbound(t.db, 'a', 1)).rejects.toThrow('argument 1 is not bound')
   })
+
+  it.runIf(testEngine === 'postgres')('runs as a named prepared statement on PostgreSQL; any other query does not', async () => {
+    const select = (db: Db, column: 'hits' | 'window_start', key: string) => db.selectFrom('rate_limit').select(column).where('key', '=', key)
+    const hits = compiledOnce((db: Db, key: string) => select(db, 'hits', key))
+    await t.db.transaction().execute(async (tx) => {
+      await hits(tx, 'prepared')
+      await select(tx, 'window_start', 'not prepared').execute()
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx)
+      const statements = rows.map((row) => row.statement)
+      expect(statements).toContain(select(tx, 'hits', '').compile().sql)
+      expect(statements).not.toContain(select(tx, 'window_start', '').compile().sql)
+    })
+  })
 })

@@ -10,11 +10,23 @@
  * argument as a value (no `if` on an argument, no arithmetic on it; compute first, pass the
  * result). A query that does not bind every argument is refused at its first call. A builder
  * with a rest parameter (a list of keys) gets one compiled form per number of arguments.
+ *
+ * Each compiled form's SQL gets a statement name (`preparedStatementName`): on PostgreSQL the
+ * connection sends it as a named prepared statement (database.ts), parsed once per connection
+ * instead of at every call. The names are finite by construction: one per builder, engine and
+ * number of arguments.
  */
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely'
 import type { Db } from './database.ts'
 
 const placeholder = (index: number) => `\u0000compiled-once-argument-${index}\u0000`
+
+const statementNames = new Map<string, string>()
+
+/** The prepared statement name of a query compiled once, by its SQL; undefined for any other query. */
+export function preparedStatementName (sqlText: string): string | undefined {
+  return statementNames.get(sqlText)
+}
 
 export function compiledOnce<Args extends unknown[], Row> (build: (db: Db, ...args: Args) => Compilable<Row>) {
   // One compiled form per engine (the SQL differs: keyed by the dialect's adapter class) and
@@ -33,6 +45,7 @@ export function compiledOnce<Args extends unknown[], Row> (build: (db: Db, ...ar
         if (!slots.includes(index)) throw new Error(`compiledOnce: argument ${index} is not bound as a parameter`)
       })
       entry = { query, slots }
+      if (!statementNames.has(query.sql)) statementNames.set(query.sql, `compiled_once_${statementNames.size + 1}`)
       forEngine.set(args.length, entry)
     }
     const { query, slots } = entry
