@@ -22,11 +22,20 @@ const sourceAddresses = {
   name: 'source-addresses',
   setup (build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const contents = await fs.promises.readFile(args.path, 'utf8')
-      if (!args.path.startsWith(src + path.sep) || !contents.includes('import.meta.url')) return undefined
-      const compiled = path.relative(dist, path.join(dist, path.relative(src, args.path))).replace(/\.ts$/, '.js')
-      const address = `new URL(${JSON.stringify(`./${compiled.split(path.sep).join('/')}`)}, import.meta.url).href`
-      return { contents: contents.replaceAll('import.meta.url', address), loader: 'ts' }
+      let contents = await fs.promises.readFile(args.path, 'utf8')
+      if (!args.path.startsWith(src + path.sep)) return undefined
+      if (contents.includes('import.meta.url')) {
+        const compiled = path.relative(dist, path.join(dist, path.relative(src, args.path))).replace(/\.ts$/, '.js')
+        const address = `new URL(${JSON.stringify(`./${compiled.split(path.sep).join('/')}`)}, import.meta.url).href`
+        contents = contents.replaceAll('import.meta.url', address)
+      }
+      // esbuild writes ASCII except in tagged templates (their raw text is observable), and our
+      // pages are html`…` templates in French: one « é » and V8 holds the whole 2.4 MB bundle as a
+      // two-byte string (twice the memory, and a slower decoding and parsing at each start). The
+      // html and sql tags read the cooked strings, for which \u00e9 is é (in comments, strings and
+      // regular expressions too), so every non-ASCII character is written as its escape.
+      contents = contents.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      return { contents, loader: 'ts' }
     })
   },
 }
