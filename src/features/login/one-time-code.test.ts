@@ -189,6 +189,9 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     }
     const expected = 16_000 / 10
     const chiSquare = counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
-    expect(chiSquare).toBeLessThan(27.88) // 9 degrees of freedom, p = 0.001
+    // 9 degrees of freedom: a fair draw exceeds 45.0 once in a million runs (27.88, p = 0.001,
+    // failed about one suite run in 500); a digit drawn a quarter more often than the others
+    // (about 120), or never, still fails it.
+    expect(chiSquare).toBeLessThan(45.0)
   })
 })
