@@ -225,8 +225,9 @@ type Env = Record<string, string | undefined>
 /**
  * The environment variables, as a TypeBox schema read by TypeBox's own validator (types, bounds,
  * defaults that depend on nothing else). Not env-schema: it builds an Ajv instance (its
- * meta-schemas compiled) when imported, a tenth of the start-up, for some twenty variables. The defaults that depend on another variable (HOST, APP_BASE_URL,
- * MAIL_FROM, DEMO_DATA, LOG_LEVEL) and the checks across variables are in loadConfig.
+ * meta-schemas compiled) when imported, a tenth of the start-up, for some twenty variables. The
+ * defaults that depend on another variable (HOST, APP_BASE_URL, MAIL_FROM, DEMO_DATA, LOG_LEVEL)
+ * and the checks across variables are in loadConfig.
  */
 const environmentSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
