@@ -106,7 +106,7 @@ export async function findManagedHospitalIds (db: Db, accountId: string): Promis
   return rows.map((r) => r.hospital_id)
 }
 
-// Read by every authenticated request (the session's account).
+// Read by every console action (the manager's hospitals, managed-accounts.ts).
 const managedHospitalIds = compiledOnce((db: Db, accountId: string) => selectManagedHospitalIds(db, accountId))
 
 /** The hospitals whose « Site administrateur comptes » the account holds, neither archived. */

@@ -74,7 +74,7 @@ const insertEvent = compiledOnce((db: Db, id: string, at: number, type: string, 
   ip: string | null, userAgent: string | null, outcome: string, details: string | null) =>
   db.insertInto('audit_event').values({
     id, at, type, actor_id: actorId, target_id: targetId, ip, user_agent: userAgent, outcome, details, seq: nextSeq(db),
-    actor_role: sql<string | null>`case when ${completesRole} = 1 then ${roleOf(db, actorId as string)} else ${actorRole} end`,
+    actor_role: sql<string | null>`case when ${completesRole} = 1 then ${actorRoleOf(db, actorId as string)} else ${actorRole} end`,
     hospital_id: sql<string | null>`case when ${completesHospital} = 1 then ${hospitalOf(db, targetId as string)} else ${hospitalId} end`,
   }))
 
@@ -89,7 +89,7 @@ function nextSeq (tx: Db) {
 }
 
 /** superadmin, accountManager if the account holds an account-manager site, else user; no row (null) for an unknown id. */
-function roleOf (db: Db, actorId: string) {
+function actorRoleOf (db: Db, actorId: string) {
   return db.selectFrom('account')
     .select(sql<string>`case when is_superadmin = 1 then 'superadmin' when exists ${selectAccountAdministrationSite(db, actorId)} then 'accountManager' else 'user' end`.as('role'))
     .where('id', '=', actorId)
