@@ -112,23 +112,23 @@ const managedHospitalIds = compiledOnce((db: Db, accountId: string) => selectMan
 /** The hospitals whose « Site administrateur comptes » the account holds, neither archived. */
 export function selectManagedHospitalIds (db: Db, accountId: string) {
   return selectAccountSites(db)
-    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
     .select('site.hospital_id')
     .where('account_site.account_id', '=', accountId)
-    .where('site.kind', '=', 'accountAdministration')
-    .where('site.archived_at', 'is', null)
-    .where('hospital.archived_at', 'is', null)
+    .where((eb) => eb.exists(selectManagingSite(db, eb.ref('site.id'))))
 }
 
-/** The site, if it grants management as above (a subquery, for joins that cannot use the one above). */
+/**
+ * The site, if it grants management: a « Site administrateur comptes » of a hospital, neither
+ * archived. The one place of that rule; a subquery, so a join can test each site it meets.
+ */
 export function selectManagingSite (db: Db, siteId: Expression<string>) {
-  return db.selectFrom('site')
-    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
-    .select('site.id')
-    .where('site.id', '=', siteId)
-    .where('site.kind', '=', 'accountAdministration')
-    .where('site.archived_at', 'is', null)
-    .where('hospital.archived_at', 'is', null)
+  return db.selectFrom('site as managing_site')
+    .innerJoin('hospital as managed_hospital', 'managed_hospital.id', 'managing_site.hospital_id')
+    .select('managing_site.id')
+    .where('managing_site.id', '=', siteId)
+    .where('managing_site.kind', '=', 'accountAdministration')
+    .where('managing_site.archived_at', 'is', null)
+    .where('managed_hospital.archived_at', 'is', null)
 }
 
 /** Whether the account registered on a « Site administrateur comptes » (its activation is the super-administrators'). */
