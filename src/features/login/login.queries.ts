@@ -24,7 +24,6 @@ export function findAccountState (tx: Db, accountId: string) {
 
 const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account').select(accountStateColumns).where('id', '=', accountId))
 
-
 /**
  * The code step's one read of the account: its state, to decide on fresh data, and whether it
  * manages accounts (a super-administrator, or the holder of a hospital's « Site administrateur
