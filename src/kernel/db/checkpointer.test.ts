@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
+import SQLite from 'better-sqlite3'
 import { openDatabase, type DatabaseHandle } from './database.ts'
 
 describe('write-ahead log checkpoints in the background (SQLite)', () => {
@@ -41,5 +42,46 @@ describe('write-ahead log checkpoints in the background (SQLite)', () => {
     const { db } = await writeFourMegabytes(file, false)
     const { rows: [setting] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
     expect(setting?.wal_autocheckpoint).toBe(1000)
+  })
+
+  const autocheckpointOf = async (handle: DatabaseHandle) =>
+    (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(handle.db)).rows[0]?.wal_autocheckpoint
+  const walSize = (file: string) => fs.statSync(`${file}-wal`).size
+
+  it('empties a large log left by another connection before serving, and starts no worker for it', async () => {
+    const file = path.join(dir, 'leftover.sqlite')
+    const other = await writeFourMegabytes(file, false)
+    handle = undefined
+    try {
+      expect(walSize(file)).toBeGreaterThan(2 * 1024 * 1024)
+      handle = openDatabase({ sqliteFile: file, backgroundCheckpoints: true })
+      expect(walSize(file)).toBe(0)
+      expect((await sql<{ n: number }>`select count(*) as n from filler`.execute(handle.db)).rows[0]?.n).toBe(1000)
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect(await autocheckpointOf(handle)).toBe(1000)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('never waits for a connection that is reading: the log stays, and the worker takes it', async () => {
+    const file = path.join(dir, 'busy.sqlite')
+    const writer = await writeFourMegabytes(file, false)
+    handle = undefined
+    const reader = new SQLite(file)
+    const rows = reader.prepare('select id from filler').iterate()
+    rows.next()
+    try {
+      const started = performance.now()
+      handle = openDatabase({ sqliteFile: file, backgroundCheckpoints: true })
+      expect(performance.now() - started).toBeLessThan(1000)
+      expect(walSize(file)).toBeGreaterThan(2 * 1024 * 1024)
+      for (let i = 0; i < 50 && await autocheckpointOf(handle) !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(await autocheckpointOf(handle)).toBe(0)
+    } finally {
+      rows.return?.()
+      reader.close()
+      await writer.close()
+    }
   })
 })

@@ -1,7 +1,13 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, testEngine, type TestApp } from '../../../test/helpers/test-app.ts'
 import { createTwoHospitals, createAccount } from '../../../test/helpers/fixtures.ts'
 import { accountStatus, findManagedHospitalIds } from '../accounts/accounts.ts'
+import { openDatabase } from './database.ts'
 import { enforceRateLimit } from '../security/rate-limits.ts'
 import { RateLimited } from '../web/errors.ts'
 
@@ -48,5 +54,26 @@ describe(`foundation database (${testEngine})`, () => {
     expect(refused.reason).toBeInstanceOf(RateLimited)
     expect((refused.reason as RateLimited).retryAfterSeconds).toBe(60)
     await expect(enforceRateLimit(t.db, 'test:parallel', rule, 61_000)).resolves.toBeUndefined()
+  })
+})
+
+describe.runIf(testEngine === 'sqlite')('SQLite at open', () => {
+  it('gathers the planner\'s statistics through a small page cache, then gives the connection its usual one', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bamara-analyze-')), 'analyze.sqlite')
+    const raw = new SQLite(file)
+    const defaultCacheSize = raw.pragma('cache_size', { simple: true })
+    raw.exec('create table item (id integer primary key, label text not null); create index item_label on item (label)')
+    const insert = raw.prepare('insert into item (label) values (?)')
+    raw.transaction(() => { for (let i = 0; i < 5000; i++) insert.run(`label ${i % 300}`) })()
+    raw.close()
+    const handle = openDatabase({ sqliteFile: file })
+    try {
+      const stats = await sql<{ idx: string }>`select idx from sqlite_stat1 where tbl = 'item'`.execute(handle.db)
+      expect(stats.rows.map((r) => r.idx)).toContain('item_label')
+      const { rows: [cache] } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db)
+      expect(cache?.cache_size).toBe(defaultCacheSize)
+    } finally {
+      await handle.close()
+    }
   })
 })
