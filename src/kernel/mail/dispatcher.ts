@@ -12,7 +12,8 @@ import type { Transporter } from 'nodemailer'
 import type { parseConnectionUrl } from 'nodemailer/lib/shared/index.js'
 import type { Db } from '../db/database.ts'
 import type { Database, OutboxRow } from '../db/schema.ts'
-import type { ExpressionBuilder } from 'kysely'
+import { compiledOnce } from '../db/compiled.ts'
+import { sql, type ExpressionBuilder } from 'kysely'
 import { minutes, seconds, hours } from '../../config.ts'
 import { countEmail } from '../metrics/metrics.ts'
 import { addressOf, buildMime } from './mime.ts'
@@ -86,6 +87,28 @@ function loadNodemailer () {
     parseUrl: (load('nodemailer/lib/shared/index.js') as { parseConnectionUrl: typeof parseConnectionUrl }).parseConnectionUrl,
   }
 }
+
+/**
+ * A login code's email is claimed by its id and marked sent at every password step: both
+ * statements are compiled once (compiled.ts), as the rest of that path.
+ */
+const claimById = compiledOnce((db: Db, id: string, at: number, claimedUntil: number) => db.updateTable('outbox')
+  .set((eb) => ({ claimed_until: claimedUntil, attempts: eb('attempts', '+', 1) }))
+  .where('id', '=', id)
+  .where(isDue(at))
+  .returningAll())
+
+/** Sent emails lose their bodies, unless `keepBodies` is 1 (the dev mailbox). */
+const markSent = compiledOnce((db: Db, id: string, at: number, keepBodies: number) => db.updateTable('outbox')
+  .set({
+    status: 'sent',
+    sent_at: at,
+    claimed_until: null,
+    last_error: null,
+    text_body: sql<string | null>`case when ${keepBodies} = 1 then text_body end`,
+    html_body: sql<string | null>`case when ${keepBodies} = 1 then html_body end`,
+  })
+  .where('id', '=', id))
 
 export class MailDispatcher {
   private smtp: Transporter | undefined
@@ -173,9 +196,10 @@ export class MailDispatcher {
   private async claim (id?: string): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
+    if (id) return await claimById.first(db, id, at, at + claimDuration)
     return await db.updateTable('outbox')
       .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id ?? ((eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1)))
+      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1))
       .where(isDue(at))
       .returningAll()
       .executeTakeFirst()
@@ -198,13 +222,7 @@ export class MailDispatcher {
           raw: buildMime({ from: mailFrom, to: row.recipient, subject: row.subject, text: row.text_body ?? '', html: row.html_body, date: new Date(now()) }),
         })
       }
-      await db.updateTable('outbox').where('id', '=', row.id).set({
-        status: 'sent',
-        sent_at: now(),
-        claimed_until: null,
-        last_error: null,
-        ...(this.keepsBodies ? {} : { text_body: null, html_body: null }),
-      }).execute()
+      await markSent(db, row.id, now(), this.keepsBodies ? 1 : 0)
       countEmail(row.template, 'sent')
     } catch (error) {
       const failedForGood = row.attempts >= (this.options.maximumAttempts ?? 15)
