@@ -3,7 +3,7 @@
  * French first; English typed after it so no key is forgotten.
  */
 import type { PasswordRule } from '../../kernel/security/passwords.ts'
-import { countOf, layoutMessages } from '../../kernel/web/messages.ts'
+import { countOf, layoutMessages, plural } from '../../kernel/web/messages.ts'
 import { html } from '../../kernel/web/html.ts'
 
 const fr = {
@@ -19,9 +19,7 @@ const fr = {
   passwordsNotKept: 'Pour votre sécurité, les mots de passe ne sont pas conservés : saisissez de nouveau votre mot de passe et sa confirmation.',
   sitesShownLink: 'Aller aux sites',
   /** Read by screen readers when the sites appear in place (public/registration.js). */
-  sitesAnnounce: (count: number, hospitalName: string) => new Intl.PluralRules('fr').select(count) === 'one'
-    ? `${count} site de l’hôpital ${hospitalName} affiché.`
-    : `${count} sites de l’hôpital ${hospitalName} affichés.`,
+  sitesAnnounce: (count: number, hospitalName: string) => `${countOf('fr', count, 'site', 'sites')} de l’hôpital ${hospitalName} ${plural('fr', count, 'affiché', 'affichés')}.`,
   sitesUnavailable: 'Les sites n’ont pas pu être chargés : utilisez le bouton « Afficher les sites de cet hôpital ».',
   formStep: 'Vos informations',
   civilityLabel: 'Civilité',
@@ -116,9 +114,7 @@ const en: typeof fr = {
   sitesShownNotice: (hospitalName: string) => `The sites of ${hospitalName} are shown below. The other fields are kept.`,
   passwordsNotKept: 'For your security, passwords are not kept: type your password and its confirmation again.',
   sitesShownLink: 'Go to the sites',
-  sitesAnnounce: (count: number, hospitalName: string) => new Intl.PluralRules('en').select(count) === 'one'
-    ? `${count} site of ${hospitalName} shown.`
-    : `${count} sites of ${hospitalName} shown.`,
+  sitesAnnounce: (count: number, hospitalName: string) => `${countOf('en', count, 'site', 'sites')} of ${hospitalName} shown.`,
   sitesUnavailable: 'The sites could not be loaded: use the “Show this hospital’s sites” button.',
   formStep: 'Your details',
   civilityLabel: 'Title',

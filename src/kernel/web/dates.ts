@@ -2,7 +2,7 @@
  * Instants (UTC epoch milliseconds in the database) shown to people in French time, in the
  * page's language. One formatter per style and language, built once (building one is costly).
  */
-import type { Lang } from './messages.ts'
+import { locales, type Lang } from './messages.ts'
 
 export type Style = 'day' | 'dayTime' | 'long'
 
@@ -11,8 +11,6 @@ const options: Record<Style, Intl.DateTimeFormatOptions> = {
   dayTime: { dateStyle: 'short', timeStyle: 'medium' },
   long: { dateStyle: 'long', timeStyle: 'short' },
 }
-
-const locales: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' }
 
 const formats = new Map<string, Intl.DateTimeFormat>()
 

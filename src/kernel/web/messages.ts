@@ -6,7 +6,9 @@
 export type Lang = 'fr' | 'en'
 export const languages: readonly Lang[] = ['fr', 'en']
 
-const pluralRules: Record<Lang, Intl.PluralRules> = { fr: new Intl.PluralRules('fr-FR'), en: new Intl.PluralRules('en-GB') }
+/** The locale of each language, for Intl (plural rules here, dates in dates.ts). */
+export const locales: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' }
+const pluralRules: Record<Lang, Intl.PluralRules> = { fr: new Intl.PluralRules(locales.fr), en: new Intl.PluralRules(locales.en) }
 
 /**
  * The form of a word for a count, chosen by the language's plural rules (CLDR, Intl.PluralRules),
