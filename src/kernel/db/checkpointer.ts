@@ -13,6 +13,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type SQLite from 'better-sqlite3'
+import { withPragma } from './sqlite-pragma.ts'
 
 const script = `
 const { workerData, parentPort } = require('node:worker_threads')
@@ -74,13 +75,9 @@ export function checkpointInBackground (database: SQLite.Database, file: string,
  * as it did before).
  */
 function emptyLeftoverLog (database: SQLite.Database): void {
-  const busyTimeout = database.pragma('busy_timeout', { simple: true }) as number
-  database.pragma('busy_timeout = 0')
   try {
-    database.pragma('wal_checkpoint(TRUNCATE)')
+    withPragma(database, 'busy_timeout', 0, () => database.pragma('wal_checkpoint(TRUNCATE)'))
   } catch {
     // Busy: left to the worker.
-  } finally {
-    database.pragma(`busy_timeout = ${busyTimeout}`)
   }
 }

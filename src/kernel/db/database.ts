@@ -12,6 +12,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { Database } from './schema.ts'
 import { checkpointInBackground } from './checkpointer.ts'
 import { preparedStatementName } from './compiled.ts'
+import { withPragma } from './sqlite-pragma.ts'
 
 export type Db = Kysely<Database>
 export type Engine = 'sqlite' | 'postgres'
@@ -87,13 +88,7 @@ export function openDatabase (options: DatabaseOptions): DatabaseHandle {
  * on the benchmark's 100,000 accounts); the requests' own reads fill it as they need.
  */
 function analyzeIfNeeded (database: SQLite.Database): void {
-  const cacheSize = database.pragma('cache_size', { simple: true }) as number
-  database.pragma('cache_size = -1024')
-  try {
-    database.pragma('optimize = 0x10002')
-  } finally {
-    database.pragma(`cache_size = ${cacheSize}`)
-  }
+  withPragma(database, 'cache_size', -1024, () => database.pragma('optimize = 0x10002'))
 }
 
 /**
