@@ -225,6 +225,22 @@ describe(`outbox delivery through a real SMTP server (${testEngine})`, () => {
     expect(smtp.connections).toBe(3)
   })
 
+  it('keeps the pooled connection past nodemailer\'s 100 emails, unless SMTP_URL says ?maxMessages=N', async () => {
+    smtp = new TestSmtpServer(await freePort())
+    await smtp.start()
+    for (let n = 1; n <= 105; n++) await queue(t.db, 'helene.leveque@chu-a.fr', `Message ${n}`, t.clock.now())
+    await dispatcher().deliverDue()
+    expect(smtp.received).toHaveLength(105)
+    expect(smtp.connections).toBe(1)
+
+    for (let n = 1; n <= 5; n++) await queue(t.db, 'helene.leveque@chu-a.fr', `Limité ${n}`, t.clock.now())
+    const limited = new MailDispatcher({ db: t.db, smtpUrl: `${smtp.url}?maxMessages=2`, mailFrom, now: t.clock.now, log: silentLog })
+    dispatchers.push(limited)
+    await limited.deliverDue()
+    expect(smtp.received).toHaveLength(110)
+    expect(smtp.connections).toBe(4)
+  })
+
   it('sends nothing for a change that was rolled back', async () => {
     smtp = new TestSmtpServer(await freePort())
     await smtp.start()
