@@ -45,16 +45,18 @@ export function retryDelay (attempts: number): number {
 }
 
 /**
- * SMTP_URL's transport, with three defaults measured in docs/performance.md: a pool of
- * open connections (`?pool=false` in the URL turns it off), instead of a new connection and
- * handshake per email; kept open for any number of emails (nodemailer closes them after 100:
- * the next login code then waited for a new connection, its TLS and the server's greeting,
- * which servers may delay on purpose — 100 ms for smtp-server, the password step's p99 150 →
- * 100 ms in the benchmark; `?maxMessages=N` for a relay that limits them); and TCP_NODELAY on
- * its sockets, which nodemailer leaves off: each SMTP command then waits for the server's
- * delayed ACK (~40 ms on Linux), so one email took 44 ms on a pooled connection over loopback,
- * 1 ms with it. The socket is connected here and handed to nodemailer, which still does the TLS
- * (implicit or STARTTLS) and the SMTP dialogue itself.
+ * SMTP_URL's transport, with three defaults measured in docs/performance.md:
+ * - a pool of open connections (`?pool=false` in the URL turns it off), instead of a new
+ *   connection and handshake per email;
+ * - kept open for any number of emails (`?maxMessages=N` for a relay that limits them):
+ *   nodemailer renews them after 100, and the login code that came next waited for the new
+ *   connection, its TLS and the server's greeting, which servers may delay on purpose (100 ms
+ *   for smtp-server: the password step's p99 150 → 100 ms in the benchmark);
+ * - TCP_NODELAY on its sockets, which nodemailer leaves off: each SMTP command then waited for
+ *   the server's delayed ACK (~40 ms on Linux), so one email took 44 ms on a pooled connection
+ *   over loopback, 1 ms with it.
+ * The socket is connected here and handed to nodemailer, which still does the TLS (implicit or
+ * STARTTLS) and the SMTP dialogue itself.
  */
 function createSmtpTransport (smtpUrl: string, mailFrom: string): Transporter {
   const { createTransport, parseUrl } = loadNodemailer()
