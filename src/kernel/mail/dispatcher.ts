@@ -13,7 +13,7 @@ import type { parseConnectionUrl } from 'nodemailer/lib/shared/index.js'
 import type { Db } from '../db/database.ts'
 import type { Database, OutboxRow } from '../db/schema.ts'
 import { compiledOnce } from '../db/compiled.ts'
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely'
 import { minutes, seconds, hours } from '../../config.ts'
 import { countEmail } from '../metrics/metrics.ts'
 import { addressOf, buildMime } from './mime.ts'
@@ -96,14 +96,24 @@ function loadNodemailer () {
 }
 
 /**
- * A login code's email is claimed by its id and marked sent at every password step: both
- * statements are compiled once (compiled.ts), as the rest of that path.
+ * Claims the email `id` names (a value, or a subquery for the next due) if it is still due. The
+ * conditions are in the subquery (which row) and again in the outer WHERE: on PostgreSQL, an
+ * instance that lost the race re-checks them on the row as the winner left it and claims nothing
+ * (SQLite runs one writer at a time).
  */
-const claimById = compiledOnce((db: Db, id: string, at: number, claimedUntil: number) => db.updateTable('outbox')
-  .set((eb) => ({ claimed_until: claimedUntil, attempts: eb('attempts', '+', 1) }))
-  .where('id', '=', id)
-  .where(isDue(at))
-  .returningAll())
+function claimRow (db: Db, id: string | SelectQueryBuilder<Database, 'outbox', { id: string }>, at: number, claimedUntil: number) {
+  return db.updateTable('outbox')
+    .set((eb) => ({ claimed_until: claimedUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where(isDue(at))
+    .returningAll()
+}
+
+// Both compiled once (compiled.ts): a login code's email is claimed by its id at every password
+// step, and the poll claims the next due every few seconds.
+const claimById = compiledOnce((db: Db, id: string, at: number, claimedUntil: number) => claimRow(db, id, at, claimedUntil))
+const claimNextDue = compiledOnce((db: Db, at: number, claimedUntil: number) =>
+  claimRow(db, db.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1), at, claimedUntil))
 
 /** Sent emails lose their bodies, unless `keepBodies` is 1 (the dev mailbox). */
 const markSent = compiledOnce((db: Db, id: string, at: number, keepBodies: number) => db.updateTable('outbox')
@@ -194,22 +204,11 @@ export class MailDispatcher {
     }
   }
 
-  /**
-   * Claims one email in one statement if it is still due: the one named, or the next due. The
-   * conditions are in the subquery (which row) and again in the outer WHERE: on PostgreSQL, an
-   * instance that lost the race re-checks them on the row as the winner left it and claims
-   * nothing (SQLite runs one writer at a time).
-   */
+  /** Claims one email in one statement if it is still due: the one named, or the next due (claimRow). */
   private async claim (id?: string): Promise<OutboxRow | undefined> {
     const { db, now } = this.options
     const at = now()
-    if (id) return await claimById.first(db, id, at, at + claimDuration)
-    return await db.updateTable('outbox')
-      .set((eb) => ({ claimed_until: at + claimDuration, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', (eb) => eb.selectFrom('outbox').select('id').where(isDue(at)).orderBy('next_attempt_at').limit(1))
-      .where(isDue(at))
-      .returningAll()
-      .executeTakeFirst()
+    return id ? await claimById.first(db, id, at, at + claimDuration) : await claimNextDue.first(db, at, at + claimDuration)
   }
 
   private async hasDueEmail (): Promise<boolean> {
