@@ -14,6 +14,9 @@ describe('write-ahead log checkpoints in the background (SQLite)', () => {
   let handle: DatabaseHandle | undefined
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bamara-wal-'))
   afterEach(async () => { await handle?.close() })
+  const autocheckpointOf = async (opened: DatabaseHandle) =>
+    (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(opened.db)).rows[0]?.wal_autocheckpoint
+  const walSize = (file: string) => fs.statSync(`${file}-wal`).size
 
   async function writeFourMegabytes (file: string, backgroundCheckpoints: boolean) {
     handle = openDatabase({ sqliteFile: file, backgroundCheckpoints })
@@ -25,10 +28,10 @@ describe('write-ahead log checkpoints in the background (SQLite)', () => {
 
   it('once the log has grown, leaves it to the worker: the connection stops checkpointing, the database file still fills', async () => {
     const file = path.join(dir, 'background.sqlite')
-    const { db } = await writeFourMegabytes(file, true)
-    const autocheckpoint = async () => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]?.wal_autocheckpoint
-    for (let i = 0; i < 50 && await autocheckpoint() !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(await autocheckpoint()).toBe(0)
+    const written = await writeFourMegabytes(file, true)
+    const { db } = written
+    for (let i = 0; i < 50 && await autocheckpointOf(written) !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await autocheckpointOf(written)).toBe(0)
     const before = fs.statSync(file).size
     const body = 'y'.repeat(4000)
     for (let i = 0; i < 1000; i++) await sql`insert into filler (body) values (${body})`.execute(db)
@@ -39,14 +42,8 @@ describe('write-ahead log checkpoints in the background (SQLite)', () => {
 
   it('without it (command line, tests), or while the log stays small, the connection checkpoints as SQLite does by default', async () => {
     const file = path.join(dir, 'foreground.sqlite')
-    const { db } = await writeFourMegabytes(file, false)
-    const { rows: [setting] } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)
-    expect(setting?.wal_autocheckpoint).toBe(1000)
+    expect(await autocheckpointOf(await writeFourMegabytes(file, false))).toBe(1000)
   })
-
-  const autocheckpointOf = async (handle: DatabaseHandle) =>
-    (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(handle.db)).rows[0]?.wal_autocheckpoint
-  const walSize = (file: string) => fs.statSync(`${file}-wal`).size
 
   it('empties a large log left by another connection before serving, and starts no worker for it', async () => {
     const file = path.join(dir, 'leftover.sqlite')
