@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.ts'
 import { buildApp } from './app.ts'
+import { hashingCapacity } from './kernel/security/passwords.ts'
 
 async function main () {
   let config
@@ -36,6 +37,11 @@ async function main () {
   process.on('SIGINT', () => void close('SIGINT'))
   await app.listen({ port: config.port, host: config.host })
   app.log.info(`${config.appName} prêt sur ${config.appBaseUrl}`)
+  const { cores, threadPoolSize, slots } = hashingCapacity
+  if (slots < cores) {
+    app.log.warn({ cores, threadPoolSize, concurrentHashes: slots },
+      `password hashing uses ${slots} of ${cores} cores: set UV_THREADPOOL_SIZE=${cores + 1} or more in the service's environment`)
+  }
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,9 @@
  *
  * Hashing is the cost of a login. Running more hashes at once than there are cores only makes
  * each slower (measured: +12–15% CPU per hash), so at most `cores` run and a bounded queue waits;
- * past it the caller gets `Overloaded` (a 503), never unbounded memory.
+ * past it the caller gets `Overloaded` (a 503), never unbounded memory. The hashes run on
+ * libuv's thread pool, which also reads files (static assets) and resolves host names: one of its
+ * threads is always left to them (see `hashingSlots`).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -23,7 +25,31 @@ export class Overloaded extends Error {
   constructor () { super('password hashing queue is full') }
 }
 
-const maximumConcurrentHashes = Math.max(1, os.availableParallelism())
+/**
+ * How many hashes may run at once: one per core, and never every thread of libuv's pool, or
+ * file reads and host-name lookups wait behind the hashes (measured, 4 hashes in a pool of 4:
+ * reading a small file 1.5 → 31 ms at the median). The pool has 4 threads unless
+ * UV_THREADPOOL_SIZE, read once when the process starts, says otherwise: on more than 3 cores it
+ * must be raised to use them all (docs/deployment.md; the server warns at start).
+ */
+export function hashingSlots (cores: number, threadPoolSize: number): number {
+  return Math.max(1, Math.min(cores, threadPoolSize - 1))
+}
+
+/** The size libuv gives its pool: UV_THREADPOOL_SIZE as C's atoi reads it, 4 if unset, within 1–1024. */
+export function libuvThreadPoolSize (value: string | undefined): number {
+  if (value === undefined) return 4
+  const size = Number.parseInt(value, 10)
+  if (Number.isNaN(size) || size === 0) return 1
+  return size < 0 ? 1024 : Math.min(size, 1024)
+}
+
+const cores = os.availableParallelism()
+const threadPoolSize = libuvThreadPoolSize(process.env.UV_THREADPOOL_SIZE)
+/** This process's figures, for the start-up warning. */
+export const hashingCapacity = { cores, threadPoolSize, slots: hashingSlots(cores, threadPoolSize) } as const
+
+const maximumConcurrentHashes = hashingCapacity.slots
 const maximumQueuedHashes = 200 * maximumConcurrentHashes
 let running = 0
 const waiting: Array<() => void> = []
