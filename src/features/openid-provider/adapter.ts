@@ -14,6 +14,7 @@
  */
 import { errors } from 'oidc-provider'
 import type { Db } from '../../kernel/db/database.ts'
+import { compiledOnce } from '../../kernel/db/compiled.ts'
 import { digestToken } from '../../kernel/security/tokens.ts'
 import { findClientMetadata } from './clients.ts'
 
@@ -41,36 +42,41 @@ function readForm (model: string, id: string | undefined, stored: Payload): Payl
   return payload
 }
 
+// Every token request and every userinfo call reads and writes its artifacts here: compiled
+// once (named prepared statements on PostgreSQL), as the login's queries.
+const findPayload = compiledOnce((db: Db, model: string, digest: string) => db.selectFrom('oidc_payload')
+  .select(['payload', 'consumed_at', 'expires_at'])
+  .where('model', '=', model).where('id_digest', '=', digest))
+
+const upsertPayload = compiledOnce((db: Db, model: string, digest: string, payload: string, grantId: string | null,
+  uid: string | null, accountId: string | null, clientId: string | null, expiresAt: number | null) => db.insertInto('oidc_payload')
+  .values({
+    model, id_digest: digest, payload, grant_id: grantId, uid, account_id: accountId, client_id: clientId, expires_at: expiresAt, consumed_at: null,
+  })
+  .onConflict((oc) => oc.columns(['model', 'id_digest']).doUpdateSet({
+    payload, grant_id: grantId, uid, account_id: accountId, client_id: clientId, expires_at: expiresAt,
+  })))
+
+const consumePayload = compiledOnce((db: Db, model: string, digest: string, at: number) => db.updateTable('oidc_payload')
+  .set({ consumed_at: at })
+  .where('model', '=', model).where('id_digest', '=', digest).where('consumed_at', 'is', null))
+
 /** The Adapter class oidc-provider instantiates once per model name. */
 export function databaseAdapter (db: Db) {
   return class DatabaseAdapter {
     constructor (readonly model: string) {}
 
     async upsert (id: string, payload: Payload, expiresIn?: number): Promise<void> {
-      const row = {
-        model: this.model,
-        id_digest: digestToken(id),
-        payload: JSON.stringify(storedForm(this.model, id, payload)),
-        grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
-        uid: this.model === 'Session' && typeof payload.uid === 'string' ? payload.uid : null,
-        account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
-        client_id: typeof payload.clientId === 'string' ? payload.clientId : null,
+      const text = (value: unknown) => typeof value === 'string' ? value : null
+      await upsertPayload(db, this.model, digestToken(id), JSON.stringify(storedForm(this.model, id, payload)),
+        text(payload.grantId), this.model === 'Session' ? text(payload.uid) : null, text(payload.accountId), text(payload.clientId),
         // The library's own clock (real time): it checks `exp` against it.
-        expires_at: typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : null,
-        consumed_at: null,
-      }
-      await db.insertInto('oidc_payload').values(row)
-        .onConflict((oc) => oc.columns(['model', 'id_digest']).doUpdateSet({
-          payload: row.payload, grant_id: row.grant_id, uid: row.uid, account_id: row.account_id, client_id: row.client_id, expires_at: row.expires_at,
-        }))
-        .execute()
+        typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : null)
     }
 
     async find (id: string): Promise<Payload | undefined> {
       if (this.model === 'Client') return await findClientMetadata(db, id)
-      const row = await db.selectFrom('oidc_payload').select(['payload', 'consumed_at', 'expires_at'])
-        .where('model', '=', this.model).where('id_digest', '=', digestToken(id))
-        .executeTakeFirst()
+      const row = await findPayload.first(db, this.model, digestToken(id))
       if (!row || (row.expires_at !== null && Number(row.expires_at) <= Date.now())) return undefined
       const payload = readForm(this.model, id, JSON.parse(row.payload) as Payload)
       if (row.consumed_at !== null) payload.consumed = Math.floor(Number(row.consumed_at) / 1000)
@@ -99,10 +105,8 @@ export function databaseAdapter (db: Db) {
      */
     async consume (id: string): Promise<void> {
       const digest = digestToken(id)
-      const updated = await db.updateTable('oidc_payload').set({ consumed_at: Date.now() })
-        .where('model', '=', this.model).where('id_digest', '=', digest).where('consumed_at', 'is', null)
-        .executeTakeFirst()
-      if (Number(updated.numUpdatedRows) === 1) return
+      const updated = await consumePayload(db, this.model, digest, Date.now())
+      if (Number(updated.numAffectedRows) === 1) return
       const row = await db.selectFrom('oidc_payload').select('grant_id').where('model', '=', this.model).where('id_digest', '=', digest).executeTakeFirst()
       if (row?.grant_id) await revokeGrant(db, row.grant_id)
       throw new errors.InvalidGrant('already used')

@@ -7,6 +7,7 @@
 import type { Db } from '../../kernel/db/database.ts'
 import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
+import { compiledOnce } from '../../kernel/db/compiled.ts'
 
 export type BamaraRole = 'user' | 'account_manager' | 'superadmin'
 
@@ -24,21 +25,25 @@ export interface AccountClaims {
   bamara_sites: BamaraSiteClaim[]
 }
 
+// Read at every userinfo call and every ID token: compiled once (named prepared statements on
+// PostgreSQL), as the login's queries.
+const claimedAccount = compiledOnce((db: Db, accountId: string) => db.selectFrom('account')
+  .select(['id', 'email', 'first_name', 'last_name', 'is_superadmin', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
+  .where('id', '=', accountId))
+
+const claimedSites = compiledOnce((db: Db, accountId: string) => selectAccountSites(db)
+  .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
+  .select(['site.id', 'site.abbreviation', 'site.title', 'site.hospital_id', 'hospital.name as hospital_name', 'hospital.finess'])
+  .where('account_site.account_id', '=', accountId)
+  .where('site.kind', '!=', 'accountAdministration')
+  .where('site.archived_at', 'is', null)
+  .orderBy('site.sort_key').orderBy('site.id'))
+
 /** The claims of an active account; undefined for any other status or an unknown id. */
 export async function findActiveAccountClaims (db: Db, accountId: string): Promise<AccountClaims | undefined> {
-  const account = await db.selectFrom('account')
-    .select(['id', 'email', 'first_name', 'last_name', 'is_superadmin', 'email_confirmed_at', 'activated_at', 'deactivated_at'])
-    .where('id', '=', accountId)
-    .executeTakeFirst()
+  const account = await claimedAccount.first(db, accountId)
   if (!account || account.email_confirmed_at === null || account.activated_at === null || account.deactivated_at !== null) return undefined
-  const sites = await selectAccountSites(db)
-    .innerJoin('hospital', 'hospital.id', 'site.hospital_id')
-    .select(['site.id', 'site.abbreviation', 'site.title', 'site.hospital_id', 'hospital.name as hospital_name', 'hospital.finess'])
-    .where('account_site.account_id', '=', accountId)
-    .where('site.kind', '!=', 'accountAdministration')
-    .where('site.archived_at', 'is', null)
-    .orderBy('site.sort_key').orderBy('site.id')
-    .execute()
+  const { rows: sites } = await claimedSites(db, accountId)
   const hospitals = new Map<string, BamaraHospitalClaim>()
   for (const s of sites) hospitals.set(s.hospital_id, { id: s.hospital_id, name: s.hospital_name, finess: s.finess })
   const role: BamaraRole = account.is_superadmin === 1

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../kernel/db/database.ts'
+import { compiledOnce } from '../../kernel/db/compiled.ts'
 import type { OidcClientTable } from '../../kernel/db/schema.ts'
 import { issueToken } from '../../kernel/security/tokens.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
@@ -147,12 +148,14 @@ export async function listClients (db: Db): Promise<ClientSummary[]> {
   }))
 }
 
+// Read at every token request (compiled once, as the adapter's queries).
+const clientMetadata = compiledOnce((db: Db, clientId: string) => db.selectFrom('oidc_client')
+  .select(['id', 'name', 'secret_digest', 'auth_method', 'jwks', 'redirect_uris', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'scopes', 'id_token_alg'])
+  .where('id', '=', clientId).where('disabled_at', 'is', null))
+
 /** The client's metadata as oidc-provider reads it; undefined when unknown or disabled. */
 export async function findClientMetadata (db: Db, clientId: string): Promise<Record<string, unknown> | undefined> {
-  const row = await db.selectFrom('oidc_client')
-    .select(['id', 'name', 'secret_digest', 'auth_method', 'jwks', 'redirect_uris', 'post_logout_redirect_uris', 'backchannel_logout_uri', 'scopes', 'id_token_alg'])
-    .where('id', '=', clientId).where('disabled_at', 'is', null)
-    .executeTakeFirst()
+  const row = await clientMetadata.first(db, clientId)
   if (!row) return undefined
   return {
     client_id: row.id,
