@@ -60,9 +60,12 @@ describe('the server at start', () => {
     const cores = os.availableParallelism()
     const database = await createTestDatabase()
     try {
+      // A pool of one thread: one hash at a time, fewer than the cores on any machine of two or more.
       const small = await startServer({ ...database.env, UV_THREADPOOL_SIZE: '1' })
       await small.stop()
-      expect(small.output()).toContain(`password hashing uses 1 of ${cores} cores: set UV_THREADPOOL_SIZE=${cores + 1}`)
+      const warning = `password hashing uses 1 of ${cores} cores: set UV_THREADPOOL_SIZE=${cores + 1}`
+      if (cores > 1) expect(small.output()).toContain(warning)
+      else expect(small.output()).not.toContain('UV_THREADPOOL_SIZE')
       const large = await startServer({ ...database.env, UV_THREADPOOL_SIZE: String(cores + 1) })
       await large.stop()
       expect(large.output()).not.toContain('UV_THREADPOOL_SIZE')
