@@ -6,8 +6,6 @@
  * way a browser does (cookies by name: both listen on 127.0.0.1, and cookies ignore ports).
  */
 import { spawn } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../src/kernel/db/database.ts'
@@ -15,9 +13,8 @@ import { registerClient } from '../../src/features/openid-provider/index.ts'
 import { buildDemoApp } from '../../demo/fiches-patients/app.ts'
 import { readDemoConfig, registeredUris } from '../../demo/fiches-patients/config.ts'
 import type { MemoryStore } from '../../demo/fiches-patients/session-store.ts'
-import { cookieHeader, freePort, rememberCookies, sleep } from './processes.ts'
+import { cookieHeader, freePort, rememberCookies, repositoryRoot, sleep } from './processes.ts'
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface DemoClient { clientId: string; clientSecret: string; baseUrl: string; port: number }
 

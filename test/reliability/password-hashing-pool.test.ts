@@ -6,14 +6,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { hashingSlots, libuvThreadPoolSize } from '../../src/kernel/security/passwords.ts'
 import { createTestDatabase } from '../helpers/test-app.ts'
-import { startServer } from '../helpers/processes.ts'
-
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+import { repositoryRoot, startServer } from '../helpers/processes.ts'
 
 describe('hashes and the thread pool', () => {
   it('runs one hash per core and leaves one pool thread free', () => {
