@@ -17,6 +17,8 @@ export interface RunningServer {
   readyAfterMs: number
   /** Resident memory (VmRSS) in MiB. */
   rssMiB: () => number
+  /** VmRSS and its two parts: private memory (RssAnon: heaps, stacks) and mapped files' pages (RssFile). */
+  memoryMiB: () => Memory
   /** CPU time (user + system, all threads) the server used so far, in milliseconds. */
   cpuMs: () => number
   /** The same for the main thread alone (JavaScript, SQLite, HTTP); the rest is argon2's pool, GC helpers… */
@@ -45,14 +47,22 @@ export async function freePort (): Promise<number> {
   })
 }
 
-export function readRssMiB (pid: number): number {
+export interface Memory { rss: number; anonymous: number; files: number }
+
+/**
+ * Mapped files' pages are mostly the node binary's own (its code and the ICU data it carries),
+ * shared by every node process and given back first under memory pressure: the private part is
+ * what the application itself costs.
+ */
+export function readMemoryMiB (pid: number): Memory {
+  let status = ''
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0)
-    return kib / 1024
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
   } catch {
-    return 0
+    // The process is gone: nothing resident.
   }
+  const mib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) / 1024
+  return { rss: mib('VmRSS'), anonymous: mib('RssAnon'), files: mib('RssFile') }
 }
 
 /** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
@@ -103,7 +113,8 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     pid: child.pid!,
     url,
     readyAfterMs,
-    rssMiB: () => readRssMiB(child.pid!),
+    rssMiB: () => readMemoryMiB(child.pid!).rss,
+    memoryMiB: () => readMemoryMiB(child.pid!),
     cpuMs: () => readCpuMs(child.pid!),
     // The main thread's id is the process id.
     mainThreadCpuMs: () => readCpuMs(child.pid!, `/proc/${child.pid!}/task/${child.pid!}/stat`),
