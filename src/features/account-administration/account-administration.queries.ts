@@ -6,7 +6,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../kernel/db/database.ts'
 import type { Database, SiteKind } from '../../kernel/db/schema.ts'
-import { accountColumns, type AccountStatus } from '../../kernel/accounts/accounts.ts'
+import { accountColumns, statusCondition, type AccountStatus } from '../../kernel/accounts/accounts.ts'
 import { escapeLike, foldForSearch } from '../../kernel/text.ts'
 import { selectManagedAccounts, selectManagedListing, type Manager } from '../../kernel/accounts/managed-accounts.ts'
 import { selectAccountSites, selectAccountsWithSites } from '../../kernel/accounts/account-sites.ts'
@@ -23,16 +23,6 @@ export interface ListFilters {
   search?: string
   sort: 'registration' | 'name'
   page: number
-}
-
-/** The SQL condition of each status of the guide (§2), derived like `accountStatus()`. */
-function statusCondition (status: AccountStatus): Expression<SqlBool> {
-  switch (status) {
-    case 'deactivated': return sql<SqlBool>`account.deactivated_at is not null`
-    case 'unconfirmed': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is null`
-    case 'pendingActivation': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is null`
-    case 'active': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is not null`
-  }
 }
 
 function accountsWithSiteIn (db: Db, column: 'site.id' | 'site.hospital_id', value: string) {

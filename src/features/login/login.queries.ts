@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { compiledOnce } from '../../kernel/db/compiled.ts'
-import { accountStateColumns, selectManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { accountStateColumns, selectManagedHospitalIds, statusCondition } from '../../kernel/accounts/accounts.ts'
 import type { LoginChallengeTable } from '../../kernel/db/schema.ts'
 
 /** The only place login reads the password hash. */
@@ -25,24 +25,23 @@ export function findAccountState (tx: Db, accountId: string) {
 const selectAccountState = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account').select(accountStateColumns).where('id', '=', accountId))
 
 /**
- * The code step's one read of the account: its state, to decide on fresh data, and whether it
- * manages accounts (a super-administrator, or the holder of a hospital's « Site administrateur
- * comptes », as findManagedHospitalIds), for where the login lands.
+ * The code step's one statement on the account: records the login (`last_login_at`) only if the
+ * account may still log in, active and unlocked, checked under the row's lock (a deactivation or a
+ * lock committed meanwhile wins), and tells whether it manages accounts (a super-administrator, or
+ * the holder of a hospital's « Site administrateur comptes », as findManagedHospitalIds), for where
+ * the login lands. Undefined when the account may not log in.
  */
-export async function findAccountSigningIn (tx: Db, accountId: string) {
-  const row = await selectAccountSigningIn.first(tx, accountId)
-  return row && { ...row, managesAccounts: row.is_superadmin === 1 || row.managed_hospital != null }
+export async function recordLoginOfUsableAccount (tx: Db, accountId: string, now: number) {
+  const row = await updateLastLoginAtIfUsable.first(tx, now, accountId)
+  return row && { id: row.id, managesAccounts: row.is_superadmin === 1 || row.managed_hospital != null }
 }
 
-const selectAccountSigningIn = compiledOnce((tx: Db, accountId: string) => tx.selectFrom('account')
-  .select([...accountStateColumns, 'is_superadmin', selectManagedHospitalIds(tx, accountId).limit(1).as('managed_hospital')])
-  .where('id', '=', accountId))
-
-export async function setLastLoginAt (tx: Db, accountId: string, now: number): Promise<void> {
-  await updateLastLoginAt(tx, now, accountId)
-}
-
-const updateLastLoginAt = compiledOnce((tx: Db, now: number, accountId: string) => tx.updateTable('account').set({ last_login_at: now }).where('id', '=', accountId))
+const updateLastLoginAtIfUsable = compiledOnce((tx: Db, now: number, accountId: string) => tx.updateTable('account')
+  .set({ last_login_at: now })
+  .where('id', '=', accountId)
+  .where(statusCondition('active'))
+  .where('locked_at', 'is', null)
+  .returning(['id', 'is_superadmin', selectManagedHospitalIds(tx, accountId).limit(1).as('managed_hospital')]))
 
 /** One pending login per account (unique index): a new password step replaces the previous one and its code. */
 export async function replaceChallenge (tx: Db, c: LoginChallengeTable): Promise<void> {

@@ -146,12 +146,54 @@ describe(`login, one-time code (user guide §3.2) (${testEngine})`, () => {
     expect(await sessionsOf(id)).toHaveLength(1)
   })
 
+  const lastLoginAt = async (id: string) => (await s.t.db.selectFrom('account').select('last_login_at').where('id', '=', id).executeTakeFirstOrThrow()).last_login_at
+  const rejectionReasons = async (id: string) => (await s.t.db.selectFrom('audit_event').select('details')
+    .where('target_id', '=', id).where('type', '=', 'login.codeRejected').execute()).map((e) => (JSON.parse(e.details ?? '{}') as { reason?: string }).reason)
+
   it('refuses the right code when the account was locked after the password was accepted', async () => {
     const { browser, code, id } = await passwordDone()
     await s.t.db.updateTable('account').set({ locked_at: s.t.clock.now(), failed_password_count: 3 }).where('id', '=', id).execute()
     const refused = await submit(browser, code)
     expect(refused.headers.location).toBe('/connexion?recommencer=1')
     expect(await sessionsOf(id)).toHaveLength(0)
+    expect(await lastLoginAt(id)).toBeNull()
+    expect(await rejectionReasons(id)).toEqual(['accountNotUsable'])
+  })
+
+  it('refuses the right code when the account was deactivated after the password was accepted, and records no login', async () => {
+    const { browser, code, id } = await passwordDone()
+    await s.t.db.updateTable('account').set({ deactivated_at: s.t.clock.now() }).where('id', '=', id).execute()
+    const refused = await submit(browser, code)
+    expect(refused.headers.location).toBe('/connexion?recommencer=1')
+    expect(await sessionsOf(id)).toHaveLength(0)
+    expect(await lastLoginAt(id)).toBeNull()
+    expect(await rejectionReasons(id)).toEqual(['accountNotUsable'])
+    // The challenge was used up: the same code cannot be tried again once the account is back.
+    await s.t.db.updateTable('account').set({ deactivated_at: null }).where('id', '=', id).execute()
+    expect((await submit(browser, code)).headers.location).toBe('/connexion?recommencer=1')
+    expect(await sessionsOf(id)).toHaveLength(0)
+  })
+
+  it('lets a deactivation that commits while the code step waits on the account win: no login recorded', async () => {
+    const { recordLoginOfUsableAccount } = await import('./login.queries.ts')
+    const { id } = await newAccount()
+    const now = s.t.clock.now()
+    let written!: () => void
+    let release!: () => void
+    const deactivationWritten = new Promise<void>((resolve) => { written = resolve })
+    const deactivationMayCommit = new Promise<void>((resolve) => { release = resolve })
+    const deactivation = s.t.db.transaction().execute(async (tx) => {
+      await tx.updateTable('account').set({ deactivated_at: now }).where('id', '=', id).execute()
+      written()
+      await deactivationMayCommit
+    })
+    await deactivationWritten
+    // The code step's statement starts while the deactivation is written but not committed.
+    const login = s.t.db.transaction().execute((tx) => recordLoginOfUsableAccount(tx, id, now))
+    setTimeout(release, 100)
+    await deactivation
+    expect(await login).toBeUndefined()
+    expect(await lastLoginAt(id)).toBeNull()
   })
 
   it('sends the user back to the password after the attempt’s lifetime, with « retour » kept', async () => {

@@ -18,7 +18,7 @@ import { isAccountLocked } from '../lockout/index.ts'
 import { createSession, destroySession } from '../sessions/index.ts'
 import { oneTimeCodeEmail } from './emails/one-time-code-email.ts'
 import {
-  consumeChallenge, deleteChallenge, findAccountSigningIn, findAccountState, findChallenge, renewChallengeCode, reserveCodeAttempt, setLastLoginAt,
+  consumeChallenge, deleteChallenge, findAccountState, findChallenge, recordLoginOfUsableAccount, renewChallengeCode, reserveCodeAttempt,
 } from './login.queries.ts'
 import type { FlowContext } from '../../kernel/flow-context.ts'
 import type { RequestMeta } from '../../kernel/audit/audit-trail.ts'
@@ -67,15 +67,14 @@ export async function submitOneTimeCode (ctx: FlowContext, browserToken: unknown
     }
     const consumed = await consumeChallenge(tx, challengeId, challenge.code_digest)
     if (!consumed) return restartFrom(challenge)
-    const account = await findAccountSigningIn(tx, consumed.account_id)
-    if (!account || isAccountLocked(account) || accountStatus(account) !== 'active') {
+    const account = await recordLoginOfUsableAccount(tx, consumed.account_id, now)
+    if (!account) {
       await recordEvent(tx, codeRejectedEvent(consumed.account_id, 'accountNotUsable', meta), now)
       return restartHome
     }
     // A session cookie the browser already had (perhaps planted) is ended, never adopted.
     if (meta.sessionToken) await destroySession(tx, meta.sessionToken)
     const sessionToken = await createSession(tx, account.id, now, meta)
-    await setLastLoginAt(tx, account.id, now)
     await recordEvent(tx, { type: 'login.succeeded', actorId: account.id, targetId: account.id, ip: meta.ip, userAgent: meta.userAgent }, now)
     return { outcome: 'loggedIn', sessionToken, returnTo: landingPath(consumed.return_to, account.managesAccounts) }
   })

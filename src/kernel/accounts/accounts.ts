@@ -4,7 +4,7 @@
  * data and the bootstrap super-administrator.
  */
 import { randomUUID } from 'node:crypto'
-import type { Expression } from 'kysely'
+import { sql, type Expression, type SqlBool } from 'kysely'
 import { compiledOnce } from '../db/compiled.ts'
 import type { Db } from '../db/database.ts'
 import type { Account, Civility } from '../db/schema.ts'
@@ -24,6 +24,20 @@ export function accountStatus (account: AccountState): AccountStatus {
   if (account.email_confirmed_at === null) return 'unconfirmed'
   if (account.activated_at === null) return 'pendingActivation'
   return 'active'
+}
+
+/**
+ * The same statuses as an SQL condition on the `account` table (or a copy of its columns under
+ * the same names, such as the console's `account_hospital`): for listing and counting by status,
+ * and for a write that must happen only in a given status, checked under the row's lock.
+ */
+export function statusCondition (status: AccountStatus): Expression<SqlBool> {
+  switch (status) {
+    case 'deactivated': return sql<SqlBool>`account.deactivated_at is not null`
+    case 'unconfirmed': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is null`
+    case 'pendingActivation': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is null`
+    case 'active': return sql<SqlBool>`account.deactivated_at is null and account.email_confirmed_at is not null and account.activated_at is not null`
+  }
 }
 
 /** An account's state and contact, as the login and lockout flows decide on it. */
