@@ -126,7 +126,7 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
     const smtp = process.env.BENCH_SMTP_URL ? undefined : await startSmtpSink()
     const server = await startServer(database.target, { cpuProfileDir: profileDir, smtpUrl: process.env.BENCH_SMTP_URL ?? smtp?.url })
     let rssMax = 0
-    const sampler = setInterval(() => { rssMax = Math.max(rssMax, server.rssMiB()) }, 200)
+    const sampler = setInterval(() => { rssMax = Math.max(rssMax, server.memoryMiB().rss) }, 200)
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000))
       const idle = server.memoryMiB()
@@ -138,7 +138,7 @@ async function benchServedScenarios (engine: Engine, result: EngineResult, needs
       if (wants('hash') || wants('login')) await measureHashes(result, 'before')
       if (wants('login')) {
         let loaded = 0
-        const loadSampler = setInterval(() => { loaded = Math.max(loaded, server.rssMiB()) }, 200)
+        const loadSampler = setInterval(() => { loaded = Math.max(loaded, server.memoryMiB().rss) }, 200)
         log(`${engine}: password step, correct passwords, ${loginConnections} connections, ${settings.loginSeconds} s`)
         result.loginCorrect = await withServerCpu(server, () => runPasswordStep(server.url, correctAccounts, true, loginConnections, settings.loginSeconds))
         log(`${engine}: password step, wrong passwords`)

@@ -15,9 +15,7 @@ export interface RunningServer {
   url: string
   /** Milliseconds from spawn to the first `/readyz` answering 200. */
   readyAfterMs: number
-  /** Resident memory (VmRSS) in MiB. */
-  rssMiB: () => number
-  /** VmRSS and its two parts: private memory (RssAnon: heaps, stacks) and mapped files' pages (RssFile). */
+  /** Resident memory in MiB (VmRSS) and its two parts: private memory (RssAnon: heaps, stacks) and mapped files' pages (RssFile). */
   memoryMiB: () => Memory
   /** CPU time (user + system, all threads) the server used so far, in milliseconds. */
   cpuMs: () => number
@@ -113,7 +111,6 @@ export async function startServer (target: ServerTarget, options: ServerOptions 
     pid: child.pid!,
     url,
     readyAfterMs,
-    rssMiB: () => readMemoryMiB(child.pid!).rss,
     memoryMiB: () => readMemoryMiB(child.pid!),
     cpuMs: () => readCpuMs(child.pid!),
     // The main thread's id is the process id.
