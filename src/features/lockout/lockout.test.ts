@@ -29,6 +29,8 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
   const accountRow = (id: string) => t.db.selectFrom('account').select(['locked_at', 'failed_password_count', 'last_login_at']).where('id', '=', id).executeTakeFirstOrThrow()
   const unlockEmails = async (email: string) => (await emailsTo(t.db, email)).filter((e) => e.template === 'unlock')
   const codeEmails = async (email: string) => (await emailsTo(t.db, email)).filter((e) => e.template === 'oneTimeCode')
+  const passwordRejectionReasons = async (id: string) => (await t.db.selectFrom('audit_event').select('details')
+    .where('target_id', '=', id).where('type', '=', 'login.passwordRejected').execute()).map((e) => (JSON.parse(e.details ?? '{}') as { reason?: string }).reason)
 
   it('locks the account on the third wrong password and emails one unlock link', async () => {
     const { email, id } = await newAccount()
@@ -65,10 +67,17 @@ describe(`lockout (user guide §3.5) (${testEngine})`, () => {
     const { email, id } = await newAccount()
     const browsers = Array.from({ length: 20 }, () => new TestBrowser(t.app))
     await Promise.all(browsers.map((b) => b.csrfToken()))
-    const responses = await Promise.all(browsers.map((b) => submitPassword(b, email, wrongPassword)))
-    expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(401))
+    const statuses = (await Promise.all(browsers.map((b) => submitPassword(b, email, wrongPassword)))).map((r) => r.statusCode)
+    // An attempt that reads the account once the others have locked it is refused as locked
+    // (401, not counted), or 429 past the per-email limit: which ones do depends on the
+    // interleaving (on a busy machine some wait for a database connection). Whatever it is,
+    // every attempt is refused, and every wrong password read on the unlocked account is counted.
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([])
+    const reasons = await passwordRejectionReasons(id)
+    expect(reasons.length + statuses.filter((s) => s === 429).length).toBe(20)
     const row = await accountRow(id)
-    expect(row.failed_password_count).toBe(20)
+    expect(row.failed_password_count).toBe(reasons.filter((r) => r === 'wrongPassword').length)
+    expect(row.failed_password_count).toBeGreaterThanOrEqual(3)
     expect(row.locked_at).not.toBeNull()
     expect(await unlockEmails(email)).toHaveLength(1)
     // 401 like any wrong password, or 429 once the per-email limit is spent (as for an unknown email).
