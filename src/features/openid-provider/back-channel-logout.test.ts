@@ -71,10 +71,18 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
 
   async function signedInUser (email: string, siteIds: string[]) {
     const accountId = await createAccount(t.db, { email, siteIds })
-    const start = await startAuthorization(config, redirectUri)
-    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
-    return { accountId, tokens, sid: tokens.claims()?.sid as string }
+    const browser = new HttpBrowser(t.issuer)
+    const tokens = await signInAt(browser, email)
+    return { accountId, browser, tokens, sid: tokens.claims()?.sid as string }
   }
+
+  async function signInAt (browser: HttpBrowser, email: string) {
+    const start = await startAuthorization(config, redirectUri)
+    return await client.authorizationCodeGrant(config, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+  }
+
+  const accessEndReasons = async (accountId: string) => (await t.db.selectFrom('audit_event').select('details')
+    .where('type', '=', 'oidc.accessEnded').where('target_id', '=', accountId).orderBy('seq').execute()).map((e) => (JSON.parse(String(e.details)) as { reason: string }).reason)
 
   it('on deactivation: one verified logout token (sub, sid, the back-channel event), and the refresh token refused', async () => {
     const { accountId, tokens, sid } = await signedInUser('desactive@chu-a.fr', [hospitals.a.siteIds[0] as string])
@@ -124,6 +132,37 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     const ended = await t.db.selectFrom('audit_event').select('details').where('type', '=', 'oidc.accessEnded').where('target_id', '=', accountId).executeTakeFirstOrThrow()
     expect(JSON.parse(String(ended.details))).toMatchObject({ reason: 'passwordReset', clients: [clientId] })
+  })
+
+  it('on « Déconnexion » in the portal: a logout for that browser\'s session only, its tokens refused, the other browser\'s kept', async () => {
+    const email = 'poste.partage@chu-a.fr'
+    const { accountId, browser, tokens, sid } = await signedInUser(email, [hospitals.a.siteIds[0] as string])
+    const elsewhere = new HttpBrowser(t.issuer)
+    const otherTokens = await signInAt(elsewhere, email)
+    expect((await browser.post('/deconnexion', {})).status).toBe(303)
+    await dispatcher().deliverDue()
+    const mine = receiver.received.filter((r) => r.payload.sub === accountId)
+    expect(mine.map((r) => r.payload.sid)).toEqual([sid])
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    await expect(client.fetchUserInfo(config, tokens.access_token, accountId)).rejects.toThrow()
+    expect((await client.refreshTokenGrant(config, otherTokens.refresh_token as string)).access_token).toBeTruthy()
+    expect((await elsewhere.get('/mon-compte')).status).toBe(200)
+    expect(await accessEndReasons(accountId)).toEqual(['loggedOut'])
+    // The next person at the workstation signs in as themselves, with the password and the code.
+    const next = await createAccount(t.db, { email: 'collegue@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string] })
+    expect((await signInAt(browser, 'collegue@chu-a.fr')).claims()?.sub).toBe(next)
+  })
+
+  it('on the portal session\'s expiry, seen at the browser\'s next request: a logout and its tokens refused', async () => {
+    const { accountId, browser, tokens, sid } = await signedInUser('inactif@chu-a.fr', [hospitals.a.siteIds[0] as string])
+    // Idle for longer than the timeout (this session only: the manager's stays live).
+    await t.db.updateTable('session').set({ last_seen_at: t.clock.now() - t.config.rules.sessionIdleTimeout - 1_000 }).where('account_id', '=', accountId).execute()
+    const expired = await browser.get('/mon-compte')
+    expect(expired.headers.get('location')).toMatch(/^\/connexion/)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === accountId).map((r) => r.payload.sid)).toEqual([sid])
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    expect(await accessEndReasons(accountId)).toEqual(['sessionExpired'])
   })
 
   it('retries a logout the client did not accept, and delivers it once it answers', async () => {

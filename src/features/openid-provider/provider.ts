@@ -20,6 +20,7 @@ import Provider, { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provi
 import type { Db } from '../../kernel/db/database.ts'
 import type { Rules } from '../../config.ts'
 import { digestToken, safeEqual } from '../../kernel/security/tokens.ts'
+import { providerSessionCookie } from '../../kernel/accounts/client-access.ts'
 import { databaseAdapter } from './adapter.ts'
 import { findActiveAccountClaims } from './claims.ts'
 import { supportedScopes } from './clients.ts'
@@ -48,6 +49,7 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
     adapter: databaseAdapter(db),
     jwks: { keys: keys.signingKeys },
     cookies: {
+      names: { session: providerSessionCookie },
       keys: keys.cookieKeys,
       long: { signed: true, secure: secureCookies, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, secure: secureCookies, httpOnly: true, sameSite: 'lax' },

@@ -1,41 +1,80 @@
 /**
  * Access ends where the records are: when an account's rights change under it (deactivation, a
  * site removed, its email changed, its password reset or changed), every application that signed
- * it in through the OpenID Connect provider must forget it. Inside the caller's transaction:
- * - a back-channel logout is queued for every client where the account has a provider session
- *   (table oidc_logout_outbox, delivered by features/openid-provider/back-channel-logout.ts with
+ * it in through the OpenID Connect provider must forget it; and when a browser's portal session
+ * ends (« Déconnexion », expiry), the provider session of that browser ends with it: one session
+ * for the portal and its clients (user guide §3.4). Inside the caller's transaction:
+ * - a back-channel logout is queued for every client of the provider sessions ended (table
+ *   oidc_logout_outbox, delivered by features/openid-provider/back-channel-logout.ts with
  *   retries, one claim at a time, like the mail outbox: a rolled-back change sends nothing);
- * - the provider's sessions, grants, codes, access and refresh tokens of the account are deleted:
- *   a refresh token presented afterwards is refused, and the next sign-in reads the new rights.
- * Here, not in the provider's feature, because three features change accounts this way (rule 15).
+ * - those sessions, their grants, codes, access and refresh tokens are deleted: a refresh token
+ *   presented afterwards is refused, and the next sign-in reads the new rights.
+ * Here, not in the provider's feature, because several features end access this way (rule 15).
  */
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database.ts'
 import { recordEvent } from '../audit/audit-trail.ts'
+import { digestToken } from '../security/tokens.ts'
 
-export type AccessEndReason = 'deactivated' | 'siteRemoved' | 'emailChanged' | 'passwordReset' | 'passwordChanged'
+export type AccessEndReason = 'deactivated' | 'siteRemoved' | 'emailChanged' | 'passwordReset' | 'passwordChanged' | 'loggedOut' | 'sessionExpired'
 
-interface SessionPayload { authorizations?: Record<string, { sid?: string }> }
+/** The provider's session cookie (oidc-provider's `cookies.names.session`): its value is the session's id. */
+export const providerSessionCookie = '_session'
 
-/** Returns the clients sent a back-channel logout (none when the account signed in nowhere). */
+interface SessionPayload { authorizations?: Record<string, { sid?: string; grantId?: string }> }
+
+/** Ends every provider session of the account; returns the clients sent a back-channel logout (none when it signed in nowhere). */
 export async function endAccessAtClients (tx: Db, accountId: string, reason: AccessEndReason, now: number): Promise<string[]> {
   const sessions = await tx.selectFrom('oidc_payload').select('payload')
     .where('model', '=', 'Session').where('account_id', '=', accountId)
     .execute()
+  const ended = await queueLogouts(tx, accountId, sessions.map((s) => JSON.parse(s.payload) as SessionPayload), reason, now)
+  const revoked = await tx.deleteFrom('oidc_payload').where('account_id', '=', accountId).executeTakeFirst()
+  if (ended.clients.length > 0 || Number(revoked.numDeletedRows) > 0) await recordAccessEnded(tx, accountId, reason, ended, now)
+  return ended.listening
+}
+
+/**
+ * Ends the provider session a browser holds (the value of its providerSessionCookie), whoever's
+ * it is: the portal session of that browser ended. Its grants go with it, and with them the
+ * tokens its clients were given; the other browsers' sessions of the account are kept.
+ */
+export async function endBrowserProviderSession (tx: Db, providerSessionId: string, reason: 'loggedOut' | 'sessionExpired', now: number): Promise<void> {
+  const digest = digestToken(providerSessionId)
+  const session = await tx.selectFrom('oidc_payload').select(['payload', 'account_id'])
+    .where('model', '=', 'Session').where('id_digest', '=', digest).executeTakeFirst()
+  if (!session) return
+  const payload = JSON.parse(session.payload) as SessionPayload
+  const grantIds = Object.values(payload.authorizations ?? {}).flatMap((a) => a.grantId ?? [])
+  await tx.deleteFrom('oidc_payload').where((eb) => eb.or([
+    eb.and([eb('model', '=', 'Session'), eb('id_digest', '=', digest)]),
+    ...grantIds.length === 0
+      ? []
+      : [eb('grant_id', 'in', grantIds), eb.and([eb('model', '=', 'Grant'), eb('id_digest', 'in', grantIds.map(digestToken))])],
+  ])).execute()
+  // A session nobody signed in to yet (an authorization request left at the login) told no client anything.
+  if (!session.account_id) return
+  const ended = await queueLogouts(tx, session.account_id, [payload], reason, now)
+  if (ended.clients.length > 0) await recordAccessEnded(tx, session.account_id, reason, ended, now)
+}
+
+interface EndedAccess { clients: string[]; listening: string[] }
+
+/** One back-channel logout per client and session id, for the clients that registered a back-channel URI. */
+async function queueLogouts (tx: Db, accountId: string, sessions: SessionPayload[], reason: AccessEndReason, now: number): Promise<EndedAccess> {
   const sidsByClient = new Map<string, Set<string>>()
   for (const session of sessions) {
-    const payload = JSON.parse(session.payload) as SessionPayload
-    for (const [clientId, authorization] of Object.entries(payload.authorizations ?? {})) {
+    for (const [clientId, authorization] of Object.entries(session.authorizations ?? {})) {
       const sids = sidsByClient.get(clientId) ?? new Set<string>()
       if (authorization.sid) sids.add(authorization.sid)
       sidsByClient.set(clientId, sids)
     }
   }
-  const clientIds = [...sidsByClient.keys()]
-  const listening = clientIds.length === 0
+  const clients = [...sidsByClient.keys()]
+  const listening = clients.length === 0
     ? []
     : (await tx.selectFrom('oidc_client').select('id')
-        .where('id', 'in', clientIds).where('backchannel_logout_uri', 'is not', null).where('disabled_at', 'is', null)
+        .where('id', 'in', clients).where('backchannel_logout_uri', 'is not', null).where('disabled_at', 'is', null)
         .execute()).map((c) => c.id)
   for (const clientId of listening) {
     for (const sid of sidsByClient.get(clientId) ?? []) {
@@ -45,11 +84,11 @@ export async function endAccessAtClients (tx: Db, accountId: string, reason: Acc
       }).execute()
     }
   }
-  const revoked = await tx.deleteFrom('oidc_payload').where('account_id', '=', accountId).executeTakeFirst()
-  if (clientIds.length > 0 || Number(revoked.numDeletedRows) > 0) {
-    await recordEvent(tx, {
-      type: 'oidc.accessEnded', targetId: accountId, details: { reason, clients: clientIds, backChannelLogouts: listening },
-    }, now)
-  }
-  return listening
+  return { clients, listening }
+}
+
+async function recordAccessEnded (tx: Db, accountId: string, reason: AccessEndReason, ended: EndedAccess, now: number) {
+  await recordEvent(tx, {
+    type: 'oidc.accessEnded', targetId: accountId, details: { reason, clients: ended.clients, backChannelLogouts: ended.listening },
+  }, now)
 }
