@@ -35,7 +35,8 @@ type ProviderRequest = IncomingMessage & { bamaraAccountId?: string; bamaraLang?
 
 interface PortalLogoutContext {
   cookies: { get: (name: string, options: object) => string | undefined }
-  req: { portalLogout?: Promise<void> }
+  req: { portalLogout?: Promise<void>; bamaraAccountId?: string }
+  oidc: { params: { logout?: unknown }; session: { accountId?: string } }
 }
 
 const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) })
@@ -73,10 +74,15 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     const provider = createProvider({ issuer: app.config.appBaseUrl, db: app.db, rules: app.rules, keys: providerKeys, secureCookies })
     provider.proxy = true
     // RP-initiated logout ends the portal session too: one session for the portal and its clients.
+    // Only when the user confirmed the logout of everything (« Non, rester connecté » ends the
+    // client's sign-in only), and only the portal session of the account whose provider session
+    // ended: the library also ends, without asking, a session nobody signed in to (a link from
+    // any site would log the portal out) and a previous account's session at the next sign-in.
     // The event cannot wait; the middleware below holds the answer until the session is gone.
     provider.on('end_session.success', (ctx) => {
       const c = ctx as PortalLogoutContext
-      c.req.portalLogout = endPortalSession(c)
+      const ended = c.oidc.session.accountId
+      if (c.oidc.params.logout && ended !== undefined && ended === c.req.bamaraAccountId) c.req.portalLogout = endPortalSession(c)
     })
     provider.use(async (ctx, next) => {
       await next()

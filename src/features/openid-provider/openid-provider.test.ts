@@ -12,6 +12,7 @@ import {
 import { purgeExpiredRows } from '../../kernel/db/expired-rows.ts'
 import { rotateProviderKeys } from './keys.ts'
 import { flowContext } from '../../kernel/flow-context.ts'
+import { createSession } from '../sessions/index.ts'
 
 const redirectUri = 'https://fiches.example/callback'
 
@@ -218,6 +219,34 @@ describe('OpenID Connect provider', () => {
     const portal = await browser.get('/mon-compte')
     expect(portal.status).toBe(303)
     expect(portal.headers.get('location')).toMatch(/^\/connexion/)
+  })
+
+  it('keeps the portal session when the user answers « Non, rester connecté », ending that application\'s sign-in only', async () => {
+    const postLogout = 'https://fiches.example/au-revoir'
+    const rp = await registerTestClient(t, { redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] })
+    const rpConfig = await clientConfiguration(t.issuer, rp.clientId, rp.clientSecret as string)
+    const email = 'rester.connecte@chu-a.fr'
+    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    const start = await startAuthorization(rpConfig, redirectUri)
+    const tokens = await client.authorizationCodeGrant(rpConfig, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const endSession = client.buildEndSessionUrl(rpConfig, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: postLogout })
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await (await browser.get(endSession.pathname + endSession.search)).text())?.[1] as string
+    expect((await browser.post('/oidc/session/end/confirm', { xsrf })).status).toBe(303)
+    expect((await browser.get('/mon-compte')).status).toBe(200)
+    await expect(client.refreshTokenGrant(rpConfig, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+  })
+
+  it('never ends the portal session from a logout link nobody confirmed (a session with no application signed in)', async () => {
+    const accountId = await createAccount(t.db, { email: 'portail.seul@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string] })
+    const browser = new HttpBrowser(t.issuer)
+    browser.cookies.set(t.app.sessionCookie, await createSession(t.db, accountId, t.clock.now()))
+    // The library answers such a link with a form that posts itself: what a browser would do.
+    const selfPosting = await (await browser.get('/oidc/session/end')).text()
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(selfPosting)?.[1] as string
+    expect(selfPosting).toContain('name="logout" value="yes"')
+    expect((await browser.post('/oidc/session/end/confirm', { xsrf, logout: 'yes' })).status).toBe(303)
+    expect((await browser.get('/mon-compte')).status).toBe(200)
   })
 
   it('keeps no token, code or secret in clear in its tables or its logs', async () => {
