@@ -157,11 +157,6 @@ export const defaultRules = {
   oidcAuthorizationCodeTtl: minutes(1),
   /** A sign-in through a relying party (the interaction) must finish within this. */
   oidcInteractionTtl: minutes(30),
-  /**
-   * Refresh tokens rotate at each use (a reused one revokes its whole family) and die with the
-   * provider's session, which lasts as the portal session at most (sessionAbsoluteTimeout).
-   */
-  oidcRefreshTokenTtl: hours(12),
   /** A retired signing key stays in the JWKS this long: longer than any ID or logout token it signed. */
   oidcRetiredKeyPublication: days(1),
   /** Instances re-read the keys this often, so a rotation reaches every one. */

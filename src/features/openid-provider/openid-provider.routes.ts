@@ -154,10 +154,11 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     await app.db.transaction().execute((tx) => recordEvent(tx, {
       type: 'oidc.signIn', actorId: account.id, targetId: account.id, ...requestMeta(request), details: { clientId },
     }, app.now()))
-    // The login is the portal's (password and emailed code); the grant is created by
-    // loadExistingGrant (first-party clients: no consent screen).
+    // The login is the portal's (password and emailed code), at the portal session's start: the
+    // ID token's auth_time says when it happened, not when this client asked. The grant is
+    // created by loadExistingGrant (first-party clients: no consent screen).
     const redirectTo = await provider.interactionResult(raw, reply.raw, {
-      login: { accountId: account.id, amr: ['pwd', 'otp'], remember: false },
+      login: { accountId: account.id, amr: ['pwd', 'otp'], remember: false, ts: Math.floor(Number(request.sessionStartedAt) / 1000) },
     }, { mergeWithLastSubmission: false })
     return reply.redirect(redirectTo, 303)
   })

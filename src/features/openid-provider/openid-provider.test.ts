@@ -249,6 +249,41 @@ describe('OpenID Connect provider', () => {
     expect((await browser.get('/mon-compte')).status).toBe(200)
   })
 
+  it('dates the sign-in from the portal login (auth_time), and never lets its tokens outlive that login\'s session', async () => {
+    const accountId = await createAccount(t.db, { email: 'ancienne.session@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string] })
+    const rules = t.config.rules
+    // Logged in to the portal 11 h 50 ago (absolute timeout: 12 h), active a minute ago.
+    const loggedInAt = Date.now() - rules.sessionAbsoluteTimeout + 10 * 60_000
+    const browser = new HttpBrowser(t.issuer)
+    const token = await createSession(t.db, accountId, loggedInAt)
+    await t.db.updateTable('session').set({ last_seen_at: Date.now() - 60_000 }).where('account_id', '=', accountId).execute()
+    browser.cookies.set(t.app.sessionCookie, token)
+    // max_age asks for auth_time in the ID token.
+    const start = await startAuthorization(config, redirectUri, undefined, { max_age: String(rules.sessionAbsoluteTimeout / 1000) })
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, browser, start), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    expect(tokens.claims()?.auth_time).toBe(Math.floor(loggedInAt / 1000))
+    const signOnEnd = loggedInAt + rules.sessionAbsoluteTimeout
+    const expiries = async (model: string) => (await t.db.selectFrom('oidc_payload').select('expires_at').where('model', '=', model).where('account_id', '=', accountId).execute()).map((r) => Number(r.expires_at))
+    for (const expiry of [...await expiries('RefreshToken'), ...await expiries('Session')]) {
+      expect(expiry).toBeLessThanOrEqual(signOnEnd + 1_000)
+      expect(expiry).toBeGreaterThan(signOnEnd - 60_000)
+    }
+    // Rotation gives no more time.
+    await client.refreshTokenGrant(config, tokens.refresh_token as string)
+    expect(Math.max(...await expiries('RefreshToken'))).toBeLessThanOrEqual(signOnEnd + 1_000)
+  })
+
+  it('lets an unused refresh token die after the idle timeout, as an idle portal session', async () => {
+    const email = 'jeton.inactif@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const start = await startAuthorization(config, redirectUri)
+    const before = Date.now()
+    await client.authorizationCodeGrant(config, await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const row = await t.db.selectFrom('oidc_payload').select('expires_at').where('model', '=', 'RefreshToken').where('account_id', '=', accountId).executeTakeFirstOrThrow()
+    expect(Number(row.expires_at) - before).toBeGreaterThanOrEqual(t.config.rules.sessionIdleTimeout - 1_000)
+    expect(Number(row.expires_at) - Date.now()).toBeLessThanOrEqual(t.config.rules.sessionIdleTimeout)
+  })
+
   it('keeps no token, code or secret in clear in its tables or its logs', async () => {
     const email = 'secrets@chu-a.fr'
     await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })

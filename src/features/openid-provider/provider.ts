@@ -115,13 +115,20 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
       if (!claims) return undefined
       return { accountId: sub, claims: async () => claims }
     },
+    // A sign-on lasts as the portal session it came from may (user guide §3.4): never past
+    // sessionAbsoluteTimeout after the login (its time is the portal session's start), however
+    // often the tokens rotate or the browser comes back; a refresh token unused for
+    // sessionIdleTimeout dies, as an idle portal session does. Fixed numbers would slide: the
+    // library saves the session and the grant again at every visit, and each rotation anew.
     ttl: {
       AccessToken: seconds(rules.oidcAccessTokenTtl),
       AuthorizationCode: seconds(rules.oidcAuthorizationCodeTtl),
       IdToken: seconds(rules.oidcIdTokenTtl),
-      RefreshToken: seconds(rules.oidcRefreshTokenTtl),
+      RefreshToken: (_ctx: unknown, token: { authTime?: number }) => leftOfSignOn(token.authTime, rules.sessionIdleTimeout),
       Interaction: seconds(rules.oidcInteractionTtl),
-      Session: seconds(rules.sessionAbsoluteTimeout),
+      Session: (_ctx: unknown, session: { loginTs?: number }) => leftOfSignOn(session.loginTs, rules.sessionAbsoluteTimeout),
+      // Saved again at each sign-in (grantEverythingAsked, without the request at hand): it slides,
+      // but gives nothing alone; the session and the refresh tokens above bound the sign-on.
       Grant: seconds(rules.sessionAbsoluteTimeout),
     },
     renderError: errorPage,
@@ -132,6 +139,12 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
     return typeof this.clientSecret === 'string' && typeof actual === 'string' && safeEqual(digestToken(actual), this.clientSecret)
   }
   return provider
+
+  /** Seconds to live: `span`, cut at the end of the sign-on that began at `loginTs` (seconds; none yet: no cut); at least 1. */
+  function leftOfSignOn (loginTs: number | undefined, span: number): number {
+    const signOnLeft = loginTs === undefined ? Infinity : loginTs + seconds(rules.sessionAbsoluteTimeout) - seconds(Date.now())
+    return Math.max(1, Math.min(seconds(span), signOnLeft))
+  }
 
   /** First-party clients: the grant covers every scope asked that the client may ask (no consent screen). */
   async function grantEverythingAsked (ctx: KoaContextWithOIDC) {

@@ -22,6 +22,8 @@ declare module 'fastify' {
     expiredAccountId: string | undefined
     /** Digest of the live session's token (« Rester connecté » renews that session). */
     sessionDigest: string | undefined
+    /** When the live session began: the login (password and emailed code) it came from. */
+    sessionStartedAt: number | undefined
     /** A form kept at the session's expiry, to be put back in this page. */
     restoredForm: SavedForm | undefined
   }
@@ -47,6 +49,7 @@ async function sessions (app: FastifyInstance) {
   app.decorateRequest('sessionExpired', false)
   app.decorateRequest('expiredAccountId', undefined)
   app.decorateRequest('sessionDigest', undefined)
+  app.decorateRequest('sessionStartedAt', undefined)
   app.decorateRequest('restoredForm', undefined)
   const savedFormCookie = app.cookieName('formulaire')
   app.decorate('savedFormCookie', savedFormCookie)
@@ -60,6 +63,7 @@ async function sessions (app: FastifyInstance) {
     if (found.outcome === 'valid') {
       request.account = found.account
       request.sessionDigest = found.sessionDigest
+      request.sessionStartedAt = found.startedAt
       request.sessionTimeLeft = found.timeLeft
       reply.header('cache-control', 'no-store')
       if (request.method === 'GET' && request.cookies[savedFormCookie]) await takeBackSavedForm(request, reply)

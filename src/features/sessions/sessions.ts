@@ -31,8 +31,8 @@ const insertSession = compiledOnce((tx: Db, digest: string, accountId: string, n
   tx.insertInto('session').values({ id_digest: digest, account_id: accountId, created_at: now, last_seen_at: now, ip, user_agent: userAgent }))
 
 export type SessionLookup =
-  /** timeLeft: until the idle timeout ends the session, if nothing else happens. */
-  | { outcome: 'valid'; account: CurrentAccount; sessionDigest: string; timeLeft: number }
+  /** timeLeft: until the idle timeout ends the session, if nothing else happens; startedAt: its login. */
+  | { outcome: 'valid'; account: CurrentAccount; sessionDigest: string; timeLeft: number; startedAt: number }
   | { outcome: 'expired'; accountId: string }
   | { outcome: 'none' }
 
@@ -74,6 +74,7 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
     outcome: 'valid',
     sessionDigest: digest,
     timeLeft: lastSeen + rules.sessionIdleTimeout - now,
+    startedAt: Number(row.created_at),
     account: {
       id: row.id,
       email: row.email,
