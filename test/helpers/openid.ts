@@ -6,7 +6,7 @@
 import net from 'node:net'
 import { Writable } from 'node:stream'
 import * as client from 'openid-client'
-import { buildTestApp, TestClock, type TestApp, type TestAppOptions } from './test-app.ts'
+import { buildTestApp, RunningClock, type TestApp, type TestAppOptions } from './test-app.ts'
 import { lastLoginCode } from './login.ts'
 import { testPassword } from './fixtures.ts'
 import { cookieHeader, rememberCookies } from './processes.ts'
@@ -31,8 +31,7 @@ export async function startListeningApp (options: TestAppOptions = {}): Promise<
   const issuer = `http://127.0.0.1:${port}`
   const logLines: string[] = []
   const logStream = new Writable({ write (chunk, _encoding, done) { logLines.push(String(chunk)); done() } })
-  // The provider reads the real time (its tokens' exp, auth_time): the portal's clock starts there too.
-  const clock = options.clock ?? new TestClock(Date.now())
+  const clock = options.clock ?? new RunningClock()
   const t = await buildTestApp({ ...options, clock, env: { APP_BASE_URL: issuer, LOG_LEVEL: 'debug', ...options.env }, logStream })
   await t.app.listen({ port, host: '127.0.0.1' })
   return { ...t, issuer, logLines }

@@ -21,6 +21,17 @@ export class TestClock {
   advance (ms: number) { this.current += ms }
 }
 
+/**
+ * Real time, moved forward on demand: for an app beside a library that reads the real time
+ * itself (the OpenID provider: its tokens' exp, auth_time), so both see the same instants.
+ */
+export class RunningClock extends TestClock {
+  private offset = 0
+  constructor () { super(Date.now()) }
+  override now = () => Date.now() + this.offset
+  override advance (ms: number) { this.offset += ms }
+}
+
 export interface TestDatabase { env: Record<string, string>; drop: () => Promise<void> }
 
 /** A brand-new empty database for one app (or several instances sharing it). */

@@ -22,7 +22,7 @@ import { requestMeta } from '../../kernel/audit/audit-trail.ts'
 const Flag = Type.Optional(Type.String({ maxLength: 5 }))
 const LoginQuery = Type.Object({
   retour: Type.Optional(Type.String({ maxLength: 500 })),
-  expiree: Flag, deconnecte: Flag, deverrouille: Flag, recommencer: Flag, reinitialise: Flag,
+  expiree: Flag, deconnecte: Flag, deverrouille: Flag, recommencer: Flag, reinitialise: Flag, confirmer: Flag,
 })
 const LoginForm = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
@@ -74,6 +74,7 @@ export async function loginRoutes (instance: FastifyInstance) {
     if (query.deverrouille === '1') return { kind: 'success', text: t.unlocked }
     if (query.reinitialise === '1') return { kind: 'success', text: t.passwordReset }
     if (query.recommencer === '1') return { kind: 'info', text: t.restart }
+    if (query.confirmer === '1') return { kind: 'info', text: t.confirmIdentity }
     return undefined
   }
 
@@ -83,8 +84,10 @@ export async function loginRoutes (instance: FastifyInstance) {
   }, async function showLoginForm (request, reply) {
     const query = request.validationError ? {} : request.query
     const returnTo = safeReturnPath(query.retour)
-    if (request.account) return reply.redirect(returnTo, 303)
-    return renderLogin(request, reply, { returnTo, notice: noticeFor(request, query) })
+    // Logged in already: on to the page, unless an application asks to log in again (provider.ts).
+    const confirming = query.confirmer === '1' && isProviderInteraction(returnTo)
+    if (request.account && !confirming) return reply.redirect(returnTo, 303)
+    return renderLogin(request, reply, { returnTo, email: confirming ? request.account?.email : undefined, notice: noticeFor(request, query) })
   })
 
   // POST /connexion

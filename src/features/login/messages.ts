@@ -20,6 +20,7 @@ const fr = {
   /** After « Changer mon mot de passe » (user guide §3.3: « Vous serez redirigé vers la page de connexion »). */
   passwordReset: 'Votre mot de passe a été changé. Connectez-vous avec votre nouveau mot de passe.',
   restart: 'Votre demande de connexion n’est plus valable. Saisissez à nouveau votre adresse email et votre mot de passe : un nouveau code vous sera envoyé.',
+  confirmIdentity: 'L’application demande que vous confirmiez votre identité : saisissez à nouveau votre mot de passe, puis le code qui vous sera envoyé par email.',
 
   unconfirmedTitle: 'Adresse email non confirmée',
   unconfirmedBody: 'Vous n’avez pas encore confirmé votre adresse email. Recherchez dans vos emails « BaMaRa - Veuillez confirmer votre adresse email » et cliquez sur le lien qu’il contient.',
@@ -69,6 +70,7 @@ const en: typeof fr = {
   unlocked: 'Your account is unlocked. You can now log in.',
   passwordReset: 'Your password has been changed. Log in with your new password.',
   restart: 'Your login attempt is no longer valid. Enter your email address and password again: a new code will be sent to you.',
+  confirmIdentity: 'The application asks you to confirm your identity: enter your password again, then the code that will be sent to you by email.',
 
   unconfirmedTitle: 'Email address not confirmed',
   unconfirmedBody: 'You have not confirmed your email address yet. Look in your mailbox for “BaMaRa - Veuillez confirmer votre adresse email” and click the link it contains.',

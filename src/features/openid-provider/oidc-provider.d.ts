@@ -25,6 +25,9 @@ declare module 'oidc-provider' {
 
   export interface InteractionDetails {
     uid: string
+    /** What the interaction carries to the end of the sign-in (we keep the portal login seen first: openid-provider.routes.ts). */
+    result?: Record<string, unknown>
+    persist: () => Promise<string>
     prompt: { name: string; reasons: string[]; details: Record<string, unknown> }
     params: Record<string, unknown>
     session?: { accountId: string }

@@ -17,6 +17,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { InteractionDetails } from 'oidc-provider'
 import { Type } from '@sinclair/typebox'
 import { RequestRefused } from '../../kernel/web/errors.ts'
 import { destroySession } from '../sessions/index.ts'
@@ -145,9 +146,18 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     // No interaction for this browser (expired, finished, or another browser's link).
     if (!details || details.uid !== request.params.uid) throw new RequestRefused(400)
     const account = request.account
-    if (!account) {
+    const startedAt = Number(request.sessionStartedAt)
+    const seen = (details.result as PortalLoginMark | undefined)?.portalLoginSeen
+    const loggedInSince = seen !== undefined && (seen === null || startedAt > seen)
+    const confirming = account !== undefined && !loggedInSince && asksFreshLogin(details, startedAt, app.now())
+    if (!account || confirming) {
+      if (seen === undefined) {
+        details.result = { portalLoginSeen: account ? startedAt : null } satisfies PortalLoginMark
+        await details.persist()
+      }
       const query = new URLSearchParams({ retour: interactionPath(details.uid) })
       if (request.sessionExpired) query.set('expiree', '1')
+      if (confirming) query.set('confirmer', '1')
       return reply.redirect(`/connexion?${query.toString()}`, 303)
     }
     const clientId = String(details.params.client_id ?? '')
@@ -158,8 +168,25 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     // ID token's auth_time says when it happened, not when this client asked. The grant is
     // created by loadExistingGrant (first-party clients: no consent screen).
     const redirectTo = await provider.interactionResult(raw, reply.raw, {
-      login: { accountId: account.id, amr: ['pwd', 'otp'], remember: false, ts: Math.floor(Number(request.sessionStartedAt) / 1000) },
+      login: { accountId: account.id, amr: ['pwd', 'otp'], remember: false, ts: Math.floor(startedAt / 1000) },
     }, { mergeWithLastSubmission: false })
     return reply.redirect(redirectTo, 303)
   })
+}
+
+/**
+ * The start of the portal session this interaction first found (null: none), kept in it: a login
+ * after that one answers the client whatever it asked; the same session may not (asksFreshLogin).
+ */
+interface PortalLoginMark { portalLoginSeen: number | null }
+
+/**
+ * The client asked for a login now (prompt=login) or more recent than max_age seconds: a portal
+ * session from before its request cannot answer it; the password and the emailed code are
+ * asked again (OpenID Connect Core 3.1.2.1), and the portal session that login opens does.
+ */
+function asksFreshLogin (details: InteractionDetails, sessionStartedAt: number, now: number): boolean {
+  if (details.prompt.reasons.includes('login_prompt')) return true
+  const maxAge = Number(details.params.max_age)
+  return Number.isFinite(maxAge) && now - sessionStartedAt > maxAge * 1000
 }

@@ -273,6 +273,38 @@ describe('OpenID Connect provider', () => {
     expect(Math.max(...await expiries('RefreshToken'))).toBeLessThanOrEqual(signOnEnd + 1_000)
   })
 
+  it('asks the password and the code again when the client wants a login now (prompt=login) or more recent than max_age', async () => {
+    const email = 'reauthentification@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
+    const loggedInAt = Date.now() - 10 * 60_000
+    const browser = new HttpBrowser(t.issuer)
+    browser.cookies.set(t.app.sessionCookie, await createSession(t.db, accountId, loggedInAt))
+    await t.db.updateTable('session').set({ last_seen_at: Date.now() }).where('account_id', '=', accountId).execute()
+    const codesSent = async () => (await t.db.selectFrom('outbox').select('id').where('recipient', '=', email).execute()).length
+    const exchange = async (start: Awaited<ReturnType<typeof startAuthorization>>, callback: URL) =>
+      await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+
+    // A login 10 minutes old answers max_age=3600 at once, with its own time.
+    const recentEnough = await startAuthorization(config, redirectUri, undefined, { max_age: '3600' })
+    expect((await exchange(recentEnough, await signInThroughPortal(t, browser, recentEnough))).claims()?.auth_time).toBe(Math.floor(loggedInAt / 1000))
+    expect(await codesSent()).toBe(0)
+
+    const extras: Array<Record<string, string>> = [{ max_age: '60' }, { prompt: 'login' }]
+    for (const extra of extras) {
+      const start = await startAuthorization(config, redirectUri, undefined, extra)
+      const asked = await browser.follow(await browser.get(start.url.pathname + start.url.search))
+      const page = await asked.response.text()
+      expect(new URL(asked.response.url).pathname, page).toBe('/connexion')
+      expect(page).toContain('L’application demande que vous confirmiez votre identité')
+      expect(page).toContain(`value="${email}"`)
+      const before = Math.floor(Date.now() / 1000)
+      const tokens = await exchange(start, await signInThroughPortal(t, browser, start, email))
+      expect(tokens.claims()?.sub).toBe(accountId)
+      expect(tokens.claims()?.auth_time).toBeGreaterThanOrEqual(before)
+    }
+    expect(await codesSent()).toBe(2)
+  })
+
   it('lets an unused refresh token die after the idle timeout, as an idle portal session', async () => {
     const email = 'jeton.inactif@chu-a.fr'
     const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
