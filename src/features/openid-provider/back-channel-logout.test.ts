@@ -9,7 +9,7 @@ import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as client from 'openid-client'
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
-import { createAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
+import { createAccount, createHospital, createSuperadminAccount, createTwoHospitals } from '../../../test/helpers/fixtures.ts'
 import { TestBrowser } from '../../../test/helpers/browser.ts'
 import { signIn } from '../../../test/helpers/session.ts'
 import { lastEmailTo, pathOfLinkIn } from '../../../test/helpers/mailbox.ts'
@@ -48,6 +48,7 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
   let clientId: string
   let config: client.Configuration
   let manager: TestBrowser
+  let superadmin: TestBrowser
   const dispatcher = () => new BackChannelLogoutDispatcher({
     db: t.db, issuer: t.issuer, now: t.clock.now, maximumAttempts: 3, retiredKeyPublication: t.config.rules.oidcRetiredKeyPublication,
     log: { warn: () => {}, error: () => {} },
@@ -63,6 +64,8 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
     config = await clientConfiguration(t.issuer, clientId, registered.clientSecret as string)
     manager = new TestBrowser(t.app)
     await signIn(t, manager, await createAccount(t.db, { email: 'gestion@chu-a.fr', siteIds: [hospitals.a.adminSiteId] }))
+    superadmin = new TestBrowser(t.app)
+    await signIn(t, superadmin, await createSuperadminAccount(t.db))
   })
   afterAll(async () => {
     await t?.close()
@@ -163,6 +166,35 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
     expect(receiver.received.filter((r) => r.payload.sub === accountId).map((r) => r.payload.sid)).toEqual([sid])
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     expect(await accessEndReasons(accountId)).toEqual(['sessionExpired'])
+  })
+
+  it('on an account deleted by a super-administrator: a logout, and none of its tokens left', async () => {
+    const email = 'supprime@chu-a.fr'
+    const { accountId, tokens } = await signedInUser(email, [hospitals.a.siteIds[0] as string])
+    expect((await superadmin.post(`/gestion/comptes/${accountId}/supprimer`, { confirmation: email })).statusCode).toBe(303)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === accountId)).toHaveLength(1)
+    expect(await t.db.selectFrom('oidc_payload').select('model').where('account_id', '=', accountId).execute()).toEqual([])
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
+    expect(await accessEndReasons(accountId)).toEqual(['accountDeleted'])
+  })
+
+  it('on a site archived, then on its hospital archived: a logout for each holder, and sign-ins without what was archived', async () => {
+    const c = await createHospital(t.db, 'CHU de Test C', '130783236', 'chu-c.fr')
+    const [archivedSite, keptSite] = c.siteIds as [string, string]
+    const both = await signedInUser('deux.sites@chu-c.fr', [archivedSite, keptSite])
+    const other = await signedInUser('autre.site@chu-c.fr', [keptSite])
+    expect((await superadmin.post(`/gestion/referentiel/sites/${archivedSite}/supprimer`, {})).headers.location).toMatch(/fait=archive-au-lieu/)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === both.accountId)).toHaveLength(1)
+    expect(receiver.received.filter((r) => r.payload.sub === other.accountId)).toHaveLength(0)
+    expect(((await signedInUser2('deux.sites@chu-c.fr')).bamara_sites as Array<{ id: string }>).map((s) => s.id)).toEqual([keptSite])
+
+    expect((await superadmin.post(`/gestion/referentiel/etablissements/${c.id}/archiver`, {})).statusCode).toBe(303)
+    await dispatcher().deliverDue()
+    expect(receiver.received.filter((r) => r.payload.sub === other.accountId)).toHaveLength(1)
+    expect((await signedInUser2('autre.site@chu-c.fr')).bamara_sites).toEqual([])
+    expect(await accessEndReasons(both.accountId)).toEqual(['siteArchived', 'hospitalArchived'])
   })
 
   it('retries a logout the client did not accept, and delivers it once it answers', async () => {

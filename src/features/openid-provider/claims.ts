@@ -1,7 +1,8 @@
 /**
  * What a token says about its user, read from the database each time a token or a userinfo
  * answer is issued: a site added or removed shows in the next one. `sub` is the account's id,
- * never its email. A non-active account (unconfirmed, pending activation, deactivated) is not
+ * never its email. An archived site, or a site of an archived hospital, grants nothing (as the
+ * console's management rule, kernel/accounts/accounts.ts). A non-active account (unconfirmed, pending activation, deactivated) is not
  * found: the library then refuses codes, refresh tokens and userinfo for it.
  */
 import type { Db } from '../../kernel/db/database.ts'
@@ -37,6 +38,7 @@ const claimedSites = compiledOnce((db: Db, accountId: string) => selectAccountSi
   .where('account_site.account_id', '=', accountId)
   .where('site.kind', '!=', 'accountAdministration')
   .where('site.archived_at', 'is', null)
+  .where('hospital.archived_at', 'is', null)
   .orderBy('site.sort_key').orderBy('site.id'))
 
 /** The claims of an active account; undefined for any other status or an unknown id. */

@@ -17,6 +17,7 @@ import type { FieldErrors } from '../../kernel/web/forms.ts'
 import { canonicalDomain } from '../../kernel/text.ts'
 import { frenchSortKey } from '../../kernel/french-order.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
+import { endAccessOfSiteHolders } from '../../kernel/accounts/client-access.ts'
 import { accountAdministrationSiteTitle, findFinessProblem, siteSearchText } from '../reference-data/index.ts'
 import type { ReferenceAdministrationMessages } from './messages.ts'
 import {
@@ -150,7 +151,12 @@ export async function updateHospital (ctx: FlowContext, editor: Editor, id: stri
 export async function setHospitalArchived (ctx: FlowContext, editor: Editor, id: string, archived: boolean): Promise<Saved<HospitalRecord>> {
   return setArchived(ctx, editor, archived, {
     find: (tx) => findHospitalRecord(tx, id),
-    write: (tx, archivedAt) => tx.updateTable('hospital').set({ archived_at: archivedAt }).where('id', '=', id).execute(),
+    write: async (tx, archivedAt) => {
+      await tx.updateTable('hospital').set({ archived_at: archivedAt }).where('id', '=', id).execute()
+      if (archivedAt === null) return
+      const sites = await tx.selectFrom('site').select('id').where('hospital_id', '=', id).execute()
+      await endAccessOfSiteHolders(tx, sites.map((site) => site.id), 'hospitalArchived', archivedAt)
+    },
     events: ['hospitalArchived', 'hospitalUnarchived'],
     hospitalId: id,
   })
@@ -228,6 +234,7 @@ export async function deleteOrArchiveSite (ctx: FlowContext, editor: Editor, sit
     if (before.archivedAt === null) {
       const now = ctx.clock.now()
       await tx.updateTable('site').set({ archived_at: now }).where('id', '=', siteId).execute()
+      await endAccessOfSiteHolders(tx, [siteId], 'siteArchived', now)
       await audit(ctx, tx, editor, 'siteArchived', before.hospitalId, { siteId, before: { archivedAt: null }, after: { archivedAt: now } })
     }
     return { outcome: 'archived', hospitalId: before.hospitalId } as const

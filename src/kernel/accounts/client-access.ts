@@ -1,6 +1,7 @@
 /**
  * Access ends where the records are: when an account's rights change under it (deactivation, a
- * site removed, its email changed, its password reset or changed), every application that signed
+ * site removed or archived, its hospital archived, its email changed, its password reset or
+ * changed, the account deleted), every application that signed
  * it in through the OpenID Connect provider must forget it; and when a browser's portal session
  * ends (« Déconnexion », expiry), the provider session of that browser ends with it: one session
  * for the portal and its clients (user guide §3.4). Inside the caller's transaction:
@@ -16,7 +17,8 @@ import type { Db } from '../db/database.ts'
 import { recordEvent } from '../audit/audit-trail.ts'
 import { digestToken } from '../security/tokens.ts'
 
-export type AccessEndReason = 'deactivated' | 'siteRemoved' | 'emailChanged' | 'passwordReset' | 'passwordChanged' | 'loggedOut' | 'sessionExpired'
+export type AccessEndReason = 'deactivated' | 'siteRemoved' | 'emailChanged' | 'passwordReset' | 'passwordChanged' | 'accountDeleted'
+  | 'siteArchived' | 'hospitalArchived' | 'loggedOut' | 'sessionExpired'
 
 /** The provider's session cookie (oidc-provider's `cookies.names.session`): its value is the session's id. */
 export const providerSessionCookie = '_session'
@@ -32,6 +34,13 @@ export async function endAccessAtClients (tx: Db, accountId: string, reason: Acc
   const revoked = await tx.deleteFrom('oidc_payload').where('account_id', '=', accountId).executeTakeFirst()
   if (ended.clients.length > 0 || Number(revoked.numDeletedRows) > 0) await recordAccessEnded(tx, accountId, reason, ended, now)
   return ended.listening
+}
+
+/** A site or a hospital archived: its sites leave the claims (claims.ts), so every holder signs in again. */
+export async function endAccessOfSiteHolders (tx: Db, siteIds: string[], reason: 'siteArchived' | 'hospitalArchived', now: number): Promise<void> {
+  if (siteIds.length === 0) return
+  const holders = await tx.selectFrom('account_site').select('account_id').distinct().where('site_id', 'in', siteIds).execute()
+  for (const { account_id: accountId } of holders) await endAccessAtClients(tx, accountId, reason, now)
 }
 
 /**
