@@ -299,6 +299,7 @@ export async function buildDemoApp (config: DemoConfig, options: DemoAppOptions 
       app.log.warn({ reason: check.reason }, 'logout token refused')
       return reply.code(400).send({ error: 'invalid_request' })
     }
+    if (check.outcome === 'alreadyAccepted') return reply.code(200).send()
     const ended = store.endSessionsOf({ sub: check.sub, sid: check.sid })
     app.log.info({ sub: check.sub, ended }, 'back-channel logout')
     return reply.code(200).send()

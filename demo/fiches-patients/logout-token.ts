@@ -6,7 +6,8 @@
  * Accepted only when: signed by a key of the provider's JWKS with an algorithm it announces
  * (never `none`, never HS*), `typ` logout+jwt, `iss` the provider, `aud` this client, `iat` and
  * `exp` present and recent, the back-channel logout event in `events`, `sub` or `sid`, no `nonce`
- * (an ID token is not a logout token), and a `jti` never accepted before.
+ * (an ID token is not a logout token), and a `jti`; a `jti` accepted before ends nothing again
+ * (a replay, or the provider's retry of a logout whose answer it lost: that one gets its 200).
  */
 import { jwtVerify, type JWTVerifyGetKey } from 'jose'
 
@@ -14,7 +15,12 @@ export const backchannelLogoutEvent = 'http://schemas.openid.net/event/backchann
 
 export type LogoutTokenCheck =
   | { outcome: 'accepted'; sub: string | undefined; sid: string | undefined }
-  | { outcome: 'refused'; reason: 'malformed' | 'signatureOrClaims' | 'noLogoutEvent' | 'nonce' | 'noSubject' | 'replayed' }
+  /**
+   * A valid token whose jti was accepted before: the provider sends the same token again when it
+   * did not get the first answer. That logout was done; it is answered 200 and does nothing again.
+   */
+  | { outcome: 'alreadyAccepted' }
+  | { outcome: 'refused'; reason: 'malformed' | 'signatureOrClaims' | 'noLogoutEvent' | 'nonce' | 'noSubject' | 'noJti' }
 
 export interface LogoutTokenExpectations {
   issuer: string
@@ -55,9 +61,8 @@ export async function checkLogoutToken (token: unknown, expected: LogoutTokenExp
   const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined
   const sid = typeof payload.sid === 'string' && payload.sid !== '' ? payload.sid : undefined
   if (!sub && !sid) return { outcome: 'refused', reason: 'noSubject' }
+  if (typeof payload.jti !== 'string') return { outcome: 'refused', reason: 'noJti' }
   // Checked last: a forged or wrong token must not take a jti out of use.
-  if (typeof payload.jti !== 'string' || !expected.acceptOnce(payload.jti, ((payload.exp ?? 0) + clockTolerance) * 1000)) {
-    return { outcome: 'refused', reason: 'replayed' }
-  }
+  if (!expected.acceptOnce(payload.jti, ((payload.exp ?? 0) + clockTolerance) * 1000)) return { outcome: 'alreadyAccepted' }
   return { outcome: 'accepted', sub, sid }
 }
