@@ -6,7 +6,7 @@
  * found: the library then refuses codes, refresh tokens and userinfo for it.
  */
 import type { Db } from '../../kernel/db/database.ts'
-import { findManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
+import { selectManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
 import { selectAccountSites } from '../../kernel/accounts/account-sites.ts'
 import { compiledOnce } from '../../kernel/db/compiled.ts'
 
@@ -23,6 +23,8 @@ export interface AccountClaims {
   family_name: string
   bamara_role: BamaraRole
   bamara_hospitals: BamaraHospitalClaim[]
+  /** The hospitals whose accounts it manages (account_manager): the role alone would not say which, a manager may hold data sites elsewhere. */
+  bamara_managed_hospitals: BamaraHospitalClaim[]
   bamara_sites: BamaraSiteClaim[]
 }
 
@@ -41,6 +43,11 @@ const claimedSites = compiledOnce((db: Db, accountId: string) => selectAccountSi
   .where('hospital.archived_at', 'is', null)
   .orderBy('site.sort_key').orderBy('site.id'))
 
+const claimedManagedHospitals = compiledOnce((db: Db, accountId: string) => db.selectFrom('hospital')
+  .select(['id', 'name', 'finess'])
+  .where('id', 'in', selectManagedHospitalIds(db, accountId))
+  .orderBy('sort_key').orderBy('id'))
+
 /** The claims of an active account; undefined for any other status or an unknown id. */
 export async function findActiveAccountClaims (db: Db, accountId: string): Promise<AccountClaims | undefined> {
   const account = await claimedAccount.first(db, accountId)
@@ -48,9 +55,8 @@ export async function findActiveAccountClaims (db: Db, accountId: string): Promi
   const { rows: sites } = await claimedSites(db, accountId)
   const hospitals = new Map<string, BamaraHospitalClaim>()
   for (const s of sites) hospitals.set(s.hospital_id, { id: s.hospital_id, name: s.hospital_name, finess: s.finess })
-  const role: BamaraRole = account.is_superadmin === 1
-    ? 'superadmin'
-    : (await findManagedHospitalIds(db, accountId)).length > 0 ? 'account_manager' : 'user'
+  const { rows: managed } = await claimedManagedHospitals(db, accountId)
+  const role: BamaraRole = account.is_superadmin === 1 ? 'superadmin' : managed.length > 0 ? 'account_manager' : 'user'
   return {
     sub: account.id,
     email: account.email,
@@ -59,6 +65,7 @@ export async function findActiveAccountClaims (db: Db, accountId: string): Promi
     family_name: account.last_name,
     bamara_role: role,
     bamara_hospitals: [...hospitals.values()],
+    bamara_managed_hospitals: managed,
     bamara_sites: sites.map((s) => ({ id: s.id, code: s.abbreviation, title: s.title, hospital_id: s.hospital_id, hospital_finess: s.finess })),
   }
 }

@@ -70,6 +70,7 @@ describe('OpenID Connect provider', () => {
     expect(userinfo).toMatchObject({ sub: accountId, email, email_verified: true, given_name: 'Claire', family_name: 'Dupont', bamara_role: 'user' })
     expect((userinfo.bamara_sites as Array<{ id: string }>).map((s) => s.id).sort()).toEqual([hospitals.a.siteIds[0], hospitals.a.siteIds[1]].sort())
     expect(userinfo.bamara_hospitals).toEqual([{ id: hospitals.a.id, name: 'CHU de Test A', finess: '750712184' }])
+    expect(userinfo.bamara_managed_hospitals).toEqual([])
 
     expect(tokens.refresh_token).toBeTruthy()
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token as string)
@@ -79,6 +80,17 @@ describe('OpenID Connect provider', () => {
     await expect(client.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' })
     await expect(client.fetchUserInfo(config, refreshed.access_token, accountId)).rejects.toThrow()
+  })
+
+  it('names the hospitals a manager manages: a manager of A holding a data site at B manages A only', async () => {
+    const email = 'gestion.multi@chu-a.fr'
+    const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.adminSiteId, hospitals.b.siteIds[0] as string] })
+    const start = await startAuthorization(config, redirectUri)
+    const tokens = await client.authorizationCodeGrant(config, await signInThroughPortal(t, new HttpBrowser(t.issuer), start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, accountId)
+    expect(userinfo).toMatchObject({ bamara_role: 'account_manager', bamara_managed_hospitals: [{ id: hospitals.a.id, name: 'CHU de Test A', finess: '750712184' }] })
+    expect(userinfo.bamara_hospitals).toEqual([{ id: hospitals.b.id, name: 'CHU de Test B', finess: '690781810' }])
+    expect(tokens.claims()?.bamara_managed_hospitals).toEqual(userinfo.bamara_managed_hospitals)
   })
 
   it('signs in at once someone already logged in to the portal (single sign-on), and asks again once they logged out', async () => {

@@ -73,7 +73,7 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
       openid: ['sub'],
       email: ['email', 'email_verified'],
       profile: ['given_name', 'family_name'],
-      bamara: ['bamara_role', 'bamara_hospitals', 'bamara_sites'],
+      bamara: ['bamara_role', 'bamara_hospitals', 'bamara_managed_hospitals', 'bamara_sites'],
     },
     // The token carries the sites and the role (the BaMaRa application decides from it), as
     // Keycloak does: not only userinfo. They are read at issue time, so a refresh brings the change.
