@@ -6,8 +6,9 @@
  * (the account service's login: password, then the emailed code), sees the records of MALO and
  * MARHEA and not those of hospital B's MALO (a forged URL to one is refused); the manager
  * removes MARHEA in the console; the demo app's session ends by back-channel logout; signing in
- * again (single sign-on while the portal session lives) shows no MARHEA record. Then the demo
- * app's « Se déconnecter » ends the provider's session too: the next sign-in asks the password.
+ * again (single sign-on while the portal session lives) shows no MARHEA record. The portal's
+ * « Déconnexion » ends the demo app's session (back-channel logout). Then the demo app's « Se
+ * déconnecter » ends the provider's session too: the next sign-in asks the password.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -17,7 +18,7 @@ import { linkIn } from '../helpers/mailbox.ts'
 import { waitFor } from '../helpers/processes.ts'
 import { registerDemoClient, startDemoRpProcess, type DemoClient, type DemoProcess } from '../helpers/demo-rp.ts'
 import { recordsOfSite } from '../../demo/fiches-patients/records.ts'
-import { expectEmailAfter, h1Of, mainText, navigating, pathOf, subjects, typeCode, typeEmailAndPassword } from './self-service-steps.ts'
+import { activateByKeyboard, expectEmailAfter, h1Of, mainText, navigating, openAccountMenu, pathOf, subjects, typeCode, typeEmailAndPassword } from './self-service-steps.ts'
 import { adminSubjects, chooseAction, rowOf } from './administration-steps.ts'
 
 const person = { email: 'margaux.lenoir@chu-a.fr', lastName: 'Lenoir', firstName: 'Margaux', password: 'Papillon-Indigo-58!' }
@@ -152,6 +153,24 @@ describe('the OpenID Connect path through the demo application', { timeout: 300_
     expect(await referencesOn(demoPage)).toEqual((await referencesOf(a.siteIds[malo] as string)).sort())
     expect(await mainText(demoPage)).not.toContain('MARHEA')
     expect((await demoPage.goto(demoUrl(`/sites/${a.siteIds[marhea]}/fiches/1`)))?.status()).toBe(403)
+  })
+
+  it('« Déconnexion » in the account service ends the demo app’s session too (a shared workstation); signing in again asks the password', async () => {
+    const page = user.page
+    await page.goto(h.url('/mon-compte'))
+    await openAccountMenu(page)
+    await activateByKeyboard(page, 'Déconnexion')
+    expect(pathOf(page)).toBe('/connexion')
+    await waitFor(async () => {
+      await page.goto(demoUrl('/'))
+      return (await h1Of(page)) === 'Fiches patients'
+    }, { timeout: 20_000, interval: 500, what: 'the back-channel logout of the demo app after the portal logout' })
+    expect(await mainText(page)).toContain('Votre session dans cette application a pris fin')
+    expect(await startSignIn(page)).toBe('asksPassword')
+    const codeEmail = await expectEmailAfter(h, person.email, subjects.code, () => typeEmailAndPassword(page, person.email, person.password))
+    await typeCode(page, /\b(\d{8})\b/.exec(codeEmail.text)?.[1] ?? '')
+    await page.waitForURL(demoUrl('/'))
+    expect(await h1Of(page)).toBe('Vos fiches patients')
   })
 
   it('« Se déconnecter » in the demo app ends the provider’s session: the next sign-in asks the password', async () => {
