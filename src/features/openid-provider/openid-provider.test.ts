@@ -207,15 +207,21 @@ describe('OpenID Connect provider', () => {
     expect((refreshed.claims()?.bamara_sites as Array<{ id: string }>).map((s) => s.id)).toEqual([siteB])
   })
 
-  it('ends the portal session too when a relying party asks for the logout (RP-initiated logout)', async () => {
-    const postLogout = 'https://fiches.example/au-revoir'
+  const postLogout = 'https://fiches.example/au-revoir'
+
+  /** A client with a post-logout address, and a user signed in to it through the portal. */
+  async function signedInToLoggingOutClient (email: string) {
     const rp = await registerTestClient(t, { redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] })
     const rpConfig = await clientConfiguration(t.issuer, rp.clientId, rp.clientSecret as string)
-    const email = 'rp.logout@chu-a.fr'
     await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
     const browser = new HttpBrowser(t.issuer)
     const start = await startAuthorization(rpConfig, redirectUri)
     const tokens = await client.authorizationCodeGrant(rpConfig, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    return { rpConfig, browser, tokens }
+  }
+
+  it('ends the portal session too when a relying party asks for the logout (RP-initiated logout)', async () => {
+    const { rpConfig, browser, tokens } = await signedInToLoggingOutClient('rp.logout@chu-a.fr')
     expect((await browser.get('/mon-compte')).status).toBe(200)
 
     const endSession = client.buildEndSessionUrl(rpConfig, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: postLogout, state: 'fin' })
@@ -234,14 +240,7 @@ describe('OpenID Connect provider', () => {
   })
 
   it('keeps the portal session when the user answers « Non, rester connecté », ending that application\'s sign-in only', async () => {
-    const postLogout = 'https://fiches.example/au-revoir'
-    const rp = await registerTestClient(t, { redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] })
-    const rpConfig = await clientConfiguration(t.issuer, rp.clientId, rp.clientSecret as string)
-    const email = 'rester.connecte@chu-a.fr'
-    await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })
-    const browser = new HttpBrowser(t.issuer)
-    const start = await startAuthorization(rpConfig, redirectUri)
-    const tokens = await client.authorizationCodeGrant(rpConfig, await signInThroughPortal(t, browser, start, email), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
+    const { rpConfig, browser, tokens } = await signedInToLoggingOutClient('rester.connecte@chu-a.fr')
     const endSession = client.buildEndSessionUrl(rpConfig, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: postLogout })
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(await (await browser.get(endSession.pathname + endSession.search)).text())?.[1] as string
     expect((await browser.post('/oidc/session/end/confirm', { xsrf })).status).toBe(303)
