@@ -2,8 +2,9 @@
  * Definitive deletion of an account (admin guide §3.3: « Vous pouvez contacter l'équipe de la
  * BNDMR pour demander la suppression définitive des comptes erronés »): super-administrators
  * only, after typing the account's email. The account, its sites, sessions, login challenges and
- * tokens are removed (the applications it signed in to get a back-channel logout), with the emails queued or kept for its address; the audit trail keeps a
- * pseudonymous trace (the random id, never the name or address in the deletion event). Older
+ * tokens are removed (the applications it signed in to get a back-channel logout), with the
+ * emails queued or kept for its address; the audit trail keeps a pseudonymous trace (the random
+ * id, never the name or address in the deletion event). Older
  * audit events that quote the address (an email change's before → after) stay until the audit
  * retention purges them: the hash chain cannot be edited (docs/security.md).
  */

@@ -1,10 +1,10 @@
 /**
  * Access ends where the records are: when an account's rights change under it (deactivation, a
  * site removed or archived, its hospital archived, its email changed, its password reset or
- * changed, the account deleted), every application that signed
- * it in through the OpenID Connect provider must forget it; and when a browser's portal session
- * ends (« Déconnexion », expiry), the provider session of that browser ends with it: one session
- * for the portal and its clients (user guide §3.4). Inside the caller's transaction:
+ * changed, the account deleted), every application that signed it in through the OpenID Connect
+ * provider must forget it; and when a browser's portal session ends (« Déconnexion », expiry),
+ * the provider session of that browser ends with it: one session for the portal and its clients
+ * (user guide §3.4). Inside the caller's transaction:
  * - a back-channel logout is queued for every client of the provider sessions ended (table
  *   oidc_logout_outbox, delivered by features/openid-provider/back-channel-logout.ts with
  *   retries, one claim at a time, like the mail outbox: a rolled-back change sends nothing);
