@@ -146,13 +146,14 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     // No interaction for this browser (expired, finished, or another browser's link).
     if (!details || details.uid !== request.params.uid) throw new RequestRefused(400)
     const account = request.account
-    const startedAt = Number(request.sessionStartedAt)
-    const seen = (details.result as PortalLoginMark | undefined)?.portalLoginSeen
-    const loggedInSince = seen !== undefined && (seen === null || startedAt > seen)
+    // Never missing with an account; 0 would fail safe (a fresh login asked, tokens ending at once).
+    const startedAt = request.sessionStartedAt ?? 0
+    const firstSentAt = (details.result as LoginAskedMark | undefined)?.loginAskedAt
+    const loggedInSince = firstSentAt !== undefined && startedAt > firstSentAt
     const confirming = account !== undefined && !loggedInSince && asksFreshLogin(details, startedAt, app.now())
     if (!account || confirming) {
-      if (seen === undefined) {
-        details.result = { portalLoginSeen: account ? startedAt : null } satisfies PortalLoginMark
+      if (firstSentAt === undefined) {
+        details.result = { loginAskedAt: app.now() } satisfies LoginAskedMark
         await details.persist()
       }
       const query = new URLSearchParams({ retour: interactionPath(details.uid) })
@@ -175,10 +176,12 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
 }
 
 /**
- * The start of the portal session this interaction first found (null: none), kept in it: a login
- * after that one answers the client whatever it asked; the same session may not (asksFreshLogin).
+ * When this interaction first sent the browser to the login, kept in it: a portal session that
+ * began later answers the client whatever it asked; an older one may not (asksFreshLogin), even
+ * if a visit without the portal's cookie came between. The interaction's own `iat` is in whole
+ * seconds: a login within the second of the request could not be told from one just before it.
  */
-interface PortalLoginMark { portalLoginSeen: number | null }
+interface LoginAskedMark { loginAskedAt: number }
 
 /**
  * The client asked for a login now (prompt=login) or more recent than max_age seconds: a portal

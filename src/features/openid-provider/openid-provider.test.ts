@@ -316,6 +316,26 @@ describe('OpenID Connect provider', () => {
     expect(await codesSent()).toBe(2)
   })
 
+  it('still asks the password and the code when the older portal session comes back after a visit without it', async () => {
+    const accountId = await createAccount(t.db, { email: 'cookie.cache@chu-a.fr', siteIds: [hospitals.a.siteIds[0] as string] })
+    const portal = await createSession(t.db, accountId, Date.now() - 10 * 60_000)
+    await t.db.updateTable('session').set({ last_seen_at: Date.now() }).where('account_id', '=', accountId).execute()
+    const extras: Array<Record<string, string>> = [{ prompt: 'login' }, { max_age: '60' }]
+    for (const extra of extras) {
+      const browser = new HttpBrowser(t.issuer)
+      browser.cookies.set(t.app.sessionCookie, portal)
+      const start = await startAuthorization(config, redirectUri, undefined, extra)
+      const interaction = (await browser.get(start.url.pathname + start.url.search)).headers.get('location') as string
+      browser.cookies.delete(t.app.sessionCookie)
+      expect((await browser.get(interaction)).headers.get('location')).toMatch(/^\/connexion\?retour=/)
+      browser.cookies.set(t.app.sessionCookie, portal)
+      const { response, location } = await browser.follow(await browser.get(interaction))
+      expect(location).toBeUndefined()
+      expect(new URL(response.url).pathname).toBe('/connexion')
+      expect(new URL(response.url).searchParams.get('confirmer')).toBe('1')
+    }
+  })
+
   it('lets an unused refresh token die after the idle timeout, as an idle portal session', async () => {
     const email = 'jeton.inactif@chu-a.fr'
     const accountId = await createAccount(t.db, { email, siteIds: [hospitals.a.siteIds[0] as string] })

@@ -127,8 +127,9 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
       RefreshToken: (_ctx: unknown, token: { authTime?: number }) => leftOfSignOn(token.authTime, rules.sessionIdleTimeout),
       Interaction: seconds(rules.oidcInteractionTtl),
       Session: (_ctx: unknown, session: { loginTs?: number }) => leftOfSignOn(session.loginTs, rules.sessionAbsoluteTimeout),
-      // Saved again at each sign-in (grantEverythingAsked, without the request at hand): it slides,
-      // but gives nothing alone; the session and the refresh tokens above bound the sign-on.
+      // Keeps the expiry of its first save: after a new login on the same provider session (a
+      // re-authentication) it may end before that sign-on does; the client then signs in again
+      // (single sign-on, a new grant). The session and the refresh tokens above bound the sign-on.
       Grant: seconds(rules.sessionAbsoluteTimeout),
     },
     renderError: errorPage,
@@ -142,6 +143,7 @@ export function createProvider ({ issuer, db, rules, keys, secureCookies }: Prov
 
   /** Seconds to live: `span`, cut at the end of the sign-on that began at `loginTs` (seconds; none yet: no cut); at least 1. */
   function leftOfSignOn (loginTs: number | undefined, span: number): number {
+    if (loginTs !== undefined && !Number.isFinite(loginTs)) return 1
     const signOnLeft = loginTs === undefined ? Infinity : loginTs + seconds(rules.sessionAbsoluteTimeout) - seconds(Date.now())
     return Math.max(1, Math.min(seconds(span), signOnLeft))
   }
