@@ -26,7 +26,7 @@ export async function logoutRoutes (instance: FastifyInstance) {
             type: 'session.loggedOut', actorId: accountId, targetId: accountId, ...requestMeta(request),
           }, app.now())
         }
-        if (providerSession) await endBrowserProviderSession(tx, providerSession, 'loggedOut', app.now())
+        if (providerSession) await endBrowserProviderSession(tx, providerSession, app.now())
       })
     }
     app.clearSessionCookie(reply)

@@ -14,7 +14,6 @@ import { restoreForm } from '../../kernel/web/form-restore.ts'
 import { html, renderToString } from '../../kernel/web/html.ts'
 import { refererPath } from '../../kernel/web/redirects.ts'
 import { requestMeta } from '../../kernel/audit/audit-trail.ts'
-import { providerSessionCookie } from '../../kernel/accounts/client-access.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,7 +58,7 @@ async function sessions (app: FastifyInstance) {
     if (request.url.startsWith('/static/')) return
     const token = request.cookies[sessionCookie]
     if (!token) return
-    const found = await findLiveSession(app.db, token, app.rules, app.now(), { ...requestMeta(request), providerSessionId: request.cookies[providerSessionCookie] })
+    const found = await findLiveSession(app.db, token, app.rules, app.now(), requestMeta(request))
     if (found.outcome === 'valid') {
       request.account = found.account
       request.sessionDigest = found.sessionDigest

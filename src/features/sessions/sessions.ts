@@ -13,7 +13,6 @@ import { selectManagingSite } from '../../kernel/accounts/accounts.ts'
 import { digestToken, issueToken } from '../../kernel/security/tokens.ts'
 import { recordEvent } from '../../kernel/audit/audit-trail.ts'
 import { noRequestMeta, type RequestMeta } from '../../kernel/audit/audit-trail.ts'
-import { endBrowserProviderSession } from '../../kernel/accounts/client-access.ts'
 
 /** Activity is written at most this often (a tenth of the idle timeout when shorter): the idle timeout stays exact to within it. */
 const touchInterval = 30_000
@@ -36,20 +35,15 @@ export type SessionLookup =
   | { outcome: 'expired'; accountId: string }
   | { outcome: 'none' }
 
-/** What the browser presented besides the session's token. */
-export interface BrowserContext extends RequestMeta {
-  /** The browser's session at the OpenID Connect provider, which ends with an expired portal session. */
-  providerSessionId?: string
-}
-
 /**
  * Finds the live session for a cookie token and refreshes its activity. An expired session is
- * deleted, with the browser's provider session (client-access.ts); a session whose account is
- * no longer active (deactivated) is deleted too (its provider sessions ended with the
- * deactivation). A lock (user guide §3.5) does not end it: the lock stops new password logins
- * only, as anyone who knows the address can cause one.
+ * deleted; a session whose account is no longer active (deactivated) is deleted too. A lock
+ * (user guide §3.5) does not end it: the lock stops new password logins only, as anyone who
+ * knows the address can cause one. The applications it signed in to keep their sign-in past
+ * its idle timeout: theirs is their own activity (refresh tokens, openid-provider/provider.ts),
+ * so a doctor working in one is not logged out of it by a visit to the portal.
  */
-export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, browser: BrowserContext = noRequestMeta): Promise<SessionLookup> {
+export async function findLiveSession (db: Db, token: string, rules: Rules, now: number, meta: RequestMeta = noRequestMeta): Promise<SessionLookup> {
   const digest = digestToken(token)
   const { rows } = await selectSession(db, digest)
   const row = rows[0]
@@ -58,7 +52,7 @@ export async function findLiveSession (db: Db, token: string, rules: Rules, now:
   const tooOld = now - Number(row.created_at) > rules.sessionAbsoluteTimeout
   const usable = row.activated_at !== null && row.deactivated_at === null && row.email_confirmed_at !== null
   if (idle || tooOld) {
-    await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now, browser)
+    await endExpiredSession(db, digest, row.id, idle ? 'idle' : 'absolute', now, meta)
     return { outcome: 'expired', accountId: row.id }
   }
   if (!usable) {
@@ -109,12 +103,10 @@ export async function touchSession (db: Db, digest: string, now: number): Promis
 }
 
 /** Deletes an expired session and records `session.expired` once, even if requests race. */
-async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number, browser: BrowserContext): Promise<void> {
+async function endExpiredSession (db: Db, digest: string, accountId: string, reason: 'idle' | 'absolute', now: number, meta: RequestMeta): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('session').where('id_digest', '=', digest).returning('account_id').executeTakeFirst()
-    if (!deleted) return
-    await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, ip: browser.ip, userAgent: browser.userAgent, details: { reason } }, now)
-    if (browser.providerSessionId) await endBrowserProviderSession(tx, browser.providerSessionId, 'sessionExpired', now)
+    if (deleted) await recordEvent(tx, { type: 'session.expired', actorId: accountId, targetId: accountId, ip: meta.ip, userAgent: meta.userAgent, details: { reason } }, now)
   })
 }
 

@@ -2,8 +2,8 @@
  * Access ends where the records are: when an account's rights change under it (deactivation, a
  * site removed or archived, its hospital archived, its email changed, its password reset or
  * changed, the account deleted), every application that signed it in through the OpenID Connect
- * provider must forget it; and when a browser's portal session ends (« Déconnexion », expiry),
- * the provider session of that browser ends with it: one session for the portal and its clients
+ * provider must forget it; and when someone logs out of the portal (« Déconnexion »), the
+ * provider session of that browser ends with it: one logout for the portal and its clients
  * (user guide §3.4). Inside the caller's transaction:
  * - a back-channel logout is queued for every client of the provider sessions ended (table
  *   oidc_logout_outbox, delivered by features/openid-provider/back-channel-logout.ts with
@@ -18,7 +18,7 @@ import { recordEvent } from '../audit/audit-trail.ts'
 import { digestToken } from '../security/tokens.ts'
 
 export type AccessEndReason = 'deactivated' | 'siteRemoved' | 'emailChanged' | 'passwordReset' | 'passwordChanged' | 'accountDeleted'
-  | 'siteArchived' | 'hospitalArchived' | 'loggedOut' | 'sessionExpired'
+  | 'siteArchived' | 'hospitalArchived' | 'loggedOut'
 
 /** The provider's session cookie (oidc-provider's `cookies.names.session`): its value is the session's id. */
 export const providerSessionCookie = '_session'
@@ -36,19 +36,35 @@ export async function endAccessAtClients (tx: Db, accountId: string, reason: Acc
   return ended.listening
 }
 
-/** A site or a hospital archived: its sites leave the claims (claims.ts), so every holder signs in again. */
+/**
+ * A site or a hospital archived: its sites leave the claims (claims.ts), so every holder signs in
+ * again. A hospital has hundreds of accounts: its holders' provider rows are read and deleted in
+ * one statement each, not account by account, inside the archiving's transaction.
+ */
 export async function endAccessOfSiteHolders (tx: Db, siteIds: string[], reason: 'siteArchived' | 'hospitalArchived', now: number): Promise<void> {
   if (siteIds.length === 0) return
-  const holders = await tx.selectFrom('account_site').select('account_id').distinct().where('site_id', 'in', siteIds).execute()
-  for (const { account_id: accountId } of holders) await endAccessAtClients(tx, accountId, reason, now)
+  const holders = tx.selectFrom('account_site').select('account_site.account_id').where('account_site.site_id', 'in', siteIds)
+  const rows = await tx.selectFrom('oidc_payload').select(['account_id', 'model', 'payload'])
+    .where('account_id', 'in', holders).execute()
+  if (rows.length === 0) return
+  await tx.deleteFrom('oidc_payload').where('account_id', 'in', holders).execute()
+  const sessionsByAccount = new Map<string, SessionPayload[]>()
+  for (const row of rows) {
+    const sessions = sessionsByAccount.get(row.account_id as string) ?? []
+    if (row.model === 'Session') sessions.push(JSON.parse(row.payload) as SessionPayload)
+    sessionsByAccount.set(row.account_id as string, sessions)
+  }
+  for (const [accountId, sessions] of sessionsByAccount) {
+    await recordAccessEnded(tx, accountId, reason, await queueLogouts(tx, accountId, sessions, reason, now), now)
+  }
 }
 
 /**
  * Ends the provider session a browser holds (the value of its providerSessionCookie), whoever's
- * it is: the portal session of that browser ended. Its grants go with it, and with them the
- * tokens its clients were given; the other browsers' sessions of the account are kept.
+ * it is: someone logged out of the portal in that browser. Its grants go with it, and with them
+ * the tokens its clients were given; the other browsers' sessions of the account are kept.
  */
-export async function endBrowserProviderSession (tx: Db, providerSessionId: string, reason: 'loggedOut' | 'sessionExpired', now: number): Promise<void> {
+export async function endBrowserProviderSession (tx: Db, providerSessionId: string, now: number): Promise<void> {
   const digest = digestToken(providerSessionId)
   const session = await tx.selectFrom('oidc_payload').select(['payload', 'account_id'])
     .where('model', '=', 'Session').where('id_digest', '=', digest).executeTakeFirst()
@@ -63,8 +79,8 @@ export async function endBrowserProviderSession (tx: Db, providerSessionId: stri
   ])).execute()
   // A session nobody signed in to yet (an authorization request left at the login) told no client anything.
   if (!session.account_id) return
-  const ended = await queueLogouts(tx, session.account_id, [payload], reason, now)
-  if (ended.clients.length > 0) await recordAccessEnded(tx, session.account_id, reason, ended, now)
+  const ended = await queueLogouts(tx, session.account_id, [payload], 'loggedOut', now)
+  if (ended.clients.length > 0) await recordAccessEnded(tx, session.account_id, 'loggedOut', ended, now)
 }
 
 interface EndedAccess { clients: string[]; listening: string[] }
