@@ -13,7 +13,9 @@
  * Here, not in the provider's feature, because several features end access this way (rule 15).
  */
 import { randomUUID } from 'node:crypto'
+import type { SelectQueryBuilder } from 'kysely'
 import type { Db } from '../db/database.ts'
+import type { Database } from '../db/schema.ts'
 import { recordEvent } from '../audit/audit-trail.ts'
 import { digestToken } from '../security/tokens.ts'
 
@@ -25,29 +27,27 @@ export const providerSessionCookie = '_session'
 
 interface SessionPayload { authorizations?: Record<string, { sid?: string; grantId?: string }> }
 
-/** Ends every provider session of the account; returns the clients sent a back-channel logout (none when it signed in nowhere). */
-export async function endAccessAtClients (tx: Db, accountId: string, reason: AccessEndReason, now: number): Promise<string[]> {
-  const sessions = await tx.selectFrom('oidc_payload').select('payload')
-    .where('model', '=', 'Session').where('account_id', '=', accountId)
-    .execute()
-  const ended = await queueLogouts(tx, accountId, sessions.map((s) => JSON.parse(s.payload) as SessionPayload), reason, now)
-  const revoked = await tx.deleteFrom('oidc_payload').where('account_id', '=', accountId).executeTakeFirst()
-  if (ended.clients.length > 0 || Number(revoked.numDeletedRows) > 0) await recordAccessEnded(tx, accountId, reason, ended, now)
-  return ended.listening
+/** Ends every provider session of the account. */
+export async function endAccessAtClients (tx: Db, accountId: string, reason: AccessEndReason, now: number): Promise<void> {
+  await endAccessOfAccounts(tx, [accountId], reason, now)
 }
 
 /**
  * A site or a hospital archived: its sites leave the claims (claims.ts), so every holder signs in
- * again. A hospital has hundreds of accounts: its holders' provider rows are read and deleted in
- * one statement each, not account by account, inside the archiving's transaction.
+ * again. A hospital has hundreds of accounts: their provider rows are read and deleted in one
+ * statement each, not account by account, inside the archiving's transaction.
  */
 export async function endAccessOfSiteHolders (tx: Db, siteIds: string[], reason: 'siteArchived' | 'hospitalArchived', now: number): Promise<void> {
   if (siteIds.length === 0) return
-  const holders = tx.selectFrom('account_site').select('account_site.account_id').where('account_site.site_id', 'in', siteIds)
+  await endAccessOfAccounts(tx, tx.selectFrom('account_site').select('account_site.account_id').where('account_site.site_id', 'in', siteIds), reason, now)
+}
+
+/** The accounts' provider rows deleted; per account that had any, its clients told and the end audited. */
+async function endAccessOfAccounts (tx: Db, accounts: string[] | SelectQueryBuilder<Database, 'account_site', { account_id: string }>, reason: AccessEndReason, now: number): Promise<void> {
   const rows = await tx.selectFrom('oidc_payload').select(['account_id', 'model', 'payload'])
-    .where('account_id', 'in', holders).execute()
+    .where('account_id', 'in', accounts).execute()
   if (rows.length === 0) return
-  await tx.deleteFrom('oidc_payload').where('account_id', 'in', holders).execute()
+  await tx.deleteFrom('oidc_payload').where('account_id', 'in', accounts).execute()
   const sessionsByAccount = new Map<string, SessionPayload[]>()
   for (const row of rows) {
     const sessions = sessionsByAccount.get(row.account_id as string) ?? []
