@@ -148,11 +148,11 @@ export async function openidProviderRoutes (instance: FastifyInstance, options: 
     const account = request.account
     // Never missing with an account; 0 would fail safe (a fresh login asked, tokens ending at once).
     const startedAt = request.sessionStartedAt ?? 0
-    const firstSentAt = (details.result as LoginAskedMark | undefined)?.loginAskedAt
-    const loggedInSince = firstSentAt !== undefined && startedAt > firstSentAt
+    const loginAskedAt = (details.result as LoginAskedMark | undefined)?.loginAskedAt
+    const loggedInSince = loginAskedAt !== undefined && startedAt > loginAskedAt
     const confirming = account !== undefined && !loggedInSince && asksFreshLogin(details, startedAt, app.now())
     if (!account || confirming) {
-      if (firstSentAt === undefined) {
+      if (loginAskedAt === undefined) {
         details.result = { loginAskedAt: app.now() } satisfies LoginAskedMark
         await details.persist()
       }
