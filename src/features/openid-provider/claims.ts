@@ -2,8 +2,9 @@
  * What a token says about its user, read from the database each time a token or a userinfo
  * answer is issued: a site added or removed shows in the next one. `sub` is the account's id,
  * never its email. An archived site, or a site of an archived hospital, grants nothing (as the
- * console's management rule, kernel/accounts/accounts.ts). A non-active account (unconfirmed, pending activation, deactivated) is not
- * found: the library then refuses codes, refresh tokens and userinfo for it.
+ * console's management rule, kernel/accounts/accounts.ts). A non-active account (unconfirmed,
+ * pending activation, deactivated) is not found: the library then refuses codes, refresh tokens
+ * and userinfo for it.
  */
 import type { Db } from '../../kernel/db/database.ts'
 import { selectManagedHospitalIds } from '../../kernel/accounts/accounts.ts'
