@@ -60,6 +60,11 @@ export class HttpBrowser {
     }))
   }
 
+  /** Opens an address of this origin (an authorization request) and follows its redirects, as `follow`. */
+  async visit (url: URL): Promise<{ response: Response; location?: string }> {
+    return await this.follow(await this.get(url.pathname + url.search))
+  }
+
   /** Follows redirects within this origin; returns the first response that is not one, or the first redirect leaving the origin. */
   async follow (response: Response, max = 10): Promise<{ response: Response; location?: string }> {
     let current = response
@@ -105,7 +110,7 @@ export async function startAuthorization (config: client.Configuration, redirect
  * client (with the code), or throws.
  */
 export async function signInThroughPortal (t: TestApp, browser: HttpBrowser, start: AuthorizationStart, email?: string): Promise<URL> {
-  let { response, location } = await browser.follow(await browser.get(start.url.pathname + start.url.search))
+  let { response, location } = await browser.visit(start.url)
   if (!location && response.status === 200 && new URL(response.url).pathname === '/connexion' && email) {
     const retour = new URL(response.url).searchParams.get('retour') ?? ''
     await response.arrayBuffer()

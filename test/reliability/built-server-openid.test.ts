@@ -48,7 +48,7 @@ describe('OpenID Connect provider in the built server (dist/server.js)', () => {
 
     const config = await clientConfiguration(issuer, registered.clientId, registered.clientSecret as string)
     const start = await startAuthorization(config, redirectUri)
-    const { location } = await browser.follow(await browser.get(start.url.pathname + start.url.search))
+    const { location } = await browser.visit(start.url)
     expect(location).toMatch(/^https:\/\/fiches\.example\/callback\?code=/)
     const tokens = await client.authorizationCodeGrant(config, new URL(location as string), { pkceCodeVerifier: start.verifier, expectedState: start.state, expectedNonce: start.nonce })
     expect(tokens.claims()).toMatchObject({ sub: accountId, iss: issuer, bamara_role: 'user', bamara_sites: [expect.objectContaining({ id: hospitals.a.siteIds[0] })] })

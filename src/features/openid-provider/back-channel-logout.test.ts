@@ -166,7 +166,7 @@ describe(`back-channel logout when access ends (${testEngine})`, () => {
     expect((await client.refreshTokenGrant(config, tokens.refresh_token as string)).access_token).toBeTruthy()
     // A new sign-in at the application needs a portal login again.
     const start = await startAuthorization(config, redirectUri)
-    const { response, location } = await browser.follow(await browser.get(start.url.pathname + start.url.search))
+    const { response, location } = await browser.visit(start.url)
     expect(location).toBeUndefined()
     expect(new URL(response.url).pathname).toBe('/connexion')
   })
